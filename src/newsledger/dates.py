@@ -1,0 +1,171 @@
+"""Find date expressions and resolve them to calendar days against the publication date.
+
+The ``newsledger_dates`` component writes ``doc._.dates``: one dict per expression
+(``start``/``end`` token indices, ``root`` token index, ``date`` ISO or None,
+``precision`` day/month/year, ``basis`` explicit/relative). News rules, not a
+generic parser: a weekday means the latest such day on or before publication
+(the same weekday is the publication day), a month-day without year is the
+occurrence nearest the publication date, and "a day earlier" counts back from
+the last day the text mentioned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1)}
+MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+              "oct": 10, "nov": 11, "dec": 12}
+SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+
+_MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?"
+_WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    ("month_day", re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b" + _YEAR)),
+    ("day_month", re.compile(r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + _YEAR)),
+    ("weekday", re.compile(r"(?:\b(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ll]ate|[Ee]arly)\s+(?:on\s+)?)?\b" + _WD
+                           + r"(?:'s|’s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
+    ("deictic", re.compile(r"\b(?P<word>today|tonight|yesterday|tomorrow|overnight|last night"
+                           r"|this (?:morning|afternoon|evening))\b", re.I)),
+    ("offset", re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|\d)\s+days?\s+"
+                          r"(?P<dir>earlier|before|ago|later|after)\b", re.I)),
+    ("offset", re.compile(r"\bthe\s+(?P<dir>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before)\b",
+                          re.I)),
+    ("month", re.compile(r"\b(?:in|since|by|until|during|early|late|mid-?|through)\s+(?:early\s+|late\s+)?"
+                         r"(?P<month>January|February|March|April|May|June|July|August|September|October"
+                         r"|November|December)" + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b")),
+    ("year", re.compile(r"\b(?:in|since|by|until|during|of|from|as early as|before|after)\s+"
+                        r"(?P<year>(?:18|19|20)\d{2})\b")),
+]
+
+
+def _month_num(name: str) -> int:
+    key = name.lower().rstrip(".")
+    return MONTHS.get(key) or MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
+
+
+def _nearest(month: int, day: int, pub: dt.date) -> dt.date | None:
+    """The occurrence of month/day closest to the publication date."""
+    best: dt.date | None = None
+    for year in (pub.year - 1, pub.year, pub.year + 1):
+        try:
+            cand = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if best is None or abs((cand - pub).days) < abs((best - pub).days):
+            best = cand
+    return best
+
+
+def resolve(kind: str, m: re.Match[str], pub: dt.date | None, last: dt.date | None
+            ) -> tuple[dt.date | None, str, str]:
+    """(date, precision, basis) for one match; ``last`` is the last day mentioned before it."""
+    g = m.groupdict()
+    if kind == "iso":
+        try:
+            return dt.date(int(g["y"]), int(g["m"]), int(g["d"])), "day", "explicit"
+        except ValueError:
+            return None, "day", "explicit"
+    if kind in ("month_day", "day_month"):
+        month, day = _month_num(g["month"]), int(g["day"])
+        if g.get("year"):
+            try:
+                return dt.date(int(g["year"]), month, day), "day", "explicit"
+            except ValueError:
+                return None, "day", "explicit"
+        return (_nearest(month, day, pub) if pub else None), "day", "explicit"
+    if kind == "weekday":
+        if pub is None:
+            return None, "day", "relative"
+        wd = WEEKDAYS.index(g["wd"].lower())
+        mod = (g.get("mod") or "").lower()
+        if mod == "next":
+            ahead = (wd - pub.weekday()) % 7 or 7
+            return pub + dt.timedelta(days=ahead), "day", "relative"
+        back = (pub.weekday() - wd) % 7
+        if mod == "last" and back == 0:
+            back = 7
+        return pub - dt.timedelta(days=back), "day", "relative"
+    if kind == "deictic":
+        if pub is None:
+            return None, "day", "relative"
+        word = g["word"].lower()
+        shift = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
+        return pub + dt.timedelta(days=shift), "day", "relative"
+    if kind == "offset":
+        ref = last or pub
+        if ref is None:
+            return None, "day", "relative"
+        n = g.get("n")
+        count = 1 if n is None else (int(n) if n.isdigit() else SMALL[n.lower()])
+        direction = (g.get("dir") or g.get("dir2") or "").lower()
+        sign = 1 if direction in ("later", "after", "following", "next") else -1
+        base = pub if direction == "ago" and pub else ref
+        return base + dt.timedelta(days=sign * count), "day", "relative"
+    if kind == "month":
+        return None, "month", "explicit"
+    return None, "year", "explicit"
+
+
+def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
+    """All date expressions in ``doc``, in text order, without overlaps."""
+    text = doc.text
+    found: list[tuple[int, int, str, re.Match[str]]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            found.append((m.start(), m.end(), kind, m))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[dict[str, Any]] = []
+    last_end = -1
+    last_day: dt.date | None = None
+    for start, end, kind, m in found:
+        if start < last_end:
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        last_end = end
+        date, precision, basis = resolve(kind, m, pub, last_day)
+        if date is not None and precision == "day":
+            last_day = date
+        out.append({"start": span.start, "end": span.end, "root": span.root.i,
+                    "date": date.isoformat() if date else None, "precision": precision,
+                    "basis": basis, "kind": kind, "text": span.text})
+    return out
+
+
+def parse_pub_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def register_extensions() -> None:
+    for name in ("pub_date", "dates"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+@Language.component("newsledger_dates", assigns=["doc._.dates"], requires=["token.dep"])
+def dates_component(doc: Doc) -> Doc:
+    """Writes ``doc._.dates``; reads the publication date from ``doc._.pub_date``."""
+    register_extensions()
+    doc._.dates = find_dates(doc, parse_pub_date(doc._.pub_date))
+    return doc
+
+
+register_extensions()

@@ -1,0 +1,117 @@
+"""The extraction run: articles -> spaCy docs -> figure and statement records.
+
+Stages: :mod:`ingest` reads articles; :mod:`pipeline` parses them in batches with
+``nlp.pipe`` (our components fill ``doc._.dates``, ``doc._.statements``,
+``doc._.figures``); this module turns those into :mod:`records`, and
+:mod:`quantities` groups the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import pipeline
+from .config import Config
+from .ingest import Article, ItemError, read_articles
+from .quantities import assign_quantities
+from .records import Figure, Statement
+
+
+@dataclass
+class ExtractResult:
+    """What a run produced: records in article order, and per-item errors."""
+
+    figures: list[Figure] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    errors: list[ItemError] = field(default_factory=list)
+    articles: int = 0
+
+    @property
+    def records(self) -> list[Figure | Statement]:
+        by_doc: dict[str, list[Figure | Statement]] = {}
+        for r in [*self.statements, *self.figures]:
+            by_doc.setdefault(r.doc, []).append(r)
+        out: list[Figure | Statement] = []
+        for recs in by_doc.values():
+            out.extend(sorted(recs, key=lambda r: (r.start, 0 if isinstance(r, Statement) else 1)))
+        return out
+
+
+def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[list[Figure], list[Statement]]:
+    """Records of one processed Doc."""
+    text = doc.text
+    statements = [
+        Statement(doc=article_id, field=field_name, start=s["start"], end=s["end"], text=text[s["start"]:s["end"]],
+                  speaker=s["speaker"], direct=bool(s["direct"]), cue=s["cue"], speaker_role=s["role"])
+        for s in doc._.statements or []
+    ]
+    figures = [
+        Figure(doc=article_id, field=field_name, start=f["start"], end=f["end"], text=f["text"],
+               value=f["value"], value_high=f["value_high"], qualifier=f["qualifier"], unit=f["unit"],
+               counted=f["counted"], category=f["category"], source=f["source"],
+               source_role=f["source_role"], event_date=f["event_date"], date_basis=f["date_basis"])
+        for f in doc._.figures or []
+    ]
+    return figures, statements
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    doc = nlp.make_doc(article.text)
+    doc._.pub_date = article.date
+    return doc
+
+
+def _checked(items: Iterable[Article | ItemError], config: Config, errors: list[ItemError],
+             on_item: Callable[[Article | ItemError], None] | None) -> Iterator[Article]:
+    for item in items:
+        if on_item is not None:
+            on_item(item)
+        if isinstance(item, ItemError):
+            errors.append(item)
+            continue
+        if len(item.text) > config.max_chars:
+            errors.append(ItemError(item.origin or item.id, f"article {item.id!r} has {len(item.text):,} "
+                                    f"characters, over the limit of {config.max_chars:,} (Config.max_chars)"))
+            continue
+        yield item
+
+
+def process_articles(articles: Iterable[Article | ItemError], config: Config | None = None,
+                     nlp: Language | None = None,
+                     on_item: Callable[[Article | ItemError], None] | None = None) -> ExtractResult:
+    """Run the pipeline over articles (errors pass through into the result)."""
+    config = config or Config()
+    nlp = nlp or pipeline.load(config)
+    result = ExtractResult()
+    good = _checked(articles, config, result.errors, on_item)
+    pairs = ((make_doc(nlp, a), a) for a in good)
+    docs_in = ((d, a.id) for d, a in pairs)
+    figures: list[Figure] = []
+    kwargs: dict[str, Any] = {"batch_size": config.batch_size, "as_tuples": True}
+    if config.n_process > 1:
+        kwargs["n_process"] = config.n_process
+    for doc, article_id in nlp.pipe(docs_in, **kwargs):
+        result.articles += 1
+        f, s = doc_records(doc, article_id)
+        figures.extend(f)
+        result.statements.extend(s)
+    result.figures = assign_quantities(figures)
+    return result
+
+
+def extract(inputs: Iterable[str | Path] | str | Path, config: Config | None = None,
+            on_item: Callable[[Article | ItemError], None] | None = None) -> ExtractResult:
+    """Extract figures and statements from files or directories (crawl text, JSONL).
+
+    >>> result = newsledger.extract(["articles.jsonl"])     # doctest: +SKIP
+    >>> [f.to_dict() for f in result.figures]                 # doctest: +SKIP
+    """
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    return process_articles(read_articles(inputs), config, on_item=on_item)

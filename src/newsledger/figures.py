@@ -1,0 +1,738 @@
+"""Find reported figures and describe each: value, hedge, unit, what is counted, category,
+who reports it and for which day.
+
+The ``newsledger_figures`` component writes ``doc._.figures`` (plain dicts). It reads
+``doc._.dates`` and ``doc._.statements``, so it runs after those components.
+Stages per figure: number expression -> exclusions (dates, ages, durations,
+measurements, names, phone numbers) -> qualifier -> counted noun through the
+dependency parse -> category from the words that govern it -> source from the
+statement whose cue dominates it -> event date (a date in its own clause, else
+present tense means publication day, else the day in context).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from . import numbers as num
+
+# --------------------------------------------------------------------- lexicons
+CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₴": "UAH",
+                    "₽": "RUB", "a$": "AUD", "c$": "CAD", "chf": "CHF"}
+CURRENCY_WORDS = {"dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR",
+                  "eur": "EUR", "pound": "GBP", "pounds": "GBP", "sterling": "GBP", "gbp": "GBP",
+                  "yen": "JPY", "rupees": "INR", "hryvnias": "UAH", "roubles": "RUB", "rubles": "RUB",
+                  "francs": "CHF", "yuan": "CNY", "renminbi": "CNY"}
+PERCENT_WORDS = {"%", "percent", "pct"}
+TIME_UNITS = {"second", "minute", "hour", "day", "night", "week", "weekend", "month", "year", "decade",
+              "century", "fortnight", "morning", "evening", "afternoon", "hr", "min", "yr", "season",
+              "term", "round"}
+MEASURE_UNITS = {"km", "kilometre", "kilometer", "mile", "metre", "meter", "m", "cm", "mm", "foot", "feet",
+                 "inch", "yard", "hectare", "acre", "kg", "kilogram", "gram", "g", "tonne", "ton", "litre",
+                 "liter", "gallon", "barrel", "degree", "magnitude", "mph", "knot", "celsius",
+                 "fahrenheit", "mw", "kw", "gw", "megawatt", "sq", "square", "storey", "story", "floor",
+                 "point", "kph", "km/h", "bpd", "watt", "volt", "calorie", "percentile", "page", "lap",
+                 "kilometres", "metres", "miles"}
+NAME_ENTS = {"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "GPE", "LOC"}
+
+# qualifier phrases in front of a number, longest first
+PREFIX_QUALIFIERS: list[tuple[tuple[str, ...], str]] = sorted([
+    (("more", "than"), "more_than"), (("over",), "more_than"), (("well", "over"), "more_than"),
+    (("upwards", "of"), "more_than"), (("in", "excess", "of"), "more_than"), (("above",), "more_than"),
+    (("at", "least"), "at_least"), (("no", "fewer", "than"), "at_least"), (("no", "less", "than"), "at_least"),
+    (("a", "minimum", "of"), "at_least"), (("not", "less", "than"), "at_least"),
+    (("about",), "approx"), (("around",), "approx"), (("some",), "approx"), (("roughly",), "approx"),
+    (("approximately",), "approx"), (("an", "estimated"), "approx"), (("estimated",), "approx"),
+    (("circa",), "approx"), (("approx",), "approx"), (("an", "approximate"), "approx"),
+    (("up", "to"), "at_most"), (("almost",), "at_most"), (("nearly",), "at_most"),
+    (("as", "many", "as"), "at_most"), (("as", "much", "as"), "at_most"), (("no", "more", "than"), "at_most"),
+    (("at", "most"), "at_most"), (("a", "maximum", "of"), "at_most"), (("close", "to"), "at_most"),
+    (("just", "under"), "less_than"), (("fewer", "than"), "less_than"), (("less", "than"), "less_than"),
+    (("under",), "less_than"), (("below",), "less_than"),
+    (("only",), "exact"), (("just",), "exact"), (("exactly",), "exact"), (("precisely",), "exact"),
+    (("a", "total", "of"), "exact"), (("all",), "exact"),
+], key=lambda x: -len(x[0]))
+# the figure's own span includes these; "a total of" stays outside (spec: "46")
+SPAN_QUALIFIERS = {q for q, _ in PREFIX_QUALIFIERS if q != ("a", "total", "of")}
+MORE_THAN_VERBS = {"top", "pass", "exceed", "surpass", "cross", "overtake", "eclipse"}
+AT_MOST_VERBS = {"reach", "hit"}
+MODALS = {"could", "may", "might"}
+VAGUE_PREFIX = {"a", "few", "several", "many", "some"}
+
+CATEGORY_LEMMAS: dict[str, str] = {}
+for _cat, _words in {
+    "killed": "kill die dead death fatality perish body murder slay drown casualty execute life toll "
+              "fatal deadly massacre",
+    "injured": "injure injured wound wounded hurt injury hospitalise hospitalize hospitalised hospitalized "
+               "treat hospital",
+    "evacuated": "evacuate evacuation evacuee rescue leave pull extract free airlift save escape "
+                 "relocate take bring",
+    "displaced": "displace displaced uproot flee homeless home refugee idp shelter",
+    "trapped": "trap trapped pin underground strand stranded besiege stuck",
+    "missing": "missing unaccounted disappear",
+    "detained": "arrest detain hold custody jail imprison capture prisoner detention detainee",
+    "attended": "march marcher protest protester protestor demonstrate demonstrator crowd turnout "
+                "participate attend striker gather join picket rally",
+    "aid": "aid fund funding donate donation pledge grant assistance allocate relief supply receive",
+    "military": "troop soldier weapon tank missile drone artillery vehicle aircraft jet destroy "
+                "warship rocket shell fighter battalion brigade sortie airstrike",
+}.items():
+    for _w in _words.split():
+        CATEGORY_LEMMAS.setdefault(_w, _cat)
+# nouns that name an event rather than a kind of person outrank the verbs around them
+EVENT_NOUNS = {"death": "killed", "fatality": "killed", "casualty": "killed", "injury": "injured",
+               "arrest": "detained", "detention": "detained", "evacuation": "evacuated",
+               "evacuee": "evacuated", "refugee": "displaced", "displacement": "displaced",
+               "protester": "attended", "marcher": "attended", "demonstrator": "attended",
+               "striker": "attended", "body": "killed"}
+# person nouns are what is counted, not what happened to them: only used when nothing else says
+PEOPLE_NOUNS = {"people", "person", "civilian", "resident", "man", "woman", "child", "miner", "worker",
+                "family", "household", "student", "teacher", "patient", "passenger", "villager",
+                "inhabitant", "citizen", "migrant", "victim", "survivor", "officer", "employee",
+                "individual", "adult", "baby", "infant", "girl", "boy", "member", "pilgrim", "tourist"}
+PEOPLE_CATEGORIES = {"killed", "injured", "evacuated", "displaced", "trapped", "missing", "detained",
+                     "attended"}
+COUNT_NOUNS = {"number", "toll", "figure", "total", "tally", "count", "estimate", "death"}
+# verbs/adjectives that carry "take part", "stop work", "lose homes": head + particle/object
+PHRASES = {("take", "part"): "attended", ("stop", "work"): "attended", ("lose", "home"): "displaced",
+           ("lose", "life"): "killed", ("walk", "out"): "attended", ("take", "shelter"): "trapped",
+           ("go", "missing"): "missing", ("shoot", "down"): "military", ("bring", "out"): "evacuated"}
+
+
+def register_extensions() -> None:
+    if not Doc.has_extension("figures"):
+        Doc.set_extension("figures", default=None)
+
+
+# --------------------------------------------------------------------- number expressions
+
+def _is_number_word(tok: Token) -> bool:
+    low = tok.lower_
+    if low in num.ONES or low in num.TENS or (low in num.SCALES and low not in ("m", "k")):
+        return True
+    if "-" in low and num.word_value(low) is not None:
+        return True
+    return num.parse_digits(tok.text) is not None
+
+
+def _is_scale(tok: Token) -> bool:
+    return tok.lower_ in num.SCALES and tok.lower_ not in ("m", "k") or tok.lower_ in ("bn", "mln")
+
+
+class Expr:
+    """A number expression found in the text, before we decide whether it is a figure."""
+
+    def __init__(self, start: int, end: int, value: float, qualifier: str = "exact",
+                 value_high: float | None = None, unit: str | None = None, vague: bool = False,
+                 fraction: bool = False) -> None:
+        self.start, self.end = start, end  # token range of the number (and unit)
+        self.span_start = start  # includes qualifier words
+        self.value, self.value_high = value, value_high
+        self.qualifier, self.unit, self.vague, self.fraction = qualifier, unit, vague, fraction
+
+
+def _run_end(doc: Doc, i: int) -> int:
+    """End of a run of number words starting at i ("five million", "thirty - one")."""
+    j = i + 1
+    while j < len(doc):
+        t = doc[j]
+        if _is_scale(t) or t.lower_ == "dozen":
+            j += 1
+        elif t.text in ("-", "–") and j + 1 < len(doc) and doc[j - 1].lower_ in num.TENS and \
+                doc[j + 1].lower_ in num.ONES:
+            j += 2
+        elif t.lower_ == "and" and j + 1 < len(doc) and doc[j - 1].lower_ == "hundred" and \
+                _is_number_word(doc[j + 1]) and doc[j + 1].lower_ not in num.SCALES:
+            j += 2
+        elif _is_number_word(t) and num.parse_digits(t.text) is None and doc[j - 1].lower_ in num.TENS \
+                and t.lower_ in num.ONES:
+            j += 1
+        elif _is_number_word(t) and doc[j - 1].lower_ == "hundred" and num.parse_digits(t.text) is None:
+            j += 1
+        else:
+            break
+    return j
+
+
+def _words(doc: Doc, a: int, b: int) -> list[str]:
+    return [t.lower_ for t in doc[a:b]]
+
+
+def find_expressions(doc: Doc) -> list[Expr]:
+    out: list[Expr] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        low = tok.lower_
+        expr: Expr | None = None
+        # vague amounts: "hundreds", "tens of thousands", "hundreds of thousands", "dozens"
+        if low in num.VAGUE and low != "tens" or (low == "tens" and i + 2 < n and doc[i + 1].lower_ == "of"
+                                                 and doc[i + 2].lower_ in ("thousands", "millions")):
+            value = float(num.VAGUE[low])
+            end = i + 1
+            if end + 1 < n and doc[end].lower_ == "of" and doc[end + 1].lower_ in ("thousands", "millions"):
+                value *= num.VAGUE[doc[end + 1].lower_]
+                end += 2
+            expr = Expr(i, end, value, "vague", vague=True)
+        # "a few dozen", "several hundred", "a dozen"
+        elif low in VAGUE_PREFIX and i + 1 < n:
+            k = i + 1
+            if doc[k].lower_ == "few" and k + 1 < n:
+                k += 1
+            if doc[k].lower_ in ("dozen", "hundred", "thousand", "million") and (low != "a" or k > i + 1 or
+                                                                                doc[k].lower_ == "dozen"):
+                base = num.DOZEN.get(doc[k].lower_) or num.SCALES[doc[k].lower_]
+                if low == "a" and k == i + 1:
+                    expr = Expr(i, k + 1, float(base))  # "a dozen" is exact
+                else:
+                    expr = Expr(i, k + 1, float(base * (2 if doc[k].lower_ == "dozen" else 1)), "vague",
+                                vague=True)
+        # fractions of a group: "almost half of the people", "a third of homes"
+        elif low in num.FRACTIONS and i + 1 < n and doc[i + 1].lower_ == "of" and tok.pos_ != "VERB":
+            start = i - 1 if i > 0 and doc[i - 1].lower_ in ("a", "one") else i
+            value = num.FRACTIONS[low]
+            if i > 0 and num.word_value(doc[i - 1].lower_) and doc[i - 1].lower_ not in ("a", "one"):
+                start = i - 1
+                value *= num.word_value(doc[i - 1].lower_) or 1
+            expr = Expr(start, i + 1, value, unit="percent", fraction=True)
+        elif low == "half" and i + 2 < n and doc[i + 1].lower_ == "a" and _is_scale(doc[i + 2]):
+            expr = Expr(i, i + 3, 0.5 * num.SCALES[doc[i + 2].lower_])
+        elif low == "a" and i + 1 < n and _is_scale(doc[i + 1]) and doc[i + 1].lower_ != "hundred" or \
+                _is_number_word(tok) and not (low in num.SCALES):
+            end = _run_end(doc, i)
+            words = _words(doc, i, end)
+            value = num.parse_words(words)
+            if value is not None and not (low == "a" and end == i + 1):
+                expr = Expr(i, end, value)
+        if expr is None:
+            i += 1
+            continue
+        _extend(doc, expr)
+        out.append(expr)
+        i = max(expr.end, i + 1)
+    return out
+
+
+def _extend(doc: Doc, e: Expr) -> None:
+    """Ranges, currency, percent, "30+" and qualifiers around a number expression."""
+    n = len(doc)
+    # range "20 to 30", "20-30", "between 20 and 30"
+    j = e.end
+    if not e.vague and j + 1 < n and doc[j].lower_ in ("to", "-", "–") and _is_number_word(doc[j + 1]):
+        k = _run_end(doc, j + 1)
+        high = num.parse_words(_words(doc, j + 1, k))
+        if high is not None and high > e.value:
+            if high >= 1000 > e.value and e.value < 1000 and _is_scale(doc[k - 1]):
+                e.value *= num.SCALES[doc[k - 1].lower_]
+            e.value_high, e.qualifier, e.end = high, "range", k
+    if e.start >= 1 and doc[e.start - 1].lower_ == "between" and e.end + 1 < n and doc[e.end].lower_ == "and" \
+            and _is_number_word(doc[e.end + 1]):
+        k = _run_end(doc, e.end + 1)
+        high = num.parse_words(_words(doc, e.end + 1, k))
+        if high is not None:
+            e.value_high, e.qualifier, e.end = high, "range", k
+            e.span_start = e.start = e.start - 1
+    # single-token ranges such as "18,000-20,000"
+    tok = doc[e.start]
+    if "-" in tok.text and e.end == e.start + 1 and num.word_value(tok.lower_) is None:
+        parts = tok.text.split("-")
+        vals = [num.parse_digits(p) for p in parts]
+        if len(vals) == 2 and vals[0] is not None and vals[1] is not None:
+            e.value, e.value_high, e.qualifier = vals[0], vals[1], "range"
+    # currency before / after, percent after
+    if e.start >= 1 and doc[e.start - 1].lower_ in CURRENCY_SYMBOLS:
+        e.unit = CURRENCY_SYMBOLS[doc[e.start - 1].lower_]
+        e.start -= 1
+        if e.start >= 1 and doc[e.start - 1].text == "US":
+            e.start -= 1
+    if e.end < n:
+        nxt = doc[e.end].lower_
+        if nxt in PERCENT_WORDS:
+            e.unit, e.end = "percent", e.end + 1
+        elif nxt == "per" and e.end + 1 < n and doc[e.end + 1].lower_ == "cent":
+            e.unit, e.end = "percent", e.end + 2
+        elif nxt in CURRENCY_WORDS and e.unit is None:
+            e.unit, e.end = CURRENCY_WORDS[nxt], e.end + 1
+        elif nxt == "+":
+            e.qualifier, e.end = "more_than", e.end + 1
+    if doc[e.end - 1].text.endswith("+") and e.qualifier == "exact":
+        e.qualifier = "more_than"
+    e.span_start = e.start
+    # qualifier words in front
+    if e.qualifier == "exact":
+        for phrase, qual in PREFIX_QUALIFIERS:
+            a = e.start - len(phrase)
+            if a >= 0 and tuple(t.lower_ for t in doc[a: e.start]) == phrase:
+                if phrase == ("some",) and doc[e.start].lower_ in ("of",):
+                    continue
+                e.qualifier = qual
+                if phrase in SPAN_QUALIFIERS:
+                    e.span_start = a
+                break
+    elif e.vague and e.start >= 1:
+        for phrase, _qual in PREFIX_QUALIFIERS:
+            a = e.start - len(phrase)
+            if a >= 0 and tuple(t.lower_ for t in doc[a: e.start]) == phrase and phrase in SPAN_QUALIFIERS:
+                e.span_start = a
+                break
+
+
+# --------------------------------------------------------------------- exclusions
+
+def _anchor(doc: Doc, e: Expr) -> Token:
+    """The token of the expression that the rest of the sentence attaches to."""
+    ids = set(range(e.start, e.end))
+    best = doc[e.end - 1]
+    for t in doc[e.start: e.end]:
+        if t.head.i not in ids or t.head == t:
+            if t.pos_ in ("NUM", "NOUN", "PROPN", "SYM", "ADJ", "X") or t.like_num:
+                best = t
+                if t.lower_ not in PERCENT_WORDS and t.lower_ not in CURRENCY_SYMBOLS:
+                    break
+    if best.lower_ in PERCENT_WORDS or best.lower_ in CURRENCY_WORDS:
+        return best
+    return best
+
+
+def _excluded(doc: Doc, e: Expr, date_tokens: set[int], anchor: Token) -> bool:
+    toks = doc[e.start: e.end]
+    first = doc[e.start]
+    if any(t.i in date_tokens for t in toks if not t.is_punct):
+        return True
+    text = toks.text
+    digits = [t for t in toks if num.parse_digits(t.text) is not None]
+    if e.unit is None and not e.vague and not e.fraction and len(digits) == 1 and e.value_high is None:
+        d = digits[0].text
+        if len(d) == 4 and d.isdigit() and 1800 <= int(d) <= 2100:
+            return True  # a year
+        if len(d) > 1 and d.startswith("0") and "." not in d:
+            return True  # codes and phone numbers
+    n = len(doc)
+    nxt = doc[e.end] if e.end < n else None
+    prev = doc[e.start - 1] if e.start > 0 else None
+    # phone numbers and codes: several bare digit groups in a row
+    if nxt is not None and num.parse_digits(nxt.text) is not None and e.unit is None:
+        return True
+    if prev is not None and num.parse_digits(prev.text) is not None and e.unit is None and not prev.is_punct:
+        return True
+    # times: "6 p.m.", "10:30"
+    if ":" in text or (nxt is not None and nxt.lower_.replace(".", "") in ("am", "pm", "gmt", "utc", "bst",
+                                                                          "cet", "oclock")):
+        return True
+    # ages: "67-year-old", "aged 58", "Goran Ilic, 58,"
+    if nxt is not None and nxt.text in ("-", "–") and e.end + 1 < n and doc[e.end + 1].lower_ in (
+            "year", "years", "month", "week", "day", "hour", "minute", "storey", "mile", "km", "metre"):
+        return True
+    if nxt is not None and "-year" in nxt.lower_:
+        return True
+    if any("-year-old" in t.lower_ or t.lower_.endswith("-day") or t.lower_.endswith("-week") for t in toks):
+        return True
+    if prev is not None and prev.lower_ in ("aged", "age", "ages"):
+        return True
+    if prev is not None and prev.text == "," and e.start >= 2 and doc[e.start - 2].ent_type_ == "PERSON" \
+            and nxt is not None and nxt.is_punct:
+        return True
+    # numbers that are part of a name ("Talk TV 2", "G7", "Route 66")
+    if first.ent_type_ in NAME_ENTS and any(t.pos_ == "PROPN" for t in doc[first.i: e.end] if not t.like_num):
+        return True
+    if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in NAME_ENTS and e.unit is None \
+            and prev.ent_iob_ != "O" and first.ent_iob_ == "I":
+        return True
+    # "one" as a pronoun ("one of the reasons", "no one")
+    if first.lower_ == "one" and e.end == e.start + 1 and anchor.dep_ != "nummod":
+        return True
+    # durations and measurements
+    head = anchor.head if anchor.dep_ in ("nummod", "quantmod", "compound", "amod") else None
+    if head is not None and head.i >= e.end:
+        lemma = head.lemma_.lower()
+        if lemma in TIME_UNITS or lemma in MEASURE_UNITS or head.lower_ in MEASURE_UNITS:
+            return True
+    if nxt is not None and (nxt.lemma_.lower() in TIME_UNITS or nxt.lower_ in MEASURE_UNITS) and \
+            e.unit is None and not e.fraction:
+        return True
+    if e.fraction and e.end + 2 < n:
+        after = [t.lemma_.lower() for t in doc[e.end + 1: e.end + 4]]
+        if any(a in TIME_UNITS for a in after):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------- counted thing
+
+def _noun_phrase(noun: Token) -> str:
+    mods = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i and not c.like_num]
+    start = min([noun.i] + [m.i for m in mods])
+    return noun.doc[start: noun.i + 1].text
+
+
+def _of_object(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+class Counted:
+    def __init__(self, noun: Token | None, text: str | None, implicit: bool) -> None:
+        self.noun, self.text, self.implicit = noun, text, implicit
+
+
+def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
+    ids = set(range(e.start, e.end))
+    if e.unit and e.unit != "percent":
+        return Counted(None, e.unit, False)
+    # "46 civilians", "five million people", "dozens of people", "70 percent of trains"
+    cands = [anchor] + [t for t in doc[e.start: e.end] if t != anchor]
+    for t in cands:
+        if t.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and t.head.i not in ids and \
+                t.head.pos_ in ("NOUN", "PROPN", "ADJ") and t.head.i > t.i:
+            noun = t.head
+            if noun.lower_ in PERCENT_WORDS:
+                continue
+            if noun.lemma_.lower() in COUNT_NOUNS | {"group"} and _of_object(noun) is not None:
+                inner = _of_object(noun)
+                assert inner is not None
+                return Counted(inner, _noun_phrase(inner), False)
+            return Counted(noun, _noun_phrase(noun), False)
+    for t in cands:
+        obj = _of_object(t)
+        if obj is not None:
+            if obj.pos_ == "PRON":
+                return Counted(None, None, True)  # "two of them": borrowed later
+            return Counted(obj, _noun_phrase(obj), False)
+    return Counted(None, None, True)
+
+
+def implicit_counted(anchor: Token) -> Token | None:
+    """Counted thing of a bare number from its frame: "put the crowd at 82,000", "the toll rose to 23",
+    "the number of people ... rose to 23", "the real number ... was more than 40"."""
+    head = anchor.head
+    if anchor.dep_ == "pobj" and head.pos_ == "ADP":
+        verb = head.head
+        if head.lower_ == "at":
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                inner = _of_object(obj)
+                return inner if inner is not None else obj
+        if head.lower_ in ("to", "from", "at") and verb.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                inner = _of_object(subj)
+                return inner if inner is not None else subj
+    if anchor.dep_ in ("attr", "acomp") and head.pos_ in ("AUX", "VERB"):
+        subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            inner = _of_object(subj)
+            return inner if inner is not None else subj
+    return None
+
+
+# --------------------------------------------------------------------- category
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower()
+
+
+def _phrase_category(t: Token) -> str | None:
+    for c in t.children:
+        key = (_lemma(t), _lemma(c))
+        if key in PHRASES:
+            return PHRASES[key]
+        if c.dep_ == "dobj":
+            for g in c.children:
+                pass
+    return None
+
+
+def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set[int]) -> str:
+    """The first category word on the way from the counted noun up to the reporting verb."""
+    if noun is not None:
+        lemma = _lemma(noun)
+        if lemma in EVENT_NOUNS:
+            return EVENT_NOUNS[lemma]
+        comp = [_lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")]
+        if lemma in ("toll",) and "death" in comp:
+            return "killed"
+        if noun.lower_ == "dead":
+            return "killed"
+    start = noun if noun is not None else anchor
+    # modifiers of the counted noun: "civilians trapped in ...", "people confirmed dead"
+    mods: list[Token] = []
+    if noun is not None:
+        for c in noun.children:
+            if c.dep_ in ("acl", "relcl", "amod") and c.i != anchor.i:
+                mods.append(c)
+                mods.extend(g for g in c.children if g.dep_ in ("oprd", "acomp", "xcomp", "dobj", "prt"))
+    path: list[Token] = []
+    node = start
+    while True:
+        if node is not start:
+            path.append(node)
+            path.extend(c for c in node.children if c.dep_ in ("acomp", "oprd", "xcomp", "prt", "dobj", "attr")
+                        and c.i != start.i and c not in path)
+        if node.i in stop or node.head == node or node.dep_ in ("ccomp",) and node.head.i in stop:
+            break
+        node = node.head
+    for t in mods + path:
+        phr = _phrase_category(t)
+        if phr:
+            return phr
+        lemma = _lemma(t)
+        if lemma in CATEGORY_LEMMAS and not (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and
+                                             lemma in ("home",) and False):
+            cat = CATEGORY_LEMMAS[lemma]
+            if lemma == "take" and not any(c.dep_ == "prep" and c.lower_ in ("from", "to") for c in t.children):
+                continue
+            if lemma == "bring" and not any(c.lower_ in ("out", "alive") for c in t.children):
+                continue
+            if lemma == "home" and t.dep_ != "dobj":
+                continue
+            if lemma == "leave" and t.pos_ != "VERB":
+                continue
+            if lemma == "shelter" and t.pos_ != "VERB" and t.dep_ != "pobj":
+                continue
+            return cat
+    # prepositional objects of the governing verbs: "sleeping in shelters", "taken to hospital"
+    for t in path:
+        if t.pos_ in ("VERB", "AUX"):
+            for c in t.children:
+                if c.dep_ == "prep":
+                    for g in c.children:
+                        if g.dep_ == "pobj" and _lemma(g) in ("shelter", "hospital", "custody", "rubble"):
+                            return {"shelter": "displaced", "hospital": "injured", "custody": "detained",
+                                    "rubble": "trapped"}[_lemma(g)]
+    if e.unit and e.unit != "percent":
+        return "aid"
+    if noun is not None:
+        lemma = _lemma(noun)
+        if lemma in CATEGORY_LEMMAS and lemma not in ("home", "shelter", "body"):
+            cat = CATEGORY_LEMMAS[lemma]
+            if cat in ("military", "attended", "aid", "detained", "killed", "injured", "missing"):
+                return cat
+    return "other"
+
+
+# --------------------------------------------------------------------- dates
+
+def _subtree_ids(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def _in_subtree(i: int, tok: Token) -> bool:
+    return tok.left_edge.i <= i <= tok.right_edge.i and any(a == tok for a in [tok.doc[i], *tok.doc[i].ancestors])
+
+
+def local_date(anchor: Token, dates: list[dict[str, Any]], anchors: set[int]) -> dict[str, Any] | None:
+    """The date expression in the smallest clause around the figure, skipping dates inside
+    sibling branches that hold another figure ("31 remain missing, down from 40 a day earlier")."""
+    if not dates:
+        return None
+    sent = anchor.sent
+    cands = [d for d in dates if sent.start <= d["root"] < sent.end]
+    if not cands:
+        return None
+    excluded: set[int] = set()
+    node = anchor
+    child: Token | None = None
+    while True:
+        for c in node.children:
+            if child is not None and c == child:
+                continue
+            if any(_in_subtree(a, c) for a in anchors if a != anchor.i):
+                for k, d in enumerate(cands):
+                    if _in_subtree(d["root"], c):
+                        excluded.add(k)
+        here = [(abs(d["root"] - anchor.i), k, d) for k, d in enumerate(cands)
+                if k not in excluded and _in_subtree(d["root"], node)]
+        if here:
+            return min(here, key=lambda x: (x[0], x[1]))[2]
+        if node.head == node:
+            return None
+        child, node = node, node.head
+
+
+def is_present(anchor: Token) -> bool:
+    """Present-tense states and running totals ("are displaced", "have been evacuated", "remain")."""
+    node = anchor
+    while node.head != node:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            tags = [node.tag_] + [c.tag_ for c in node.children if c.dep_ in ("aux", "auxpass")]
+            if any(t in ("VBZ", "VBP") for t in tags):
+                return True
+            if node.tag_ in ("VBD",) or any(t == "VBD" for t in tags) or any(c.lower_ in ("will", "would", "had")
+                                                                          for c in node.children):
+                return False
+            if node.tag_ in ("VBN", "VBG") and node.dep_ in ("acl", "amod"):
+                continue
+            if node.tag_ == "MD":
+                return False
+    return False
+
+
+# --------------------------------------------------------------------- component
+
+def _source_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    covering = [s for s in stmts if s["tok_start"] <= anchor.i < s["tok_end"]]
+    if not covering:
+        # a statement split by clauses may leave the figure in the segment but outside both spans
+        covering = [s for s in stmts if s["seg_start"] <= anchor.i < s["seg_end"]]
+    if not covering:
+        return None
+    best = None
+    best_depth = -1
+    for s in covering:
+        for ci in s.get("cues_all", []):
+            cue = anchor.doc[ci[0]]
+            if cue == anchor or cue in anchor.ancestors:
+                depth = len(list(cue.ancestors))
+                if depth > best_depth:
+                    best, best_depth = {**s, "speaker": ci[1], "role": ci[2]}, depth
+    return best or covering[0]
+
+
+def extract_figures(doc: Doc) -> list[dict[str, Any]]:
+    dates = doc._.dates or []
+    stmts = doc._.statements or []
+    pub = doc._.pub_date
+    date_tokens = {i for d in dates for i in range(d["start"], d["end"])}
+    exprs = find_expressions(doc)
+    kept: list[tuple[Expr, Token]] = []
+    for e in exprs:
+        anchor = _anchor(doc, e)
+        if not _excluded(doc, e, date_tokens, anchor):
+            kept.append((e, anchor))
+    anchors = {a.i for _, a in kept}
+    para_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
+    day_dates = [d for d in dates if d["precision"] == "day" and d["date"]]
+    lead_date = None
+    if day_dates and para_starts:
+        first_para_end = para_starts[1] if len(para_starts) > 1 else len(doc)
+        lead = [d for d in day_dates if d["start"] < first_para_end]
+        lead_date = lead[0]["date"] if lead else None
+    out: list[dict[str, Any]] = []
+    prev_counted: dict[int, tuple[str, Token | None]] = {}
+    for e, anchor in kept:
+        counted = counted_for(doc, e, anchor)
+        noun = counted.noun
+        text = counted.text
+        if counted.implicit:
+            frame = implicit_counted(anchor)
+            if frame is not None and _lemma(frame) not in COUNT_NOUNS and frame.pos_ in ("NOUN", "PROPN", "ADJ"):
+                noun, text = frame, _noun_phrase(frame)
+            elif frame is not None and _lemma(frame) in ("toll",):
+                noun, text = frame, None
+        # durations/measures reached through "of": "two months of shelling"
+        if noun is not None and (_lemma(noun) in TIME_UNITS or _lemma(noun) in MEASURE_UNITS):
+            continue
+        stop = {c for s in stmts for c in [x[0] for x in s.get("cues_all", [])]}
+        category = category_for(doc, e, anchor, noun, stop)
+        if text is None:
+            # borrow from the previous figure in this or the previous sentence ("six were confirmed dead")
+            sent = anchor.sent
+            for j in range(len(out) - 1, -1, -1):
+                prev = out[j]
+                if prev["_sent"] in (sent.start, _prev_sent_start(doc, sent)) and prev["counted"] and \
+                        prev["unit"] in (None, "percent"):
+                    text = prev["counted"]
+                    break
+            if text is None and category in PEOPLE_CATEGORIES:
+                text = "people"
+        if e.unit == "percent" and text is None:
+            subj = _clause_subject(anchor)
+            if subj is not None and _lemma(subj) not in COUNT_NOUNS and subj.pos_ != "PRON":
+                text = _noun_phrase(subj)
+        src = _source_for(anchor, stmts)
+        # event date
+        d = local_date(anchor, dates, anchors)
+        if d is not None:
+            event_date, basis = d["date"], d["basis"] if d["date"] else None
+            if d["precision"] != "day":
+                event_date, basis = None, None
+        elif is_present(anchor):
+            event_date, basis = pub, "publication"
+        else:
+            event_date, basis = _context_date(doc, anchor, dates, para_starts, src, stmts), "context"
+            if event_date is None:
+                event_date = lead_date or pub
+        span = doc[e.span_start: e.end]
+        value = num.normalize(e.value)
+        high = num.normalize(e.value_high)
+        out.append({
+            "start": span.start_char, "end": span.end_char, "text": span.text,
+            "value": value, "value_high": high, "qualifier": _final_qualifier(e, anchor),
+            "unit": e.unit, "counted": text, "category": category,
+            "source": src["speaker"] if src else None, "source_role": src["role"] if src else None,
+            "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
+        })
+        prev_counted[anchor.i] = (text or "", noun)
+    for f in out:
+        f.pop("_sent", None)
+    return out
+
+
+def _final_qualifier(e: Expr, anchor: Token) -> str:
+    if e.qualifier != "exact":
+        return e.qualifier
+    head = anchor.head
+    if anchor.dep_ in ("dobj", "pobj") and head.pos_ == "ADP":
+        head = head.head
+    if anchor.dep_ in ("dobj", "pobj", "attr") or anchor.head.pos_ == "ADP":
+        lemma = _lemma(head)
+        if lemma in MORE_THAN_VERBS:
+            return "more_than"
+        if lemma in AT_MOST_VERBS and any(c.lower_ in MODALS for c in head.children):
+            return "at_most"
+    return e.qualifier
+
+
+def _prev_sent_start(doc: Doc, sent: Any) -> int:
+    if sent.start == 0:
+        return -1
+    return int(doc[sent.start - 1].sent.start)
+
+
+def _clause_subject(anchor: Token) -> Token | None:
+    node = anchor
+    while node.head != node:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None
+
+
+def _context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_starts: list[int],
+                  src: dict[str, Any] | None, stmts: list[dict[str, Any]]) -> str | None:
+    """The day in context: the same speaker's dated statement next to this one, else the last
+    day mentioned earlier in the paragraph."""
+    if src is not None:
+        k = next((i for i, s in enumerate(stmts) if s["start"] == src["start"]), None)
+        if k is not None:
+            for j in (k + 1, k - 1):
+                if 0 <= j < len(stmts) and stmts[j]["speaker"] == src["speaker"] and stmts[j].get("date"):
+                    return str(stmts[j]["date"])
+    p = bisect.bisect_right(para_starts, anchor.i) - 1
+    para_start = para_starts[p] if p >= 0 else 0
+    before = [d for d in dates if para_start <= d["start"] < anchor.i and d["precision"] == "day" and d["date"]]
+    if before:
+        return str(before[-1]["date"])
+    return None
+
+
+@Language.component("newsledger_figures", assigns=["doc._.figures"],
+                    requires=["doc._.dates", "doc._.statements", "token.dep"])
+def figures_component(doc: Doc) -> Doc:
+    """Writes ``doc._.figures``: one dict per reported figure (spec fields plus ``source_role``)."""
+    register_extensions()
+    doc._.figures = extract_figures(doc)
+    return doc
+
+
+register_extensions()

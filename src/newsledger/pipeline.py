@@ -1,0 +1,73 @@
+"""Build the spaCy pipeline: the configured English model plus newsledger's components.
+
+Our steps are ordinary spaCy components (Doc in, Doc out), registered by name, so
+anyone can ``nlp.add_pipe("newsledger_figures")`` in a pipeline of their own after
+``import newsledger``. Order: ``newsledger_paragraphs`` (before the parser: a blank
+line always ends a sentence), then after NER ``newsledger_dates``,
+``newsledger_statements``, ``newsledger_figures``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import dates, figures, statements  # noqa: F401  (registers the components)
+from .config import Config
+
+COMPONENTS = ("newsledger_dates", "newsledger_statements", "newsledger_figures")
+
+
+@Language.component("newsledger_paragraphs", assigns=["token.is_sent_start"])
+def paragraphs_component(doc: Doc) -> Doc:
+    """Mark the token after a paragraph break as a sentence start, so no sentence spans two."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+class ModelNotFound(RuntimeError):
+    """The configured spaCy model is not installed."""
+
+
+def _use_numpy_ops() -> None:
+    from thinc.api import NumpyOps, set_current_ops
+
+    set_current_ops(NumpyOps(use_blis=False))
+
+
+def load_base(config: Config) -> Language:
+    """The bare spaCy model named in the config (what the benchmark compares against)."""
+    if not config.use_blis:
+        _use_numpy_ops()
+    try:
+        nlp = spacy.load(config.model)
+    except OSError as exc:
+        raise ModelNotFound(
+            f"spaCy model {config.model!r} is not installed; run `make install` "
+            f"(or pip install -r requirements-model.txt)") from exc
+    nlp.max_length = max(nlp.max_length, config.max_chars + 1)
+    return nlp
+
+
+def build(config: Config) -> Language:
+    """A fresh pipeline with newsledger's components added."""
+    nlp = load_base(config)
+    first = nlp.pipe_names[0] if nlp.pipe_names else None
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("newsledger_paragraphs", before="parser")
+    elif first:
+        nlp.add_pipe("newsledger_paragraphs", first=True)
+    for name in COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def load(config: Config) -> Language:
+    """The pipeline for ``config``, loaded once per process (configs are hashable)."""
+    return build(config)
