@@ -59,6 +59,20 @@ PERSON_TITLES = {"president", "minister", "spokesman", "spokeswoman", "spokesper
                  "coordinator", "correspondent", "reporter", "doctor", "dr", "mr", "mrs", "ms", "judge",
                  "prosecutor", "officer", "sergeant", "lieutenant", "deputy", "chairman", "chairwoman",
                  "ceo", "executive", "manager", "king", "queen", "pope", "premier", "chancellor"}
+# strong speech verbs: any noun subject speaks ("the transfusion centre said")
+OPEN_SUBJECT_VERBS = {"say", "tell", "report", "announce", "confirm", "state", "estimate", "add", "warn",
+                      "claim", "deny"}
+COUNT_OBJECTS = {"toll", "figure", "number", "estimate", "count", "tally", "total", "breakdown", "account",
+                 "detail", "update", "statement", "warning"}
+CONDITIONAL_MARKS = {"when", "whenever", "if", "unless", "once"}
+# reports and records speak for whoever owns them ("the ministry's final tally")
+DOCUMENT_NOUNS = {"bulletin", "report", "record", "tally", "figure", "data", "statement", "count", "document",
+                  "statistic", "estimate", "audit", "survey", "update", "release", "register", "list",
+                  "source", "account", "website", "channel"}
+FEMALE_WORDS = {"she", "her", "spokeswoman", "chairwoman", "mrs", "ms", "woman", "queen", "mother",
+                "congresswoman", "businesswoman"}
+MALE_WORDS = {"he", "him", "his", "spokesman", "chairman", "mr", "man", "king", "father", "congressman",
+              "businessman"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 RELATIVE_PRONOUNS = {"who", "which", "that"}
@@ -80,18 +94,45 @@ class Speaker:
 class Memory:
     """What the article has said so far about who speaks: most recent last."""
 
-    speakers: list[Speaker] = field(default_factory=list)
+    speakers: list[tuple[int, Speaker]] = field(default_factory=list)
     full_names: list[str] = field(default_factory=list)
+    # (token index, name) of people named outside quotations, in text order
+    mentions: list[tuple[int, str]] = field(default_factory=list)
+    gender: dict[str, str] = field(default_factory=dict)
 
-    def last(self, person: bool | None) -> Speaker | None:
-        for sp in reversed(self.speakers):
+    def add(self, at: int, sp: Speaker) -> None:
+        self.speakers.append((at, sp))
+
+    def last(self, person: bool | None, before: int | None = None) -> Speaker | None:
+        for at, sp in reversed(self.speakers):
+            if before is not None and at > before:
+                continue
             if person is None or sp.person == person:
+                return sp
+        return None
+
+    def last_person(self, before: int, gender: str | None) -> Speaker | None:
+        """The latest person named or speaking before ``before`` whose known gender fits."""
+        cands: list[tuple[int, Speaker]] = [(at, sp) for at, sp in self.speakers if sp.person and at < before]
+        for at, name in self.mentions:
+            if at < before:
+                cands.append((at, Speaker(name, None, True, name.split()[-1].lower())))
+        cands.sort(key=lambda x: x[0])
+        for _at, sp in reversed(cands):
+            known = self.gender.get(sp.name)
+            if gender is None or known is None or known == gender:
+                if gender is not None and known is None:
+                    self.gender[sp.name] = gender
+                # prefer the richer record of the same person (with a role)
+                for _a, full in reversed(self.speakers):
+                    if full.name == sp.name:
+                        return full
                 return sp
         return None
 
     def by_word(self, word: str) -> Speaker | None:
         w = word.lower()
-        for sp in reversed(self.speakers):
+        for _at, sp in reversed(self.speakers):
             if w == sp.head or w in sp.name.lower().split() or (sp.role and w in sp.role.lower().split()):
                 return sp
         return None
@@ -222,6 +263,26 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _subject_before(verb: Token) -> Token | None:
+    """Parser fallback for "..., a TASS correspondent on the scene said." when the noun phrase
+    before a clause-final speech verb was attached elsewhere (often as an apposition)."""
+    if verb.i == 0 or any(c.dep_ in ("dobj", "ccomp") and c.i > verb.i for c in verb.children):
+        return None
+    k = verb.i - 1
+    doc = verb.doc
+    while k >= 0 and doc[k].is_punct:
+        k -= 1
+    if k < 0 or doc[k].pos_ not in ("NOUN", "PROPN"):
+        return None
+    node = doc[k]
+    while node.dep_ in ("pobj", "prep", "compound", "amod", "poss", "case", "nmod") and node.head.i < verb.i \
+            and node.head != node:
+        node = node.head
+    if node.pos_ in ("NOUN", "PROPN") and node.dep_ in ("appos", "conj", "npadvmod", "dobj", "pobj", "dep"):
+        return node
+    return None
+
+
 def _has_evidence(verb: Token, seg_quotes: bool) -> bool:
     if seg_quotes:
         return True
@@ -231,11 +292,33 @@ def _has_evidence(verb: Token, seg_quotes: bool) -> bool:
     return any(c.dep_ in ("ccomp", "oprd") for c in verb.children)
 
 
-def find_cues(seg: Span, has_quote: bool) -> list[tuple[Token, Token | None, str]]:
-    """(cue token, subject token or None, cue text) for each reporting cue in the segment."""
+def _quoted(tok: Token, quotes: list[tuple[int, int]]) -> bool:
+    return any(qs < tok.idx < qe for qs, qe in quotes)
+
+
+def _hypothetical(verb: Token) -> bool:
+    """Negated, modal or conditional cues report nothing ("did not respond", "can call",
+    "when the unions announce")."""
+    for c in verb.children:
+        if c.dep_ == "neg":
+            return True
+        if c.dep_ == "aux" and c.tag_ == "MD":
+            return True
+        if c.dep_ in ("mark", "advmod") and c.lower_ in CONDITIONAL_MARKS:
+            return True
+    return False
+
+
+def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None
+              ) -> list[tuple[Token, Token | None, str]]:
+    """(cue token, subject token or None, cue text) for each reporting cue in the segment.
+    Cues inside a quotation belong to the quoted speaker's words, not to the report."""
+    quotes = quotes or []
     cues: list[tuple[Token, Token | None, str]] = []
     for tok in seg:
         lemma = tok.lemma_.lower()
+        if _quoted(tok, quotes):
+            continue
         if tok.lower_ == "according" and tok.i + 1 < seg.end and tok.nbor().lower_ == "to":
             pobj = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
             if pobj is not None:
@@ -245,10 +328,19 @@ def find_cues(seg: Span, has_quote: bool) -> list[tuple[Token, Token | None, str
             continue
         if lemma not in SPEECH_VERBS and lemma not in EVIDENCE_VERBS:
             continue
+        if _hypothetical(tok):
+            continue
         subj = _subject(tok)
-        if subj is None or not _is_speakerish(subj):
+        if subj is None and lemma in OPEN_SUBJECT_VERBS:
+            subj = _subject_before(tok)
+        if subj is None or _quoted(subj, quotes):
+            continue
+        if not (_is_speakerish(subj) or (lemma in OPEN_SUBJECT_VERBS and subj.pos_ in ("NOUN", "PROPN"))):
             continue
         if lemma in EVIDENCE_VERBS and not _has_evidence(tok, has_quote):
+            continue
+        if lemma == "give" and not any(c.dep_ == "dobj" and c.lemma_.lower() in COUNT_OBJECTS
+                                       for c in tok.children):
             continue
         cues.append((tok, subj, tok.text))
     return cues
@@ -314,17 +406,27 @@ def _strip_possessive(s: str) -> str:
     return re.sub(r"(?:'s|’s|'|’)$", "", s).strip()
 
 
+def _gender_of(words: list[str]) -> str | None:
+    low = {w.lower() for w in words}
+    if low & FEMALE_WORDS:
+        return "f"
+    if low & MALE_WORDS:
+        return "m"
+    return None
+
+
 def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
-    """Resolve a subject token to a speaker, updating nothing (the caller records it)."""
+    """Resolve a subject token to a speaker (pronouns, role phrases, short names, documents)."""
     low = subj.lower_
     if low in RELATIVE_PRONOUNS and subj.head.dep_ == "relcl":
         subj = subj.head.head
         low = subj.lower_
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        found: Speaker | None
         if low in PERSON_PRONOUNS:
-            found = memory.last(True) or memory.last(None)
+            found = memory.last_person(subj.i, _gender_of([low]) if low != "i" else None)
         else:
-            found = memory.last(False) or memory.last(None)
+            found = memory.last(False, subj.i) or memory.last(None, subj.i)
         if found is not None:
             return found
         return Speaker(subj.text, None, low in PERSON_PRONOUNS, low)
@@ -333,16 +435,22 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
         name = memory.full_name(_strip_possessive(person.text))
         role_toks = [t for t in _phrase(subj, drop_appos=False) if t.i not in range(person.start, person.end)]
         role = _text(role_toks).strip(" ,") or None
-        if role and len(role_toks) and role_toks[0].i > person.end:
-            role = role.lstrip(", ")
         head = name.split()[-1].lower()
+        gender = _gender_of([t.text for t in role_toks])
+        if gender and name not in memory.gender:
+            memory.gender[name] = gender
         return Speaker(name, role if role and role != name else None, True, head)
+    lemma = subj.lemma_.lower()
+    if lemma in DOCUMENT_NOUNS:
+        owner = next((c for c in subj.children if c.dep_ == "poss"), None) or _of_pobj(subj)
+        if owner is not None:
+            return resolve_speaker(owner, memory)
     toks = _phrase(subj)
     text = _strip_possessive(_text(toks)) or subj.text
     det = next((c for c in subj.children if c.dep_ in ("det", "poss")), None)
     definite = det is None or det.lower_ in ("the", "its", "their", "his", "her", "this", "that")
     if subj.pos_ != "PROPN" and definite and len(toks) <= 2:
-        found = memory.by_word(subj.lemma_.lower()) or memory.by_word(subj.lower_)
+        found = memory.by_word(lemma) or memory.by_word(subj.lower_)
         if found is not None:
             return found
     if subj.pos_ == "PROPN" and len(toks) == 1:
@@ -350,8 +458,15 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
         if found is not None and found.name.lower().endswith(subj.lower_) and len(found.name) > len(text):
             return found
         text = memory.full_name(text)
-    is_person = subj.ent_type_ == "PERSON" or subj.lemma_.lower() in PERSON_TITLES
-    return Speaker(text, None, is_person, subj.lemma_.lower())
+    is_person = subj.ent_type_ == "PERSON" or lemma in PERSON_TITLES
+    return Speaker(text, None, is_person, lemma)
+
+
+def _of_pobj(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+    return None
 
 
 # ---------------------------------------------------------------- component
@@ -391,13 +506,16 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
             memory.full_names.append(_strip_possessive(ent.text))
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes):
+            memory.mentions.append((ent.start, memory.full_name(_strip_possessive(ent.text))))
     out: list[dict[str, Any]] = []
     prev_stmt_seg: int | None = None
     segs = segments(doc, quotes)
     for k, (s, e) in enumerate(segs):
         seg = doc[s:e]
         seg_quotes = [(qs, qe) for qs, qe in quotes if qs < seg.end_char and qe > seg.start_char]
-        cues = find_cues(seg, bool(seg_quotes))
+        cues = find_cues(seg, bool(seg_quotes), seg_quotes)
         direct = any(quote_is_clause(doc, qs, qe) for qs, qe in seg_quotes)
         found: list[dict[str, Any]] = []
         if cues:
@@ -428,7 +546,7 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
                 found.append({"tok_start": cs, "tok_end": ce, "speaker": sp.name, "role": sp.role,
                               "person": sp.person, "cue": cue_text, "cue_i": [c[0].i for c in items],
                               "direct": direct, "continued": False})
-                memory.speakers.append(sp)
+                memory.add(cue.i, sp)
                 if not independent:
                     break
             del names
