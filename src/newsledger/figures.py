@@ -37,6 +37,11 @@ MEASURE_UNITS = {"km", "kilometre", "kilometer", "mile", "metre", "meter", "m", 
                  "fahrenheit", "mw", "kw", "gw", "megawatt", "sq", "square", "storey", "story", "floor",
                  "point", "kph", "km/h", "bpd", "watt", "volt", "calorie", "percentile", "page", "lap",
                  "kilometres", "metres", "miles"}
+STREET_WORDS = {"street", "st", "road", "rd", "avenue", "ave", "lane", "boulevard", "blvd", "square", "way",
+                "drive", "place", "highway", "route", "court"}
+# frame nouns whose numbers are not counts: "raise the retirement age from 63 to 65"
+NON_COUNT_FRAMES = {"age", "temperature", "speed", "height", "depth", "distance", "rate", "score", "price",
+                    "level", "magnitude", "altitude", "length", "width", "weight", "interest", "grade"}
 NAME_ENTS = {"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "GPE", "LOC"}
 
 # qualifier phrases in front of a number, longest first
@@ -334,9 +339,32 @@ def _excluded(doc: Doc, e: Expr, date_tokens: set[int], anchor: Token) -> bool:
         return True
     if prev is not None and prev.lower_ in ("aged", "age", "ages"):
         return True
-    if prev is not None and prev.text == "," and e.start >= 2 and doc[e.start - 2].ent_type_ == "PERSON" \
-            and nxt is not None and nxt.is_punct:
+    if prev is not None and prev.text == "," and e.start >= 2 and doc[e.start - 2].pos_ == "PROPN" \
+            and (nxt is None or nxt.is_punct) and e.unit is None and e.value < 130:
+        return True  # "Nadia Ferenc, 34, who ..."
+    if e.start >= 3 and prev is not None and prev.lower_ == "and" and doc[e.start - 3].lower_ in ("aged", "ages"):
+        return True  # "aged 7 and 10"
+    # a person's age as predicate: "He was 23."
+    if anchor.dep_ in ("attr", "acomp") and anchor.head.lemma_ == "be" and e.unit is None and e.value < 130 \
+            and not any(c.dep_ == "prep" for c in anchor.children):
+        subj = next((c for c in anchor.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and (subj.lower_ in ("he", "she", "i") or subj.ent_type_ == "PERSON"):
+            return True
+        if subj is not None and e.qualifier in ("less_than", "more_than") and e.value < 100:
+            return True  # "most of those detained were under 25"
+    # labels: "Shaft No. 3", "#4", "number 10"
+    k = e.start - 1
+    while k >= 0 and doc[k].text == ".":
+        k -= 1
+    if k >= 0 and doc[k].lower_ in ("no", "nos", "#", "number", "num", "nr") and e.unit is None:
         return True
+    # addresses: "14 Lipova Street"
+    if nxt is not None and nxt.pos_ == "PROPN" and e.unit is None:
+        j = e.end
+        while j < n and doc[j].pos_ == "PROPN":
+            if doc[j].lower_ in STREET_WORDS:
+                return True
+            j += 1
     # numbers that are part of a name ("Talk TV 2", "G7", "Route 66")
     if first.ent_type_ in NAME_ENTS and any(t.pos_ == "PROPN" for t in doc[first.i: e.end] if not t.like_num):
         return True
@@ -422,6 +450,10 @@ def implicit_counted(anchor: Token) -> Token | None:
                 inner = _of_object(obj)
                 return inner if inner is not None else obj
         if head.lower_ in ("to", "from", "at") and verb.pos_ in ("VERB", "AUX"):
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                inner = _of_object(obj)
+                return inner if inner is not None else obj
             subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None:
                 inner = _of_object(subj)
@@ -529,6 +561,11 @@ def _in_subtree(i: int, tok: Token) -> bool:
     return tok.left_edge.i <= i <= tok.right_edge.i and any(a == tok for a in [tok.doc[i], *tok.doc[i].ancestors])
 
 
+def _attachment(root: Token) -> Token:
+    head = root.head
+    return head
+
+
 def local_date(anchor: Token, dates: list[dict[str, Any]], anchors: set[int]) -> dict[str, Any] | None:
     """The date expression in the smallest clause around the figure, skipping dates inside
     sibling branches that hold another figure ("31 remain missing, down from 40 a day earlier")."""
@@ -547,7 +584,9 @@ def local_date(anchor: Token, dates: list[dict[str, Any]], anchors: set[int]) ->
                 continue
             if any(_in_subtree(a, c) for a in anchors if a != anchor.i):
                 for k, d in enumerate(cands):
-                    if _in_subtree(d["root"], c):
+                    attach = _attachment(anchor.doc[d["root"]])
+                    if _in_subtree(d["root"], c) and attach.pos_ not in ("VERB", "AUX") and any(
+                            _in_subtree(a, attach) for a in anchors if a != anchor.i):
                         excluded.add(k)
         here = [(abs(d["root"] - anchor.i), k, d) for k, d in enumerate(cands)
                 if k not in excluded and _in_subtree(d["root"], node)]
@@ -592,6 +631,13 @@ def _source_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | 
         for ci in s.get("cues_all", []):
             cue = anchor.doc[ci[0]]
             if cue == anchor or cue in anchor.ancestors:
+                # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
+                # is the narrator's, not the speaker's
+                step = anchor
+                while step.head != cue:
+                    step = step.head
+                if step.dep_ == "advcl" and any(c.dep_ == "mark" for c in step.children):
+                    return None
                 depth = len(list(cue.ancestors))
                 if depth > best_depth:
                     best, best_depth = {**s, "speaker": ci[1], "role": ci[2]}, depth
@@ -625,15 +671,28 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         text = counted.text
         if counted.implicit:
             frame = implicit_counted(anchor)
-            if frame is not None and _lemma(frame) not in COUNT_NOUNS and frame.pos_ in ("NOUN", "PROPN", "ADJ"):
+            if frame is not None and _lemma(frame) in NON_COUNT_FRAMES:
+                continue
+            if frame is not None and _lemma(frame) not in COUNT_NOUNS and frame.pos_ != "PRON":
                 noun, text = frame, _noun_phrase(frame)
-            elif frame is not None and _lemma(frame) in ("toll",):
-                noun, text = frame, None
+            elif frame is not None and _lemma(frame) in ("toll", "death"):
+                noun, text = frame, "people"
+            elif frame is not None:
+                noun = frame
+        else:
+            # "at least five of the dead were children", "27, nine of them children"
+            pred = _predicate_noun(anchor)
+            if pred is not None:
+                noun, text = pred, _noun_phrase(pred)
         # durations/measures reached through "of": "two months of shelling"
         if noun is not None and (_lemma(noun) in TIME_UNITS or _lemma(noun) in MEASURE_UNITS):
             continue
         stop = {c for s in stmts for c in [x[0] for x in s.get("cues_all", [])]}
         category = category_for(doc, e, anchor, noun, stop)
+        if e.unit == "percent" and text is None:
+            subj = _clause_subject(anchor)
+            if subj is not None and _lemma(subj) not in COUNT_NOUNS and subj.pos_ not in ("PRON", "NUM"):
+                text = _noun_phrase(subj)
         if text is None:
             # borrow from the previous figure in this or the previous sentence ("six were confirmed dead")
             sent = anchor.sent
@@ -645,11 +704,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                     break
             if text is None and category in PEOPLE_CATEGORIES:
                 text = "people"
-        if e.unit == "percent" and text is None:
-            subj = _clause_subject(anchor)
-            if subj is not None and _lemma(subj) not in COUNT_NOUNS and subj.pos_ != "PRON":
-                text = _noun_phrase(subj)
         src = _source_for(anchor, stmts)
+        owner = _figure_owner(anchor)
         # event date
         d = local_date(anchor, dates, anchors)
         if d is not None:
@@ -669,13 +725,58 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "start": span.start_char, "end": span.end_char, "text": span.text,
             "value": value, "value_high": high, "qualifier": _final_qualifier(e, anchor),
             "unit": e.unit, "counted": text, "category": category,
-            "source": src["speaker"] if src else None, "source_role": src["role"] if src else None,
+            "source": owner or (src["speaker"] if src else None),
+            "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
         })
         prev_counted[anchor.i] = (text or "", noun)
     for f in out:
         f.pop("_sent", None)
     return out
+
+
+def _predicate_noun(anchor: Token) -> Token | None:
+    """The noun a partitive figure is said to be: "five of the dead were children"."""
+    if _of_object(anchor) is None:
+        return None
+    head = anchor.head
+    if anchor.dep_ == "nsubj" and head.lemma_ == "be":
+        attr = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
+        if attr is not None:
+            return attr
+    of = _of_object(anchor)
+    if of is not None and of.pos_ == "PRON":
+        nxt = of.nbor() if of.i + 1 < len(of.doc) else None
+        if nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ in ("NNS", "NN"):
+            return nxt
+    return None
+
+
+def _figure_owner(anchor: Token) -> str | None:
+    """A figure credited inside its noun phrase: "the police figure of 82,000", "the unions' 400,000"."""
+    def owner_text(tok: Token) -> str | None:
+        for c in tok.children:
+            if c.dep_ == "poss" and c.pos_ != "PRON":
+                return _strip_pos(tok.doc[c.left_edge.i: c.i + 1].text)
+        for c in tok.children:
+            if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN") and c.i < tok.i:
+                return _strip_pos(tok.doc[c.left_edge.i: c.i + 1].text)
+        return None
+
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and _lemma(anchor.head.head) in (
+            "figure", "count", "estimate", "tally", "toll", "number"):
+        return owner_text(anchor.head.head)
+    for c in anchor.children:
+        if c.dep_ == "poss" and c.pos_ != "PRON":
+            return _strip_pos(anchor.doc[c.left_edge.i: c.i + 1].text)
+    return None
+
+
+def _strip_pos(text: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if text.endswith(suffix):
+            return text[: -len(suffix)].strip()
+    return text.strip()
 
 
 def _final_qualifier(e: Expr, anchor: Token) -> str:

@@ -52,6 +52,7 @@ SPEAKER_NOUNS = {
     "regime", "junta", "rebel", "militant", "insurgent", "fighter", "troop", "soldier", "guard",
     "relative", "family", "survivor", "victim", "eyewitness", "citizen", "villager", "local", "people",
     "organisation", "organization", "association", "network", "ministry", "spokesmen", "staff",
+    "prefecture", "centre", "center", "municipality", "steward", "union", "medics",
 }
 PERSON_TITLES = {"president", "minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor",
                  "captain", "admiral", "general", "colonel", "chief", "commander", "leader", "secretary",
@@ -60,8 +61,19 @@ PERSON_TITLES = {"president", "minister", "spokesman", "spokeswoman", "spokesper
                  "prosecutor", "officer", "sergeant", "lieutenant", "deputy", "chairman", "chairwoman",
                  "ceo", "executive", "manager", "king", "queen", "pope", "premier", "chancellor"}
 # strong speech verbs: any noun subject speaks ("the transfusion centre said")
-OPEN_SUBJECT_VERBS = {"say", "tell", "report", "announce", "confirm", "state", "estimate", "add", "warn",
-                      "claim", "deny"}
+OPEN_SUBJECT_VERBS = {"say", "tell", "report", "announce", "state", "estimate", "add", "warn", "claim", "deny"}
+# ambiguous verbs report speech only with a clause, a quote or a number ("admitted 46 patients" is not)
+NEEDS_CLAUSE = {"admit", "note", "reveal", "suggest", "signal", "recall", "maintain", "update", "post", "write",
+                "observe", "claim", "add", "express", "describe", "call", "count"}
+# subjects that never speak even though a parser may make them the subject of "confirmed"
+MUTE_SUBJECTS = {"number", "toll", "figure", "total", "tally", "count", "death", "amount", "share"}
+ORG_NOUNS = {"ministry", "government", "union", "agency", "company", "firm", "police", "army", "military",
+             "office", "department", "service", "council", "committee", "federation", "alliance", "coalition",
+             "party", "court", "administration", "inspectorate", "regulator", "hospital", "group", "operator",
+             "organisation", "organization", "association", "network", "charity", "mission", "prefecture",
+             "authority", "authorities", "embassy", "kremlin", "presidency", "cabinet", "centre", "center"}
+GENERIC_ORG = {"company", "firm", "operator", "group", "organisation", "organization", "agency", "charity",
+               "carrier", "owner", "employer"}
 COUNT_OBJECTS = {"toll", "figure", "number", "estimate", "count", "tally", "total", "breakdown", "account",
                  "detail", "update", "statement", "warning"}
 CONDITIONAL_MARKS = {"when", "whenever", "if", "unless", "once"}
@@ -88,6 +100,7 @@ class Speaker:
     role: str | None
     person: bool
     head: str  # lower-cased head word, for role/short-name look-ups
+    plural: bool = False
 
 
 @dataclass
@@ -99,6 +112,8 @@ class Memory:
     # (token index, name) of people named outside quotations, in text order
     mentions: list[tuple[int, str]] = field(default_factory=list)
     gender: dict[str, str] = field(default_factory=dict)
+    # (token index, speaker) of organisations named outside quotations
+    orgs: list[tuple[int, Speaker]] = field(default_factory=list)
 
     def add(self, at: int, sp: Speaker) -> None:
         self.speakers.append((at, sp))
@@ -128,6 +143,17 @@ class Memory:
                     if full.name == sp.name:
                         return full
                 return sp
+        return None
+
+    def last_group(self, before: int, plural: bool) -> Speaker | None:
+        """"it"/"they": the latest organisation (or, for "they", group of people) before ``before``."""
+        cands = [(at, sp) for at, sp in self.speakers if at < before] + [
+            (at, sp) for at, sp in self.orgs if at < before]
+        cands.sort(key=lambda x: x[0])
+        for _at, sp in reversed(cands):
+            if not sp.person or (plural and sp.plural):
+                if plural or not sp.plural or not sp.person:
+                    return sp
         return None
 
     def by_word(self, word: str) -> Speaker | None:
@@ -330,10 +356,16 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             continue
         if _hypothetical(tok):
             continue
+        if tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+            continue  # "people confirmed dead": a participle, not a report
+        if lemma in NEEDS_CLAUSE and not has_quote and not any(
+                c.dep_ in ("ccomp", "xcomp", "oprd") for c in tok.children) and tok.dep_ not in ("parataxis",):
+            if not (lemma == "count" and any(t.like_num for t in tok.subtree)):
+                continue
         subj = _subject(tok)
         if subj is None and lemma in OPEN_SUBJECT_VERBS:
             subj = _subject_before(tok)
-        if subj is None or _quoted(subj, quotes):
+        if subj is None or _quoted(subj, quotes) or subj.lemma_.lower() in MUTE_SUBJECTS:
             continue
         if not (_is_speakerish(subj) or (lemma in OPEN_SUBJECT_VERBS and subj.pos_ in ("NOUN", "PROPN"))):
             continue
@@ -424,9 +456,10 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
     if subj.pos_ == "PRON" or low in PERSON_PRONOUNS | GROUP_PRONOUNS:
         found: Speaker | None
         if low in PERSON_PRONOUNS:
-            found = memory.last_person(subj.i, _gender_of([low]) if low != "i" else None)
+            found = memory.last_person(subj.i, _gender_of([low]) if low != "i" else None) or memory.last(
+                None, subj.i)
         else:
-            found = memory.last(False, subj.i) or memory.last(None, subj.i)
+            found = memory.last_group(subj.i, low in ("they", "we")) or memory.last(None, subj.i)
         if found is not None:
             return found
         return Speaker(subj.text, None, low in PERSON_PRONOUNS, low)
@@ -451,6 +484,8 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
     definite = det is None or det.lower_ in ("the", "its", "their", "his", "her", "this", "that")
     if subj.pos_ != "PROPN" and definite and len(toks) <= 2:
         found = memory.by_word(lemma) or memory.by_word(subj.lower_)
+        if found is None and lemma in GENERIC_ORG:
+            found = memory.last_group(subj.i, False)
         if found is not None:
             return found
     if subj.pos_ == "PROPN" and len(toks) == 1:
@@ -459,7 +494,8 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
             return found
         text = memory.full_name(text)
     is_person = subj.ent_type_ == "PERSON" or lemma in PERSON_TITLES
-    return Speaker(text, None, is_person, lemma)
+    plural = subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subj.children)
+    return Speaker(text, None, is_person, lemma, plural)
 
 
 def _of_pobj(tok: Token) -> Token | None:
@@ -483,6 +519,21 @@ def _clause_span(cue: Token, seg: Span) -> tuple[int, int]:
     left = max(seg.start, head.left_edge.i)
     right = min(seg.end, head.right_edge.i + 1)
     return left, right
+
+
+def _collect_orgs(doc: Doc, quotes: list[tuple[int, int]], memory: Memory) -> None:
+    """Organisations named as subjects or owners, so "it"/"its" can find them."""
+    for tok in doc:
+        if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or _quoted(tok, quotes):
+            continue
+        if tok.pos_ == "PRON":
+            continue
+        is_org = tok.ent_type_ in ("ORG", "GPE", "NORP") or tok.lemma_.lower() in ORG_NOUNS
+        if not is_org or tok.ent_type_ == "PERSON":
+            continue
+        sp = resolve_speaker(tok, memory)
+        if not sp.person:
+            memory.orgs.append((tok.i, sp))
 
 
 def _cue_date(doc: Doc, cue_ids: list[int]) -> str | None:
@@ -509,6 +560,7 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
     for ent in doc.ents:
         if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes):
             memory.mentions.append((ent.start, memory.full_name(_strip_possessive(ent.text))))
+    _collect_orgs(doc, quotes, memory)
     out: list[dict[str, Any]] = []
     prev_stmt_seg: int | None = None
     segs = segments(doc, quotes)
