@@ -81,7 +81,7 @@ for _cat, _words in {
     "missing": "missing unaccounted disappear",
     "detained": "arrest detain hold custody jail imprison capture prisoner detention detainee",
     "attended": "march marcher protest protester protestor demonstrate demonstrator crowd turnout "
-                "participate attend striker gather join picket rally",
+                "participate attend striker gather join picket rally pack walk",
     "aid": "aid fund funding donate donation pledge grant assistance allocate relief supply receive",
     "military": "troop soldier weapon tank missile drone artillery vehicle aircraft jet destroy "
                 "warship rocket shell fighter battalion brigade sortie airstrike",
@@ -92,13 +92,32 @@ for _cat, _words in {
 EVENT_NOUNS = {"death": "killed", "fatality": "killed", "casualty": "killed", "injury": "injured",
                "arrest": "detained", "detention": "detained", "evacuation": "evacuated",
                "evacuee": "evacuated", "refugee": "displaced", "displacement": "displaced",
-               "protester": "attended", "marcher": "attended", "demonstrator": "attended",
-               "striker": "attended", "body": "killed"}
+               "body": "killed"}
 # person nouns are what is counted, not what happened to them: only used when nothing else says
 PEOPLE_NOUNS = {"people", "person", "civilian", "resident", "man", "woman", "child", "miner", "worker",
                 "family", "household", "student", "teacher", "patient", "passenger", "villager",
                 "inhabitant", "citizen", "migrant", "victim", "survivor", "officer", "employee",
-                "individual", "adult", "baby", "infant", "girl", "boy", "member", "pilgrim", "tourist"}
+                "individual", "adult", "baby", "infant", "girl", "boy", "member", "pilgrim", "tourist",
+                "group", "crowd", "troop", "soldier", "fighter", "police", "militant", "rebel", "personnel",
+                "sailor", "marine", "guard", "staff", "crew", "hostage", "prisoner", "detainee", "evacuee",
+                "refugee", "casualty", "fatality", "dead", "other", "youth", "pupil", "elderly", "local"}
+THING_NOUNS = {"number", "order", "water", "quarter", "shelter", "center", "centre", "paper", "computer",
+               "container", "helicopter", "tractor", "meter", "letter", "matter", "border", "chamber",
+               "corner", "river", "tower", "power", "hour", "year", "member", "number", "monitor",
+               "generator", "reactor", "transistor", "elevator", "sector", "corridor", "cluster",
+               "register", "trailer", "printer", "charger", "filter", "layer", "folder", "poster",
+               "ledger", "sticker", "banner", "dinner", "summer", "winter", "october", "november",
+               "december", "september", "shooter", "launcher", "bomber", "fighter", "tanker", "carrier",
+               "destroyer", "marker", "blocker", "buyer", "seller", "rent", "percent", "event",
+               "present", "parent", "payment", "government", "department", "apartment", "tent",
+               "segment", "element", "statement", "agreement", "shipment", "plant", "point", "giant"}
+AGENT_SUFFIXES = ("er", "or", "ist", "ant", "ent", "ian", "man", "men", "ee", "ier", "eer", "ite", "ic")
+PREDICATE_DEPS = {"acomp", "oprd", "xcomp", "prt", "dobj", "attr", "advmod"}
+POBJ_CATEGORIES = {"shelter": "displaced", "hospital": "injured", "custody": "detained", "rubble": "trapped",
+                   "home": "displaced", "debris": "trapped", "detention": "detained", "prison": "detained",
+                   "jail": "detained", "injury": "injured", "wound": "injured"}
+COST_WORDS = {"cost", "damage", "loss", "lose", "price", "revenue", "value", "budget", "worth", "spend",
+              "invest", "investment", "profit", "earn", "sale", "bill"}
 PEOPLE_CATEGORIES = {"killed", "injured", "evacuated", "displaced", "trapped", "missing", "detained",
                      "attended"}
 COUNT_NOUNS = {"number", "toll", "figure", "total", "tally", "count", "estimate", "death"}
@@ -263,6 +282,9 @@ def _extend(doc: Doc, e: Expr) -> None:
             e.unit, e.end = "percent", e.end + 2
         elif nxt in CURRENCY_WORDS and e.unit is None:
             e.unit, e.end = CURRENCY_WORDS[nxt], e.end + 1
+        elif e.end + 1 < n and doc[e.end].pos_ in ("ADJ", "PROPN") and doc[e.end + 1].lower_ in CURRENCY_WORDS \
+                and e.unit is None:
+            e.unit, e.end = CURRENCY_WORDS[doc[e.end + 1].lower_], e.end + 2
         elif nxt == "+":
             e.qualifier, e.end = "more_than", e.end + 1
     if doc[e.end - 1].text.endswith("+") and e.qualifier == "exact":
@@ -350,7 +372,10 @@ def _excluded(doc: Doc, e: Expr, date_tokens: set[int], anchor: Token) -> bool:
         subj = next((c for c in anchor.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and (subj.lower_ in ("he", "she", "i") or subj.ent_type_ == "PERSON"):
             return True
-        if subj is not None and e.qualifier in ("less_than", "more_than") and e.value < 100:
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in ("under", "over") and anchor.head.head.lemma_ == "be" \
+            and e.unit is None and e.value < 100:
+        subj = next((c for c in anchor.head.head.children if c.dep_ == "nsubj"), None)
+        if subj is None or _lemma(subj) not in COUNT_NOUNS | {"turnout", "crowd"}:
             return True  # "most of those detained were under 25"
     # labels: "Shaft No. 3", "#4", "number 10"
     k = e.start - 1
@@ -370,6 +395,9 @@ def _excluded(doc: Doc, e: Expr, date_tokens: set[int], anchor: Token) -> bool:
         return True
     if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in NAME_ENTS and e.unit is None \
             and prev.ent_iob_ != "O" and first.ent_iob_ == "I":
+        return True
+    # "compare one march with another"
+    if first.lower_ == "one" and any(t.lower_ in ("another", "other") for t in doc[e.end: e.end + 5]):
         return True
     # "one" as a pronoun ("one of the reasons", "no one")
     if first.lower_ == "one" and e.end == e.start + 1 and anchor.dep_ != "nummod":
@@ -477,77 +505,159 @@ def _phrase_category(t: Token) -> str | None:
         key = (_lemma(t), _lemma(c))
         if key in PHRASES:
             return PHRASES[key]
-        if c.dep_ == "dobj":
-            for g in c.children:
-                pass
     return None
 
 
-def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set[int]) -> str:
-    """The first category word on the way from the counted noun up to the reporting verb."""
+def is_people_noun(noun: Token) -> bool:
+    """Whether a counted noun names people (so people categories such as killed can apply)."""
+    lemma = _lemma(noun)
+    if lemma in PEOPLE_NOUNS or lemma in EVENT_NOUNS or noun.ent_type_ in ("NORP", "PERSON"):
+        return True
+    if lemma in THING_NOUNS and lemma not in PEOPLE_NOUNS:
+        return False
+    if noun.lower_ in ("dead", "wounded", "injured", "missing", "displaced", "homeless", "others"):
+        return True
+    return lemma.endswith(AGENT_SUFFIXES)
+
+
+def _word_category(t: Token) -> str | None:
+    """Category a single governing word carries, with the checks its ambiguity needs."""
+    phr = _phrase_category(t)
+    if phr:
+        return phr
+    lemma = _lemma(t)
+    cat = CATEGORY_LEMMAS.get(lemma)
+    if cat is None:
+        return None
+    kids = list(t.children)
+    if lemma == "take" and not any(c.dep_ == "prep" and c.lower_ in ("from", "to") for c in kids):
+        return None
+    if lemma == "bring" and not any(c.lower_ in ("out", "alive") for c in kids):
+        return None
+    if lemma == "hold" and not any(c.dep_ == "auxpass" for c in kids):
+        return None
+    if lemma in ("home", "shelter", "body", "life", "toll") and t.pos_ in ("NOUN", "PROPN"):
+        return None
+    if lemma == "leave":
+        if t.pos_ != "VERB":
+            return None
+        obj = next((c for c in kids if c.dep_ == "dobj"), None)
+        if obj is None:
+            obj = next((g for c in kids if c.dep_ == "prep" and c.lower_ == "from" for g in c.children
+                        if g.dep_ == "pobj"), None)
+        # leaving a town is displacement; leaving a building or area under escort is evacuation
+        if obj is None or obj.ent_type_ in ("GPE", "LOC"):
+            return "displaced"
+        return "evacuated"
+    if cat in ("aid", "military") and t.pos_ not in ("VERB", "NOUN"):
+        return None
+    return cat
+
+
+def _pobj_category(t: Token) -> str | None:
+    for c in t.children:
+        if c.dep_ != "prep":
+            continue
+        for g in c.children:
+            if g.dep_ == "pobj":
+                key = _lemma(g)
+                if key == "ground" and c.lower_ in ("below", "under", "beneath"):
+                    return "trapped"
+                if key in POBJ_CATEGORIES:
+                    return POBJ_CATEGORIES[key]
+            if g.dep_ in ("amod", "acomp", "pobj") and _lemma(g) in ("missing", "dead", "injured", "wounded"):
+                return CATEGORY_LEMMAS.get(_lemma(g))
+    return None
+
+
+def _governing_path(start: Token, stop: set[int]) -> list[Token]:
+    """Words that say what happened to the counted thing, nearest first: the heads up to the
+    reporting verb and their predicate children ("were listed as missing", "remain trapped").
+    A verb reached through coordination ("killed X and driven Y") is another event: skipped."""
+    path: list[Token] = []
+    node = start
+    came_by_conj = False
+    while True:
+        if node is not start and not (came_by_conj and node.pos_ in ("VERB", "AUX")):
+            path.append(node)
+            path.extend(c for c in node.children if c.dep_ in PREDICATE_DEPS and c.i != start.i
+                        and c not in path)
+        if node.i in stop or node.head == node or node.dep_ == "ccomp" and node.head.i in stop:
+            break
+        came_by_conj = node.dep_ == "conj" and node.pos_ in ("VERB", "AUX")
+        node = node.head
+    return path
+
+
+def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set[int],
+                 frame: Token | None = None) -> str:
+    """What happened to what is counted. Order: an event noun counted ("deaths", "arrests"),
+    what the frame counts ("the number of missing", "the death toll"), clauses attached to the
+    counted noun ("civilians trapped in..."), the governing words up to the reporting verb,
+    their prepositional objects ("sleeping in shelters"), then the counted noun itself."""
+    people = noun is None or is_people_noun(noun)
     if noun is not None:
         lemma = _lemma(noun)
         if lemma in EVENT_NOUNS:
             return EVENT_NOUNS[lemma]
         comp = [_lemma(c) for c in noun.children if c.dep_ in ("compound", "amod")]
-        if lemma in ("toll",) and "death" in comp:
+        if lemma == "toll" and "death" in comp:
             return "killed"
         if noun.lower_ == "dead":
             return "killed"
+        # the base of a share: "half of the town's 14,000 residents" is the population
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.like_num | (
+                noun.head.head.lower_ in num.FRACTIONS or noun.head.head.lower_ in PERCENT_WORDS):
+            return "other"
+        of = _of_object(anchor)
+        if of is not None and of.lower_ in ("dead", "injured", "wounded", "missing", "displaced"):
+            return CATEGORY_LEMMAS.get(of.lower_, "other")
+    if frame is not None:
+        inner = _of_object(frame)
+        for t in (inner, frame):
+            if t is not None:
+                if t.lower_ in ("dead", "missing", "injured", "wounded", "displaced", "homeless"):
+                    return CATEGORY_LEMMAS.get(t.lower_, "displaced")
+                if _lemma(t) in ("toll",):
+                    return "killed"
+                if _lemma(t) in ("turnout", "crowd", "attendance"):
+                    return "attended"
     start = noun if noun is not None else anchor
-    # modifiers of the counted noun: "civilians trapped in ...", "people confirmed dead"
-    mods: list[Token] = []
-    if noun is not None:
-        for c in noun.children:
-            if c.dep_ in ("acl", "relcl", "amod") and c.i != anchor.i:
-                mods.append(c)
-                mods.extend(g for g in c.children if g.dep_ in ("oprd", "acomp", "xcomp", "dobj", "prt"))
-    path: list[Token] = []
-    node = start
-    while True:
-        if node is not start:
-            path.append(node)
-            path.extend(c for c in node.children if c.dep_ in ("acomp", "oprd", "xcomp", "prt", "dobj", "attr")
-                        and c.i != start.i and c not in path)
-        if node.i in stop or node.head == node or node.dep_ in ("ccomp",) and node.head.i in stop:
-            break
-        node = node.head
-    for t in mods + path:
-        phr = _phrase_category(t)
-        if phr:
-            return phr
-        lemma = _lemma(t)
-        if lemma in CATEGORY_LEMMAS and not (t.pos_ in ("NOUN", "PROPN") and t.dep_ == "dobj" and
-                                             lemma in ("home",) and False):
-            cat = CATEGORY_LEMMAS[lemma]
-            if lemma == "take" and not any(c.dep_ == "prep" and c.lower_ in ("from", "to") for c in t.children):
+    clauses: list[Token] = []
+    adjs: list[Token] = []
+    for owner in {start, anchor}:
+        for c in owner.children:
+            if c.i == anchor.i:
                 continue
-            if lemma == "bring" and not any(c.lower_ in ("out", "alive") for c in t.children):
-                continue
-            if lemma == "home" and t.dep_ != "dobj":
-                continue
-            if lemma == "leave" and t.pos_ != "VERB":
-                continue
-            if lemma == "shelter" and t.pos_ != "VERB" and t.dep_ != "pobj":
-                continue
+            if c.dep_ in ("acl", "relcl"):
+                clauses.append(c)
+                clauses.extend(g for g in c.children if g.dep_ in PREDICATE_DEPS)
+            elif c.dep_ == "amod":
+                adjs.append(c)
+    path = _governing_path(start, stop)
+    money = e.unit is not None and e.unit != "percent"
+    for t in clauses + path:
+        cat = _word_category(t)
+        if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):
             return cat
-    # prepositional objects of the governing verbs: "sleeping in shelters", "taken to hospital"
-    for t in path:
+        if money and _lemma(t) in COST_WORDS:
+            return "other"
+    for t in [start] + path:
         if t.pos_ in ("VERB", "AUX"):
-            for c in t.children:
-                if c.dep_ == "prep":
-                    for g in c.children:
-                        if g.dep_ == "pobj" and _lemma(g) in ("shelter", "hospital", "custody", "rubble"):
-                            return {"shelter": "displaced", "hospital": "injured", "custody": "detained",
-                                    "rubble": "trapped"}[_lemma(g)]
-    if e.unit and e.unit != "percent":
+            cat = _pobj_category(t)
+            if cat and people:
+                return cat
+    for t in adjs:
+        cat = _word_category(t)
+        if cat and people:
+            return cat
+    if money:
         return "aid"
     if noun is not None:
         lemma = _lemma(noun)
-        if lemma in CATEGORY_LEMMAS and lemma not in ("home", "shelter", "body"):
-            cat = CATEGORY_LEMMAS[lemma]
-            if cat in ("military", "attended", "aid", "detained", "killed", "injured", "missing"):
-                return cat
+        cat = CATEGORY_LEMMAS.get(lemma)
+        if cat in ("military", "attended", "aid", "detained") and lemma not in ("home", "shelter", "body"):
+            return cat
     return "other"
 
 
@@ -669,6 +779,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         counted = counted_for(doc, e, anchor)
         noun = counted.noun
         text = counted.text
+        frame: Token | None = None
+        partitive = _of_object(anchor)
+        inherit = partitive is not None and partitive.pos_ == "PRON"
         if counted.implicit:
             frame = implicit_counted(anchor)
             if frame is not None and _lemma(frame) in NON_COUNT_FRAMES:
@@ -688,19 +801,23 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if noun is not None and (_lemma(noun) in TIME_UNITS or _lemma(noun) in MEASURE_UNITS):
             continue
         stop = {c for s in stmts for c in [x[0] for x in s.get("cues_all", [])]}
-        category = category_for(doc, e, anchor, noun, stop)
+        category = category_for(doc, e, anchor, noun, stop, frame)
         if e.unit == "percent" and text is None:
             subj = _clause_subject(anchor)
             if subj is not None and _lemma(subj) not in COUNT_NOUNS and subj.pos_ not in ("PRON", "NUM"):
                 text = _noun_phrase(subj)
-        if text is None:
-            # borrow from the previous figure in this or the previous sentence ("six were confirmed dead")
+        if text is None or inherit:
+            # a bare or partitive figure continues the previous one ("six were confirmed dead",
+            # "two of them seriously", "the ministry said 245,000"): borrow what it counts
             sent = anchor.sent
             for j in range(len(out) - 1, -1, -1):
                 prev = out[j]
                 if prev["_sent"] in (sent.start, _prev_sent_start(doc, sent)) and prev["counted"] and \
                         prev["unit"] in (None, "percent"):
-                    text = prev["counted"]
+                    if text is None:
+                        text = prev["counted"]
+                    if category == "other" or inherit:
+                        category = prev["category"]
                     break
             if text is None and category in PEOPLE_CATEGORIES:
                 text = "people"

@@ -64,7 +64,7 @@ PERSON_TITLES = {"president", "minister", "spokesman", "spokeswoman", "spokesper
 OPEN_SUBJECT_VERBS = {"say", "tell", "report", "announce", "state", "estimate", "add", "warn", "claim", "deny"}
 # ambiguous verbs report speech only with a clause, a quote or a number ("admitted 46 patients" is not)
 NEEDS_CLAUSE = {"admit", "note", "reveal", "suggest", "signal", "recall", "maintain", "update", "post", "write",
-                "observe", "claim", "add", "express", "describe", "call", "count"}
+                "observe", "claim", "add", "describe", "call", "count"}
 # subjects that never speak even though a parser may make them the subject of "confirmed"
 MUTE_SUBJECTS = {"number", "toll", "figure", "total", "tally", "count", "death", "amount", "share"}
 ORG_NOUNS = {"ministry", "government", "union", "agency", "company", "firm", "police", "army", "military",
@@ -358,6 +358,9 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             continue
         if tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
             continue  # "people confirmed dead": a participle, not a report
+        if tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
+                c.dep_ == "aux" for c in tok.children):
+            continue  # "with Russia and Ukraine blaming each other": an absolute clause
         if lemma in NEEDS_CLAUSE and not has_quote and not any(
                 c.dep_ in ("ccomp", "xcomp", "oprd") for c in tok.children) and tok.dep_ not in ("parataxis",):
             if not (lemma == "count" and any(t.like_num for t in tok.subtree)):
