@@ -141,7 +141,9 @@ def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
             last_day = date
         out.append({"start": span.start, "end": span.end, "root": span.root.i,
                     "date": date.isoformat() if date else None, "precision": precision,
-                    "basis": basis, "kind": kind, "text": span.text})
+                    "basis": basis, "kind": kind, "text": span.text,
+                    # "Tuesday's earthquake" names an event; it does not date the sentence
+                    "possessive": bool(re.search(r"['’]s\b", m.group(0)))})
     return out
 
 

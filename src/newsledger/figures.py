@@ -37,6 +37,10 @@ MEASURE_UNITS = {"km", "kilometre", "kilometer", "mile", "metre", "meter", "m", 
                  "fahrenheit", "mw", "kw", "gw", "megawatt", "sq", "square", "storey", "story", "floor",
                  "point", "kph", "km/h", "bpd", "watt", "volt", "calorie", "percentile", "page", "lap",
                  "kilometres", "metres", "miles"}
+EVIDENCE_LEMMAS = {"put", "count", "find", "give", "issue", "revise", "record", "register", "list", "tally",
+                   "place", "estimate"}
+# subordinate clauses of a reporting verb that are the narrator's background, not the speaker's words
+NARRATOR_MARKS = {"as", "when", "after", "before", "since", "because", "while", "although", "though"}
 STREET_WORDS = {"street", "st", "road", "rd", "avenue", "ave", "lane", "boulevard", "blvd", "square", "way",
                 "drive", "place", "highway", "route", "court"}
 # frame nouns whose numbers are not counts: "raise the retirement age from 63 to 65"
@@ -78,7 +82,7 @@ for _cat, _words in {
                  "relocate take bring",
     "displaced": "displace displaced uproot flee homeless home refugee idp shelter",
     "trapped": "trap trapped pin underground strand stranded besiege stuck",
-    "missing": "missing unaccounted disappear",
+    "missing": "missing miss unaccounted disappear",
     "detained": "arrest detain hold custody jail imprison capture prisoner detention detainee",
     "attended": "march marcher protest protester protestor demonstrate demonstrator crowd turnout "
                 "participate attend striker gather join picket rally pack walk",
@@ -698,10 +702,10 @@ def local_date(anchor: Token, dates: list[dict[str, Any]], anchors: set[int]) ->
                     if _in_subtree(d["root"], c) and attach.pos_ not in ("VERB", "AUX") and any(
                             _in_subtree(a, attach) for a in anchors if a != anchor.i):
                         excluded.add(k)
-        here = [(abs(d["root"] - anchor.i), k, d) for k, d in enumerate(cands)
+        here = [(d.get("possessive", False), abs(d["root"] - anchor.i), k, d) for k, d in enumerate(cands)
                 if k not in excluded and _in_subtree(d["root"], node)]
         if here:
-            return min(here, key=lambda x: (x[0], x[1]))[2]
+            return min(here, key=lambda x: (x[0], x[1], x[2]))[3]
         if node.head == node:
             return None
         child, node = node, node.head
@@ -736,21 +740,24 @@ def _source_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | 
     if not covering:
         return None
     best = None
+    best_cue: Token | None = None
     best_depth = -1
     for s in covering:
         for ci in s.get("cues_all", []):
             cue = anchor.doc[ci[0]]
             if cue == anchor or cue in anchor.ancestors:
-                # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
-                # is the narrator's, not the speaker's
-                step = anchor
-                while step.head != cue:
-                    step = step.head
-                if step.dep_ == "advcl" and any(c.dep_ == "mark" for c in step.children):
-                    return None
-                depth = len(list(cue.ancestors))
+                # reporting verbs outrank counting verbs below them ("Brel said his teams counted 45")
+                depth = len(list(cue.ancestors)) + (1000 if _lemma(cue) not in EVIDENCE_LEMMAS else 0)
                 if depth > best_depth:
-                    best, best_depth = {**s, "speaker": ci[1], "role": ci[2]}, depth
+                    best, best_cue, best_depth = {**s, "speaker": ci[1], "role": ci[2]}, cue, depth
+    if best_cue is not None and best_cue != anchor:
+        # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
+        # is the narrator's, not the speaker's
+        step = anchor
+        while step.head != best_cue:
+            step = step.head
+        if step.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in NARRATOR_MARKS for c in step.children):
+            return None
     return best or covering[0]
 
 
@@ -767,7 +774,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             kept.append((e, anchor))
     anchors = {a.i for _, a in kept}
     para_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
-    day_dates = [d for d in dates if d["precision"] == "day" and d["date"]]
+    day_dates = [d for d in dates if d["precision"] == "day" and d["date"] and not d.get("possessive")]
     lead_date = None
     if day_dates and para_starts:
         first_para_end = para_starts[1] if len(para_starts) > 1 else len(doc)
@@ -938,7 +945,8 @@ def _context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_sta
                     return str(stmts[j]["date"])
     p = bisect.bisect_right(para_starts, anchor.i) - 1
     para_start = para_starts[p] if p >= 0 else 0
-    before = [d for d in dates if para_start <= d["start"] < anchor.i and d["precision"] == "day" and d["date"]]
+    before = [d for d in dates if para_start <= d["start"] < anchor.i and d["precision"] == "day" and d["date"]
+              and not d.get("possessive")]
     if before:
         return str(before[-1]["date"])
     return None

@@ -114,6 +114,7 @@ class Memory:
     gender: dict[str, str] = field(default_factory=dict)
     # (token index, speaker) of organisations named outside quotations
     orgs: list[tuple[int, Speaker]] = field(default_factory=list)
+    dateline_end: int = 0  # characters of a "CITY, Country (AGENCY) —" dateline, never a speaker
 
     def add(self, at: int, sp: Speaker) -> None:
         self.speakers.append((at, sp))
@@ -363,7 +364,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             continue  # "with Russia and Ukraine blaming each other": an absolute clause
         if lemma in NEEDS_CLAUSE and not has_quote and not any(
                 c.dep_ in ("ccomp", "xcomp", "oprd") for c in tok.children) and tok.dep_ not in ("parataxis",):
-            if not (lemma == "count" and any(t.like_num for t in tok.subtree)):
+            if not any(t.like_num for t in tok.subtree if t.i > tok.i):
                 continue
         subj = _subject(tok)
         if subj is None and lemma in OPEN_SUBJECT_VERBS:
@@ -399,6 +400,7 @@ def _phrase(tok: Token, drop_appos: bool = True) -> list[Token]:
 
     walk(tok)
     keep.sort(key=lambda t: t.i)
+    keep = [t for t in keep if not (t.i < tok.i and t.is_punct and t.text in "—–-")]
     while keep and (keep[0].dep_ in ("det", "punct", "case") or keep[0].lower_ in ("its", "their", "his", "her")):
         keep = keep[1:]
     while keep and (keep[-1].is_punct or keep[-1].dep_ == "case"):
@@ -450,8 +452,23 @@ def _gender_of(words: list[str]) -> str | None:
     return None
 
 
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z'’.\- ]{2,}(?:,\s*[A-Z][\w'’.\- ]+)?(?:\s*\([^)\n]{1,40}\))?\s*[—–-]+\s")
+
+
+def _dateline_end(text: str) -> int:
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
 def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
     """Resolve a subject token to a speaker (pronouns, role phrases, short names, documents)."""
+    if subj.idx < memory.dateline_end:
+        # the parser took the dateline ("ALCORIA — Police said") for the subject
+        later = [t for t in subj.subtree if t.idx >= memory.dateline_end and t.pos_ in ("NOUN", "PROPN")
+                 and t.dep_ in ("appos", "conj", "compound", "nsubj")]
+        if later:
+            subj = later[0].head if later[0].dep_ == "compound" and later[0].head.idx >= memory.dateline_end \
+                else later[0]
     low = subj.lower_
     if low in RELATIVE_PRONOUNS and subj.head.dep_ == "relcl":
         subj = subj.head.head
@@ -481,7 +498,9 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
         owner = next((c for c in subj.children if c.dep_ == "poss"), None) or _of_pobj(subj)
         if owner is not None:
             return resolve_speaker(owner, memory)
-    toks = _phrase(subj)
+    toks = [t for t in _phrase(subj) if t.idx >= memory.dateline_end] or _phrase(subj)
+    while toks and (toks[0].is_punct or toks[0].dep_ == "det"):
+        toks = toks[1:]
     text = _strip_possessive(_text(toks)) or subj.text
     det = next((c for c in subj.children if c.dep_ in ("det", "poss")), None)
     definite = det is None or det.lower_ in ("the", "its", "their", "his", "her", "this", "that")
@@ -511,7 +530,18 @@ def _of_pobj(tok: Token) -> Token | None:
 # ---------------------------------------------------------------- component
 
 def _dominates(a: Token, b: Token) -> bool:
-    return a == b or a in b.ancestors
+    """Whether cue ``a`` reports cue ``b``'s clause. Contrasted or coordinated reports
+    ("police said 80,000, while the union said 400,000") stay separate."""
+    if a != b and a not in b.ancestors:
+        return False
+    node = b
+    while node != a:
+        if node.dep_ == "conj" or (node.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("while", "whereas", "although", "though", "but")
+                for c in node.children)):
+            return False
+        node = node.head
+    return True
 
 
 def _clause_span(cue: Token, seg: Span) -> tuple[int, int]:
@@ -561,8 +591,12 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
         if ent.label_ == "PERSON" and len(ent) > 1:
             memory.full_names.append(_strip_possessive(ent.text))
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes):
+        # people named as the subject of a sentence are who a later "he"/"she" most likely means
+        if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes) and (
+                ent.root.dep_ in ("nsubj", "nsubjpass") or ent.root.dep_ == "appos" and ent.root.head.dep_ in (
+                    "nsubj", "nsubjpass")):
             memory.mentions.append((ent.start, memory.full_name(_strip_possessive(ent.text))))
+    memory.dateline_end = _dateline_end(text)
     _collect_orgs(doc, quotes, memory)
     out: list[dict[str, Any]] = []
     prev_stmt_seg: int | None = None
