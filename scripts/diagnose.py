@@ -30,7 +30,9 @@ def main() -> None:
     sc = load_scorer(Path(a.scorer))
     gold = sc.load(a.gold)
     pred = [p for p in sc.load(a.pred) if p.get("field", "text") == "text"]
-    texts = {json.loads(l)["id"]: json.loads(l)["text"] for l in open(a.articles, encoding="utf-8")}
+    with open(a.articles, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    texts = {r["id"]: r["text"] for r in rows}
 
     def ctx(doc: str, s: int, e: int, w: int = 60) -> str:
         t = texts[doc]

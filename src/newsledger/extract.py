@@ -35,7 +35,8 @@ class ExtractResult:
     @property
     def records(self) -> list[Figure | Statement]:
         by_doc: dict[str, list[Figure | Statement]] = {}
-        for r in [*self.statements, *self.figures]:
+        both: list[Figure | Statement] = [*self.statements, *self.figures]
+        for r in both:
             by_doc.setdefault(r.doc, []).append(r)
         out: list[Figure | Statement] = []
         for recs in by_doc.values():

@@ -73,7 +73,7 @@ MODALS = {"could", "may", "might"}
 VAGUE_PREFIX = {"a", "few", "several", "many", "some"}
 
 CATEGORY_LEMMAS: dict[str, str] = {}
-for _cat, _words in {
+for _cat, _lexicon in {
     "killed": "kill die dead death fatality perish body murder slay drown casualty execute life toll "
               "fatal deadly massacre",
     "injured": "injure injured wound wounded hurt injury hospitalise hospitalize hospitalised hospitalized "
@@ -90,7 +90,7 @@ for _cat, _words in {
     "military": "troop soldier weapon tank missile drone artillery vehicle aircraft jet destroy "
                 "warship rocket shell fighter battalion brigade sortie airstrike",
 }.items():
-    for _w in _words.split():
+    for _w in _lexicon.split():
         CATEGORY_LEMMAS.setdefault(_w, _cat)
 # nouns that name an event rather than a kind of person outrank the verbs around them
 EVENT_NOUNS = {"death": "killed", "fatality": "killed", "casualty": "killed", "injury": "injured",
@@ -105,17 +105,21 @@ PEOPLE_NOUNS = {"people", "person", "civilian", "resident", "man", "woman", "chi
                 "group", "crowd", "troop", "soldier", "fighter", "police", "militant", "rebel", "personnel",
                 "sailor", "marine", "guard", "staff", "crew", "hostage", "prisoner", "detainee", "evacuee",
                 "refugee", "casualty", "fatality", "dead", "other", "youth", "pupil", "elderly", "local"}
-THING_NOUNS = {"number", "order", "water", "quarter", "shelter", "center", "centre", "paper", "computer",
-               "container", "helicopter", "tractor", "meter", "letter", "matter", "border", "chamber",
-               "corner", "river", "tower", "power", "hour", "year", "member", "number", "monitor",
-               "generator", "reactor", "transistor", "elevator", "sector", "corridor", "cluster",
-               "register", "trailer", "printer", "charger", "filter", "layer", "folder", "poster",
-               "ledger", "sticker", "banner", "dinner", "summer", "winter", "october", "november",
-               "december", "september", "shooter", "launcher", "bomber", "fighter", "tanker", "carrier",
-               "destroyer", "marker", "blocker", "buyer", "seller", "rent", "percent", "event",
-               "present", "parent", "payment", "government", "department", "apartment", "tent",
-               "segment", "element", "statement", "agreement", "shipment", "plant", "point", "giant"}
-AGENT_SUFFIXES = ("er", "or", "ist", "ant", "ent", "ian", "man", "men", "ee", "ier", "eer", "ite", "ic")
+# counted nouns that are not people: what happens to people (killed, evacuated...) cannot happen to them
+THING_NOUNS = frozenset("""
+town city village hamlet rally shelter home house household_item building school hospital clinic vehicle car
+truck lorry bus boat ship vessel tent camp district region province country state county site street road bridge
+flight train shop store business farm hectare acre ton tonne meal ration kit bag parcel dose vaccine bed room
+apartment flat block structure facility station airport port aircraft plane jet helicopter tank missile rocket
+drone shell bomb weapon gun round strike attack raid incident event meeting protest march demonstration location
+area zone neighbourhood neighborhood municipality market mosque church temple well pump generator animal
+livestock cattle sheep goat share stock vote seat point article post page document record file letter time
+sample test kilometre mile percent dollar euro pound unit item package container crate convoy sortie operation
+mission project program programme grant loan contract job position bill law case trip visit call message tweet
+video photo image line queue border crossing checkpoint gallery shaft mine tunnel plant factory office branch
+outlet channel network hotline number figure total tally estimate count rate level price cost fine penalty
+sanction measure
+""".split())
 PREDICATE_DEPS = {"acomp", "oprd", "xcomp", "prt", "dobj", "attr", "advmod"}
 POBJ_CATEGORIES = {"shelter": "displaced", "hospital": "injured", "custody": "detained", "rubble": "trapped",
                    "home": "displaced", "debris": "trapped", "detention": "detained", "prison": "detained",
@@ -148,7 +152,7 @@ def _is_number_word(tok: Token) -> bool:
 
 
 def _is_scale(tok: Token) -> bool:
-    return tok.lower_ in num.SCALES and tok.lower_ not in ("m", "k") or tok.lower_ in ("bn", "mln")
+    return (tok.lower_ in num.SCALES and tok.lower_ not in ("m", "k")) or tok.lower_ in ("bn", "mln")
 
 
 class Expr:
@@ -166,21 +170,21 @@ class Expr:
 def _run_end(doc: Doc, i: int) -> int:
     """End of a run of number words starting at i ("five million", "thirty - one")."""
     j = i + 1
-    while j < len(doc):
+    n = len(doc)
+    while j < n:
         t = doc[j]
+        prev = doc[j - 1].lower_
+        after = doc[j + 1] if j + 1 < n else None
         if _is_scale(t) or t.lower_ == "dozen":
             j += 1
-        elif t.text in ("-", "–") and j + 1 < len(doc) and doc[j - 1].lower_ in num.TENS and \
-                doc[j + 1].lower_ in num.ONES:
-            j += 2
-        elif t.lower_ == "and" and j + 1 < len(doc) and doc[j - 1].lower_ == "hundred" and \
-                _is_number_word(doc[j + 1]) and doc[j + 1].lower_ not in num.SCALES:
-            j += 2
-        elif _is_number_word(t) and num.parse_digits(t.text) is None and doc[j - 1].lower_ in num.TENS \
-                and t.lower_ in num.ONES:
-            j += 1
-        elif _is_number_word(t) and doc[j - 1].lower_ == "hundred" and num.parse_digits(t.text) is None:
-            j += 1
+        elif t.text in ("-", "–") and after is not None and prev in num.TENS and after.lower_ in num.ONES:
+            j += 2  # "thirty - one"
+        elif t.lower_ == "and" and after is not None and prev == "hundred" and _is_number_word(after) \
+                and after.lower_ not in num.SCALES:
+            j += 2  # "two hundred and fifty"
+        elif _is_number_word(t) and num.parse_digits(t.text) is None and (
+                (prev in num.TENS and t.lower_ in num.ONES) or prev == "hundred"):
+            j += 1  # "thirty one", "two hundred fifty"
         else:
             break
     return j
@@ -199,7 +203,7 @@ def find_expressions(doc: Doc) -> list[Expr]:
         low = tok.lower_
         expr: Expr | None = None
         # vague amounts: "hundreds", "tens of thousands", "hundreds of thousands", "dozens"
-        if low in num.VAGUE and low != "tens" or (low == "tens" and i + 2 < n and doc[i + 1].lower_ == "of"
+        if (low in num.VAGUE and low != "tens") or (low == "tens" and i + 2 < n and doc[i + 1].lower_ == "of"
                                                  and doc[i + 2].lower_ in ("thousands", "millions")):
             value = float(num.VAGUE[low])
             end = i + 1
@@ -224,14 +228,15 @@ def find_expressions(doc: Doc) -> list[Expr]:
         elif low in num.FRACTIONS and i + 1 < n and doc[i + 1].lower_ == "of" and tok.pos_ != "VERB":
             start = i - 1 if i > 0 and doc[i - 1].lower_ in ("a", "one") else i
             value = num.FRACTIONS[low]
-            if i > 0 and num.word_value(doc[i - 1].lower_) and doc[i - 1].lower_ not in ("a", "one"):
+            before = num.word_value(doc[i - 1].lower_) if i > 0 else None
+            if before and doc[i - 1].lower_ not in ("a", "one"):
                 start = i - 1
-                value *= num.word_value(doc[i - 1].lower_) or 1
+                value *= before
             expr = Expr(start, i + 1, value, unit="percent", fraction=True)
         elif low == "half" and i + 2 < n and doc[i + 1].lower_ == "a" and _is_scale(doc[i + 2]):
             expr = Expr(i, i + 3, 0.5 * num.SCALES[doc[i + 2].lower_])
-        elif low == "a" and i + 1 < n and _is_scale(doc[i + 1]) and doc[i + 1].lower_ != "hundred" or \
-                _is_number_word(tok) and not (low in num.SCALES):
+        elif (low == "a" and i + 1 < n and _is_scale(doc[i + 1]) and doc[i + 1].lower_ != "hundred") or \
+                (_is_number_word(tok) and low not in num.SCALES):
             end = _run_end(doc, i)
             words = _words(doc, i, end)
             value = num.parse_words(words)
@@ -490,7 +495,8 @@ def implicit_counted(anchor: Token) -> Token | None:
             if subj is not None:
                 inner = _of_object(subj)
                 return inner if inner is not None else subj
-    if anchor.dep_ in ("attr", "acomp") and head.pos_ in ("AUX", "VERB"):
+    if (anchor.dep_ in ("attr", "acomp") and head.pos_ in ("AUX", "VERB")) or (
+            anchor.dep_ == "dobj" and _lemma(head) in MORE_THAN_VERBS | AT_MOST_VERBS | {"exceed", "approach"}):
         subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None:
             inner = _of_object(subj)
@@ -513,15 +519,12 @@ def _phrase_category(t: Token) -> str | None:
 
 
 def is_people_noun(noun: Token) -> bool:
-    """Whether a counted noun names people (so people categories such as killed can apply)."""
+    """Whether a counted noun can name people (so people categories such as killed apply).
+    Unknown nouns count as people: in crisis news most counted nouns are."""
     lemma = _lemma(noun)
     if lemma in PEOPLE_NOUNS or lemma in EVENT_NOUNS or noun.ent_type_ in ("NORP", "PERSON"):
         return True
-    if lemma in THING_NOUNS and lemma not in PEOPLE_NOUNS:
-        return False
-    if noun.lower_ in ("dead", "wounded", "injured", "missing", "displaced", "homeless", "others"):
-        return True
-    return lemma.endswith(AGENT_SUFFIXES)
+    return lemma not in THING_NOUNS and noun.lower_ not in THING_NOUNS
 
 
 def _word_category(t: Token) -> str | None:
@@ -586,7 +589,7 @@ def _governing_path(start: Token, stop: set[int]) -> list[Token]:
             path.append(node)
             path.extend(c for c in node.children if c.dep_ in PREDICATE_DEPS and c.i != start.i
                         and c not in path)
-        if node.i in stop or node.head == node or node.dep_ == "ccomp" and node.head.i in stop:
+        if node.i in stop or node.head == node or (node.dep_ == "ccomp" and node.head.i in stop):
             break
         came_by_conj = node.dep_ == "conj" and node.pos_ in ("VERB", "AUX")
         node = node.head
@@ -646,7 +649,7 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
             return cat
         if money and _lemma(t) in COST_WORDS:
             return "other"
-    for t in [start] + path:
+    for t in [start, *path]:
         if t.pos_ in ("VERB", "AUX"):
             cat = _pobj_category(t)
             if cat and people:

@@ -107,5 +107,5 @@ def normalize(value: float | None) -> int | float | None:
     if value is None:
         return None
     if abs(value - round(value)) < 1e-9:
-        return int(round(value))
+        return round(value)
     return round(value, 4)

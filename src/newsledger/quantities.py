@@ -22,9 +22,9 @@ def head_noun(counted: str | None) -> str:
     words = re.findall(r"[A-Za-z$]+", counted or "")
     if not words:
         return ""
-    w = words[-1].lower()
+    w: str = str(words[-1]).lower()
     if w in _IRREGULAR:
-        return _IRREGULAR[w]
+        return str(_IRREGULAR[w])
     for suf, rep in (("ies", "y"), ("ses", "s"), ("s", "")):
         if w.endswith(suf) and len(w) > len(suf) + 2:
             return w[: -len(suf)] + rep

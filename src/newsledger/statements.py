@@ -27,8 +27,8 @@ SPEECH_VERBS = {
     "emphasise", "emphasize", "tweet", "write", "comment", "reply", "respond", "predict", "suggest",
     "describe", "express", "ask", "demand", "recall", "maintain", "contend", "concede", "complain",
     "disclose", "reveal", "testify", "inform", "conclude", "counter", "retort", "affirm", "caution",
-    "decry", "criticise", "criticize", "apologise", "apologize", "acknowledge", "pledge", "threaten",
-    "announce", "post", "quote", "cite", "assert", "observe", "remark", "signal", "update",
+    "decry", "criticise", "criticize", "apologise", "apologize", "pledge", "threaten",
+    "post", "quote", "cite", "assert", "observe", "remark", "signal", "update",
 }
 # Verbs that report only with evidence of content: a quote, a number or a that-clause.
 EVIDENCE_VERBS = {"put", "count", "find", "give", "issue", "revise", "call", "speak", "defend", "record",
@@ -43,16 +43,16 @@ SPEAKER_NOUNS = {
     "spokespeople", "department", "office", "council", "committee", "company", "group", "federation",
     "alliance", "coalition", "party", "prosecutor", "court", "judge", "lawyer", "activist", "medic",
     "worker", "volunteer", "team", "service", "administration", "inspector", "inspectorate", "regulator",
-    "ambassador", "envoy", "secretary", "adviser", "advisor", "representative", "coordinator", "agency",
-    "broadcaster", "newspaper", "paper", "outlet", "channel", "observer", "monitor", "mission", "ngo",
-    "charity", "operator", "firm", "operator", "board", "bank", "institute", "university", "researcher",
+    "ambassador", "envoy", "secretary", "adviser", "advisor", "representative", "coordinator", "broadcaster", "newspaper",
+    "paper", "outlet", "channel", "observer", "monitor", "mission", "ngo",
+    "charity", "operator", "firm", "board", "bank", "institute", "university", "researcher",
     "scientist", "engineer", "manager", "executive", "ceo", "owner", "premier", "chancellor", "king",
     "queen", "pope", "general", "colonel", "captain", "admiral", "sergeant", "lieutenant", "senator",
     "lawmaker", "legislator", "mp", "deputy", "cabinet", "presidency", "kremlin", "pentagon", "embassy",
     "regime", "junta", "rebel", "militant", "insurgent", "fighter", "troop", "soldier", "guard",
     "relative", "family", "survivor", "victim", "eyewitness", "citizen", "villager", "local", "people",
-    "organisation", "organization", "association", "network", "ministry", "spokesmen", "staff",
-    "prefecture", "centre", "center", "municipality", "steward", "union", "medics",
+    "organisation", "organization", "association", "network", "spokesmen", "staff",
+    "prefecture", "centre", "center", "municipality", "steward", "medics",
 }
 PERSON_TITLES = {"president", "minister", "spokesman", "spokeswoman", "spokesperson", "governor", "mayor",
                  "captain", "admiral", "general", "colonel", "chief", "commander", "leader", "secretary",
@@ -257,8 +257,8 @@ def quote_is_clause(doc: Doc, qs: int, qe: int) -> bool:
         if t.pos_ in ("VERB", "AUX"):
             if any(c.dep_ in SUBJECT_DEPS | {"expl"} and c.i in ids for c in t.children):
                 return True
-            if t.dep_ == "ROOT" and t.tag_ == "VB":
-                return True
+            if t.tag_ == "VB" and t.i == toks[0].i:
+                return True  # an imperative: "Send boats," he said
     return False
 
 
@@ -351,7 +351,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             if pobj is not None:
                 cues.append((tok, pobj, "according to"))
             continue
-        if tok.pos_ not in ("VERB",) or tok.dep_ in ("amod", "acl") and tok.tag_ == "VBN":
+        if tok.pos_ not in ("VERB",) or (tok.dep_ in ("amod", "acl") and tok.tag_ == "VBN"):
             continue
         if lemma not in SPEECH_VERBS and lemma not in EVIDENCE_VERBS:
             continue
@@ -593,8 +593,8 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
     for ent in doc.ents:
         # people named as the subject of a sentence are who a later "he"/"she" most likely means
         if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes) and (
-                ent.root.dep_ in ("nsubj", "nsubjpass") or ent.root.dep_ == "appos" and ent.root.head.dep_ in (
-                    "nsubj", "nsubjpass")):
+                ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in (
+                    "nsubj", "nsubjpass"))):
             memory.mentions.append((ent.start, memory.full_name(_strip_possessive(ent.text))))
     memory.dateline_end = _dateline_end(text)
     _collect_orgs(doc, quotes, memory)

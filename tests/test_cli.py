@@ -1,0 +1,53 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsledger.cli import main
+
+pytestmark = pytest.mark.slow
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
+
+
+def test_extract_jsonl_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    res = CliRunner().invoke(main, ["extract", str(EXAMPLES), "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    kinds = {r["kind"] for r in rows}
+    assert kinds == {"figure", "statement"}
+    fig = next(r for r in rows if r["kind"] == "figure")
+    for key in ("doc", "field", "start", "end", "text", "value", "value_high", "qualifier", "unit", "counted",
+                "category", "source", "event_date", "quantity"):
+        assert key in fig
+
+
+def test_extract_table_for_people() -> None:
+    res = CliRunner().invoke(main, ["extract", str(EXAMPLES / "2031-04-03_castavia_daily.txt"),
+                                    "--format", "table", "-q"])
+    assert res.exit_code == 0, res.output
+    assert "Figures" in res.output and "Statements" in res.output and "Tomas Brel" in res.output
+
+
+def test_bad_items_are_reported_and_the_run_continues(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"id": "ok", "date": "2030-02-01", "text": "Police said 12 people were arrested."}\n'
+                    "{broken\n", encoding="utf-8")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
+    huge = tmp_path / "huge.txt"
+    huge.write_text("word " * 220_000, encoding="utf-8")
+    res = CliRunner().invoke(main, ["extract", str(tmp_path)])
+    assert res.exit_code == 1
+    assert f"{feed}:2: malformed JSON" in res.output
+    assert "bin.txt: binary content" in res.output
+    assert "over the limit" in res.output
+    assert '"doc": "ok"' in res.output
+
+
+def test_missing_model_is_a_clean_error(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("Text.", encoding="utf-8")
+    res = CliRunner().invoke(main, ["extract", str(f), "--model", "no_such_model_xyz"])
+    assert res.exit_code != 0
+    assert "not installed" in res.output

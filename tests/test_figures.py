@@ -1,0 +1,105 @@
+"""Figures on sentences written for these tests (other crises, other outlets' styles)."""
+
+import pytest
+from spacy.language import Language
+
+from tests.conftest import figures, one
+
+pytestmark = pytest.mark.slow
+
+
+def test_value_qualifier_counted_category_source_and_date(nlp: Language) -> None:
+    fs = figures(nlp, "At least 12 people were killed when a bus fell into a ravine on Tuesday, "
+                      "police in Tarvo said.")
+    f = one(fs, "At least 12")
+    assert (f["value"], f["qualifier"], f["counted"], f["category"]) == (12, "at_least", "people", "killed")
+    assert f["source"] == "police in Tarvo"
+    assert f["event_date"] == "2024-06-11"
+
+
+def test_hedges(nlp: Language) -> None:
+    text = ("Officials said about 300 homes were damaged, more than 1,500 people fled and nearly 40 were hurt. "
+            "Fewer than 10 shops reopened. Between 20 and 30 boats are missing. Up to 2,000 could be displaced.")
+    fs = figures(nlp, text)
+    assert one(fs, "about 300")["qualifier"] == "approx"
+    assert one(fs, "more than 1,500")["qualifier"] == "more_than"
+    assert one(fs, "nearly 40")["qualifier"] == "at_most"
+    assert one(fs, "Fewer than 10")["qualifier"] == "less_than"
+    r = one(fs, "Between 20 and 30")
+    assert (r["value"], r["value_high"], r["qualifier"]) == (20, 30, "range")
+    assert one(fs, "Up to 2,000")["qualifier"] == "at_most"
+
+
+def test_number_words_vague_amounts_and_coordination(nlp: Language) -> None:
+    fs = figures(nlp, "Twenty-two miners, 14 engineers and three cooks were rescued. "
+                      "Hundreds of villagers fled and tens of thousands lost power.")
+    assert [(f["value"], f["counted"]) for f in fs[:3]] == [(22, "miners"), (14, "engineers"), (3, "cooks")]
+    assert all(f["category"] == "evacuated" for f in fs[:3])
+    h = one(fs, "Hundreds")
+    assert (h["value"], h["qualifier"], h["counted"], h["category"]) == (100, "vague", "villagers", "displaced")
+    assert one(fs, "tens of thousands")["value"] == 10_000
+
+
+def test_money_percent_and_fractions(nlp: Language) -> None:
+    fs = figures(nlp, "The World Bank pledged $1.2 billion in aid. The IMF said 12% of households "
+                      "lacked water and almost half of the children were out of school. "
+                      "The union demanded €30 million.")
+    m = one(fs, "$1.2 billion")
+    assert (m["value"], m["unit"], m["category"]) == (1_200_000_000, "USD", "aid")
+    p = one(fs, "12%")
+    assert (p["value"], p["unit"], p["counted"]) == (12, "percent", "households")
+    h = one(fs, "almost half")
+    assert (h["value"], h["unit"], h["qualifier"], h["counted"]) == (50, "percent", "at_most", "children")
+    assert one(fs, "€30 million")["unit"] == "EUR"
+
+
+def test_plus_suffix_and_verbs_of_exceeding(nlp: Language) -> None:
+    fs = figures(nlp, "30+ ambulances were sent. The death toll topped 200 by Sunday.")
+    assert one(fs, "30+")["qualifier"] == "more_than"
+    top = one(fs, "200")
+    assert top["qualifier"] == "more_than" and top["category"] == "killed"
+
+
+def test_implicit_counted_from_the_frame(nlp: Language) -> None:
+    fs = figures(nlp, "Police put the crowd at 15,000. Organisers said the turnout was 60,000.")
+    assert one(fs, "15,000")["counted"] == "crowd"
+    assert one(fs, "15,000")["category"] == "attended"
+    assert one(fs, "60,000")["category"] == "attended"
+
+
+def test_not_figures(nlp: Language) -> None:
+    text = ("The dam, built in 1971, failed after 10 days of rain. Anna Roe, 54, a teacher, said a "
+            "67-year-old man died on May 3 at 6 p.m. The 30-day emergency covers Route 9 and "
+            "the hotline is 0800 47 112. It was the second evacuation in two years.")
+    fs = figures(nlp, text)
+    assert [f["text"] for f in fs] == []
+
+
+def test_article_voice_and_present_tense_running_totals(nlp: Language) -> None:
+    fs = figures(nlp, "More than 2,000 people have been displaced since the fighting began.",
+                 date="2024-06-14")
+    f = one(fs, "More than 2,000")
+    assert f["source"] is None
+    assert f["event_date"] == "2024-06-14" and f["date_basis"] == "publication"
+    assert f["category"] == "displaced"
+
+
+def test_according_to_and_pronoun_sources(nlp: Language) -> None:
+    text = ("Health Minister Lena Ferro visited the hospital on Monday. She said 48 people were being treated. "
+            "According to the Red Cross, 900 families need shelter.")
+    fs = figures(nlp, text)
+    assert one(fs, "48")["source"] == "Lena Ferro"
+    assert one(fs, "48")["event_date"] == "2024-06-10"
+    assert one(fs, "900")["source"] == "Red Cross"
+
+
+def test_two_sources_in_contrasted_clauses(nlp: Language) -> None:
+    fs = figures(nlp, "Police said 80,000 people marched, while the union said 400,000 took part.")
+    assert one(fs, "80,000")["source"] == "Police"
+    assert one(fs, "400,000")["source"] == "union"
+
+
+def test_offsets_index_the_text(nlp: Language) -> None:
+    text = "Rescuers saved 17 people.\n\nAnother 5 remain missing, officials said."
+    for f in figures(nlp, text):
+        assert text[f["start"]:f["end"]] == f["text"]
