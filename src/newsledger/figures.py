@@ -238,10 +238,9 @@ def find_expressions(doc: Doc) -> list[Expr]:
         elif (low == "a" and i + 1 < n and _is_scale(doc[i + 1]) and doc[i + 1].lower_ != "hundred") or \
                 (_is_number_word(tok) and low not in num.SCALES):
             end = _run_end(doc, i)
-            words = _words(doc, i, end)
-            value = num.parse_words(words)
-            if value is not None and not (low == "a" and end == i + 1):
-                expr = Expr(i, end, value)
+            parsed = num.parse_words(_words(doc, i, end))
+            if parsed is not None and not (low == "a" and end == i + 1):
+                expr = Expr(i, end, parsed)
         if expr is None:
             i += 1
             continue
