@@ -1,7 +1,9 @@
 """The evidence records newsledger emits, exactly in the spec's JSONL format.
 
 See ``shared/spec/records.md``: ``to_dict()`` of each record is one line of the
-export, so the scorer can judge any output of the tool.
+export, exactly the spec's fields, so the scorer can judge any output of the tool.
+Extra evidence (``source_role``, ``speaker_role``, ``date_basis``) stays on the
+dataclasses for the table view and the store.
 """
 
 from __future__ import annotations
@@ -39,8 +41,7 @@ class Figure:
                 "end": self.end, "text": self.text, "value": self.value, "value_high": self.value_high,
                 "qualifier": self.qualifier, "unit": self.unit, "counted": self.counted,
                 "category": self.category, "source": self.source, "event_date": self.event_date,
-                "quantity": self.quantity, "source_role": self.source_role,
-                "date_basis": self.date_basis}
+                "quantity": self.quantity}
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Statement:
     def to_dict(self) -> dict[str, object]:
         return {"kind": "statement", "doc": self.doc, "field": self.field, "start": self.start,
                 "end": self.end, "text": self.text, "speaker": self.speaker, "direct": self.direct,
-                "cue": self.cue, "speaker_role": self.speaker_role}
+                "cue": self.cue}
 
 
 Record = Figure | Statement
