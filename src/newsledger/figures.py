@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from . import numbers as num
+from .statements import _strip_possessive
 
 # --------------------------------------------------------------------- lexicons
 CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₴": "UAH",
@@ -783,7 +784,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         lead = [d for d in day_dates if d["start"] < first_para_end]
         lead_date = lead[0]["date"] if lead else None
     out: list[dict[str, Any]] = []
-    prev_counted: dict[int, tuple[str, Token | None]] = {}
+    # reporting verbs bound the climb from a figure to the words that say what happened
+    stop = {cue[0] for s in stmts for cue in s.get("cues_all", [])}
     for e, anchor in kept:
         counted = counted_for(doc, e, anchor)
         noun = counted.noun
@@ -809,7 +811,6 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         # durations/measures reached through "of": "two months of shelling"
         if noun is not None and (_lemma(noun) in TIME_UNITS or _lemma(noun) in MEASURE_UNITS):
             continue
-        stop = {c for s in stmts for c in [x[0] for x in s.get("cues_all", [])]}
         category = category_for(doc, e, anchor, noun, stop, frame)
         if e.unit == "percent" and text is None:
             subj = _clause_subject(anchor)
@@ -855,7 +856,6 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
         })
-        prev_counted[anchor.i] = (text or "", noun)
     for f in out:
         f.pop("_sent", None)
     return out
@@ -883,10 +883,10 @@ def _figure_owner(anchor: Token) -> str | None:
     def owner_text(tok: Token) -> str | None:
         for c in tok.children:
             if c.dep_ == "poss" and c.pos_ != "PRON":
-                return _strip_pos(tok.doc[c.left_edge.i: c.i + 1].text)
+                return _strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
         for c in tok.children:
             if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN") and c.i < tok.i:
-                return _strip_pos(tok.doc[c.left_edge.i: c.i + 1].text)
+                return _strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
         return None
 
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and _lemma(anchor.head.head) in (
@@ -894,15 +894,8 @@ def _figure_owner(anchor: Token) -> str | None:
         return owner_text(anchor.head.head)
     for c in anchor.children:
         if c.dep_ == "poss" and c.pos_ != "PRON":
-            return _strip_pos(anchor.doc[c.left_edge.i: c.i + 1].text)
+            return _strip_possessive(anchor.doc[c.left_edge.i: c.i + 1].text)
     return None
-
-
-def _strip_pos(text: str) -> str:
-    for suffix in ("'s", "’s", "'", "’"):
-        if text.endswith(suffix):
-            return text[: -len(suffix)].strip()
-    return text.strip()
 
 
 def _final_qualifier(e: Expr, anchor: Token) -> str:
