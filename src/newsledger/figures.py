@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from . import numbers as num
-from .statements import _strip_possessive
+from .statements import strip_possessive
 
 # --------------------------------------------------------------------- lexicons
 CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₴": "UAH",
@@ -883,10 +883,10 @@ def _figure_owner(anchor: Token) -> str | None:
     def owner_text(tok: Token) -> str | None:
         for c in tok.children:
             if c.dep_ == "poss" and c.pos_ != "PRON":
-                return _strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
+                return strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
         for c in tok.children:
             if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN") and c.i < tok.i:
-                return _strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
+                return strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
         return None
 
     if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and _lemma(anchor.head.head) in (
@@ -894,7 +894,7 @@ def _figure_owner(anchor: Token) -> str | None:
         return owner_text(anchor.head.head)
     for c in anchor.children:
         if c.dep_ == "poss" and c.pos_ != "PRON":
-            return _strip_possessive(anchor.doc[c.left_edge.i: c.i + 1].text)
+            return strip_possessive(anchor.doc[c.left_edge.i: c.i + 1].text)
     return None
 
 

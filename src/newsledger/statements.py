@@ -439,7 +439,7 @@ def _person_in(tok: Token) -> Span | None:
     return None
 
 
-def _strip_possessive(s: str) -> str:
+def strip_possessive(s: str) -> str:
     return re.sub(r"(?:'s|’s|'|’)$", "", s).strip()
 
 
@@ -485,7 +485,7 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
         return Speaker(subj.text, None, low in PERSON_PRONOUNS, low)
     person = _person_in(subj)
     if person is not None:
-        name = memory.full_name(_strip_possessive(person.text))
+        name = memory.full_name(strip_possessive(person.text))
         role_toks = [t for t in _phrase(subj, drop_appos=False) if t.i not in range(person.start, person.end)]
         role = _text(role_toks).strip(" ,") or None
         head = name.split()[-1].lower()
@@ -501,7 +501,7 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
     toks = [t for t in _phrase(subj) if t.idx >= memory.dateline_end] or _phrase(subj)
     while toks and (toks[0].is_punct or toks[0].dep_ == "det"):
         toks = toks[1:]
-    text = _strip_possessive(_text(toks)) or subj.text
+    text = strip_possessive(_text(toks)) or subj.text
     det = next((c for c in subj.children if c.dep_ in ("det", "poss")), None)
     definite = det is None or det.lower_ in ("the", "its", "their", "his", "her", "this", "that")
     if subj.pos_ != "PROPN" and definite and len(toks) <= 2:
@@ -589,13 +589,13 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
     memory = Memory()
     for ent in doc.ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
-            memory.full_names.append(_strip_possessive(ent.text))
+            memory.full_names.append(strip_possessive(ent.text))
     for ent in doc.ents:
         # people named as the subject of a sentence are who a later "he"/"she" most likely means
         if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes) and (
                 ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in (
                     "nsubj", "nsubjpass"))):
-            memory.mentions.append((ent.start, memory.full_name(_strip_possessive(ent.text))))
+            memory.mentions.append((ent.start, memory.full_name(strip_possessive(ent.text))))
     memory.dateline_end = _dateline_end(text)
     _collect_orgs(doc, quotes, memory)
     out: list[dict[str, Any]] = []
