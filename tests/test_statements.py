@@ -74,3 +74,9 @@ def test_no_statement_for_negated_or_hypothetical_speech(nlp: Language) -> None:
 def test_quoted_cue_words_belong_to_the_speaker(nlp: Language) -> None:
     text = '“We count with cameras. They count with their hearts,” police chief Ivo Marn said.'
     assert [s["speaker"] for s in statements(nlp, text)] == ["Ivo Marn"]
+
+
+def test_quoted_verb_phrase_inside_paraphrase_is_not_direct(nlp: Language) -> None:
+    [s] = statements(nlp, "The envoy told the BBC he did not expect the talks would “drag on for months,” "
+                          "and said a deal was close.")
+    assert s["direct"] is False
