@@ -257,7 +257,8 @@ def quote_is_clause(doc: Doc, qs: int, qe: int) -> bool:
         if t.pos_ in ("VERB", "AUX"):
             if any(c.dep_ in SUBJECT_DEPS | {"expl"} and c.i in ids for c in t.children):
                 return True
-            if t.tag_ == "VB" and t.i == toks[0].i and all(x.is_punct or x.is_space for x in t.doc[t.sent.start: t.i]) and not any(
+            opens_sentence = all(x.is_punct or x.is_space for x in t.doc[t.sent.start: t.i])
+            if t.tag_ == "VB" and t.i == toks[0].i and opens_sentence and not any(
                     c.dep_ in ("aux", "auxpass", "nsubj") for c in t.children):
                 return True  # an imperative: "Send boats," he said
     return False
