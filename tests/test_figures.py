@@ -103,3 +103,20 @@ def test_offsets_index_the_text(nlp: Language) -> None:
     text = "Rescuers saved 17 people.\n\nAnother 5 remain missing, officials said."
     for f in figures(nlp, text):
         assert text[f["start"]:f["end"]] == f["text"]
+
+
+def test_event_date_comes_from_the_figures_own_clause(nlp: Language) -> None:
+    # publication Friday 2024-06-14
+    text = ("A levee broke late on Tuesday, flooding the delta and killing at least 11 people, the disaster "
+            "agency said on Wednesday. The Red Cross said it had sent 40 volunteers to Arden, where the river "
+            "burst its banks on Monday. Officials said 300 homes were damaged in Thursday's storm.")
+    fs = figures(nlp, text)
+    assert one(fs, "at least 11")["event_date"] == "2024-06-12"  # as of the report, not the levee
+    assert one(fs, "40")["event_date"] != "2024-06-10"  # "on Monday" dates another clause
+    assert one(fs, "300")["event_date"] != "2024-06-13"  # a possessive date names the storm
+
+
+def test_a_date_next_to_one_figure_does_not_date_its_neighbour(nlp: Language) -> None:
+    fs = figures(nlp, "Twelve people remain missing, down from 30 a day earlier, police said.", date="2024-06-14")
+    assert one(fs, "30")["event_date"] == "2024-06-13"
+    assert one(fs, "Twelve")["event_date"] == "2024-06-14"

@@ -679,39 +679,56 @@ def _in_subtree(i: int, tok: Token) -> bool:
 
 
 def _attachment(root: Token) -> Token:
+    """The word a date expression modifies: "said on Monday" -> said, "said Monday" -> said."""
     head = root.head
+    while head.pos_ == "ADP" and head.head != head:
+        head = head.head
     return head
 
 
-def local_date(anchor: Token, dates: list[dict[str, Any]], anchors: set[int]) -> dict[str, Any] | None:
-    """The date expression in the smallest clause around the figure, skipping dates inside
-    sibling branches that hold another figure ("31 remain missing, down from 40 a day earlier")."""
-    if not dates:
-        return None
+def local_date(anchor: Token, noun: Token | None, dates: list[dict[str, Any]],
+               cue_date: str | None) -> dict[str, Any] | None:
+    """The date of the figure's own clause.
+
+    Only dates that modify a word on the figure's path to the sentence root count, or a clause
+    on the counted noun ("46 civilians left ... on Saturday"); dates in other clauses ("when the
+    dam failed on Sunday night", "down from 40 a day earlier" for the 31 beside it) do not, and
+    a possessive date names an event ("Saturday's attack") rather than dating the figure. When
+    the nearest date modifies some other event on the way up and the reporting verb carries
+    its own day, the figure is as of the report ("killing at least nine, the ministry said on
+    Monday")."""
     sent = anchor.sent
-    cands = [d for d in dates if sent.start <= d["root"] < sent.end]
+    cands = [d for d in dates if sent.start <= d["root"] < sent.end and not d.get("possessive")]
     if not cands:
         return None
-    excluded: set[int] = set()
-    node = anchor
-    child: Token | None = None
-    while True:
-        for c in node.children:
-            if child is not None and c == child:
-                continue
-            if any(_in_subtree(a, c) for a in anchors if a != anchor.i):
-                for k, d in enumerate(cands):
-                    attach = _attachment(anchor.doc[d["root"]])
-                    if _in_subtree(d["root"], c) and attach.pos_ not in ("VERB", "AUX") and any(
-                            _in_subtree(a, attach) for a in anchors if a != anchor.i):
-                        excluded.add(k)
-        here = [(d.get("possessive", False), abs(d["root"] - anchor.i), k, d) for k, d in enumerate(cands)
-                if k not in excluded and _in_subtree(d["root"], node)]
-        if here:
-            return min(here, key=lambda x: (x[0], x[1], x[2]))[3]
-        if node.head == node:
-            return None
-        child, node = node, node.head
+    path = [anchor, *anchor.ancestors]
+    rank = {t.i: k for k, t in enumerate(path)}
+    own: set[int] = set()
+    if noun is not None:
+        own.update(c.i for c in noun.children if c.dep_ in ("acl", "relcl"))
+    first_verb = next((t for t in path[1:] if t.pos_ in ("VERB", "AUX")), None)
+    if first_verb is not None:
+        own.add(first_verb.i)
+        # a modal or auxiliary chain ("would release", "have been evacuated") is the same clause
+        own.update(c.i for c in first_verb.children if c.dep_ in ("xcomp",))
+    best: tuple[int, int, dict[str, Any]] | None = None
+    for d in cands:
+        attach = _attachment(anchor.doc[d["root"]])
+        if attach.i in own:
+            key = (0, abs(d["root"] - anchor.i))
+        elif attach.i in rank:
+            key = (rank[attach.i], abs(d["root"] - anchor.i))
+        else:
+            continue
+        if best is None or key < best[:2]:
+            best = (*key, d)
+    if best is None:
+        return None
+    d = best[2]
+    attach = _attachment(anchor.doc[d["root"]])
+    if attach.i not in own and cue_date and d["date"] != cue_date and d["precision"] == "day":
+        return {**d, "date": cue_date, "basis": "relative"}
+    return d
 
 
 def is_present(anchor: Token) -> bool:
@@ -775,7 +792,6 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         anchor = _anchor(doc, e)
         if not _excluded(doc, e, date_tokens, anchor):
             kept.append((e, anchor))
-    anchors = {a.i for _, a in kept}
     para_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
     day_dates = [d for d in dates if d["precision"] == "day" and d["date"] and not d.get("possessive")]
     lead_date = None
@@ -783,6 +799,10 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         first_para_end = para_starts[1] if len(para_starts) > 1 else len(doc)
         lead = [d for d in day_dates if d["start"] < first_para_end]
         lead_date = lead[0]["date"] if lead else None
+        # the day the lead reports ("..., the ministry said on Monday") outranks the event's day
+        reported = [st["date"] for st in stmts if st.get("date") and st["tok_start"] < first_para_end]
+        if reported:
+            lead_date = reported[0]
     out: list[dict[str, Any]] = []
     # reporting verbs bound the climb from a figure to the words that say what happened
     stop = {cue[0] for s in stmts for cue in s.get("cues_all", [])}
@@ -834,7 +854,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         src = _source_for(anchor, stmts)
         owner = _figure_owner(anchor)
         # event date
-        d = local_date(anchor, dates, anchors)
+        d = local_date(anchor, noun, dates, src.get("date") if src else None)
         if d is not None:
             event_date, basis = d["date"], d["basis"] if d["date"] else None
             if d["precision"] != "day":
