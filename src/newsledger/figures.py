@@ -817,7 +817,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             frame = implicit_counted(anchor)
             if frame is not None and _lemma(frame) in NON_COUNT_FRAMES:
                 continue
-            if frame is not None and _lemma(frame) not in COUNT_NOUNS and frame.pos_ != "PRON":
+            if frame is not None and (frame.pos_ in ("PROPN", "PRON") or frame.ent_type_ in ("PERSON", "ORG")):
+                frame = None  # "how the CTS had reached 1.2 million": a speaker, not a counted thing
+            if frame is not None and _lemma(frame) not in COUNT_NOUNS:
                 noun, text = frame, _noun_phrase(frame)
             elif frame is not None and _lemma(frame) in ("toll", "death"):
                 noun, text = frame, "people"
@@ -834,7 +836,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         category = category_for(doc, e, anchor, noun, stop, frame)
         if e.unit == "percent" and text is None:
             subj = _clause_subject(anchor)
-            if subj is not None and _lemma(subj) not in COUNT_NOUNS and subj.pos_ not in ("PRON", "NUM"):
+            # the subject of a reporting verb is the source, not what the share is of
+            if subj is not None and _lemma(subj) not in COUNT_NOUNS and subj.pos_ not in ("PRON", "NUM", "PROPN") \
+                    and subj.head.i not in stop:
                 text = _noun_phrase(subj)
         if text is None or inherit:
             # a bare or partitive figure continues the previous one ("six were confirmed dead",
@@ -849,7 +853,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                     if category == "other" or inherit:
                         category = prev["category"]
                     break
-            if text is None and category in PEOPLE_CATEGORIES:
+            # "the toll", "the real number" with nothing to borrow: in crisis reports, people
+            if text is None and (category in PEOPLE_CATEGORIES or (frame is not None and _lemma(frame) in COUNT_NOUNS)):
                 text = "people"
         src = _source_for(anchor, stmts)
         owner = _figure_owner(anchor)
