@@ -880,6 +880,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "source": owner or (src["speaker"] if src else None),
             "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
+            "place": figure_place(anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
+            "projection": is_projection(anchor),
         })
     for f in out:
         f.pop("_sent", None)
@@ -920,6 +922,69 @@ def _figure_owner(anchor: Token) -> str | None:
     for c in anchor.children:
         if c.dep_ == "poss" and c.pos_ != "PRON":
             return strip_possessive(anchor.doc[c.left_edge.i: c.i + 1].text)
+    return None
+
+
+GROWTH_VERBS = {"rise", "climb", "reach", "top", "pass", "exceed", "increase", "grow", "hit", "double", "surpass",
+                "swell", "jump", "soar"}
+FORECAST_VERBS = {"expect", "project", "forecast", "predict", "fear", "warn"}
+NATIONAL_WORDS = {"nationwide", "countrywide", "national"}
+PLACE_PREPS = {"in", "across", "at", "through", "outside", "near", "throughout"}
+
+
+def is_projection(anchor: Token) -> bool:
+    """A forecast rather than a count: "could rise to 45,000", "is expected to reach 100"."""
+    for t in anchor.ancestors:
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = _lemma(t)
+        modal = any(c.tag_ == "MD" and c.lower_ not in ("can",) for c in t.children)
+        if lemma in GROWTH_VERBS and modal:
+            return True
+        if lemma in GROWTH_VERBS and t.dep_ == "xcomp" and _lemma(t.head) in FORECAST_VERBS:
+            return True
+        return False
+    return False
+
+
+def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | None:
+    """Where the figure applies, when the text says: "nationwide", "in Alcoria", or a fronted
+    "In Alcoria, ..." earlier in the paragraph. None when the text gives no place."""
+    doc = anchor.doc
+    sent = anchor.sent
+    holders = [anchor] + ([noun] if noun is not None else [])
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None:
+        holders.append(verb)
+    for h in holders:
+        for c in h.children:
+            if c.lower_ in NATIONAL_WORDS:
+                return "national"
+            if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        if g.lower_ in ("country", "nation") and any(x.lower_ in ("the", "whole") for x in g.children):
+                            return "national"
+                        if g.ent_type_ in ("GPE", "LOC", "FAC"):
+                            if c.lower_ in ("across", "throughout"):
+                                return "national"  # "across Serrania": the whole area, not one town
+                            ent = next((e for e in doc.ents if e.start <= g.i < e.end), None)
+                            return strip_possessive(ent.text) if ent is not None else g.text
+    # a fronted "In Alcoria," earlier in the paragraph frames what follows
+    k = sent.start
+    while k > para_start:
+        prev = doc[k - 1].sent
+        first = doc[prev.start]
+        if first.lower_ == "in" and prev.start + 1 < prev.end:
+            g = doc[prev.start + 1]
+            if g.ent_type_ in ("GPE", "LOC"):
+                ent = next((e for e in doc.ents if e.start <= g.i < e.end), None)
+                return strip_possessive(ent.text) if ent is not None else g.text
+        k = prev.start
+    first = doc[sent.start]
+    if first.lower_ == "in" and sent.start + 1 < sent.end and doc[sent.start + 1].ent_type_ in ("GPE", "LOC"):
+        ent = next((e for e in doc.ents if e.start <= sent.start + 1 < e.end), None)
+        return strip_possessive(ent.text) if ent is not None else doc[sent.start + 1].text
     return None
 
 

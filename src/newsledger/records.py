@@ -35,6 +35,8 @@ class Figure:
     field: str = "text"
     source_role: str | None = None
     date_basis: str | None = None
+    place: str | None = None
+    projection: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": "figure", "doc": self.doc, "field": self.field, "start": self.start,
