@@ -31,5 +31,5 @@ def test_extract_from_python(tmp_path: Path) -> None:
     [fig] = result.figures
     assert (fig.value, fig.qualifier, fig.category, fig.source, fig.event_date) == (
         200, "approx", "evacuated", "officials", "2030-03-01")
-    assert fig.quantity == "q-1"
+    assert fig.quantity is not None and fig.quantity.startswith("q-")
     assert result.errors == []

@@ -21,6 +21,17 @@ from .config import Config
 from .ingest import Article, ItemError, read_articles
 from .quantities import assign_quantities
 from .records import Figure, Statement
+from .stories import StoryIndex, article_names
+
+
+@dataclass
+class ArticleResult:
+    """One processed article: its records and the names used to place it in a story."""
+
+    article: Article
+    figures: list[Figure]
+    statements: list[Statement]
+    names: list[str]
 
 
 @dataclass
@@ -31,6 +42,7 @@ class ExtractResult:
     statements: list[Statement] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
     articles: int = 0
+    stories: dict[str, str] = field(default_factory=dict)
 
     @property
     def records(self) -> list[Figure | Statement]:
@@ -57,7 +69,7 @@ def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[li
                value=f["value"], value_high=f["value_high"], qualifier=f["qualifier"], unit=f["unit"],
                counted=f["counted"], category=f["category"], source=f["source"],
                source_role=f["source_role"], event_date=f["event_date"], date_basis=f["date_basis"],
-               place=f["place"], projection=bool(f["projection"]))
+               place=f["place"], projection=bool(f["projection"]), subset=f["subset"])
         for f in doc._.figures or []
     ]
     return figures, statements
@@ -84,26 +96,36 @@ def _checked(items: Iterable[Article | ItemError], config: Config, errors: list[
         yield item
 
 
-def process_articles(articles: Iterable[Article | ItemError], config: Config | None = None,
-                     nlp: Language | None = None,
-                     on_item: Callable[[Article | ItemError], None] | None = None) -> ExtractResult:
-    """Run the pipeline over articles (errors pass through into the result)."""
+def iter_processed(articles: Iterable[Article | ItemError], config: Config | None = None,
+                   nlp: Language | None = None, errors: list[ItemError] | None = None,
+                   on_item: Callable[[Article | ItemError], None] | None = None) -> Iterator[ArticleResult]:
+    """Stream articles through the pipeline in batches; bad items go to ``errors``."""
     config = config or Config()
     nlp = nlp or pipeline.load(config)
-    result = ExtractResult()
-    good = _checked(articles, config, result.errors, on_item)
-    pairs = ((make_doc(nlp, a), a) for a in good)
-    docs_in = ((d, a.id) for d, a in pairs)
-    figures: list[Figure] = []
+    errs = errors if errors is not None else []
+    good = _checked(articles, config, errs, on_item)
     kwargs: dict[str, Any] = {"batch_size": config.batch_size, "as_tuples": True}
     if config.n_process > 1:
         kwargs["n_process"] = config.n_process
-    for doc, article_id in nlp.pipe(docs_in, **kwargs):
+    for doc, article in nlp.pipe(((make_doc(nlp, a), a) for a in good), **kwargs):
+        figures, statements = doc_records(doc, article.id)
+        yield ArticleResult(article, figures, statements, article_names(doc))
+
+
+def process_articles(articles: Iterable[Article | ItemError], config: Config | None = None,
+                     nlp: Language | None = None,
+                     on_item: Callable[[Article | ItemError], None] | None = None) -> ExtractResult:
+    """Run the pipeline over articles (errors pass through into the result). Figures get
+    quantity ids grouped across the articles of the run, story by story."""
+    result = ExtractResult()
+    figures: list[Figure] = []
+    index = StoryIndex()
+    for item in iter_processed(articles, config, nlp, result.errors, on_item):
         result.articles += 1
-        f, s = doc_records(doc, article_id)
-        figures.extend(f)
-        result.statements.extend(s)
-    result.figures = assign_quantities(figures)
+        result.stories[item.article.id] = index.assign(item.names)
+        figures.extend(item.figures)
+        result.statements.extend(item.statements)
+    result.figures = assign_quantities(figures, result.stories)
     return result
 
 

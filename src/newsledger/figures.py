@@ -537,6 +537,9 @@ def _word_category(t: Token) -> str | None:
     if cat is None:
         return None
     kids = list(t.children)
+    if lemma in ("underground",) and t.head.pos_ in ("AUX", "VERB") and any(
+            c.lower_ in ("had", "'d") or (c.tag_ == "MD" and c.lower_ != "will") for c in t.head.children):
+        return None  # "had been underground when the roof fell": where they were, not who is trapped
     if lemma == "take" and not any(c.dep_ == "prep" and c.lower_ in ("from", "to") for c in kids):
         return None
     if lemma == "bring" and not any(c.lower_ in ("out", "alive") for c in kids):
@@ -882,6 +885,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
             "place": figure_place(anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "projection": is_projection(anchor),
+            "subset": subset_marker(anchor, noun),
         })
     for f in out:
         f.pop("_sent", None)
@@ -922,6 +926,32 @@ def _figure_owner(anchor: Token) -> str | None:
     for c in anchor.children:
         if c.dep_ == "poss" and c.pos_ != "PRON":
             return strip_possessive(anchor.doc[c.left_edge.i: c.i + 1].text)
+    return None
+
+
+# words that make a figure a sub-count of a larger total (spec: hospitalised, identified, ...)
+SUBSET_WORDS = {"hospitalise", "hospitalize", "hospitalised", "hospitalized", "admit", "treat", "critical",
+                "intensive", "serious", "seriously", "identify", "recover", "bury", "confirm", "seriously"}
+
+
+def subset_marker(anchor: Token, noun: Token | None) -> str | None:
+    """The word that marks a sub-count ("admitted 46", "16 of them in a critical condition")."""
+    near: list[Token] = list(anchor.children)
+    if noun is not None:
+        near += list(noun.children) + [noun.head]
+    node = anchor
+    for _ in range(4):
+        if node.head == node:
+            break
+        node = node.head
+        near.append(node)
+        near.extend(node.children)
+    for t in near:
+        lemma = _lemma(t)
+        if lemma in SUBSET_WORDS and lemma != "confirm":
+            return {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
+                    "admit": "hospitalise", "treat": "hospitalise", "intensive": "critical",
+                    "serious": "critical", "seriously": "critical"}.get(lemma, lemma)
     return None
 
 

@@ -37,6 +37,7 @@ class Figure:
     date_basis: str | None = None
     place: str | None = None
     projection: bool = False
+    subset: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": "figure", "doc": self.doc, "field": self.field, "start": self.start,
