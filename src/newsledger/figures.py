@@ -959,7 +959,7 @@ GROWTH_VERBS = {"rise", "climb", "reach", "top", "pass", "exceed", "increase", "
                 "swell", "jump", "soar"}
 FORECAST_VERBS = {"expect", "project", "forecast", "predict", "fear", "warn"}
 NATIONAL_WORDS = {"nationwide", "countrywide", "national"}
-PLACE_PREPS = {"in", "across", "at", "through", "outside", "near", "throughout"}
+PLACE_PREPS = {"in", "across", "at", "through", "outside", "near", "throughout", "inside", "within"}
 
 
 def is_projection(anchor: Token) -> bool:

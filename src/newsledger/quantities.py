@@ -91,6 +91,9 @@ def quantity_key(f: Figure, story: str, neighbours: Sequence[Figure] = (),
         key.append("dated" if f.event_date else "undated")
     if f.category == "attended":
         key.append((f.place or "national").lower())
+    if f.category == "displaced":
+        # "displaced inside Ukraine" (internally displaced) is not the total uprooted
+        key.append((f.place or "any").lower())
     if f.category == "aid":
         key.append(source_key or (f.source or "").lower())
     return tuple(key)
