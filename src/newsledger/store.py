@@ -1,0 +1,475 @@
+"""The corpus store: SQLite by default, PostgreSQL for a ``postgresql://`` URL, one code path.
+
+Tables a user can query: ``articles`` (with ``story_id``, ``dup_of``), ``sources``,
+``statements``, ``figures`` (with ``quantity_id`` and ``source_id``), ``quantities``,
+``conflicts``; plus the indexes behind incremental work (``article_bands`` for
+near-duplicates, ``story_names`` for stories) and full-text search (SQLite FTS5
+table ``articles_fts``; a ``tsvector`` column with a GIN index on PostgreSQL).
+
+Writes are per article and transactional: an article is stored with all its
+records or not at all, so a killed run resumes cleanly, and an article whose
+content hash is already stored is skipped, so reruns change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from . import dedup
+from .config import Config
+from .ingest import Article, ItemError, read_articles
+from .quantities import (RUNNING, conflict_kind, counted_class, disagree, interval, quantity_id, quantity_key)
+from .records import Figure, Statement
+from .sources import Source, SourceRegistry
+from .stories import StoryIndex
+
+SCHEMA_VERSION = 1
+metadata = sa.MetaData()
+
+meta_t = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True),
+                  sa.Column("value", sa.Text, nullable=False))
+articles_t = sa.Table(
+    "articles", metadata,
+    sa.Column("id", sa.String(255), primary_key=True),
+    sa.Column("title", sa.Text), sa.Column("outlet", sa.Text), sa.Column("url", sa.Text),
+    sa.Column("date", sa.String(10), index=True), sa.Column("text", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("story_id", sa.String(32), index=True),
+    sa.Column("dup_of", sa.String(255), index=True),
+    sa.Column("similarity", sa.Float),
+    sa.Column("minhash", sa.LargeBinary),
+    sa.Column("names", sa.Text),
+    sa.Column("ingested_at", sa.String(32)),
+)
+bands_t = sa.Table(
+    "article_bands", metadata,
+    sa.Column("band", sa.Integer, nullable=False), sa.Column("bucket", sa.BigInteger, nullable=False),
+    sa.Column("article_id", sa.String(255), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    sa.Index("ix_article_bands_bucket", "band", "bucket"),
+)
+story_names_t = sa.Table(
+    "story_names", metadata,
+    sa.Column("name", sa.String(255), nullable=False), sa.Column("story_id", sa.String(32), nullable=False),
+    sa.PrimaryKeyConstraint("name", "story_id"),
+)
+sources_t = sa.Table(
+    "sources", metadata,
+    sa.Column("id", sa.String(32), primary_key=True), sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False), sa.Column("affiliation", sa.Text),
+    sa.Column("person", sa.Boolean, nullable=False), sa.Column("aliases", sa.Text, nullable=False),
+)
+statements_t = sa.Table(
+    "statements", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.String(255), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("start", sa.Integer, nullable=False), sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False), sa.Column("speaker", sa.Text),
+    sa.Column("speaker_role", sa.Text),
+    sa.Column("source_id", sa.String(32), sa.ForeignKey("sources.id"), index=True),
+    sa.Column("direct", sa.Boolean, nullable=False), sa.Column("cue", sa.Text),
+)
+figures_t = sa.Table(
+    "figures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("article_id", sa.String(255), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("start", sa.Integer, nullable=False), sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False), sa.Column("value", sa.Float, nullable=False),
+    sa.Column("value_high", sa.Float), sa.Column("qualifier", sa.String(16), nullable=False),
+    sa.Column("unit", sa.String(16)), sa.Column("counted", sa.Text),
+    sa.Column("category", sa.String(16), nullable=False, index=True),
+    sa.Column("source", sa.Text), sa.Column("source_role", sa.Text),
+    sa.Column("source_id", sa.String(32), sa.ForeignKey("sources.id"), index=True),
+    sa.Column("event_date", sa.String(10), index=True), sa.Column("date_basis", sa.String(16)),
+    sa.Column("place", sa.Text), sa.Column("projection", sa.Boolean, nullable=False),
+    sa.Column("subset", sa.String(32)),
+    sa.Column("quantity_id", sa.String(32), index=True),
+)
+quantities_t = sa.Table(
+    "quantities", metadata,
+    sa.Column("id", sa.String(32), primary_key=True), sa.Column("story_id", sa.String(32), index=True),
+    sa.Column("label", sa.Text, nullable=False), sa.Column("category", sa.String(16), nullable=False),
+    sa.Column("counted_class", sa.Text), sa.Column("unit", sa.String(16)),
+    sa.Column("running_total", sa.Boolean, nullable=False),
+    sa.Column("n_figures", sa.Integer, nullable=False), sa.Column("n_sources", sa.Integer, nullable=False),
+    sa.Column("n_articles", sa.Integer, nullable=False), sa.Column("n_outlets", sa.Integer, nullable=False),
+    sa.Column("min_value", sa.Float), sa.Column("max_value", sa.Float),
+    sa.Column("first_date", sa.String(10)), sa.Column("last_date", sa.String(10)),
+    sa.Column("n_conflicts", sa.Integer, nullable=False, index=True),
+    sa.Column("n_disputes", sa.Integer, nullable=False), sa.Column("n_revisions", sa.Integer, nullable=False),
+)
+conflicts_t = sa.Table(
+    "conflicts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("quantity_id", sa.String(32), sa.ForeignKey("quantities.id", ondelete="CASCADE"), index=True,
+              nullable=False),
+    sa.Column("figure_a", sa.Integer, sa.ForeignKey("figures.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("figure_b", sa.Integer, sa.ForeignKey("figures.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+)
+
+# quantities whose figures changed and whose summary and conflicts must be recomputed; written in
+# the same transaction as the article, so a killed run leaves nothing stale behind
+dirty_t = sa.Table("dirty_quantities", metadata, sa.Column("id", sa.String(32), primary_key=True))
+
+
+def _migration_1(conn: Connection) -> None:
+    metadata.create_all(conn)
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5("
+                             "article_id UNINDEXED, title, text, tokenize='porter unicode61')")
+    else:
+        conn.exec_driver_sql(
+            "ALTER TABLE articles ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS "
+            "(to_tsvector('english', coalesce(title, '') || ' ' || text)) STORED")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_tsv ON articles USING gin(tsv)")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1}
+
+
+def sqlite_url(path: str | Path) -> str:
+    return f"sqlite:///{Path(path)}"
+
+
+def to_url(target: str | Path | None) -> str:
+    """A SQLAlchemy URL for a file path or a database URL (default ``newsledger.db``)."""
+    if target is None:
+        return sqlite_url("newsledger.db")
+    t = str(target)
+    if t.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        if t.startswith("postgres://"):
+            t = "postgresql://" + t[len("postgres://"):]
+        if t.startswith("postgresql://"):
+            t = "postgresql+psycopg://" + t[len("postgresql://"):]
+        return t
+    if t.startswith("sqlite:"):
+        return t
+    return sqlite_url(t)
+
+
+def connect(target: str | Path | None) -> Engine:
+    """Open (and migrate) a store."""
+    url = to_url(target)
+    engine = sa.create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _rec: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+    migrate(engine)
+    return engine
+
+
+def schema_version(conn: Connection) -> int:
+    if not sa.inspect(conn).has_table("meta"):
+        return 0
+    row = conn.execute(sa.select(meta_t.c.value).where(meta_t.c.key == "schema_version")).first()
+    return int(row[0]) if row else 0
+
+
+def migrate(engine: Engine) -> int:
+    """Apply pending migrations in order; returns the resulting schema version."""
+    with engine.begin() as conn:
+        version = schema_version(conn)
+        for v in sorted(MIGRATIONS):
+            if v > version:
+                MIGRATIONS[v](conn)
+                version = v
+                conn.execute(meta_t.delete().where(meta_t.c.key == "schema_version"))
+                conn.execute(meta_t.insert().values(key="schema_version", value=str(v)))
+    return version
+
+
+def content_hash(a: Article) -> str:
+    h = hashlib.sha256()
+    for part in (a.id, a.date or "", a.title or "", a.outlet or "", a.url or "", a.text):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+@dataclass
+class AnalyzeReport:
+    """What an ``analyze`` run did."""
+
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    errors: list[ItemError] = field(default_factory=list)
+    quantities_updated: int = 0
+
+
+class Store:
+    """A connection to the ledger with the operations the views need."""
+
+    def __init__(self, target: str | Path | None = None) -> None:
+        self.engine = connect(target)
+
+    @property
+    def dialect(self) -> str:
+        return str(self.engine.dialect.name)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    # ------------------------------------------------------------ registries
+
+    def _load_sources(self, conn: Connection) -> SourceRegistry:
+        reg = SourceRegistry()
+        for row in conn.execute(sa.select(sources_t)).mappings():
+            reg.add(Source(row["id"], row["name"], row["kind"], row["affiliation"], bool(row["person"]),
+                           set(json.loads(row["aliases"]))))
+        return reg
+
+    def _load_stories(self, conn: Connection) -> StoryIndex:
+        idx = StoryIndex()
+        for name, sid in conn.execute(sa.select(story_names_t.c.name, story_names_t.c.story_id)):
+            idx.add(sid, {name})
+        nums = [int(s[2:]) for s in idx.names if s.startswith("s-") and s[2:].isdigit()]
+        idx.counter = max(nums, default=0)
+        return idx
+
+    def _save_source(self, conn: Connection, src: Source) -> None:
+        row = {"name": src.name, "kind": src.kind, "affiliation": src.affiliation, "person": src.person,
+               "aliases": json.dumps(sorted(src.aliases), ensure_ascii=False)}
+        done = conn.execute(sources_t.update().where(sources_t.c.id == src.id).values(**row)).rowcount
+        if not done:
+            conn.execute(sources_t.insert().values(id=src.id, **row))
+
+    # ------------------------------------------------------------ ingest
+
+    def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.content_hash)
+                                .where(articles_t.c.id.in_(list(ids))))
+            return {r[0]: r[1] for r in rows}
+
+    def _find_duplicate(self, conn: Connection, sig: Any, bucket_ids: list[int]) -> tuple[str | None, float]:
+        cond = sa.or_(*[sa.and_(bands_t.c.band == b, bands_t.c.bucket == bucket)
+                        for b, bucket in enumerate(bucket_ids)])
+        cands = [r[0] for r in conn.execute(sa.select(bands_t.c.article_id).where(cond).distinct())]
+        best, best_sim = None, 0.0
+        if cands:
+            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.minhash, articles_t.c.dup_of)
+                                .where(articles_t.c.id.in_(cands)))
+            for aid, mh, dup_of in rows:
+                sim = dedup.similarity(sig, dedup.from_bytes(mh))
+                if sim >= dedup.THRESHOLD and sim > best_sim:
+                    best, best_sim = dup_of or aid, sim
+        return best, best_sim
+
+    def add_article(self, conn: Connection, article: Article, figures: list[Figure],
+                    statements: list[Statement], names: list[str], sources: SourceRegistry,
+                    stories: StoryIndex) -> tuple[set[str], bool]:
+        """Store one processed article with its records; returns touched quantity ids and
+        whether it is a near-duplicate of a stored article."""
+        old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article.id)
+                           .distinct()).scalars().all()
+        touched = {q for q in old if q}
+        conn.execute(articles_t.delete().where(articles_t.c.id == article.id))
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql("DELETE FROM articles_fts WHERE article_id = ?", (article.id,))
+        sig = dedup.signature(article.text)
+        buckets = dedup.bands(sig)
+        dup_of, sim = self._find_duplicate(conn, sig, buckets)
+        story = None
+        if dup_of is not None:
+            story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
+        story = stories.assign(names, story)
+        for name in names:
+            conn.execute(story_names_t.delete().where(sa.and_(story_names_t.c.name == name,
+                                                              story_names_t.c.story_id == story)))
+            conn.execute(story_names_t.insert().values(name=name, story_id=story))
+        conn.execute(articles_t.insert().values(
+            id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
+            text=article.text, content_hash=content_hash(article), story_id=story, dup_of=dup_of,
+            similarity=sim if dup_of else None, minhash=dedup.to_bytes(sig),
+            names=json.dumps(names, ensure_ascii=False),
+            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
+                                        for b, bucket in enumerate(buckets)])
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
+                                 (article.id, article.title or "", article.text))
+        changed: dict[str, Source] = {}
+
+        def source_id(name: str | None, role: str | None) -> str | None:
+            if not name:
+                return None
+            src = sources.resolve(name, role)
+            changed[src.id] = src
+            return src.id
+
+        st_rows = [{"article_id": article.id, "start": s.start, "end": s.end, "text": s.text,
+                    "speaker": s.speaker, "speaker_role": s.speaker_role,
+                    "source_id": source_id(s.speaker, s.speaker_role), "direct": s.direct, "cue": s.cue}
+                   for s in statements]
+        fig_rows = []
+        for f in figures:
+            sid = source_id(f.source, f.source_role)
+            near = [g for g in figures if abs(g.start - f.start) <= 120]
+            qid = quantity_id(quantity_key(f, story, near, sid))
+            touched.add(qid)
+            fig_rows.append({"article_id": article.id, "start": f.start, "end": f.end, "text": f.text,
+                             "value": float(f.value), "value_high": None if f.value_high is None
+                             else float(f.value_high), "qualifier": f.qualifier, "unit": f.unit,
+                             "counted": f.counted, "category": f.category, "source": f.source,
+                             "source_role": f.source_role, "source_id": sid, "event_date": f.event_date,
+                             "date_basis": f.date_basis, "place": f.place, "projection": f.projection,
+                             "subset": f.subset, "quantity_id": qid})
+        for src in changed.values():
+            self._save_source(conn, src)
+        if st_rows:
+            conn.execute(statements_t.insert(), st_rows)
+        if fig_rows:
+            conn.execute(figures_t.insert(), fig_rows)
+        known = set(conn.execute(sa.select(dirty_t.c.id).where(dirty_t.c.id.in_(list(touched)))).scalars())
+        if touched - known:
+            conn.execute(dirty_t.insert(), [{"id": q} for q in sorted(touched - known)])
+        return touched, dup_of is not None
+
+    def refresh_dirty(self, batch: int = 200) -> int:
+        """Recompute every quantity marked dirty, in small transactions."""
+        done = 0
+        while True:
+            with self.begin() as conn:
+                ids = list(conn.execute(sa.select(dirty_t.c.id).order_by(dirty_t.c.id).limit(batch)).scalars())
+                if not ids:
+                    return done
+                done += self.refresh_quantities(conn, ids)
+                conn.execute(dirty_t.delete().where(dirty_t.c.id.in_(ids)))
+
+    def refresh_quantities(self, conn: Connection, qids: Iterable[str]) -> int:
+        """Recompute the summary row and conflicts of each quantity from its figures."""
+        n = 0
+        for qid in sorted(set(qids)):
+            conn.execute(conflicts_t.delete().where(conflicts_t.c.quantity_id == qid))
+            conn.execute(quantities_t.delete().where(quantities_t.c.id == qid))
+            rows = conn.execute(
+                sa.select(figures_t, articles_t.c.story_id, articles_t.c.outlet, articles_t.c.dup_of,
+                          articles_t.c.date.label("article_date"))
+                .join(articles_t, articles_t.c.id == figures_t.c.article_id)
+                .where(figures_t.c.quantity_id == qid).order_by(figures_t.c.id)).mappings().all()
+            if not rows:
+                continue
+            figs = [_row_figure(r) for r in rows]
+            pairs = []
+            for i in range(len(rows)):
+                for j in range(i + 1, len(rows)):
+                    if disagree(figs[i], figs[j]):
+                        same = rows[i]["source_id"] is not None and rows[i]["source_id"] == rows[j]["source_id"]
+                        pairs.append({"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"],
+                                      "kind": conflict_kind(figs[i], figs[j], same)})
+            values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
+            dates = sorted(r["event_date"] for r in rows if r["event_date"])
+            first = figs[0]
+            cls = counted_class(first)
+            label = _label(first, cls, rows[0]["place"])
+            conn.execute(quantities_t.insert().values(
+                id=qid, story_id=rows[0]["story_id"], label=label, category=first.category, counted_class=cls,
+                unit=first.unit, running_total=first.category in RUNNING, n_figures=len(rows),
+                n_sources=len({r["source_id"] for r in rows}),
+                n_articles=len({r["article_id"] for r in rows}),
+                n_outlets=len({r["outlet"] or r["article_id"] for r in rows}),
+                min_value=min(values) if values else None, max_value=max(values) if values else None,
+                first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+                n_conflicts=len(pairs), n_disputes=sum(p["kind"] == "dispute" for p in pairs),
+                n_revisions=sum(p["kind"] == "revision" for p in pairs)))
+            if pairs:
+                conn.execute(conflicts_t.insert(), pairs)
+            n += 1
+        return n
+
+
+def _label(f: Figure, cls: str, place: str | None) -> str:
+    what = {"killed": "killed", "injured": "injured", "evacuated": "evacuated", "displaced": "displaced",
+            "trapped": "trapped or missing", "missing": "missing or trapped", "detained": "detained",
+            "attended": "turnout", "aid": "aid", "military": "military", "other": ""}[f.category]
+    noun = cls if cls not in ("USD", "EUR", "GBP") else f"money ({cls})"
+    bits = [noun, what]
+    if f.subset:
+        bits.append(f"({f.subset})")
+    if f.projection:
+        bits.append("(forecast)")
+    if f.category == "attended" and place:
+        bits.append(f"in {place}")
+    if f.category in ("attended", "detained", "evacuated", "military") and f.event_date:
+        bits.append(f"on {f.event_date}")
+    if f.unit == "percent":
+        bits.insert(0, "share of")
+    return " ".join(b for b in bits if b)
+
+
+def _row_figure(r: Any) -> Figure:
+    return Figure(doc=r["article_id"], start=r["start"], end=r["end"], text=r["text"], value=r["value"],
+                  value_high=r["value_high"], qualifier=r["qualifier"], unit=r["unit"], counted=r["counted"],
+                  category=r["category"], source=r["source"], event_date=r["event_date"],
+                  quantity=r["quantity_id"], source_role=r["source_role"], date_basis=r["date_basis"],
+                  place=r["place"], projection=bool(r["projection"]), subset=r["subset"])
+
+
+def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, config: Config | None = None,
+            on_item: Callable[[Article | ItemError], None] | None = None) -> AnalyzeReport:
+    """Ingest articles into the store incrementally: new articles are added, changed ones
+    replaced, unchanged ones skipped before any parsing; quantities and conflicts are
+    refreshed for every quantity the run touched."""
+    from .extract import iter_processed
+
+    store = Store(target)
+    report = AnalyzeReport()
+    with store.engine.connect() as conn:
+        sources = store._load_sources(conn)
+        stories = store._load_stories(conn)
+    stored_cache: dict[str, str] = {}
+
+    def fresh(items: Iterable[Article | ItemError]) -> Iterator[Article | ItemError]:
+        batch: list[Article | ItemError] = []
+
+        def flush() -> Iterator[Article | ItemError]:
+            ids = [a.id for a in batch if isinstance(a, Article)]
+            stored_cache.update(store.stored_hashes(ids) if ids else {})
+            for a in batch:
+                if isinstance(a, Article) and stored_cache.get(a.id) == content_hash(a):
+                    report.unchanged += 1
+                    if on_item is not None:
+                        on_item(a)
+                    continue
+                yield a
+            batch.clear()
+
+        for item in items:
+            batch.append(item)
+            if len(batch) >= 256:
+                yield from flush()
+        yield from flush()
+
+    for res in iter_processed(fresh(read_articles(inputs)), config, errors=report.errors, on_item=on_item):
+        existed = res.article.id in stored_cache
+        with store.begin() as conn:
+            _qids, dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources,
+                                           stories)
+        report.replaced += existed
+        report.added += not existed
+        report.duplicates += dup
+    report.quantities_updated = store.refresh_dirty()
+    return report
+
+
+__all__ = ["AnalyzeReport", "Store", "analyze", "connect", "interval", "migrate", "to_url"]
