@@ -931,14 +931,14 @@ def _figure_owner(anchor: Token) -> str | None:
 
 # words that make a figure a sub-count of a larger total (spec: hospitalised, identified, ...)
 SUBSET_WORDS = {"hospitalise", "hospitalize", "hospitalised", "hospitalized", "admit", "treat", "critical",
-                "intensive", "serious", "seriously", "identify", "recover", "bury", "confirm", "seriously"}
+                "intensive", "serious", "seriously", "identify", "recover", "bury", "confirm"}
 
 
 def subset_marker(anchor: Token, noun: Token | None) -> str | None:
     """The word that marks a sub-count ("admitted 46", "16 of them in a critical condition")."""
     near: list[Token] = list(anchor.children)
     if noun is not None:
-        near += list(noun.children) + [noun.head]
+        near += [*noun.children, noun.head]
     node = anchor
     for _ in range(4):
         if node.head == node:
@@ -948,7 +948,7 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
         near.extend(node.children)
     for t in near:
         lemma = _lemma(t)
-        if lemma in SUBSET_WORDS and lemma != "confirm":
+        if lemma in SUBSET_WORDS:
             return {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
                     "admit": "hospitalise", "treat": "hospitalise", "intensive": "critical",
                     "serious": "critical", "seriously": "critical"}.get(lemma, lemma)
@@ -969,11 +969,8 @@ def is_projection(anchor: Token) -> bool:
             continue
         lemma = _lemma(t)
         modal = any(c.tag_ == "MD" and c.lower_ not in ("can",) for c in t.children)
-        if lemma in GROWTH_VERBS and modal:
-            return True
-        if lemma in GROWTH_VERBS and t.dep_ == "xcomp" and _lemma(t.head) in FORECAST_VERBS:
-            return True
-        return False
+        forecast = t.dep_ == "xcomp" and _lemma(t.head) in FORECAST_VERBS
+        return lemma in GROWTH_VERBS and (modal or forecast)
     return False
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import dedup
 from .config import Config
 from .ingest import Article, ItemError, read_articles
-from .quantities import (RUNNING, conflict_kind, counted_class, disagree, interval, quantity_id, quantity_key)
+from .quantities import RUNNING, conflict_kind, counted_class, disagree, interval, quantity_id, quantity_key
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import StoryIndex
