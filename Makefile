@@ -24,11 +24,14 @@ test: install lint
 
 eval: install
 	@mkdir -p out
-	@$(BIN)/newsledger extract -q $(SHARED)/corpus/dev_articles.jsonl -o out/dev.jsonl
-	@echo "== dev (real seed articles)"
+	@rm -f out/dev.db out/dev_synthetic.db
+	@echo "== dev (real seed articles): analyze into out/dev.db, export, score"
+	@$(BIN)/newsledger analyze -q $(SHARED)/corpus/dev_articles.jsonl --db out/dev.db
+	@$(BIN)/newsledger export --db out/dev.db --format jsonl -o out/dev.jsonl 2>/dev/null
 	@$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/dev_gold.jsonl --pred out/dev.jsonl --json out/dev_scores.json
-	@$(BIN)/newsledger extract -q $(SHARED)/corpus/dev_synthetic.jsonl -o out/dev_synthetic.jsonl
-	@echo "== dev_synthetic (fictional articles)"
+	@echo "== dev_synthetic (fictional articles): analyze into out/dev_synthetic.db, export, score"
+	@$(BIN)/newsledger analyze -q $(SHARED)/corpus/dev_synthetic.jsonl --db out/dev_synthetic.db
+	@$(BIN)/newsledger export --db out/dev_synthetic.db --format jsonl -o out/dev_synthetic.jsonl 2>/dev/null
 	@$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/dev_synthetic_gold.jsonl --pred out/dev_synthetic.jsonl --json out/dev_synthetic_scores.json
 
 bench: install

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 from rich.console import Console
@@ -17,6 +17,8 @@ from .extract import ExtractResult, extract
 from .ingest import Article, ItemError
 from .pipeline import ModelNotFound
 from .records import Figure, Statement
+
+DB_HELP = "Store: a SQLite file (default newsledger.db) or a postgresql:// URL."
 
 
 @click.group()
@@ -104,3 +106,195 @@ def extract_cmd(inputs: tuple[Path, ...], output: Path | None, fmt: str, model: 
                   f"{len(result.statements)} statements, {len(result.errors)} errors", highlight=False)
     if result.errors:
         sys.exit(1)
+
+
+def _progress(err: Console, quiet: bool, label: str) -> tuple[Progress, Any]:
+    show = not quiet and err.is_terminal
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]} art/s, {task.fields[errors]} errors"), TimeElapsedColumn(),
+                        console=err, disable=not show, transient=True)
+    return progress, show
+
+
+@main.command("analyze")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy English pipeline.")
+@click.option("--batch-size", default=32, show_default=True, type=int)
+@click.option("--n-process", default=1, show_default=True, type=int)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def analyze_cmd(inputs: tuple[Path, ...], db: str, model: str, batch_size: int, n_process: int, quiet: bool) -> None:
+    """Add articles to the ledger store: extract, deduplicate, group figures into quantities
+    across articles and flag conflicts. Unchanged articles are skipped, so reruns are cheap.
+
+    Example:
+
+        newsledger analyze examples/articles --db ledger.db
+    """
+    import time
+
+    from .store import analyze
+
+    err = Console(stderr=True)
+    config = Config(model=model, batch_size=batch_size, n_process=n_process)
+    progress, _ = _progress(err, quiet, "analyzing")
+    started = time.perf_counter()
+    with progress:
+        task = progress.add_task("analyze", total=None, errors=0, rate="0.0")
+        counts = {"errors": 0, "n": 0}
+
+        def tick(item: Article | ItemError) -> None:
+            counts["n"] += 1
+            counts["errors"] += isinstance(item, ItemError)
+            rate = counts["n"] / max(1e-6, time.perf_counter() - started)
+            progress.update(task, advance=1, errors=counts["errors"], rate=f"{rate:.1f}")
+
+        try:
+            report = analyze(list(inputs), db, config, on_item=tick)
+        except ModelNotFound as exc:
+            raise click.ClickException(str(exc)) from exc
+    for e in report.errors:
+        err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+    if not quiet:
+        err.print(f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged, "
+                  f"{report.duplicates} near-duplicates, {len(report.errors)} errors; "
+                  f"{report.quantities_updated} quantities updated in {db}", highlight=False)
+    if report.errors:
+        sys.exit(1)
+
+
+def _store(db: str) -> Any:
+    from .store import Store
+
+    return Store(db)
+
+
+@main.command("quantities")
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--contested", is_flag=True, help="Only quantities whose figures disagree.")
+@click.option("--limit", default=20, show_default=True, type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
+    """The ledger: each quantity with every figure reported for it, by source and date, with the quote.
+
+    Example:
+
+        newsledger quantities --db ledger.db --contested
+    """
+    from .report import as_dict, citation_text, ledger
+
+    views = ledger(_store(db), contested_only=contested, limit=limit, min_figures=1)
+    if fmt == "json":
+        click.echo(json.dumps(as_dict(views), ensure_ascii=False, indent=1))
+        return
+    console = Console(width=160)
+    for q in views:
+        t = Table(title=f"{q.label}  [{q.id}]  {q.n_figures} figures, {q.n_sources} sources, "
+                        f"{q.n_disputes} disputes, {q.n_revisions} revisions", expand=True, title_justify="left")
+        for col in ("date", "figure", "source", "outlet", "quote"):
+            t.add_column(col, overflow="fold")
+        for f in q.figures:
+            t.add_row(f.event_date or "", f.display, f.source or "(article)", citation_text(f.citation),
+                      f.citation.quote.strip())
+        console.print(t)
+
+
+@main.command("conflicts")
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--kind", type=click.Choice(["dispute", "revision"]), help="Only disputes or only revisions.")
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def conflicts_cmd(db: str, kind: str | None, limit: int, fmt: str) -> None:
+    """Pairs of figures for the same quantity that cannot both be true (the spec's interval rule):
+    a revision when one source changed its figure, a dispute when two sources differ.
+
+    Example:
+
+        newsledger conflicts --db ledger.db --kind dispute
+    """
+    from .report import as_dict, conflict_list
+
+    items = conflict_list(_store(db), kind=kind, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(as_dict(items), ensure_ascii=False, indent=1))
+        return
+    t = Table(title="Conflicts", expand=True)
+    for col in ("quantity", "kind", "one side", "other side"):
+        t.add_column(col, overflow="fold")
+    def side(f: Any) -> str:
+        return f"{f.display} — {f.source or '(article)'}, {f.event_date} ({f.citation.outlet or f.citation.article_id})"
+
+    for c in items:
+        t.add_row(c.quantity_label, c.kind, side(c.a), side(c.b))
+    Console(width=160).print(t)
+
+
+@main.command("timeline")
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--quantity", "quantity_id", help="Only this quantity id.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def timeline_cmd(db: str, quantity_id: str | None, fmt: str) -> None:
+    """Day by day: which figures were reported for that day, by whom.
+
+    Example:
+
+        newsledger timeline --db ledger.db
+    """
+    from .report import as_dict, timeline
+
+    days = timeline(_store(db), quantity_id=quantity_id)
+    if fmt == "json":
+        click.echo(json.dumps(as_dict(days), ensure_ascii=False, indent=1))
+        return
+    t = Table(title="Timeline", expand=True)
+    for col in ("day", "figure", "what", "source", "outlet"):
+        t.add_column(col, overflow="fold")
+    for d in days:
+        for i, f in enumerate(d.figures):
+            t.add_row(d.date if i == 0 else "", f.display, f"{f.counted or ''} {f.category}",
+                      f.source or "(article)", f.citation.outlet or f.citation.article_id)
+    Console(width=160).print(t)
+
+
+@main.command("brief")
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("briefing"),
+              show_default=True, help="Directory for brief.md and brief.html.")
+@click.option("--top", default=10, show_default=True, type=int, help="How many quantities.")
+@click.option("--title", default="newsledger briefing", show_default=True)
+def brief_cmd(db: str, output: Path, top: int, title: str) -> None:
+    """A briefing in Markdown and HTML: key figures, who disputes them, each claim cited to outlet,
+    date and exact words, and a chart per contested quantity.
+
+    Example:
+
+        newsledger brief --db ledger.db -o briefing/
+    """
+    from .report import brief
+
+    b = brief(_store(db), top=top, title=title)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "brief.md").write_text(b.markdown, encoding="utf-8")
+    (output / "brief.html").write_text(b.html, encoding="utf-8")
+    click.echo(f"wrote {output / 'brief.md'} and {output / 'brief.html'}")
+
+
+@main.command("export")
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
+def export_cmd(db: str, fmt: str, output: Path | None) -> None:
+    """Export the ledger: jsonl is exactly the spec's records (figures with cross-article quantity
+    ids, and statements); csv and parquet are one row per figure with its quote.
+
+    Example:
+
+        newsledger export --db ledger.db --format jsonl -o ledger.jsonl
+    """
+    from .report import export
+
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("parquet needs -o FILE")
+    n = export(_store(db), fmt, output if output else sys.stdout)
+    if output:
+        click.echo(f"wrote {n} rows to {output}", err=True)

@@ -306,6 +306,10 @@ def _extend(doc: Doc, e: Expr) -> None:
             if a >= 0 and tuple(t.lower_ for t in doc[a: e.start]) == phrase:
                 if phrase == ("some",) and doc[e.start].lower_ in ("of",):
                     continue
+                word = doc[a]
+                if len(phrase) == 1 and word.dep_ == "prep" and word.head.pos_ in ("VERB", "AUX") and \
+                        word.head.i < word.i:
+                    break  # a preposition, not a hedge: "talking about 23", "fell under 10"
                 e.qualifier = qual
                 if phrase in SPAN_QUALIFIERS:
                     e.span_start = a

@@ -1,0 +1,461 @@
+"""Views over the store: the ledger, conflicts, the timeline, a cited briefing, exports.
+
+Every view is a function returning plain data (dataclasses), so the CLI, the web app
+and Python users render the same thing. Every claim carries its citation: outlet,
+publication date, article id and the exact words (the statement that holds the
+figure, else its sentence).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import sqlalchemy as sa
+
+from .quantities import interval
+from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
+
+_SENT_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)")
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character span of the sentence holding [start, end) (paragraph breaks end sentences)."""
+    left = max(text.rfind("\n", 0, start), -1)
+    for m in _SENT_END.finditer(text, max(0, left + 1), start):
+        left = m.end() - 1
+    right = len(text)
+    nl = text.find("\n", end)
+    if nl != -1:
+        right = nl
+    found = _SENT_END.search(text, end, right)
+    if found:
+        right = found.end()
+    return left + 1 + (len(text[left + 1:]) - len(text[left + 1:].lstrip())), right
+
+
+@dataclass
+class Citation:
+    article_id: str
+    outlet: str | None
+    published: str | None
+    title: str | None
+    url: str | None
+    quote: str
+    quote_start: int
+    quote_end: int
+    duplicate_of: str | None = None
+
+
+@dataclass
+class FigureView:
+    id: int
+    text: str
+    value: float
+    value_high: float | None
+    qualifier: str
+    unit: str | None
+    counted: str | None
+    category: str
+    source: str | None
+    source_id: str | None
+    source_kind: str | None
+    event_date: str | None
+    quantity_id: str | None
+    start: int
+    end: int
+    citation: Citation
+
+    @property
+    def display(self) -> str:
+        v = _fmt(self.value) + (f"–{_fmt(self.value_high)}" if self.value_high is not None else "")
+        hedge = {"approx": "~", "at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<",
+                 "vague": "", "range": "", "exact": ""}[self.qualifier]
+        unit = {"percent": "%", "USD": " USD", "EUR": " EUR", "GBP": " GBP"}.get(self.unit or "", "")
+        return f"{hedge}{v}{unit}" + (" (vague)" if self.qualifier == "vague" else "")
+
+
+@dataclass
+class QuantityView:
+    id: str
+    label: str
+    story_id: str | None
+    category: str
+    unit: str | None
+    n_figures: int
+    n_sources: int
+    n_outlets: int
+    n_conflicts: int
+    n_disputes: int
+    n_revisions: int
+    first_date: str | None
+    last_date: str | None
+    figures: list[FigureView] = field(default_factory=list)
+
+
+@dataclass
+class ConflictView:
+    quantity_id: str
+    quantity_label: str
+    kind: str
+    a: FigureView
+    b: FigureView
+
+
+def _fmt(v: float | None) -> str:
+    if v is None:
+        return ""
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.2f}".rstrip("0").rstrip(".")
+
+
+# ---------------------------------------------------------------- loading
+
+def _figure_query() -> sa.Select[Any]:
+    return (sa.select(figures_t, articles_t.c.outlet, articles_t.c.date.label("published"), articles_t.c.title,
+                      articles_t.c.url, articles_t.c.text.label("article_text"), articles_t.c.dup_of,
+                      sources_t.c.name.label("source_name"), sources_t.c.kind.label("source_kind"))
+            .join(articles_t, articles_t.c.id == figures_t.c.article_id)
+            .outerjoin(sources_t, sources_t.c.id == figures_t.c.source_id))
+
+
+def _figure_views(store: Store, where: Any, statements: bool = True) -> list[FigureView]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(_figure_query().where(where).order_by(figures_t.c.event_date, figures_t.c.id)
+                            ).mappings().all()
+        spans: dict[str, list[tuple[int, int]]] = {}
+        if statements and rows:
+            ids = sorted({r["article_id"] for r in rows})
+            for aid, s, e in conn.execute(sa.select(statements_t.c.article_id, statements_t.c.start,
+                                                    statements_t.c.end).where(statements_t.c.article_id.in_(ids))):
+                spans.setdefault(aid, []).append((s, e))
+    out = []
+    for r in rows:
+        text = r["article_text"]
+        qs, qe = next(((s, e) for s, e in spans.get(r["article_id"], []) if s <= r["start"] < e), (None, None))
+        if qs is None or qe is None:
+            qs, qe = sentence_at(text, r["start"], r["end"])
+        cit = Citation(r["article_id"], r["outlet"], r["published"], r["title"], r["url"], text[qs:qe], qs, qe,
+                       r["dup_of"])
+        out.append(FigureView(r["id"], r["text"], r["value"], r["value_high"], r["qualifier"], r["unit"],
+                              r["counted"], r["category"], r["source_name"] or r["source"], r["source_id"],
+                              r["source_kind"], r["event_date"], r["quantity_id"], r["start"], r["end"], cit))
+    return out
+
+
+def _quantity_view(row: Any) -> QuantityView:
+    return QuantityView(row["id"], row["label"], row["story_id"], row["category"], row["unit"], row["n_figures"],
+                        row["n_sources"], row["n_outlets"], row["n_conflicts"], row["n_disputes"],
+                        row["n_revisions"], row["first_date"], row["last_date"])
+
+
+def ledger(store: Store, *, min_figures: int = 1, contested_only: bool = False, limit: int | None = None,
+           offset: int = 0, quantity_id: str | None = None) -> list[QuantityView]:
+    """Quantities with their figures, most disputed first."""
+    q = sa.select(quantities_t).where(quantities_t.c.n_figures >= min_figures)
+    if contested_only:
+        q = q.where(quantities_t.c.n_conflicts > 0)
+    if quantity_id:
+        q = q.where(quantities_t.c.id == quantity_id)
+    q = q.order_by(quantities_t.c.n_disputes.desc(), quantities_t.c.n_conflicts.desc(),
+                   quantities_t.c.n_figures.desc(), quantities_t.c.id).offset(offset)
+    if limit:
+        q = q.limit(limit)
+    with store.engine.connect() as conn:
+        views = [_quantity_view(r) for r in conn.execute(q).mappings()]
+    if views:
+        figs = _figure_views(store, figures_t.c.quantity_id.in_([v.id for v in views]))
+        by_q: dict[str, list[FigureView]] = {}
+        for f in figs:
+            by_q.setdefault(f.quantity_id or "", []).append(f)
+        for v in views:
+            v.figures = by_q.get(v.id, [])
+    return views
+
+
+def conflict_list(store: Store, *, kind: str | None = None, limit: int | None = None) -> list[ConflictView]:
+    q = (sa.select(conflicts_t, quantities_t.c.label).join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+         .order_by(quantities_t.c.n_disputes.desc(), conflicts_t.c.quantity_id, conflicts_t.c.id))
+    if kind:
+        q = q.where(conflicts_t.c.kind == kind)
+    if limit:
+        q = q.limit(limit)
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).mappings().all()
+    ids = sorted({r["figure_a"] for r in rows} | {r["figure_b"] for r in rows})
+    figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(ids))} if ids else {}
+    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
+            for r in rows]
+
+
+@dataclass
+class TimelineDay:
+    date: str
+    articles: int
+    figures: list[FigureView]
+
+
+def timeline(store: Store, *, quantity_id: str | None = None) -> list[TimelineDay]:
+    """Dated figures day by day (the day each figure refers to), with the day's article count."""
+    where: Any = figures_t.c.event_date.is_not(None)
+    if quantity_id:
+        where = sa.and_(where, figures_t.c.quantity_id == quantity_id)
+    figs = _figure_views(store, where)
+    with store.engine.connect() as conn:
+        per_day = sa.select(articles_t.c.date, sa.func.count()).group_by(articles_t.c.date)
+        counts: dict[str, int] = {d: int(n) for d, n in conn.execute(per_day).all()}
+    days: dict[str, list[FigureView]] = {}
+    for f in figs:
+        days.setdefault(f.event_date or "", []).append(f)
+    return [TimelineDay(d, int(counts.get(d, 0)), fs) for d, fs in sorted(days.items())]
+
+
+# ---------------------------------------------------------------- rendering helpers
+
+def citation_text(c: Citation) -> str:
+    outlet = c.outlet or c.article_id
+    when = c.published or "undated"
+    return f"{outlet}, {when}"
+
+
+def svg_chart(q: QuantityView, width: int = 640, height: int = 260) -> str:
+    """Reported values over time by source: a point per figure, a bar for its allowed range,
+    one colour per source. Self-contained SVG, no scripts."""
+    figs = [f for f in q.figures if f.event_date]
+    if not figs:
+        return ""
+    palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+    sources = sorted({f.source or "(article)" for f in figs})
+    color = {s: palette[i % len(palette)] for i, s in enumerate(sources)}
+    dates = sorted({f.event_date or "" for f in figs})
+    vals = []
+    for f in figs:
+        lo, hi = interval(f.value, f.qualifier, f.value_high) or (f.value, f.value)
+        vals += [f.value, lo, min(hi, f.value * 3 if hi == float("inf") else hi)]
+    vmax = max(vals) * 1.1 or 1.0
+    left, right, top, bottom = 70, 20 + 170, 20, 40
+    pw, ph = width - left - right, height - top - bottom
+
+    def x(d: str) -> float:
+        return left + (pw * (dates.index(d) + 0.5) / len(dates))
+
+    def y(v: float) -> float:
+        return top + ph - ph * min(v, vmax) / vmax
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             f'aria-label="{html.escape(q.label)}: reported values by source" class="nl-chart">',
+             f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#888"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#888"/>']
+    for k in range(5):
+        v = vmax * k / 4
+        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{_fmt(round(v))}'
+                     f'</text>')
+    for d in dates:
+        parts.append(f'<text x="{x(d):.1f}" y="{top + ph + 16}" font-size="10" text-anchor="middle">{d[5:]}</text>')
+    offsets = {s: (i - (len(sources) - 1) / 2) * 6 for i, s in enumerate(sources)}
+    for f in figs:
+        s = f.source or "(article)"
+        cx = x(f.event_date or "") + offsets[s]
+        lo, hi = interval(f.value, f.qualifier, f.value_high) or (f.value, f.value)
+        hi_c = min(hi, vmax)
+        if hi_c > lo:
+            parts.append(f'<line x1="{cx:.1f}" y1="{y(lo):.1f}" x2="{cx:.1f}" y2="{y(hi_c):.1f}" '
+                         f'stroke="{color[s]}" stroke-width="2" opacity="0.5"/>')
+        parts.append(f'<circle cx="{cx:.1f}" cy="{y(f.value):.1f}" r="4" fill="{color[s]}">'
+                     f'<title>{html.escape(s)}: {html.escape(f.display)} ({f.event_date})</title></circle>')
+    for i, s in enumerate(sources):
+        ly = top + 14 * i + 8
+        parts.append(f'<circle cx="{width - right + 12}" cy="{ly}" r="4" fill="{color[s]}"/>'
+                     f'<text x="{width - right + 20}" y="{ly + 4}" font-size="10">{html.escape(s[:28])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- briefing
+
+@dataclass
+class Briefing:
+    markdown: str
+    html: str
+
+
+def _claim_md(f: FigureView) -> str:
+    who = f.source or "the article itself"
+    return (f"**{f.display}** {f.counted or ''} ({f.event_date or 'undated'}), {who} — "
+            f"{citation_text(f.citation)}: “{f.citation.quote.strip()}”")
+
+
+def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") -> Briefing:
+    """Key figures, who disputes them, and every claim cited to outlet, date and exact words;
+    a chart per contested quantity."""
+    qs = [q for q in ledger(store, limit=top, min_figures=2)]
+    md: list[str] = [f"# {title}", ""]
+    hp: list[str] = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+                     f"<title>{html.escape(title)}</title>",
+                     "<style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;"
+                     "line-height:1.45}blockquote{margin:.3em 0 .8em 1em;color:#333;border-left:3px solid #ccc;"
+                     "padding-left:.6em}.dispute{color:#b00}.revision{color:#555}small{color:#666}</style>",
+                     f"</head><body><h1>{html.escape(title)}</h1>"]
+    with store.engine.connect() as conn:
+        n_articles = conn.execute(sa.select(sa.func.count()).select_from(articles_t)).scalar() or 0
+        n_dups = conn.execute(sa.select(sa.func.count()).select_from(articles_t)
+                              .where(articles_t.c.dup_of.is_not(None))).scalar() or 0
+    summary = (f"{n_articles} articles ({n_dups} near-duplicate wire copies), {len(qs)} key quantities "
+               "with more than one reported figure.")
+    md += [summary, ""]
+    hp.append(f"<p>{html.escape(summary)}</p>")
+    for q in qs:
+        latest: dict[str, FigureView] = {}
+        for f in q.figures:
+            latest[f.source or "(article)"] = f
+        head = f"## {q.label}"
+        status = (f"{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
+                  f"{q.n_disputes} disputed pairs, {q.n_revisions} revisions")
+        md += [head, "", status, "", "Latest figure from each source:", ""]
+        hp.append(f"<section><h2>{html.escape(q.label)}</h2><p>{html.escape(status)}</p>")
+        chart = svg_chart(q) if q.n_conflicts else ""
+        if chart:
+            hp.append(chart)
+        hp.append("<p>Latest figure from each source:</p><ul>")
+        for src, f in sorted(latest.items(), key=lambda x: (x[1].event_date or "", x[0])):
+            md.append(f"- {_claim_md(f)}")
+            hp.append(f"<li><b>{html.escape(f.display)}</b> {html.escape(f.counted or '')} "
+                      f"({html.escape(f.event_date or 'undated')}), {html.escape(src)} — "
+                      f"<small>{html.escape(citation_text(f.citation))}</small>"
+                      f"<blockquote>{html.escape(f.citation.quote.strip())}</blockquote></li>")
+        hp.append("</ul>")
+        disputes = _pairs(q, "dispute")
+        if disputes:
+            md += ["", "Who disputes whom:", ""]
+            hp.append("<p>Who disputes whom:</p><ul>")
+            for a, b in disputes[:8]:
+                line = (f"{a.source or 'article'} says {a.display} ({a.event_date}), "
+                        f"{b.source or 'article'} says {b.display} ({b.event_date})")
+                md.append(f"- {line}")
+                hp.append(f"<li class='dispute'>{html.escape(line)}</li>")
+            hp.append("</ul>")
+        md.append("")
+        hp.append("</section>")
+    hp.append("</body></html>")
+    return Briefing("\n".join(md), "\n".join(hp))
+
+
+def _pairs(q: QuantityView, kind: str) -> list[tuple[FigureView, FigureView]]:
+    from .quantities import disagree
+    from .records import Figure
+
+    def rec(f: FigureView) -> Figure:
+        return Figure(doc=f.citation.article_id, start=f.start, end=f.end, text=f.text, value=f.value,
+                      value_high=f.value_high, qualifier=f.qualifier, unit=f.unit, counted=f.counted,
+                      category=f.category, source=f.source, event_date=f.event_date)
+
+    out = []
+    seen: set[tuple[str, str, str, str]] = set()
+    for i, a in enumerate(q.figures):
+        for b in q.figures[i + 1:]:
+            same = a.source_id is not None and a.source_id == b.source_id
+            k = "revision" if same and a.event_date != b.event_date else "dispute"
+            if k != kind or not disagree(rec(a), rec(b)):
+                continue
+            key = (a.source or "", a.display, b.source or "", b.display)
+            if key not in seen:
+                seen.add(key)
+                out.append((a, b))
+    return out
+
+
+# ---------------------------------------------------------------- export
+
+EXPORT_COLUMNS = ["id", "article_id", "outlet", "published", "start", "end", "text", "value", "value_high",
+                  "qualifier", "unit", "counted", "category", "source", "source_id", "source_kind", "event_date",
+                  "quantity_id", "quote"]
+
+
+def figure_rows(store: Store) -> list[dict[str, Any]]:
+    figs = _figure_views(store, sa.true())
+    return [{"id": f.id, "article_id": f.citation.article_id, "outlet": f.citation.outlet,
+             "published": f.citation.published, "start": f.start, "end": f.end, "text": f.text, "value": f.value,
+             "value_high": f.value_high, "qualifier": f.qualifier, "unit": f.unit, "counted": f.counted,
+             "category": f.category, "source": f.source, "source_id": f.source_id, "source_kind": f.source_kind,
+             "event_date": f.event_date, "quantity_id": f.quantity_id, "quote": f.citation.quote}
+            for f in figs]
+
+
+def spec_records(store: Store) -> Iterable[dict[str, Any]]:
+    """Exactly the spec's records (figures with their cross-article quantity ids, statements),
+    with the source as the extractor named it in the article, so the scorer can judge the store."""
+    with store.engine.connect() as conn:
+        for r in conn.execute(sa.select(statements_t).order_by(statements_t.c.article_id, statements_t.c.start)
+                              ).mappings():
+            yield {"kind": "statement", "doc": r["article_id"], "field": "text", "start": r["start"], "end": r["end"],
+                   "text": r["text"], "speaker": r["speaker"], "direct": bool(r["direct"]), "cue": r["cue"]}
+        for r in conn.execute(sa.select(figures_t).order_by(figures_t.c.article_id, figures_t.c.start)).mappings():
+            value: float | int = int(r["value"]) if float(r["value"]).is_integer() else r["value"]
+            high = r["value_high"]
+            if high is not None and float(high).is_integer():
+                high = int(high)
+            yield {"kind": "figure", "doc": r["article_id"], "field": "text", "start": r["start"], "end": r["end"],
+                   "text": r["text"], "value": value, "value_high": high, "qualifier": r["qualifier"],
+                   "unit": r["unit"], "counted": r["counted"], "category": r["category"], "source": r["source"],
+                   "event_date": r["event_date"], "quantity": r["quantity_id"]}
+
+
+def export(store: Store, fmt: str, out: TextIO | Path | None = None) -> int:
+    """Write the ledger as csv (figures with quotes), jsonl (spec records) or parquet (figures).
+    Returns the number of rows written."""
+    if fmt == "jsonl":
+        n = 0
+        handle = out if isinstance(out, io.TextIOBase) or hasattr(out, "write") else None
+        path_out = out if isinstance(out, Path) else None
+        fh: Any = path_out.open("w", encoding="utf-8") if path_out else handle
+        try:
+            for rec in spec_records(store):
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                n += 1
+        finally:
+            if path_out:
+                fh.close()
+        return n
+    rows = figure_rows(store)
+    if fmt == "csv":
+        path_out = out if isinstance(out, Path) else None
+        fh = path_out.open("w", encoding="utf-8", newline="") if path_out else out
+        try:
+            w = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
+            w.writeheader()
+            w.writerows(rows)
+        finally:
+            if path_out:
+                fh.close()
+        return len(rows)
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not isinstance(out, Path):
+            raise ValueError("parquet export needs an output file (-o)")
+        table = pa.Table.from_pylist(rows, schema=pa.schema([
+            ("id", pa.int64()), ("article_id", pa.string()), ("outlet", pa.string()), ("published", pa.string()),
+            ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("value", pa.float64()),
+            ("value_high", pa.float64()), ("qualifier", pa.string()), ("unit", pa.string()),
+            ("counted", pa.string()), ("category", pa.string()), ("source", pa.string()),
+            ("source_id", pa.string()), ("source_kind", pa.string()), ("event_date", pa.string()),
+            ("quantity_id", pa.string()), ("quote", pa.string())]))
+        pq.write_table(table, out)
+        return len(rows)
+    raise ValueError(f"unknown export format {fmt!r} (csv, jsonl, parquet)")
+
+
+def as_dict(obj: Any) -> Any:
+    """JSON-ready form of any view (for --format json and the web app)."""
+    if isinstance(obj, list):
+        return [as_dict(o) for o in obj]
+    return asdict(obj)
