@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -45,3 +46,42 @@ def one(items: list[dict[str, Any]], text: str) -> dict[str, Any]:
     found = [f for f in items if f["text"] == text]
     assert len(found) == 1, f"expected one {text!r} in {[f['text'] for f in items]}"
     return found[0]
+
+
+PG_URL = os.environ.get("NEWSLEDGER_TEST_PG", "postgresql://newsledger:newsledger@127.0.0.1:5432/newsledger_test")
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def _reset_pg() -> None:
+    import sqlalchemy as sa
+
+    from newsledger.store import to_url
+
+    engine = sa.create_engine(to_url(PG_URL))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store target: a SQLite file, and a real PostgreSQL database. CI sets
+    NEWSLEDGER_REQUIRE_PG=1 so a missing server fails instead of skipping."""
+    if request.param == "sqlite":
+        return str(tmp_path / "ledger.db")
+    if not _pg_available():
+        if os.environ.get("NEWSLEDGER_REQUIRE_PG") == "1":
+            pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}")
+        pytest.skip(f"no PostgreSQL at {PG_URL}")
+    _reset_pg()
+    return PG_URL

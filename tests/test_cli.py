@@ -51,3 +51,33 @@ def test_missing_model_is_a_clean_error(tmp_path: Path) -> None:
     res = CliRunner().invoke(main, ["extract", str(f), "--model", "no_such_model_xyz"])
     assert res.exit_code != 0
     assert "not installed" in res.output
+
+
+def test_analyze_then_views_and_exports(tmp_path: Path) -> None:
+    db = str(tmp_path / "l.db")
+    data = Path(__file__).parent / "data" / "ledger" / "a1.jsonl"
+    r = CliRunner().invoke(main, ["analyze", str(data), "--db", db, "-q"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["conflicts", "--db", db])
+    assert r.exit_code == 0 and "dispute" in r.output
+    r = CliRunner().invoke(main, ["quantities", "--db", db, "--format", "json"])
+    ledger = json.loads(r.output)
+    assert any(q["category"] == "killed" and q["n_figures"] == 4 for q in ledger)
+    r = CliRunner().invoke(main, ["timeline", "--db", db])
+    assert r.exit_code == 0 and "2030-08-04" in r.output
+    out = tmp_path / "brief"
+    r = CliRunner().invoke(main, ["brief", "--db", db, "-o", str(out)])
+    assert r.exit_code == 0
+    html = (out / "brief.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "Northern Wire" in html
+    assert "“" in (out / "brief.md").read_text(encoding="utf-8")
+    for fmt in ("csv", "jsonl", "parquet"):
+        target = tmp_path / f"x.{fmt}"
+        r = CliRunner().invoke(main, ["export", "--db", db, "--format", fmt, "-o", str(target)])
+        assert r.exit_code == 0, r.output
+        assert target.stat().st_size > 0
+    rows = [json.loads(x) for x in (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["kind"] for r in rows} == {"figure", "statement"}
+    assert set(next(r for r in rows if r["kind"] == "figure")) == {
+        "kind", "doc", "field", "start", "end", "text", "value", "value_high", "qualifier", "unit", "counted",
+        "category", "source", "event_date", "quantity"}

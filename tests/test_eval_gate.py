@@ -36,7 +36,8 @@ def _scores(shared: Path, name: str, tmp: Path) -> dict[str, Any]:
     db = tmp / f"{name}.db"
     report = analyze([shared / articles], db)
     assert report.errors == []
-    pred = list(spec_records(Store(db)))
+    with Store(db) as store:
+        pred = list(spec_records(store))
     scores, _ = scorer.score(scorer.load(shared / gold), pred, 0)
     return dict(scores)
 

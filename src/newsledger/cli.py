@@ -183,7 +183,8 @@ def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
     """
     from .report import as_dict, citation_text, ledger
 
-    views = ledger(_store(db), contested_only=contested, limit=limit, min_figures=1)
+    with _store(db) as store:
+        views = ledger(store, contested_only=contested, limit=limit, min_figures=1)
     if fmt == "json":
         click.echo(json.dumps(as_dict(views), ensure_ascii=False, indent=1))
         return
@@ -214,7 +215,8 @@ def conflicts_cmd(db: str, kind: str | None, limit: int, fmt: str) -> None:
     """
     from .report import as_dict, conflict_list
 
-    items = conflict_list(_store(db), kind=kind, limit=limit)
+    with _store(db) as store:
+        items = conflict_list(store, kind=kind, limit=limit)
     if fmt == "json":
         click.echo(json.dumps(as_dict(items), ensure_ascii=False, indent=1))
         return
@@ -242,7 +244,8 @@ def timeline_cmd(db: str, quantity_id: str | None, fmt: str) -> None:
     """
     from .report import as_dict, timeline
 
-    days = timeline(_store(db), quantity_id=quantity_id)
+    with _store(db) as store:
+        days = timeline(store, quantity_id=quantity_id)
     if fmt == "json":
         click.echo(json.dumps(as_dict(days), ensure_ascii=False, indent=1))
         return
@@ -272,7 +275,8 @@ def brief_cmd(db: str, output: Path, top: int, title: str) -> None:
     """
     from .report import brief
 
-    b = brief(_store(db), top=top, title=title)
+    with _store(db) as store:
+        b = brief(store, top=top, title=title)
     output.mkdir(parents=True, exist_ok=True)
     (output / "brief.md").write_text(b.markdown, encoding="utf-8")
     (output / "brief.html").write_text(b.html, encoding="utf-8")
@@ -295,6 +299,7 @@ def export_cmd(db: str, fmt: str, output: Path | None) -> None:
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("parquet needs -o FILE")
-    n = export(_store(db), fmt, output if output else sys.stdout)
+    with _store(db) as store:
+        n = export(store, fmt, output if output else sys.stdout)
     if output:
         click.echo(f"wrote {n} rows to {output}", err=True)

@@ -332,6 +332,16 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
                       f"<small>{html.escape(citation_text(f.citation))}</small>"
                       f"<blockquote>{html.escape(f.citation.quote.strip())}</blockquote></li>")
         hp.append("</ul>")
+        md += ["", "All reports:", ""]
+        hp.append("<details><summary>All reports</summary><ul>")
+        for f in q.figures:
+            md.append(f"- {_claim_md(f)}")
+            hp.append(f"<li><b>{html.escape(f.display)}</b> ({html.escape(f.event_date or 'undated')}), "
+                      f"{html.escape(f.source or 'the article itself')} — "
+                      f"<small>{html.escape(citation_text(f.citation))}"
+                      + (" (wire copy)" if f.citation.duplicate_of else "")
+                      + f"</small><blockquote>{html.escape(f.citation.quote.strip())}</blockquote></li>")
+        hp.append("</ul></details>")
         disputes = _pairs(q, "dispute")
         if disputes:
             md += ["", "Who disputes whom:", ""]

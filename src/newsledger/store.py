@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -223,6 +224,33 @@ class Store:
     @property
     def dialect(self) -> str:
         return str(self.engine.dialect.name)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def search_articles(self, query: str, limit: int = 50, offset: int = 0) -> list[str]:
+        """Article ids matching a full-text query, best first (FTS5 on SQLite, tsvector on PostgreSQL)."""
+        terms = re.findall(r"\w+", query)
+        if not terms:
+            return []
+        with self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+                rows = conn.exec_driver_sql(
+                    "SELECT article_id FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                    (match, limit, offset))
+            else:
+                rows = conn.execute(sa.text(
+                    "SELECT id FROM articles WHERE tsv @@ plainto_tsquery('english', :q) "
+                    "ORDER BY ts_rank(tsv, plainto_tsquery('english', :q)) DESC, id LIMIT :n OFFSET :o"),
+                    {"q": " ".join(terms), "n": limit, "o": offset})
+            return [r[0] for r in rows]
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -469,6 +497,7 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
         report.added += not existed
         report.duplicates += dup
     report.quantities_updated = store.refresh_dirty()
+    store.close()
     return report
 
 
