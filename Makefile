@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml requirements-model.txt
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/newsledger extract examples/articles --format table
+	rm -f demo.db
+	$(BIN)/newsledger analyze examples/articles --db demo.db
+	$(BIN)/newsledger conflicts --db demo.db
+	$(BIN)/newsledger brief --db demo.db -o demo-briefing --title "Castavia earthquake: who reports what"
 
 test: install lint
 	$(BIN)/python -m pytest -q

@@ -939,17 +939,16 @@ SUBSET_WORDS = {"hospitalise", "hospitalize", "hospitalised", "hospitalized", "a
 
 
 def subset_marker(anchor: Token, noun: Token | None) -> str | None:
-    """The word that marks a sub-count ("admitted 46", "16 of them in a critical condition")."""
-    near: list[Token] = list(anchor.children)
+    """The word that marks a sub-count ("admitted 46", "16 of them in a critical condition"),
+    looked for in the figure's own phrase and its own verb, not in other clauses."""
+    clausal = {"advcl", "ccomp", "conj", "relcl", "parataxis", "xcomp", "csubj"}
+    near: list[Token] = [t for t in anchor.subtree if t.i != anchor.i]
     if noun is not None:
-        near += [*noun.children, noun.head]
-    node = anchor
-    for _ in range(4):
-        if node.head == node:
-            break
-        node = node.head
-        near.append(node)
-        near.extend(node.children)
+        near += [c for c in noun.children if c.dep_ in ("amod", "acl", "compound")]
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None:
+        near.append(verb)
+        near += [c for c in verb.children if c.dep_ not in clausal and c.dep_ not in ("nsubj", "nsubjpass")]
     for t in near:
         lemma = _lemma(t)
         if lemma in SUBSET_WORDS:

@@ -163,11 +163,12 @@ class Conflict:
     quantity: str
     a: Figure
     b: Figure
-    kind: str  # "revision" (same source, another day) or "dispute" (different sources)
+    kind: str  # "revision" (same source) or "dispute" (different sources)
 
 
 def conflict_kind(a: Figure, b: Figure, same_source: bool) -> str:
-    return "revision" if same_source and a.event_date != b.event_date else "dispute"
+    """A source changing its own figure is a revision; two sources differing is a dispute."""
+    return "revision" if same_source else "dispute"
 
 
 def conflicts(figures: Iterable[Figure], source_key: dict[str, str] | None = None) -> list[Conflict]:

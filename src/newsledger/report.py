@@ -372,7 +372,7 @@ def _pairs(q: QuantityView, kind: str) -> list[tuple[FigureView, FigureView]]:
     for i, a in enumerate(q.figures):
         for b in q.figures[i + 1:]:
             same = a.source_id is not None and a.source_id == b.source_id
-            k = "revision" if same and a.event_date != b.event_date else "dispute"
+            k = "revision" if same else "dispute"
             if k != kind or not disagree(rec(a), rec(b)):
                 continue
             key = (a.source or "", a.display, b.source or "", b.display)
