@@ -39,6 +39,7 @@ eval: install
 
 bench: install
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_grouping.py
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -46,10 +46,11 @@ def signature(text: str) -> np.ndarray:
 
 
 def bands(sig: np.ndarray) -> list[int]:
-    """One 63-bit bucket id per band (stable across processes and databases)."""
+    """One 63-bit bucket id per band, the band number mixed in so a single indexed column
+    holds all bands (stable across processes and databases)."""
     out = []
     for b in range(BANDS):
-        chunk = sig[b * ROWS: (b + 1) * ROWS].tobytes()
+        chunk = bytes([b]) + sig[b * ROWS: (b + 1) * ROWS].tobytes()
         out.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little") >> 1)
     return out
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+MAX_POSTING = 200
 KINDS = ("government", "military", "un_ngo", "media", "official", "person", "other")
 STOPWORDS = {"the", "of", "a", "an", "and", "for", "in", "on", "at", "s", "its", "their", "his", "her", "own"}
 GENERIC_SINGLE = {"ministry", "police", "union", "government", "authorities", "officials", "official",
@@ -104,6 +105,8 @@ class SourceRegistry:
     _by_alias: dict[str, str] = field(default_factory=dict)
     _by_surname: dict[str, list[str]] = field(default_factory=dict)
     _by_word: dict[str, set[str]] = field(default_factory=dict)
+    # ids whose record changed since the caller last cleared this (so only those are written)
+    changed: set[str] = field(default_factory=set)
 
     def add(self, src: Source) -> None:
         self.sources[src.id] = src
@@ -136,6 +139,7 @@ class SourceRegistry:
             src = self.sources[self._by_alias[key]]
             if role and not src.affiliation:
                 src.affiliation = role
+                self.changed.add(src.id)
             return src
         is_person = looks_like_person(name) if person is None else person
         words = _words(name)
@@ -155,9 +159,11 @@ class SourceRegistry:
                 self._index(src)
             if role and not src.affiliation:
                 src.affiliation = role
+            self.changed.add(src.id)
             return src
         src = Source(self._new_id(), name, source_kind(name, role, is_person), role, is_person, {name})
         self.add(src)
+        self.changed.add(src.id)
         return src
 
     def _match_person(self, name: str) -> str | None:
@@ -189,7 +195,9 @@ class SourceRegistry:
             return None
         cands: set[str] = set()
         for w in words:
-            cands |= self._by_word.get(w, set())
+            posting = self._by_word.get(w, set())
+            if len(posting) <= MAX_POSTING:  # very common words ("ministry") do not narrow anything
+                cands |= posting
         best, best_score = None, 0.0
         for sid in sorted(cands):
             other = set(_words(self.sources[sid].name))

@@ -55,8 +55,9 @@ articles_t = sa.Table(
 bands_t = sa.Table(
     "article_bands", metadata,
     sa.Column("band", sa.Integer, nullable=False), sa.Column("bucket", sa.BigInteger, nullable=False),
-    sa.Column("article_id", sa.String(255), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    sa.Index("ix_article_bands_bucket", "band", "bucket"),
+    sa.Column("article_id", sa.String(255), sa.ForeignKey("articles.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Index("ix_article_bands_bucket", "bucket"),
 )
 story_names_t = sa.Table(
     "story_names", metadata,
@@ -115,8 +116,10 @@ conflicts_t = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("quantity_id", sa.String(32), sa.ForeignKey("quantities.id", ondelete="CASCADE"), index=True,
               nullable=False),
-    sa.Column("figure_a", sa.Integer, sa.ForeignKey("figures.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("figure_b", sa.Integer, sa.ForeignKey("figures.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("figure_a", sa.Integer, sa.ForeignKey("figures.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("figure_b", sa.Integer, sa.ForeignKey("figures.id", ondelete="CASCADE"), nullable=False,
+              index=True),
     sa.Column("kind", sa.String(16), nullable=False),
 )
 
@@ -290,9 +293,8 @@ class Store:
             return {r[0]: r[1] for r in rows}
 
     def _find_duplicate(self, conn: Connection, sig: Any, bucket_ids: list[int]) -> tuple[str | None, float]:
-        cond = sa.or_(*[sa.and_(bands_t.c.band == b, bands_t.c.bucket == bucket)
-                        for b, bucket in enumerate(bucket_ids)])
-        cands = [r[0] for r in conn.execute(sa.select(bands_t.c.article_id).where(cond).distinct())]
+        cands = list(conn.execute(sa.select(bands_t.c.article_id).where(bands_t.c.bucket.in_(bucket_ids))
+                                  .distinct()).scalars())
         best, best_sim = None, 0.0
         if cands:
             rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.minhash, articles_t.c.dup_of)
@@ -308,12 +310,15 @@ class Store:
                     stories: StoryIndex) -> tuple[set[str], bool]:
         """Store one processed article with its records; returns touched quantity ids and
         whether it is a near-duplicate of a stored article."""
-        old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article.id)
-                           .distinct()).scalars().all()
-        touched = {q for q in old if q}
-        conn.execute(articles_t.delete().where(articles_t.c.id == article.id))
-        if self.dialect == "sqlite":
-            conn.exec_driver_sql("DELETE FROM articles_fts WHERE article_id = ?", (article.id,))
+        touched: set[str] = set()
+        exists = conn.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first()
+        if exists:
+            old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article.id)
+                               .distinct()).scalars().all()
+            touched = {q for q in old if q}
+            conn.execute(articles_t.delete().where(articles_t.c.id == article.id))
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("DELETE FROM articles_fts WHERE article_id = ?", (article.id,))
         sig = dedup.signature(article.text)
         buckets = dedup.bands(sig)
         dup_of, sim = self._find_duplicate(conn, sig, buckets)
@@ -321,10 +326,12 @@ class Store:
         if dup_of is not None:
             story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
         story = stories.assign(names, story)
-        for name in names:
-            conn.execute(story_names_t.delete().where(sa.and_(story_names_t.c.name == name,
-                                                              story_names_t.c.story_id == story)))
-            conn.execute(story_names_t.insert().values(name=name, story_id=story))
+        if names:
+            have = set(conn.execute(sa.select(story_names_t.c.name).where(sa.and_(
+                story_names_t.c.story_id == story, story_names_t.c.name.in_(names)))).scalars())
+            new = [{"name": n, "story_id": story} for n in dict.fromkeys(names) if n not in have]
+            if new:
+                conn.execute(story_names_t.insert(), new)
         conn.execute(articles_t.insert().values(
             id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
             text=article.text, content_hash=content_hash(article), story_id=story, dup_of=dup_of,
@@ -336,14 +343,10 @@ class Store:
         if self.dialect == "sqlite":
             conn.exec_driver_sql("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
                                  (article.id, article.title or "", article.text))
-        changed: dict[str, Source] = {}
+        sources.changed.clear()
 
         def source_id(name: str | None, role: str | None) -> str | None:
-            if not name:
-                return None
-            src = sources.resolve(name, role)
-            changed[src.id] = src
-            return src.id
+            return sources.resolve(name, role).id if name else None
 
         st_rows = [{"article_id": article.id, "start": s.start, "end": s.end, "text": s.text,
                     "speaker": s.speaker, "speaker_role": s.speaker_role,
@@ -362,8 +365,9 @@ class Store:
                              "source_role": f.source_role, "source_id": sid, "event_date": f.event_date,
                              "date_basis": f.date_basis, "place": f.place, "projection": f.projection,
                              "subset": f.subset, "quantity_id": qid})
-        for src in changed.values():
-            self._save_source(conn, src)
+        for sid in sorted(sources.changed):
+            self._save_source(conn, sources.sources[sid])
+        sources.changed.clear()
         if st_rows:
             conn.execute(statements_t.insert(), st_rows)
         if fig_rows:

@@ -20,6 +20,9 @@ NAME_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "EVENT"}
 TOP_NAMES = 12
 MIN_SHARED = 2
 MIN_SCORE = 0.25
+# a name shared by this many stories identifies none of them (like a stop word); skipping it keeps
+# the look-up cost per article flat as the corpus grows
+MAX_STORIES_PER_NAME = 50
 # names that say nothing about which event a story is (news agencies, world bodies)
 GENERIC_NAMES = {"reuters", "ap", "afp", "associated press", "agence france-presse", "un", "united nations",
                  "the united nations", "u.n.", "eu", "european union", "nato", "who", "red cross", "bbc", "cnn",
@@ -73,7 +76,10 @@ class StoryIndex:
     def best(self, mine: set[str]) -> str | None:
         shared: Counter[str] = Counter()
         for name in mine:
-            for sid in self.index.get(name, ()):
+            posting = self.index.get(name, ())
+            if len(posting) > MAX_STORIES_PER_NAME:
+                continue
+            for sid in posting:
                 shared[sid] += 1
         best_id, best_score = None, 0.0
         for sid, n in shared.items():
