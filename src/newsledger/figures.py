@@ -620,8 +620,9 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
         if noun.lower_ == "dead":
             return "killed"
         # the base of a share: "half of the town's 14,000 residents" is the population
-        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.like_num | (
-                noun.head.head.lower_ in num.FRACTIONS or noun.head.head.lower_ in PERCENT_WORDS):
+        base_of = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
+        if base_of is not None and base_of.i != anchor.i and (
+                base_of.like_num or base_of.lower_ in num.FRACTIONS or base_of.lower_ in PERCENT_WORDS):
             return "other"
         of = _of_object(anchor)
         if of is not None and of.lower_ in ("dead", "injured", "wounded", "missing", "displaced"):

@@ -85,6 +85,7 @@ FEMALE_WORDS = {"she", "her", "spokeswoman", "chairwoman", "mrs", "ms", "woman",
                 "congresswoman", "businesswoman"}
 MALE_WORDS = {"he", "him", "his", "spokesman", "chairman", "mr", "man", "king", "father", "congressman",
               "businessman"}
+AMBIGUOUS_TITLES = {"general", "chief", "head", "director", "leader", "executive", "manager", "officer"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i"}
 GROUP_PRONOUNS = {"they", "it", "we"}
 RELATIVE_PRONOUNS = {"who", "which", "that"}
@@ -129,7 +130,8 @@ class Memory:
 
     def last_person(self, before: int, gender: str | None) -> Speaker | None:
         """The latest person named or speaking before ``before`` whose known gender fits."""
-        cands: list[tuple[int, Speaker]] = [(at, sp) for at, sp in self.speakers if sp.person and at < before]
+        cands: list[tuple[int, Speaker]] = [(at, sp) for at, sp in self.speakers
+                                            if sp.person and not sp.plural and at < before]
         for at, name in self.mentions:
             if at < before:
                 cands.append((at, Speaker(name, None, True, name.split()[-1].lower())))
@@ -432,8 +434,10 @@ def _person_in(tok: Token) -> Span | None:
             while left < t.i and tok.doc[left].pos_ != "PROPN":
                 left += 1
             return tok.doc[left: t.i + 1]
-    if tok.pos_ == "PROPN" and any(c.dep_ == "compound" and c.lemma_.lower() in PERSON_TITLES
-                                   for c in tok.children):
+    titles = [c.lemma_.lower() for c in tok.children if c.dep_ == "compound" and c.lemma_.lower() in PERSON_TITLES]
+    # "General" or "Chief" may name an institution ("Zelvar General Hospital"); "spokesman" may not
+    if tok.pos_ == "PROPN" and titles and (set(titles) - AMBIGUOUS_TITLES or tok.ent_type_ not in (
+            "ORG", "GPE", "FAC", "LOC", "NORP")):
         start = tok.i
         while start > 0 and tok.doc[start - 1].pos_ == "PROPN" and tok.doc[start - 1].lower_ not in PERSON_TITLES:
             start -= 1
