@@ -892,6 +892,12 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "projection": is_projection(anchor),
             "subset": subset_marker(anchor, noun),
         })
+    # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
+    # crowd at 118,000, above the police figure of 82,000")
+    for j, f in enumerate(out):
+        if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and \
+                out[j - 1]["category"] == f["category"]:
+            f["place"] = out[j - 1]["place"]
     for f in out:
         f.pop("_sent", None)
     return out
@@ -984,6 +990,11 @@ def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | No
     doc = anchor.doc
     sent = anchor.sent
     holders = [anchor] + ([noun] if noun is not None else [])
+    if noun is not None:
+        # "the Alcoria crowd": a place name compounded onto what is counted
+        for c in noun.children:
+            if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ not in ("ORG", "NORP"):
+                return strip_possessive(doc[c.left_edge.i: c.i + 1].text)
     verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
         holders.append(verb)
@@ -996,27 +1007,33 @@ def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | No
                     if g.dep_ == "pobj":
                         if g.lower_ in ("country", "nation") and any(x.lower_ in ("the", "whole") for x in g.children):
                             return "national"
-                        if g.ent_type_ in ("GPE", "LOC", "FAC"):
+                        if g.ent_type_ in ("GPE", "LOC", "FAC") or (
+                                g.pos_ == "PROPN" and g.ent_type_ not in ("PERSON", "ORG", "NORP", "DATE")):
                             if c.lower_ in ("across", "throughout"):
                                 return "national"  # "across Serrania": the whole area, not one town
                             ent = next((e for e in doc.ents if e.start <= g.i < e.end), None)
                             return strip_possessive(ent.text) if ent is not None else g.text
-    # a fronted "In Alcoria," earlier in the paragraph frames what follows
-    k = sent.start
+    # a fronted "In Alcoria," earlier in the paragraph (or opening this sentence) frames what follows
+    k = sent.end
     while k > para_start:
         prev = doc[k - 1].sent
-        first = doc[prev.start]
-        if first.lower_ == "in" and prev.start + 1 < prev.end:
-            g = doc[prev.start + 1]
-            if g.ent_type_ in ("GPE", "LOC"):
-                ent = next((e for e in doc.ents if e.start <= g.i < e.end), None)
-                return strip_possessive(ent.text) if ent is not None else g.text
+        place = _fronted_place(doc, prev.start, prev.end)
+        if place:
+            return place
         k = prev.start
-    first = doc[sent.start]
-    if first.lower_ == "in" and sent.start + 1 < sent.end and doc[sent.start + 1].ent_type_ in ("GPE", "LOC"):
-        ent = next((e for e in doc.ents if e.start <= sent.start + 1 < e.end), None)
-        return strip_possessive(ent.text) if ent is not None else doc[sent.start + 1].text
     return None
+
+
+def _fronted_place(doc: Doc, start: int, end: int) -> str | None:
+    """"In Alcoria, ..." at a sentence start: the capitalised name before the comma."""
+    if end - start < 3 or doc[start].lower_ != "in":
+        return None
+    j = start + 1
+    while j < end and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
+        j += 1
+    if j == start + 1 or j >= end or doc[j].text != ",":
+        return None
+    return strip_possessive(doc[start + 1: j].text)
 
 
 def _final_qualifier(e: Expr, anchor: Token) -> str:
