@@ -69,7 +69,8 @@ def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[li
                value=f["value"], value_high=f["value_high"], qualifier=f["qualifier"], unit=f["unit"],
                counted=f["counted"], category=f["category"], source=f["source"],
                source_role=f["source_role"], event_date=f["event_date"], date_basis=f["date_basis"],
-               place=f["place"], projection=bool(f["projection"]), subset=f["subset"])
+               place=f["place"], projection=bool(f["projection"]), subset=f["subset"],
+               predicate=f["predicate"])
         for f in doc._.figures or []
     ]
     return figures, statements

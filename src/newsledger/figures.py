@@ -891,6 +891,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "place": figure_place(anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "projection": is_projection(anchor),
             "subset": subset_marker(anchor, noun),
+            "predicate": predicate_lemma(anchor, noun, stop),
         })
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
@@ -970,6 +971,19 @@ GROWTH_VERBS = {"rise", "climb", "reach", "top", "pass", "exceed", "increase", "
 FORECAST_VERBS = {"expect", "project", "forecast", "predict", "fear", "warn"}
 NATIONAL_WORDS = {"nationwide", "countrywide", "national"}
 PLACE_PREPS = {"in", "across", "at", "through", "outside", "near", "throughout", "inside", "within"}
+
+
+def predicate_lemma(anchor: Token, noun: Token | None, stop: set[int]) -> str | None:
+    """What the figure is about when no category says it: the lemma of its own verb, or of the
+    complement of "be" ("employs 1,400" -> employ, "had been underground" -> underground)."""
+    for t in [anchor, *anchor.ancestors]:
+        if t.pos_ not in ("VERB", "AUX") or t.i in stop:
+            continue
+        if t.lemma_ == "be":
+            comp = next((c for c in t.children if c.dep_ in ("acomp", "attr", "advmod", "oprd")), None)
+            return comp.lemma_.lower() if comp is not None else "be"
+        return t.lemma_.lower()
+    return noun.lemma_.lower() if noun is not None else None
 
 
 def is_projection(anchor: Token) -> bool:

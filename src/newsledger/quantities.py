@@ -94,6 +94,9 @@ def quantity_key(f: Figure, story: str, neighbours: Sequence[Figure] = (),
     if f.category == "displaced":
         # "displaced inside Ukraine" (internally displaced) is not the total uprooted
         key.append((f.place or "any").lower())
+    if f.category == "other":
+        # "other" is a catch-all: what the number is about comes from its own verb
+        key.append(f.predicate or "")
     if f.category == "aid":
         key.append(source_key or (f.source or "").lower())
     return tuple(key)

@@ -38,6 +38,7 @@ class Figure:
     place: str | None = None
     projection: bool = False
     subset: str | None = None
+    predicate: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": "figure", "doc": self.doc, "field": self.field, "start": self.start,

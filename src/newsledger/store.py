@@ -95,7 +95,7 @@ figures_t = sa.Table(
     sa.Column("source_id", sa.String(32), sa.ForeignKey("sources.id"), index=True),
     sa.Column("event_date", sa.String(10), index=True), sa.Column("date_basis", sa.String(16)),
     sa.Column("place", sa.Text), sa.Column("projection", sa.Boolean, nullable=False),
-    sa.Column("subset", sa.String(32)),
+    sa.Column("subset", sa.String(32)), sa.Column("predicate", sa.String(64)),
     sa.Column("quantity_id", sa.String(32), index=True),
 )
 quantities_t = sa.Table(
@@ -364,7 +364,7 @@ class Store:
                              "counted": f.counted, "category": f.category, "source": f.source,
                              "source_role": f.source_role, "source_id": sid, "event_date": f.event_date,
                              "date_basis": f.date_basis, "place": f.place, "projection": f.projection,
-                             "subset": f.subset, "quantity_id": qid})
+                             "subset": f.subset, "predicate": f.predicate, "quantity_id": qid})
         for sid in sorted(sources.changed):
             self._save_source(conn, sources.sources[sid])
         sources.changed.clear()
@@ -454,7 +454,8 @@ def _row_figure(r: Any) -> Figure:
                   value_high=r["value_high"], qualifier=r["qualifier"], unit=r["unit"], counted=r["counted"],
                   category=r["category"], source=r["source"], event_date=r["event_date"],
                   quantity=r["quantity_id"], source_role=r["source_role"], date_basis=r["date_basis"],
-                  place=r["place"], projection=bool(r["projection"]), subset=r["subset"])
+                  place=r["place"], projection=bool(r["projection"]), subset=r["subset"],
+                  predicate=r["predicate"])
 
 
 def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, config: Config | None = None,
