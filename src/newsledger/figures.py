@@ -651,7 +651,10 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
                 adjs.append(c)
     path = _governing_path(start, stop)
     money = e.unit is not None and e.unit != "percent"
-    for t in clauses + path:
+    # nouns higher up ("41 arrests among hundreds of thousands of demonstrators") name another count,
+    # so only verbs and adjectives on the path speak first; those nouns come after the counted noun
+    path_nouns = [t for t in path if t.pos_ in ("NOUN", "PROPN")]
+    for t in clauses + [t for t in path if t.pos_ not in ("NOUN", "PROPN")]:
         cat = _word_category(t)
         if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):
             return cat
@@ -672,6 +675,10 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
         lemma = _lemma(noun)
         cat = CATEGORY_LEMMAS.get(lemma)
         if cat in ("military", "attended", "aid", "detained") and lemma not in ("home", "shelter", "body"):
+            return cat
+    for t in path_nouns:
+        cat = _word_category(t) or EVENT_NOUNS.get(_lemma(t))
+        if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):
             return cat
     return "other"
 
