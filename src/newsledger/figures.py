@@ -443,7 +443,7 @@ def _of_object(tok: Token) -> Token | None:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "of":
             for g in c.children:
-                if g.dep_ == "pobj":
+                if g.dep_ in ("pobj", "pcomp"):  # "the number of missing" parses "missing" as pcomp
                     return g
     return None
 
@@ -538,6 +538,9 @@ def _word_category(t: Token) -> str | None:
         return phr
     lemma = _lemma(t)
     cat = CATEGORY_LEMMAS.get(lemma)
+    if cat is None and t.lower_ in CATEGORY_LEMMAS:
+        lemma = t.lower_  # the lemmatizer mangles rare forms ("unaccounted" -> "unaccounte")
+        cat = CATEGORY_LEMMAS[lemma]
     if cat is None:
         return None
     kids = list(t.children)
