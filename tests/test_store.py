@@ -105,3 +105,41 @@ def test_full_text_search(db_target: str) -> None:
     store = _open(db_target)
     assert store.search_articles("ferry") == ["south-1"]
     assert set(store.search_articles("earthquakes")) >= {"north-1", "north-2"}
+
+
+def test_migrations_upgrade_an_old_store(tmp_path: Path) -> None:
+    from newsledger.store import MIGRATIONS, connect, meta_t
+
+    db = tmp_path / "old.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        MIGRATIONS[1](conn)
+        meta_t.create(conn, checkfirst=True)
+        conn.execute(meta_t.insert().values(key="schema_version", value="1"))
+    engine.dispose()
+    engine = connect(db)
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert conn.exec_driver_sql("SELECT count(*) FROM ledger").scalar() == 0
+    engine.dispose()
+
+
+def test_the_sqlite_file_opens_in_datasette(tmp_path: Path) -> None:
+    import asyncio
+
+    from datasette.app import Datasette
+
+    db = tmp_path / "ledger.db"
+    analyze([DATA], db)
+
+    async def browse() -> None:
+        ds = Datasette([str(db)])
+        tables = (await ds.client.get("/ledger.json")).json()
+        names = {t["name"] for t in tables["tables"]}
+        assert {"articles", "figures", "statements", "sources", "quantities", "conflicts"} <= names
+        rows = (await ds.client.get("/ledger/ledger.json?_shape=array&category=killed")).json()
+        assert {r["value"] for r in rows} >= {14.0, 31.0, 52.0}
+        fig = (await ds.client.get("/ledger/figures.json?_shape=array&_labels=on&_size=1")).json()[0]
+        assert fig["source_id"] is None or "label" in fig["source_id"]
+
+    asyncio.run(browse())

@@ -34,7 +34,7 @@ from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import StoryIndex
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 metadata = sa.MetaData()
 
 meta_t = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True),
@@ -140,7 +140,37 @@ def _migration_1(conn: Connection) -> None:
         conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_tsv ON articles USING gin(tsv)")
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1}
+LEDGER_VIEW = """
+CREATE VIEW ledger AS
+SELECT f.id AS figure_id, q.label AS quantity, f.quantity_id, f.event_date, f.text AS figure, f.value,
+       f.value_high, f.qualifier, f.unit, f.counted, f.category, s.name AS source, s.kind AS source_kind,
+       a.outlet, a.date AS published, a.title, f.article_id, a.dup_of AS wire_copy_of
+FROM figures f
+JOIN articles a ON a.id = f.article_id
+LEFT JOIN sources s ON s.id = f.source_id
+LEFT JOIN quantities q ON q.id = f.quantity_id
+"""
+CONFLICT_VIEW = """
+CREATE VIEW conflict_pairs AS
+SELECT c.id, q.label AS quantity, c.kind, fa.text AS figure_a, sa.name AS source_a, fa.event_date AS date_a,
+       fb.text AS figure_b, sb.name AS source_b, fb.event_date AS date_b, c.quantity_id, c.figure_a AS figure_a_id,
+       c.figure_b AS figure_b_id
+FROM conflicts c
+JOIN quantities q ON q.id = c.quantity_id
+JOIN figures fa ON fa.id = c.figure_a
+JOIN figures fb ON fb.id = c.figure_b
+LEFT JOIN sources sa ON sa.id = fa.source_id
+LEFT JOIN sources sb ON sb.id = fb.source_id
+"""
+
+
+def _migration_2(conn: Connection) -> None:
+    """Readable views for people browsing the file (Datasette, psql): the ledger and conflicts."""
+    conn.exec_driver_sql(LEDGER_VIEW)
+    conn.exec_driver_sql(CONFLICT_VIEW)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2}
 
 
 def sqlite_url(path: str | Path) -> str:
