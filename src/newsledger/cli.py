@@ -303,3 +303,24 @@ def export_cmd(db: str, fmt: str, output: Path | None) -> None:
         n = export(store, fmt, output if output else sys.stdout)
     if output:
         click.echo(f"wrote {n} rows to {output}", err=True)
+
+
+@main.command("serve")
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--ingest-token", envvar="NEWSLEDGER_INGEST_TOKEN",
+              help="Enable POST /api/ingest for callers presenting this bearer token (off by default).")
+def serve_cmd(db: str, host: str, port: int, ingest_token: str | None) -> None:
+    """Browse the ledger in a web browser: quantities with charts, articles with highlighted
+    figures and statements, sources, search. Read-only unless an ingest token is given.
+
+    Example:
+
+        newsledger serve --db ledger.db --port 8000
+    """
+    from .web import serve
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    serve(db, host=host, port=port, ingest_token=ingest_token)

@@ -1,0 +1,233 @@
+"""The web app: browse the ledger, read the evidence, see the disagreements.
+
+Every page has a JSON twin (``.json`` suffix, or ``Accept: application/json``) built from
+the same view data; ``/openapi.json`` describes the JSON endpoints. Safe by default: binds
+127.0.0.1, read-only unless started with an ingest token, article text is always escaped,
+SQL is parameterized, and responses carry a strict Content-Security-Policy (no inline
+scripts or styles).
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..store import Store
+from . import views
+
+HERE = Path(__file__).parent
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+def _num(v: Any) -> str:
+    if v is None:
+        return ""
+    f = float(v)
+    return f"{int(f):,}" if f.is_integer() else f"{f:,.2f}"
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
+    env.filters["urlpart"] = lambda s: quote(str(s), safe="")
+    env.filters["num"] = _num
+    env.filters["safe_url"] = _safe_url
+    return env
+
+
+def _safe_url(url: Any) -> str:
+    """Only http(s) links leave the app; "javascript:" and other schemes are dropped."""
+    u = str(url or "").strip()
+    return u if u.lower().startswith(("http://", "https://")) else ""
+
+
+def create_app(db: str | Path | None = None, *, ingest_token: str | None = None, store: Store | None = None
+               ) -> FastAPI:
+    """The app over a store. With ``ingest_token``, POST /api/ingest accepts articles (JSONL)
+    from callers that present ``Authorization: Bearer <token>``; without it there is no write path."""
+    store = store or Store(db)
+    env = _env()
+    app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None,
+                  description="The ledger of reported figures, statements, quantities and conflicts. "
+                              "Every HTML page has a JSON twin documented here.")
+    app.state.store = store
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    write_lock = threading.Lock()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    def wants_json(request: Request) -> bool:
+        accept = request.headers.get("accept", "")
+        return "application/json" in accept and "text/html" not in accept
+
+    def render(request: Request, template: str, data: dict[str, Any], as_json: bool) -> Response:
+        if as_json or wants_json(request):
+            return JSONResponse(data)
+        return HTMLResponse(env.get_template(template).render(**data))
+
+    def base_for(request: Request) -> str:
+        params = {k: v for k, v in request.query_params.items() if k != "page"}
+        return request.url.path + "?" + (urlencode(params) + "&" if params else "")
+
+    def page_of(request: Request) -> int:
+        try:
+            return max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            return 1
+
+    def not_found(what: str) -> HTTPException:
+        return HTTPException(status_code=404, detail=f"no such {what}")
+
+    # ---- JSON twins (declared first so ".json" wins over path parameters)
+    @app.get("/index.json", tags=["json"], summary="Overview")
+    def overview_json() -> dict[str, Any]:
+        return views.overview(store)
+
+    @app.get("/quantities.json", tags=["json"], summary="Quantities, most disputed first")
+    def quantities_json(page: int = 1, contested: bool = False) -> dict[str, Any]:
+        return views.quantities(store, max(1, page), contested)
+
+    @app.get("/conflicts.json", tags=["json"], summary="Conflicting figure pairs")
+    def conflicts_json(page: int = 1, kind: str | None = None) -> dict[str, Any]:
+        return views.conflicts(store, max(1, page), kind)
+
+    @app.get("/articles.json", tags=["json"], summary="Articles, newest first")
+    def articles_json(page: int = 1) -> dict[str, Any]:
+        return views.articles(store, max(1, page))
+
+    @app.get("/sources.json", tags=["json"], summary="Sources")
+    def sources_json(page: int = 1) -> dict[str, Any]:
+        return views.sources(store, max(1, page))
+
+    @app.get("/search.json", tags=["json"], summary="Full-text search with filters")
+    def search_json(q: str = "", page: int = 1, date_from: str | None = None, date_to: str | None = None,
+                    outlet: str | None = None, source: str | None = None, category: str | None = None
+                    ) -> dict[str, Any]:
+        return views.search(store, q, max(1, page), date_from or None, date_to or None, outlet or None,
+                            source or None, category or None)
+
+    @app.get("/quantities/{qid}.json", tags=["json"], summary="One quantity: figures, chart, conflicts")
+    def quantity_json(qid: str) -> dict[str, Any]:
+        data = views.quantity(store, qid)
+        if data is None:
+            raise not_found("quantity")
+        return data
+
+    @app.get("/sources/{sid}.json", tags=["json"], summary="One source: its figures and statements")
+    def source_json(sid: str) -> dict[str, Any]:
+        data = views.source(store, sid)
+        if data is None:
+            raise not_found("source")
+        return data
+
+    @app.get("/articles/{article_id:path}.json", tags=["json"], summary="One article with its records")
+    def article_json(article_id: str) -> dict[str, Any]:
+        data = views.article(store, article_id)
+        if data is None:
+            raise not_found("article")
+        return data
+
+    # ---- HTML pages
+    @app.get("/", include_in_schema=False)
+    def overview_page(request: Request) -> Response:
+        return render(request, "overview.html", views.overview(store), False)
+
+    @app.get("/quantities", include_in_schema=False)
+    def quantities_page(request: Request, contested: bool = False) -> Response:
+        data = views.quantities(store, page_of(request), contested)
+        return render(request, "quantities.html", {**data, "base": base_for(request)}, False)
+
+    @app.get("/quantities/{qid}", include_in_schema=False)
+    def quantity_page(request: Request, qid: str) -> Response:
+        data = views.quantity(store, qid)
+        if data is None:
+            raise not_found("quantity")
+        return render(request, "quantity.html", data, False)
+
+    @app.get("/conflicts", include_in_schema=False)
+    def conflicts_page(request: Request, kind: str | None = None) -> Response:
+        data = views.conflicts(store, page_of(request), kind)
+        return render(request, "conflicts.html", {**data, "base": base_for(request)}, False)
+
+    @app.get("/articles", include_in_schema=False)
+    def articles_page(request: Request) -> Response:
+        data = views.articles(store, page_of(request))
+        return render(request, "articles.html", {**data, "base": base_for(request)}, False)
+
+    @app.get("/articles/{article_id:path}", include_in_schema=False)
+    def article_page(request: Request, article_id: str) -> Response:
+        data = views.article(store, article_id)
+        if data is None:
+            raise not_found("article")
+        return render(request, "article.html", data, False)
+
+    @app.get("/sources", include_in_schema=False)
+    def sources_page(request: Request) -> Response:
+        data = views.sources(store, page_of(request))
+        return render(request, "sources.html", {**data, "base": base_for(request)}, False)
+
+    @app.get("/sources/{sid}", include_in_schema=False)
+    def source_page(request: Request, sid: str) -> Response:
+        data = views.source(store, sid)
+        if data is None:
+            raise not_found("source")
+        return render(request, "source.html", data, False)
+
+    @app.get("/search", include_in_schema=False)
+    def search_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
+                    source: str = "", category: str = "") -> Response:
+        data = views.search(store, q, page_of(request), date_from or None, date_to or None, outlet or None,
+                            source or None, category or None)
+        if wants_json(request):
+            return JSONResponse(data)
+        return render(request, "search.html", {"q": q, "search_q": q, "f": data["filters"], "r": data["results"],
+                                               "categories": data["categories"], "page": data["page"],
+                                               "has_more": data["has_more"], "base": base_for(request)}, False)
+
+    # ---- ingest, only with a token
+    if ingest_token:
+        @app.post("/api/ingest", tags=["write"], summary="Add articles (JSONL body); needs the bearer token")
+        async def ingest(request: Request) -> dict[str, Any]:
+            auth = request.headers.get("authorization", "")
+            if not secrets.compare_digest(auth.encode(), f"Bearer {ingest_token}".encode()):
+                raise HTTPException(status_code=401, detail="missing or wrong token")
+            body = await request.body()
+            if len(body) > 50 * 1024 * 1024:
+                raise HTTPException(status_code=413, detail="body over 50 MB")
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "upload.jsonl"
+                path.write_bytes(body)
+                from ..store import analyze
+
+                with write_lock:
+                    report = analyze([path], store.engine.url.render_as_string(hide_password=False))
+            return {"added": report.added, "replaced": report.replaced, "unchanged": report.unchanged,
+                    "duplicates": report.duplicates, "errors": [str(e) for e in report.errors]}
+
+    return app
+
+
+def serve(db: str, host: str = "127.0.0.1", port: int = 8000, ingest_token: str | None = None) -> None:
+    """Run the app with uvicorn (blocking)."""
+    import uvicorn
+
+    uvicorn.run(create_app(db, ingest_token=ingest_token), host=host, port=port, log_level="info")
+
+
+__all__ = ["create_app", "serve"]

@@ -1,0 +1,249 @@
+"""View data for the web pages. Each function returns the same data for the HTML page and its
+JSON twin; templates only lay it out. All SQL is built with SQLAlchemy (parameterized)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..records import CATEGORIES
+from ..report import ConflictView, FigureView, _figure_views, ledger, svg_chart
+from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
+
+PAGE = 50
+
+
+def _fig(f: FigureView, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    d = asdict(f)
+    d["display"] = f.display
+    if labels is not None:
+        d["quantity_label"] = labels.get(f.quantity_id or "")
+    return d
+
+
+def _conflict(c: ConflictView) -> dict[str, Any]:
+    return {"quantity_id": c.quantity_id, "quantity_label": c.quantity_label, "kind": c.kind,
+            "a": _fig(c.a), "b": _fig(c.b)}
+
+
+def overview(store: Store) -> dict[str, Any]:
+    with store.engine.connect() as conn:
+        def count(table: sa.Table) -> int:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
+
+        stats = {"articles": count(articles_t), "figures": count(figures_t), "quantities": count(quantities_t),
+                 "conflicts": count(conflicts_t),
+                 "outlets": int(conn.execute(sa.select(sa.func.count(sa.distinct(articles_t.c.outlet)))).scalar()
+                                or 0)}
+        contested = [dict(r) for r in conn.execute(
+            sa.select(quantities_t).where(quantities_t.c.n_conflicts > 0)
+            .order_by(quantities_t.c.n_disputes.desc(), quantities_t.c.n_figures.desc(), quantities_t.c.id)
+            .limit(15)).mappings()]
+        newest = [dict(r) for r in conn.execute(
+            sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date,
+                      articles_t.c.dup_of)
+            .order_by(articles_t.c.date.desc(), articles_t.c.id).limit(15)).mappings()]
+        rev_ids = list(conn.execute(
+            sa.select(conflicts_t.c.id).where(conflicts_t.c.kind == "revision")
+            .order_by(conflicts_t.c.id.desc()).limit(10)).scalars())
+    revisions = _conflicts_by_id(store, rev_ids) if rev_ids else []
+    return {"stats": stats, "contested": contested, "revisions": [_conflict(c) for c in revisions],
+            "articles": newest}
+
+
+def _conflicts_by_id(store: Store, ids: list[int]) -> list[ConflictView]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(conflicts_t, quantities_t.c.label)
+                            .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+                            .where(conflicts_t.c.id.in_(ids)).order_by(conflicts_t.c.id.desc())).mappings().all()
+    fids = sorted({r["figure_a"] for r in rows} | {r["figure_b"] for r in rows})
+    figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(fids))} if fids else {}
+    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
+            for r in rows if r["figure_a"] in figs and r["figure_b"] in figs]
+
+
+def quantities(store: Store, page: int, contested: bool) -> dict[str, Any]:
+    q = sa.select(quantities_t)
+    if contested:
+        q = q.where(quantities_t.c.n_conflicts > 0)
+    q = q.order_by(quantities_t.c.n_disputes.desc(), quantities_t.c.n_figures.desc(), quantities_t.c.id)
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(q.offset((page - 1) * PAGE).limit(PAGE + 1)).mappings()]
+    return {"items": rows[:PAGE], "page": page, "has_more": len(rows) > PAGE}
+
+
+def quantity(store: Store, qid: str) -> dict[str, Any] | None:
+    views = ledger(store, quantity_id=qid)
+    if not views:
+        return None
+    q = views[0]
+    with store.engine.connect() as conn:
+        cids = list(conn.execute(sa.select(conflicts_t.c.id).where(conflicts_t.c.quantity_id == qid)
+                                 .order_by(conflicts_t.c.id).limit(200)).scalars())
+    confl = _conflicts_by_id(store, cids) if cids else []
+    data = asdict(q)
+    data["figures"] = [_fig(f) for f in q.figures]
+    return {"q": data, "chart": svg_chart(q, width=760, height=300), "conflicts": [_conflict(c) for c in confl]}
+
+
+def conflicts(store: Store, page: int, kind: str | None) -> dict[str, Any]:
+    q = sa.select(conflicts_t.c.id)
+    if kind:
+        q = q.where(conflicts_t.c.kind == kind)
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(q.order_by(conflicts_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1)).scalars())
+    items = _conflicts_by_id(store, ids[:PAGE]) if ids else []
+    return {"items": [_conflict(c) for c in items], "page": page, "has_more": len(ids) > PAGE, "kind": kind}
+
+
+def articles(store: Store, page: int) -> dict[str, Any]:
+    n_fig = sa.select(sa.func.count()).select_from(figures_t).where(
+        figures_t.c.article_id == articles_t.c.id).scalar_subquery()
+    q = (sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, articles_t.c.dup_of,
+                   n_fig.label("n_figures"))
+         .order_by(articles_t.c.date.desc(), articles_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1))
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    return {"items": rows[:PAGE], "page": page, "has_more": len(rows) > PAGE}
+
+
+def article(store: Store, article_id: str) -> dict[str, Any] | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.url,
+                                     articles_t.c.date, articles_t.c.text, articles_t.c.dup_of, articles_t.c.story_id)
+                           .where(articles_t.c.id == article_id)).mappings().first()
+        if row is None:
+            return None
+        stmts = [dict(r) for r in conn.execute(
+            sa.select(statements_t).where(statements_t.c.article_id == article_id)
+            .order_by(statements_t.c.start)).mappings()]
+        labels = dict(conn.execute(
+            sa.select(quantities_t.c.id, quantities_t.c.label).where(quantities_t.c.id.in_(
+                sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article_id)))).all())
+    figs = [_fig(f, labels) for f in _figure_views(store, figures_t.c.article_id == article_id, statements=False)]
+    figs.sort(key=lambda f: f["start"])
+    a = dict(row)
+    return {"a": a, "segments": highlight(a["text"], figs, stmts), "figures": figs, "statements": stmts}
+
+
+def highlight(text: str, figures: list[dict[str, Any]], statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cut the text at every figure and statement boundary; each piece knows the statement and the
+    figure covering it, so the template can mark them up without nesting problems."""
+    cuts = {0, len(text)}
+    for x in [*figures, *statements]:
+        cuts.update((max(0, min(len(text), x["start"])), max(0, min(len(text), x["end"]))))
+    points = sorted(cuts)
+    out: list[dict[str, Any]] = []
+    for a, b in zip(points, points[1:], strict=False):
+        if a == b:
+            continue
+        fig = next((f for f in figures if f["start"] <= a and b <= f["end"]), None)
+        st = next((s for s in statements if s["start"] <= a and b <= s["end"]), None)
+        piece = {"text": text[a:b], "fig": fig, "stmt": None, "direct": False}
+        if st is not None:
+            piece["stmt"] = f"{st['speaker'] or '?'} ({st['cue'] or 'continues'})"
+            piece["direct"] = bool(st["direct"])
+        # one <mark> per figure: later pieces of the same figure are plain text inside the same span
+        if fig is not None and out and out[-1]["fig"] is fig:
+            out[-1]["text"] += piece["text"]
+            continue
+        out.append(piece)
+    return out
+
+
+def sources(store: Store, page: int) -> dict[str, Any]:
+    n_st = sa.select(sa.func.count()).select_from(statements_t).where(
+        statements_t.c.source_id == sources_t.c.id).scalar_subquery()
+    n_fig = sa.select(sa.func.count()).select_from(figures_t).where(
+        figures_t.c.source_id == sources_t.c.id).scalar_subquery()
+    q = (sa.select(sources_t.c.id, sources_t.c.name, sources_t.c.kind, sources_t.c.affiliation,
+                   n_st.label("n_statements"), n_fig.label("n_figures"))
+         .order_by(n_fig.desc(), n_st.desc(), sources_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1))
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(q).mappings()]
+    return {"items": rows[:PAGE], "page": page, "has_more": len(rows) > PAGE}
+
+
+def source(store: Store, sid: str) -> dict[str, Any] | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(sources_t).where(sources_t.c.id == sid)).mappings().first()
+        if row is None:
+            return None
+        stmts = [dict(r) for r in conn.execute(
+            sa.select(statements_t, articles_t.c.outlet, articles_t.c.date.label("published"))
+            .join(articles_t, articles_t.c.id == statements_t.c.article_id)
+            .where(statements_t.c.source_id == sid).order_by(articles_t.c.date, statements_t.c.start)
+            .limit(500)).mappings()]
+    s = dict(row)
+    s["aliases"] = json.loads(s["aliases"])
+    figs = [_fig(f) for f in _figure_views(store, figures_t.c.source_id == sid)]
+    return {"s": s, "figures": figs, "statements": stmts}
+
+
+def search(store: Store, q: str, page: int, date_from: str | None = None, date_to: str | None = None,
+           outlet: str | None = None, source: str | None = None, category: str | None = None) -> dict[str, Any]:
+    """Full-text over articles, word match over statements and figures, with filters."""
+    offset = (page - 1) * PAGE
+    art_filters: list[Any] = []
+    if date_from:
+        art_filters.append(articles_t.c.date >= date_from)
+    if date_to:
+        art_filters.append(articles_t.c.date <= date_to)
+    if outlet:
+        art_filters.append(articles_t.c.outlet.ilike(f"%{outlet}%"))
+    with store.engine.connect() as conn:
+        if q.strip():
+            # with filters, rank first and filter after (bounded), else page in the index
+            ids = store.search_articles(q, limit=2000) if art_filters else \
+                store.search_articles(q, limit=PAGE + 1, offset=offset)
+            sel = sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date).where(
+                articles_t.c.id.in_(ids), *art_filters)
+            found = {r["id"]: dict(r) for r in conn.execute(sel).mappings()}
+            arts = [found[i] for i in ids if i in found]
+            if art_filters:
+                arts = arts[offset: offset + PAGE + 1]
+        elif art_filters:
+            arts = [dict(r) for r in conn.execute(
+                sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date)
+                .where(*art_filters).order_by(articles_t.c.date.desc()).offset(offset).limit(PAGE + 1)).mappings()]
+        else:
+            arts = []
+        st_q = (sa.select(statements_t, articles_t.c.outlet)
+                .join(articles_t, articles_t.c.id == statements_t.c.article_id)
+                .outerjoin(sources_t, sources_t.c.id == statements_t.c.source_id).where(*art_filters))
+        if q.strip():
+            st_q = st_q.where(sa.or_(*[sa.or_(statements_t.c.text.ilike(f"%{w}%"),
+                                              statements_t.c.speaker.ilike(f"%{w}%")) for w in q.split()[:1]]),
+                              *[statements_t.c.text.ilike(f"%{w}%") | statements_t.c.speaker.ilike(f"%{w}%")
+                                for w in q.split()[1:6]])
+        if source:
+            st_q = st_q.where(sources_t.c.name.ilike(f"%{source}%") | statements_t.c.speaker.ilike(f"%{source}%"))
+        stmts = [dict(r) for r in conn.execute(st_q.order_by(statements_t.c.id).offset(offset).limit(PAGE + 1))
+                 .mappings()] if (q.strip() or source) else []
+    fig_where: list[Any] = [*art_filters]
+    if q.strip():
+        for w in q.split()[:6]:
+            fig_where.append(sa.or_(figures_t.c.counted.ilike(f"%{w}%"), figures_t.c.text.ilike(f"%{w}%"),
+                                    figures_t.c.source.ilike(f"%{w}%"), figures_t.c.category.ilike(f"%{w}%")))
+    if source:
+        fig_where.append(sa.or_(sources_t.c.name.ilike(f"%{source}%"), figures_t.c.source.ilike(f"%{source}%")))
+    if category:
+        fig_where.append(figures_t.c.category == category)
+    figs: list[dict[str, Any]] = []
+    if q.strip() or source or category:
+        with store.engine.connect() as conn:
+            fq = (sa.select(figures_t.c.id).join(articles_t, articles_t.c.id == figures_t.c.article_id)
+                  .outerjoin(sources_t, sources_t.c.id == figures_t.c.source_id).where(*fig_where)
+                  .order_by(figures_t.c.event_date.desc(), figures_t.c.id).offset(offset).limit(PAGE + 1))
+            fids = list(conn.execute(fq).scalars())
+        if fids:
+            figs = [_fig(f) for f in _figure_views(store, figures_t.c.id.in_(fids))]
+    more = len(arts) > PAGE or len(stmts) > PAGE or len(figs) > PAGE
+    return {"q": q, "page": page, "has_more": more,
+            "filters": {"date_from": date_from, "date_to": date_to, "outlet": outlet, "source": source,
+                        "category": category},
+            "results": {"articles": arts[:PAGE], "statements": stmts[:PAGE], "figures": figs[:PAGE]},
+            "categories": list(CATEGORIES)}

@@ -1,0 +1,107 @@
+"""JSON endpoints and page safety, in-process (TestClient); the browser tests drive Chromium."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsledger.store import Store, analyze
+from newsledger.web import CSP, create_app
+
+pytestmark = pytest.mark.slow
+DATA = Path(__file__).parent / "data" / "ledger"
+
+
+@pytest.fixture(scope="module")
+def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("web") / "ledger.db"
+    analyze([DATA / "a1.jsonl", DATA / "hostile.jsonl"], db)
+    return db
+
+
+@pytest.fixture
+def client(ledger_db: Path) -> Iterator[TestClient]:
+    store = Store(ledger_db)
+    with TestClient(create_app(store=store)) as c:
+        yield c
+    store.close()
+
+
+def test_every_page_has_a_json_twin(client: TestClient) -> None:
+    q = client.get("/quantities.json").json()["items"]
+    assert q
+    qid = q[0]["id"]
+    a = client.get("/articles.json").json()["items"][0]["id"]
+    s = client.get("/sources.json").json()["items"][0]["id"]
+    for page in ("/", "/quantities", f"/quantities/{qid}", f"/articles/{a}", f"/sources/{s}", "/conflicts",
+                 "/search?q=earthquake"):
+        html = client.get(page)
+        assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+        twin = "/index.json" if page == "/" else page.replace("?", ".json?") if "?" in page else page + ".json"
+        js = client.get(twin)
+        assert js.status_code == 200 and js.headers["content-type"] == "application/json", twin
+        accept = client.get(page, headers={"accept": "application/json"})
+        assert accept.headers["content-type"] == "application/json"
+
+
+def test_quantity_json_has_figures_with_citations(client: TestClient) -> None:
+    items: list[dict[str, Any]] = client.get("/quantities.json?contested=true").json()["items"]
+    killed = next(i for i in items if i["category"] == "killed")
+    data = client.get(f"/quantities/{killed['id']}.json").json()
+    assert data["chart"].startswith("<svg")
+    f = data["q"]["figures"][0]
+    assert {"display", "source", "event_date", "citation"} <= set(f)
+    assert f["citation"]["quote"] and f["citation"]["outlet"]
+
+
+def test_search_filters(client: TestClient) -> None:
+    all_hits = client.get("/search.json?q=killed").json()["results"]
+    assert all_hits["articles"] and all_hits["figures"]
+    only_arrests = client.get("/search.json?category=detained").json()["results"]["figures"]
+    assert only_arrests and all(f["category"] == "detained" for f in only_arrests)
+    none = client.get("/search.json?q=killed&date_from=2040-01-01").json()["results"]
+    assert none["articles"] == [] and none["figures"] == []
+    by_source = client.get("/search.json?source=Brel").json()["results"]
+    assert by_source["statements"] and all("Brel" in (s["speaker"] or "") for s in by_source["statements"])
+
+
+def test_hostile_article_text_is_escaped_and_csp_is_sent(client: TestClient) -> None:
+    page = client.get("/articles/evil-1")
+    assert page.status_code == 200
+    html = page.text
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror" in html
+    assert '" onmouseover="alert(2)"' not in html
+    assert "<b>Evil</b>" not in html
+    assert "javascript:" not in html
+    assert page.headers["content-security-policy"] == CSP
+    assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP
+
+
+def test_sql_injection_is_just_text(client: TestClient) -> None:
+    r = client.get("/search.json", params={"q": "x' OR '1'='1", "outlet": "%' OR 1=1 --", "category": "killed'--"})
+    assert r.status_code == 200
+    assert r.json()["results"]["figures"] == []
+
+
+def test_read_only_without_token_and_token_required_with_one(ledger_db: Path, tmp_path: Path) -> None:
+    store = Store(ledger_db)
+    with TestClient(create_app(store=store)) as c:
+        assert c.post("/api/ingest", content=b"{}").status_code in (404, 405)
+    store.close()
+    db = tmp_path / "w.db"
+    with Store(db) as store, TestClient(create_app(store=store, ingest_token="s3cret")) as c:
+        body = (DATA / "a1.jsonl").read_bytes()
+        assert c.post("/api/ingest", content=body).status_code == 401
+        assert c.post("/api/ingest", content=body, headers={"authorization": "Bearer nope"}).status_code == 401
+        ok = c.post("/api/ingest", content=body, headers={"authorization": "Bearer s3cret"})
+        assert ok.status_code == 200 and ok.json()["added"] == 4
+        assert c.get("/articles.json").json()["items"]
+
+
+def test_openapi_describes_the_json_endpoints(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    paths = set(spec["paths"])
+    assert {"/quantities.json", "/quantities/{qid}.json", "/search.json", "/sources/{sid}.json"} <= paths
