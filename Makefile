@@ -21,6 +21,10 @@ demo: install
 	$(BIN)/newsledger analyze examples/articles --db demo.db
 	$(BIN)/newsledger conflicts --db demo.db
 	$(BIN)/newsledger brief --db demo.db -o demo-briefing --title "Castavia earthquake: who reports what"
+	@echo
+	@echo "Briefing: demo-briefing/brief.html. Browse the demo ledger with:"
+	@echo "  $(BIN)/newsledger serve --db demo.db"
+	@echo "then open http://127.0.0.1:8000/"
 
 test: install lint
 	$(BIN)/python -m pytest -q

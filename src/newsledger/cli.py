@@ -324,3 +324,7 @@ def serve_cmd(db: str, host: str, port: int, ingest_token: str | None) -> None:
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
     serve(db, host=host, port=port, ingest_token=ingest_token)
+
+
+if __name__ == "__main__":
+    main()

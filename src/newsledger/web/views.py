@@ -4,6 +4,7 @@ JSON twin; templates only lay it out. All SQL is built with SQLAlchemy (paramete
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from dataclasses import asdict
 from typing import Any
 
@@ -137,7 +138,7 @@ def highlight(text: str, figures: list[dict[str, Any]], statements: list[dict[st
         cuts.update((max(0, min(len(text), x["start"])), max(0, min(len(text), x["end"]))))
     points = sorted(cuts)
     out: list[dict[str, Any]] = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in pairwise(points):
         if a == b:
             continue
         fig = next((f for f in figures if f["start"] <= a and b <= f["end"]), None)

@@ -1,0 +1,5 @@
+"""`python -m newsledger` runs the CLI."""
+
+from .cli import main
+
+main()
