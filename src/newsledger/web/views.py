@@ -4,8 +4,8 @@ JSON twin; templates only lay it out. All SQL is built with SQLAlchemy (paramete
 from __future__ import annotations
 
 import json
-from itertools import pairwise
 from dataclasses import asdict
+from itertools import pairwise
 from typing import Any
 
 import sqlalchemy as sa
