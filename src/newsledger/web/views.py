@@ -195,11 +195,13 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
         art_filters.append(articles_t.c.date <= date_to)
     if outlet:
         art_filters.append(articles_t.c.outlet.ilike(f"%{outlet}%"))
+    # statements and figures are searched inside the articles the full-text index finds, so the
+    # word match never scans the whole corpus
+    scope = store.search_articles(q, limit=2000) if q.strip() else []
     with store.engine.connect() as conn:
         if q.strip():
             # with filters, rank first and filter after (bounded), else page in the index
-            ids = store.search_articles(q, limit=2000) if art_filters else \
-                store.search_articles(q, limit=PAGE + 1, offset=offset)
+            ids = scope if art_filters else scope[offset: offset + PAGE + 1]
             sel = sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date).where(
                 articles_t.c.id.in_(ids), *art_filters)
             found = {r["id"]: dict(r) for r in conn.execute(sel).mappings()}
@@ -216,6 +218,7 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
                 .join(articles_t, articles_t.c.id == statements_t.c.article_id)
                 .outerjoin(sources_t, sources_t.c.id == statements_t.c.source_id).where(*art_filters))
         if q.strip():
+            st_q = st_q.where(statements_t.c.article_id.in_(scope))
             st_q = st_q.where(sa.or_(*[sa.or_(statements_t.c.text.ilike(f"%{w}%"),
                                               statements_t.c.speaker.ilike(f"%{w}%")) for w in q.split()[:1]]),
                               *[statements_t.c.text.ilike(f"%{w}%") | statements_t.c.speaker.ilike(f"%{w}%")
@@ -226,6 +229,7 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
                  .mappings()] if (q.strip() or source) else []
     fig_where: list[Any] = [*art_filters]
     if q.strip():
+        fig_where.append(figures_t.c.article_id.in_(scope))
         for w in q.split()[:6]:
             fig_where.append(sa.or_(figures_t.c.counted.ilike(f"%{w}%"), figures_t.c.text.ilike(f"%{w}%"),
                                     figures_t.c.source.ilike(f"%{w}%"), figures_t.c.category.ilike(f"%{w}%")))
