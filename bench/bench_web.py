@@ -21,9 +21,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_grouping import synthetic  # noqa: E402
-
-from newsledger.store import Store  # noqa: E402
+from bench_grouping import synthetic
+from newsledger.store import Store
 
 
 def build(db: Path, n: int) -> None:
