@@ -36,7 +36,7 @@ def test_bad_items_are_reported_and_the_run_continues(tmp_path: Path) -> None:
                     "{broken\n", encoding="utf-8")
     (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
     huge = tmp_path / "huge.txt"
-    huge.write_text("word " * 220_000, encoding="utf-8")
+    huge.write_text("The people said that it was over. " * 7_000, encoding="utf-8")
     res = CliRunner().invoke(main, ["extract", str(tmp_path)])
     assert res.exit_code == 1
     assert f"{feed}:2: malformed JSON" in res.output

@@ -19,6 +19,40 @@ from .pipeline import ModelNotFound
 from .records import Figure, Statement
 
 DB_HELP = "Store: a SQLite file (default newsledger.db) or a postgresql:// URL."
+INPUTS_HELP = ("Files, directories, http(s) URLs (pages or feeds) or - for stdin: crawl text, HTML, WARC(.gz), "
+               "RSS/Atom, JSONL(.gz), JSON, CSV/TSV.")
+
+
+def input_options(f: Any) -> Any:
+    """Options shared by commands that read articles."""
+    f = click.option("--field", "fields", multiple=True, metavar="OURS=THEIRS",
+                     help="Map an article field (id, text, date, title, outlet, url) to a column name in "
+                          "CSV/JSONL input, e.g. --field text=body.")(f)
+    f = click.option("--fetch-linked", is_flag=True, help="Feeds: fetch each entry's linked page for its full text.")(f)
+    f = click.option("--keep-non-english", is_flag=True, help="Process articles that do not look English.")(f)
+    f = click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write a JSON run report (counts and every per-item error) to this file.")(f)
+    return f
+
+
+def build_config(model: str, batch_size: int, n_process: int, fields: tuple[str, ...], fetch_linked: bool,
+                 keep_non_english: bool) -> Config:
+    pairs = []
+    for item in fields:
+        ours, sep, theirs = item.partition("=")
+        if not sep or ours not in ("id", "text", "date", "title", "outlet", "url") or not theirs:
+            raise click.BadParameter(f"{item!r}: expected OURS=THEIRS with OURS one of id, text, date, title, "
+                                     "outlet, url", param_hint="--field")
+        pairs.append((ours, theirs))
+    return Config(model=model, batch_size=batch_size, n_process=n_process, fields=tuple(pairs),
+                  fetch_linked=fetch_linked, skip_non_english=not keep_non_english)
+
+
+def write_report(path: Path | None, counts: dict[str, Any], errors: list[ItemError]) -> None:
+    if path is None:
+        return
+    payload = {**counts, "errors": [{"where": e.where, "message": e.message} for e in errors]}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 @click.group()
@@ -53,7 +87,7 @@ def render_table(result: ExtractResult, console: Console) -> None:
 
 
 @main.command("extract")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write records here instead of standard output.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
@@ -61,8 +95,10 @@ def render_table(result: ExtractResult, console: Console) -> None:
 @click.option("--batch-size", default=32, show_default=True, type=int)
 @click.option("--n-process", default=1, show_default=True, type=int)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def extract_cmd(inputs: tuple[Path, ...], output: Path | None, fmt: str, model: str, batch_size: int,
-                n_process: int, quiet: bool) -> None:
+@input_options
+def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: str, batch_size: int,
+                n_process: int, quiet: bool, fields: tuple[str, ...], fetch_linked: bool, keep_non_english: bool,
+                report_path: Path | None) -> None:
     """Extract figures and statements from articles (crawl text files, JSONL, directories).
 
     Exit status is 0 when every item was read, 1 when some items failed (their
@@ -73,7 +109,7 @@ def extract_cmd(inputs: tuple[Path, ...], output: Path | None, fmt: str, model: 
         newsledger extract articles.jsonl -o records.jsonl
     """
     err = Console(stderr=True)
-    config = Config(model=model, batch_size=batch_size, n_process=n_process)
+    config = build_config(model, batch_size, n_process, fields, fetch_linked, keep_non_english)
     show = not quiet and err.is_terminal
     progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[errors]} errors"), TimeElapsedColumn(),
@@ -104,6 +140,8 @@ def extract_cmd(inputs: tuple[Path, ...], output: Path | None, fmt: str, model: 
     if not quiet:
         err.print(f"{result.articles} articles, {len(result.figures)} figures, "
                   f"{len(result.statements)} statements, {len(result.errors)} errors", highlight=False)
+    write_report(report_path, {"articles": result.articles, "figures": len(result.figures),
+                               "statements": len(result.statements)}, result.errors)
     if result.errors:
         sys.exit(1)
 
@@ -117,13 +155,15 @@ def _progress(err: Console, quiet: bool, label: str) -> tuple[Progress, Any]:
 
 
 @main.command("analyze")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy English pipeline.")
 @click.option("--batch-size", default=32, show_default=True, type=int)
 @click.option("--n-process", default=1, show_default=True, type=int)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def analyze_cmd(inputs: tuple[Path, ...], db: str, model: str, batch_size: int, n_process: int, quiet: bool) -> None:
+@input_options
+def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n_process: int, quiet: bool,
+                fields: tuple[str, ...], fetch_linked: bool, keep_non_english: bool, report_path: Path | None) -> None:
     """Add articles to the ledger store: extract, deduplicate, group figures into quantities
     across articles and flag conflicts. Unchanged articles are skipped, so reruns are cheap.
 
@@ -136,7 +176,7 @@ def analyze_cmd(inputs: tuple[Path, ...], db: str, model: str, batch_size: int, 
     from .store import analyze
 
     err = Console(stderr=True)
-    config = Config(model=model, batch_size=batch_size, n_process=n_process)
+    config = build_config(model, batch_size, n_process, fields, fetch_linked, keep_non_english)
     progress, _ = _progress(err, quiet, "analyzing")
     started = time.perf_counter()
     with progress:
@@ -159,6 +199,9 @@ def analyze_cmd(inputs: tuple[Path, ...], db: str, model: str, batch_size: int, 
         err.print(f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged, "
                   f"{report.duplicates} near-duplicates, {len(report.errors)} errors; "
                   f"{report.quantities_updated} quantities updated in {db}", highlight=False)
+    write_report(report_path, {"added": report.added, "replaced": report.replaced, "unchanged": report.unchanged,
+                               "duplicates": report.duplicates, "quantities_updated": report.quantities_updated},
+                 report.errors)
     if report.errors:
         sys.exit(1)
 

@@ -14,7 +14,8 @@ class Config:
 
     ``model`` is any installed English spaCy pipeline with a parser and NER, so a user
     with ``en_core_web_trf`` or ``en_core_web_lg`` can switch without code changes.
-    ``max_chars`` bounds one article: the parser needs roughly 1 GB per 100k characters,
+    ``fields`` maps our article fields (id, text, date, title, outlet, url) to the column
+    names of a user's CSV or JSONL export. ``max_chars`` bounds one article: the parser needs roughly 1 GB per 100k characters,
     so longer bodies are rejected with a per-item error instead of exhausting memory.
     """
 
@@ -23,6 +24,16 @@ class Config:
     n_process: int = 1
     max_chars: int = 200_000
     use_blis: bool = True
+    # reading input
+    fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports
+    fetch_linked: bool = False  # feeds: fetch each entry's linked page for the full text
+    skip_non_english: bool = True
+    max_item_bytes: int = 20_000_000  # one page, one record; container files may be larger
+    fetch_timeout: float = 20.0
+
+    def field_map(self) -> dict[str, str]:
+        """Our field name -> the column name in the user's file (identity by default)."""
+        return dict(self.fields)
 
     def with_(self, **changes: Any) -> Config:
         """A copy with some settings changed (unknown names raise TypeError)."""

@@ -139,4 +139,4 @@ def extract(inputs: Iterable[str | Path] | str | Path, config: Config | None = N
     """
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    return process_articles(read_articles(inputs), config, on_item=on_item)
+    return process_articles(read_articles(inputs, config), config, on_item=on_item)

@@ -523,7 +523,7 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
                 yield from flush()
         yield from flush()
 
-    for res in iter_processed(fresh(read_articles(inputs)), config, errors=report.errors, on_item=on_item):
+    for res in iter_processed(fresh(read_articles(inputs, config)), config, errors=report.errors, on_item=on_item):
         existed = res.article.id in stored_cache
         with store.begin() as conn:
             _qids, dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources,

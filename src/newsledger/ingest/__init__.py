@@ -1,0 +1,167 @@
+"""Read articles from whatever users have: crawl-style text, saved HTML pages, WARC files,
+RSS/Atom feeds (files or URLs), JSONL/JSON/CSV exports, directories of these, and stdin.
+
+Every reader yields :class:`Article` or :class:`ItemError` and never raises for bad input:
+one broken file, record or page must not stop a run over thousands of articles. Offsets in
+every record index ``Article.text`` (the body), which is what the store keeps.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from ..config import Config
+from .base import Article, ItemError, check_language, decode_bytes, valid_date
+from .feeds import fetch, looks_like_feed, read_feed
+from .html import extract_html, looks_like_html
+from .tabular import _Concat, read_csv, read_json_array, read_jsonl, record_to_article
+from .text import parse_crawl_text
+from .warc import read_warc
+
+__all__ = ["Article", "ItemError", "decode_bytes", "parse_crawl_text", "read_articles", "read_path",
+           "record_to_article", "valid_date"]
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+CSV_SUFFIXES = (".csv", ".tsv", ".tab", ".csv.gz", ".tsv.gz")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+FEED_SUFFIXES = (".rss", ".atom", ".xml", ".rdf")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for s in (*JSONL_SUFFIXES, *CSV_SUFFIXES, *WARC_SUFFIXES):
+        if name.endswith(s):
+            return s
+    return path.suffix.lower()
+
+
+def _files_under(directory: Path) -> Iterator[Path]:
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(directory).parts):
+            yield path
+
+
+def _read_bytes(path: Path, limit: int) -> bytes | ItemError:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return ItemError(str(path), f"file of {size / 1e6:.1f} MB is over the per-item limit of "
+                                        f"{limit / 1e6:.0f} MB (Config.max_item_bytes)")
+        return path.read_bytes()
+    except OSError as exc:
+        return ItemError(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def read_blob(data: bytes, where: str, article_id: str, config: Config) -> Iterator[Article | ItemError]:
+    """One file's or one download's bytes, by sniffing what they are."""
+    head = data[:65536]
+    if head.startswith(b"WARC/") or (head[:2] == b"\x1f\x8b" and b"WARC" in _peek_gzip(data)):
+        import io
+
+        yield from read_warc(Path(where), config.max_item_bytes, io.BytesIO(data))
+    elif looks_like_feed(head) and not looks_like_html(head):
+        yield from read_feed(data, where, config.fetch_linked, config.fetch_timeout, config.max_item_bytes)
+    elif looks_like_html(head):
+        yield extract_html(data, article_id, where)
+    elif head.lstrip()[:1] in (b"{", b"["):
+        yield from read_json_array(Path(where), data, config.field_map())
+    else:
+        text = decode_bytes(data, where)
+        yield text if isinstance(text, ItemError) else parse_crawl_text(text, article_id, where)
+
+
+def _peek_gzip(data: bytes) -> bytes:
+    import zlib
+
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data[:4096], 512)
+    except zlib.error:
+        return b""
+
+
+def read_path(path: Path, config: Config) -> Iterator[Article | ItemError]:
+    """A file by suffix (sniffing when unknown) or a directory of files."""
+    if path.is_dir():
+        for child in _files_under(path):
+            yield from read_path(child, config)
+        return
+    if not path.exists():
+        yield ItemError(str(path), "no such file or directory")
+        return
+    suffix = _suffix(path)
+    fields = config.field_map()
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(path, fields)
+    elif suffix in CSV_SUFFIXES:
+        yield from read_csv(path, fields)
+    elif suffix in WARC_SUFFIXES:
+        yield from read_warc(path, config.max_item_bytes)
+    else:
+        data = _read_bytes(path, config.max_item_bytes)
+        if isinstance(data, ItemError):
+            yield data
+            return
+        if suffix == ".json":
+            yield from read_json_array(path, data, fields)
+        elif suffix in FEED_SUFFIXES and looks_like_feed(data[:65536]):
+            yield from read_feed(data, str(path), config.fetch_linked, config.fetch_timeout, config.max_item_bytes)
+        elif suffix in HTML_SUFFIXES:
+            yield extract_html(data, path.stem, str(path))
+        else:
+            yield from read_blob(data, str(path), path.stem, config)
+
+
+def read_url(url: str, config: Config) -> Iterator[Article | ItemError]:
+    got = fetch(url, config.fetch_timeout, config.max_item_bytes)
+    if isinstance(got, ItemError):
+        yield got
+        return
+    data, ctype = got
+    if "html" in ctype and not looks_like_feed(data[:4096]):
+        yield extract_html(data, url, url, url=url)
+    else:
+        yield from read_blob(data, url, url, config)
+
+
+def read_stdin(config: Config, stream: IO[bytes] | None = None) -> Iterator[Article | ItemError]:
+    """Standard input: JSONL streams line by line; anything else is read whole and sniffed."""
+    import io
+
+    src = stream or sys.stdin.buffer
+    first = src.readline()
+    if first.lstrip().startswith(b"{"):
+        rest = io.BufferedReader(_Concat(first, src))
+        yield from read_jsonl(Path("stdin"), config.field_map(), rest, name="stdin")
+        return
+    data = first + src.read(config.max_item_bytes + 1)
+    if len(data) > config.max_item_bytes:
+        yield ItemError("stdin", f"input over the per-item limit of {config.max_item_bytes:,} bytes")
+        return
+    yield from read_blob(data, "stdin", "stdin", config)
+
+
+def read_articles(inputs: Iterable[str | Path], config: Config | None = None) -> Iterator[Article | ItemError]:
+    """All articles from all inputs, in order. Repeated ids are reported once; non-English
+    articles are skipped with a reason unless the config keeps them."""
+    config = config or Config()
+    seen: set[str] = set()
+    for item in inputs:
+        text = str(item)
+        if text == "-":
+            results = read_stdin(config)
+        elif text.lower().startswith(("http://", "https://")):
+            results = read_url(text, config)
+        else:
+            results = read_path(Path(item), config)
+        for result in results:
+            if isinstance(result, Article):
+                if result.id in seen:
+                    yield ItemError(result.origin or result.id, f"duplicate article id {result.id!r}; skipped")
+                    continue
+                seen.add(result.id)
+                result = check_language(result, config.skip_non_english)
+            yield result

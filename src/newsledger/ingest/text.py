@@ -1,0 +1,23 @@
+"""Plain-text articles in the crawl form: optional ` date YYYY-MM-DD Title` line, blank line, body."""
+
+from __future__ import annotations
+
+import re
+
+from .base import Article, ItemError, valid_date
+
+_HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*(.*)$")
+
+
+def parse_crawl_text(raw: str, article_id: str, origin: str = "") -> Article | ItemError:
+    date = title = None
+    body = raw
+    first, sep, rest = raw.partition("\n")
+    match = _HEADER.match(first)
+    if match and valid_date(match.group(1)):
+        date = match.group(1)
+        title = match.group(2).strip() or None
+        body = rest.lstrip("\r\n") if sep else ""
+    if not body.strip():
+        return ItemError(origin or article_id, "no article body")
+    return Article(id=article_id, text=body, date=date, title=title, origin=origin)
