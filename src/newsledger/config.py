@@ -15,8 +15,9 @@ class Config:
     ``model`` is any installed English spaCy pipeline with a parser and NER, so a user
     with ``en_core_web_trf`` or ``en_core_web_lg`` can switch without code changes.
     ``fields`` maps our article fields (id, text, date, title, outlet, url) to the column
-    names of a user's CSV or JSONL export. ``max_chars`` bounds one article: the parser needs roughly 1 GB per 100k characters,
-    so longer bodies are rejected with a per-item error instead of exhausting memory.
+    names of a user's CSV or JSONL export. ``max_chars`` bounds one article: the parser needs
+    roughly 1 GB per 100k characters, so longer bodies are rejected with a per-item error
+    instead of exhausting memory.
     """
 
     model: str = DEFAULT_MODEL
