@@ -41,3 +41,33 @@ def read_warc(path: Path, max_item_bytes: int, stream: IO[bytes] | None = None) 
                 yield extract_html(data, uri, where, url=uri, fallback_date=fallback)
     except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
         yield ItemError(label, f"truncated or corrupt WARC after record {n}: {type(exc).__name__}: {exc}")
+        return
+    if stream is None and _gzip_truncated(path):
+        # warcio stops quietly at a cut gzip member; say so, or the lost records go unnoticed
+        yield ItemError(label, f"truncated or corrupt WARC after record {n}: the gzip stream ends mid-member")
+
+
+def _gzip_truncated(path: Path) -> bool:
+    """Whether a .gz file ends inside a member (stream-decompressed, constant memory)."""
+    import zlib
+
+    with path.open("rb") as fh:
+        if fh.read(2) != b"\x1f\x8b":
+            return False
+        fh.seek(0)
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return not d.eof
+            try:
+                d.decompress(chunk)
+            except zlib.error:
+                return True
+            while d.eof and d.unused_data:
+                rest = d.unused_data
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                try:
+                    d.decompress(rest)
+                except zlib.error:
+                    return True

@@ -1,0 +1,223 @@
+"""Every input format, with files written for the repo: HTML with clutter, a WARC built here,
+a feed served from a local HTTP server, CSV/JSONL with custom fields, gzip, stdin, bad input."""
+
+import gzip
+import http.server
+import io
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsledger.config import Config
+from newsledger.ingest import Article, ItemError, read_articles
+from newsledger.ingest import read_stdin
+
+HTML = Path(__file__).parent / "data" / "html"
+
+
+def split(items: Iterator[Article | ItemError] | list[Article | ItemError]) -> tuple[list[Article], list[ItemError]]:
+    items = list(items)
+    return [a for a in items if isinstance(a, Article)], [e for e in items if isinstance(e, ItemError)]
+
+
+def test_html_page_main_text_without_clutter() -> None:
+    arts, errs = split(read_articles([HTML / "quake_page.html"]))
+    assert errs == []
+    [a] = arts
+    assert (a.title, a.date, a.outlet) == ("Aftershock rattles Osk valley as toll rises to 58", "2026-08-07",
+                                           "Valley Courier")
+    assert a.url == "https://valleycourier.example/news/2026/08/07/aftershock-osk"
+    assert "killed 58 people" in a.text and "9,000 people are sleeping in shelters" in a.text
+    for clutter in ("Advertisement", "Sign up now", "morning briefing", "valleyfan88", "Comments", "1,105 Posts",
+                    "Cookie settings", "BREAKING", "Related stories"):
+        assert clutter not in a.text
+    assert not a.text.startswith("Aftershock rattles")  # the headline is the title, not body text
+
+
+def test_html_in_a_declared_legacy_encoding() -> None:
+    [a] = split(read_articles([HTML / "ferry_page.html"]))[0]
+    assert "José Ferreira" in a.text and "café" in a.text
+    assert "cookies" not in a.text and "Share on social media" not in a.text
+    assert a.date == "2026-09-10" and a.outlet == "Coast Times"
+
+
+def _warc(path: Path, truncate: bool = False) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    pages = [("https://coast.example/ferry", (HTML / "ferry_page.html").read_bytes(), "text/html; charset=iso-8859-1",
+              "200 OK"),
+             ("https://coast.example/logo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png", "200 OK"),
+             ("https://coast.example/missing", b"<html><body>Not found</body></html>", "text/html", "404 Not Found"),
+             ("https://valley.example/quake", (HTML / "quake_page.html").read_bytes(), "text/html", "200 OK")]
+    for uri, body, ctype, status in pages:
+        headers = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(body),
+                                                      http_headers=headers, length=len(body)))
+    data = buf.getvalue()
+    path.write_bytes(data[: int(len(data) * 0.7)] if truncate else data)
+
+
+def test_warc_gz_html_responses_only(tmp_path: Path) -> None:
+    w = tmp_path / "crawl.warc.gz"
+    _warc(w)
+    arts, errs = split(read_articles([w]))
+    assert errs == []
+    assert [a.id for a in arts] == ["https://coast.example/ferry", "https://valley.example/quake"]
+    assert "140 passengers" in arts[0].text
+
+
+def test_truncated_warc_keeps_what_was_read_and_reports_the_rest(tmp_path: Path) -> None:
+    w = tmp_path / "cut.warc.gz"
+    _warc(w, truncate=True)
+    arts, errs = split(read_articles([w]))
+    assert arts and arts[0].id == "https://coast.example/ferry"
+    assert errs and "truncated or corrupt WARC" in errs[-1].message
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Coast Times</title><link>http://127.0.0.1:{port}/</link>
+<item><title>Ferry rescue: 140 saved off Tarsa</title><link>http://127.0.0.1:{port}/ferry.html</link>
+<guid>ferry-1</guid><pubDate>Thu, 10 Sep 2026 08:00:00 GMT</pubDate>
+<description>&lt;p&gt;The coast guard said 12 passengers were still missing off Tarsa on Tuesday, and the ministry said
+140 people were rescued by boats.&lt;/p&gt;</description></item>
+<item><title>Aftershock</title><link>http://127.0.0.1:{port}/quake.html</link><guid>quake-1</guid>
+<pubDate>Fri, 07 Aug 2026 09:00:00 GMT</pubDate><description>Toll rises to 58.</description></item>
+<item><title>Gone</title><link>http://127.0.0.1:{port}/gone.html</link><guid>gone-1</guid>
+<description>This page was removed by the publisher for legal reasons, and it is gone.</description></item>
+</channel></rss>"""
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    """A feed and its linked pages, served on 127.0.0.1."""
+    pages: dict[str, tuple[bytes, str]] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body, ctype = pages.get(self.path, (b"not found", "text/plain"))
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    pages["/feed.xml"] = (FEED.format(port=port).encode(), "application/rss+xml")
+    pages["/ferry.html"] = ((HTML / "ferry_page.html").read_bytes(), "text/html; charset=iso-8859-1")
+    pages["/quake.html"] = ((HTML / "quake_page.html").read_bytes(), "text/html; charset=utf-8")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_feed_from_a_url_uses_entry_text(site: str) -> None:
+    arts, errs = split(read_articles([site + "/feed.xml"], Config(skip_non_english=False)))
+    assert [a.id for a in arts] == ["ferry-1", "quake-1", "gone-1"]
+    assert arts[0].date == "2026-09-10" and arts[0].outlet == "Coast Times"
+    assert "12 passengers" in arts[0].text and "<p>" not in arts[0].text
+
+
+def test_feed_with_linked_pages_fetched(site: str) -> None:
+    arts, errs = split(read_articles([site + "/feed.xml"], Config(fetch_linked=True)))
+    assert [a.id for a in arts] == ["ferry-1", "quake-1"]
+    assert "naval frigate" in arts[0].text  # only on the linked page
+    assert arts[1].outlet == "Valley Courier"
+    assert len(errs) == 1 and "HTTP 404" in errs[0].message and "gone.html" in errs[0].message
+
+
+def test_a_page_url_is_read_as_an_article(site: str) -> None:
+    [a] = split(read_articles([site + "/ferry.html"]))[0]
+    assert a.title == "Ferry rescue: 140 saved off Tarsa"
+
+
+def test_unreachable_url_is_an_item_error() -> None:
+    arts, errs = split(read_articles(["http://127.0.0.1:9/nothing.html"], Config(fetch_timeout=2)))
+    assert arts == [] and "fetch failed" in errs[0].message
+
+
+def test_csv_and_jsonl_with_configured_field_names(tmp_path: Path) -> None:
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text('guid,headline,body_text,pub\n'
+                        'x1,Flood,"Officials said 30 people were evacuated, and the river rose.",2030-05-01\n'
+                        'x2,Empty,,2030-05-02\n', encoding="utf-8")
+    config = Config(fields=(("id", "guid"), ("text", "body_text"), ("date", "pub")))
+    arts, errs = split(read_articles([csv_file], config))
+    assert [(a.id, a.title, a.date) for a in arts] == [("x1", "Flood", "2030-05-01")]
+    assert errs[0].where == f"{csv_file}:3" and "body_text" in errs[0].message
+    tsv = tmp_path / "export.tsv"
+    tsv.write_text("id\ttext\nt1\tThe ministry said 5 people died.\n", encoding="utf-8")
+    assert [a.id for a in split(read_articles([tsv]))[0]] == ["t1"]
+    api = tmp_path / "api.jsonl.gz"
+    with gzip.open(api, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"uuid": "u1", "content": "Police said 40 people were arrested on Monday.",
+                             "published_at": "2030-05-03T10:00:00Z", "source": {"name": "Wire"}}) + "\n")
+    [a] = split(read_articles([api]))[0]
+    assert (a.id, a.date, a.outlet) == ("u1", "2030-05-03", "Wire")
+
+
+def test_truncated_gzip_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jsonl.gz"
+    raw = "".join(json.dumps({"id": f"a{i}", "text": "The agency said 3 people died. " * 20}) + "\n"
+                  for i in range(200))
+    data = gzip.compress(raw.encode())
+    path.write_bytes(data[: len(data) // 2])
+    arts, errs = split(read_articles([path]))
+    assert 0 < len(arts) < 200
+    assert len(errs) == 1 and "truncated or corrupt compressed file" in errs[0].message
+
+
+def test_stdin_jsonl_and_html() -> None:
+    jsonl = b'{"id": "s1", "text": "The mayor said 7 people were hurt."}\n{"id": "s2", "text": "Nothing."}\n'
+    assert [a.id for a in split(read_stdin(Config(), io.BytesIO(jsonl)))[0]] == ["s1", "s2"]
+    arts = split(read_stdin(Config(), io.BytesIO((HTML / "quake_page.html").read_bytes())))[0]
+    assert arts[0].outlet == "Valley Courier"
+
+
+def test_non_english_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    de = tmp_path / "de.txt"
+    de.write_text("Bei dem Erdbeben im Osk-Tal sind nach Angaben der Behörden mindestens 58 Menschen ums Leben "
+                  "gekommen. Die Rettungskräfte suchen weiter nach Verschütteten, teilte eine Sprecherin mit. "
+                  "Mehr als neuntausend Menschen schlafen in Notunterkünften.", encoding="utf-8")
+    arts, errs = split(read_articles([de]))
+    assert arts == [] and "not English" in errs[0].message
+    assert split(read_articles([de], Config(skip_non_english=False)))[0]
+
+
+def test_oversized_file_and_encodings(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.seek(50 * 1024 * 1024)
+        fh.write(b"x")
+    arts, errs = split(read_articles([big]))
+    assert arts == [] and "over the per-item limit" in errs[0].message
+    cp = tmp_path / "cp1252.txt"
+    cp.write_bytes("The ministry’s spokesman said 12 people – all civilians – were killed in the café.".encode(
+        "cp1252"))
+    [a] = split(read_articles([cp]))[0]
+    assert "café" in a.text and "ministry’s" in a.text
+    u16 = tmp_path / "u16.txt"
+    u16.write_bytes("The agency said 9 people died.".encode("utf-16"))
+    assert split(read_articles([u16]))[0][0].text.startswith("The agency")
+
+
+def test_broken_html_and_json_array(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.html"
+    broken.write_bytes(b"<html><body><div><p>Unclosed <b>tags everywhere<p>and <<<>>> junk</div></span></html")
+    arts, errs = split(read_articles([broken]))
+    assert len(arts) + len(errs) == 1
+    arr = tmp_path / "items.json"
+    arr.write_text(json.dumps([{"id": "j1", "text": "Officials said 4 people died."}, {"id": "j2"}]), encoding="utf-8")
+    arts, errs = split(read_articles([arr]))
+    assert [a.id for a in arts] == ["j1"] and errs[0].where.endswith("[2]")
