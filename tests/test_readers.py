@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsledger.config import Config
-from newsledger.ingest import Article, ItemError, read_articles
-from newsledger.ingest import read_stdin
+from newsledger.ingest import Article, ItemError, read_articles, read_stdin
 
 HTML = Path(__file__).parent / "data" / "html"
 
@@ -123,7 +122,7 @@ def site() -> Iterator[str]:
 
 
 def test_feed_from_a_url_uses_entry_text(site: str) -> None:
-    arts, errs = split(read_articles([site + "/feed.xml"], Config(skip_non_english=False)))
+    arts, _errs = split(read_articles([site + "/feed.xml"], Config(skip_non_english=False)))
     assert [a.id for a in arts] == ["ferry-1", "quake-1", "gone-1"]
     assert arts[0].date == "2026-09-10" and arts[0].outlet == "Coast Times"
     assert "12 passengers" in arts[0].text and "<p>" not in arts[0].text

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
@@ -14,10 +16,11 @@ from rich.table import Table
 
 from .config import DEFAULT_MODEL, Config
 from .extract import ExtractResult, extract
-from .ingest import Article, ItemError
+from .ingest import ItemError
 from .pipeline import ModelNotFound
 from .records import Figure, Statement
 
+T = TypeVar("T")
 DB_HELP = "Store: a SQLite file (default newsledger.db) or a postgresql:// URL."
 INPUTS_HELP = ("Files, directories, http(s) URLs (pages or feeds) or - for stdin: crawl text, HTML, WARC(.gz), "
                "RSS/Atom, JSONL(.gz), JSON, CSV/TSV.")
@@ -110,23 +113,7 @@ def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: s
     """
     err = Console(stderr=True)
     config = build_config(model, batch_size, n_process, fields, fetch_linked, keep_non_english)
-    show = not quiet and err.is_terminal
-    progress = Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[errors]} errors"), TimeElapsedColumn(),
-                        console=err, disable=not show, transient=True)
-    with progress:
-        task = progress.add_task("extract", total=None, errors=0)
-        counts = {"errors": 0}
-
-        def tick(item: Article | ItemError) -> None:
-            if isinstance(item, ItemError):
-                counts["errors"] += 1
-            progress.update(task, advance=1, errors=counts["errors"])
-
-        try:
-            result = extract(list(inputs), config, on_item=tick)
-        except ModelNotFound as exc:
-            raise click.ClickException(str(exc)) from exc
+    result = with_progress(err, quiet, "extracting", lambda tick: extract(list(inputs), config, on_item=tick))
     for e in result.errors:
         err.print(f"[red]error[/red] {e}", highlight=False, markup=True, soft_wrap=True)
     if fmt == "table":
@@ -146,12 +133,27 @@ def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: s
         sys.exit(1)
 
 
-def _progress(err: Console, quiet: bool, label: str) -> tuple[Progress, Any]:
-    show = not quiet and err.is_terminal
+def with_progress(err: Console, quiet: bool, label: str, work: Callable[[Callable[[Any], None]], T]) -> T:
+    """Run ``work(tick)`` under a progress bar showing items, articles/s and errors so far
+    (only on a terminal, never with --quiet); model errors become clean CLI errors."""
     progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]} art/s, {task.fields[errors]} errors"), TimeElapsedColumn(),
-                        console=err, disable=not show, transient=True)
-    return progress, show
+                        console=err, disable=quiet or not err.is_terminal, transient=True)
+    started = time.perf_counter()
+    with progress:
+        task = progress.add_task(label, total=None, errors=0, rate="0.0")
+        counts = {"errors": 0, "n": 0}
+
+        def tick(item: Any) -> None:
+            counts["n"] += 1
+            counts["errors"] += isinstance(item, ItemError)
+            rate = counts["n"] / max(1e-6, time.perf_counter() - started)
+            progress.update(task, advance=1, errors=counts["errors"], rate=f"{rate:.1f}")
+
+        try:
+            return work(tick)
+        except ModelNotFound as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 @main.command("analyze")
@@ -171,28 +173,11 @@ def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n
 
         newsledger analyze examples/articles --db ledger.db
     """
-    import time
-
     from .store import analyze
 
     err = Console(stderr=True)
     config = build_config(model, batch_size, n_process, fields, fetch_linked, keep_non_english)
-    progress, _ = _progress(err, quiet, "analyzing")
-    started = time.perf_counter()
-    with progress:
-        task = progress.add_task("analyze", total=None, errors=0, rate="0.0")
-        counts = {"errors": 0, "n": 0}
-
-        def tick(item: Article | ItemError) -> None:
-            counts["n"] += 1
-            counts["errors"] += isinstance(item, ItemError)
-            rate = counts["n"] / max(1e-6, time.perf_counter() - started)
-            progress.update(task, advance=1, errors=counts["errors"], rate=f"{rate:.1f}")
-
-        try:
-            report = analyze(list(inputs), db, config, on_item=tick)
-        except ModelNotFound as exc:
-            raise click.ClickException(str(exc)) from exc
+    report = with_progress(err, quiet, "analyzing", lambda tick: analyze(list(inputs), db, config, on_item=tick))
     for e in report.errors:
         err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
     if not quiet:
