@@ -34,7 +34,7 @@ from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import StoryIndex
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 metadata = sa.MetaData()
 
 meta_t = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True),
@@ -51,6 +51,7 @@ articles_t = sa.Table(
     sa.Column("minhash", sa.LargeBinary),
     sa.Column("names", sa.Text),
     sa.Column("ingested_at", sa.String(32)),
+    sa.Column("seq", sa.BigInteger, index=True),
 )
 bands_t = sa.Table(
     "article_bands", metadata,
@@ -170,7 +171,21 @@ def _migration_2(conn: Connection) -> None:
     conn.exec_driver_sql(CONFLICT_VIEW)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2}
+def _migration_3(conn: Connection) -> None:
+    """Articles get an ingest order (``seq``): linking in that order makes distributed runs
+    reproduce single-process results exactly."""
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("articles")}
+    if "seq" not in cols:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN seq BIGINT")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_seq ON articles (seq)")
+    ids = conn.execute(sa.select(articles_t.c.id).where(articles_t.c.seq.is_(None))
+                       .order_by(articles_t.c.ingested_at, articles_t.c.id)).scalars().all()
+    base = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles_t.c.seq), -1))).scalar() or 0) + 1
+    for i, aid in enumerate(ids):
+        conn.execute(articles_t.update().where(articles_t.c.id == aid).values(seq=base + i))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -322,36 +337,73 @@ class Store:
                                 .where(articles_t.c.id.in_(list(ids))))
             return {r[0]: r[1] for r in rows}
 
-    def _find_duplicate(self, conn: Connection, sig: Any, bucket_ids: list[int]) -> tuple[str | None, float]:
+    def _find_duplicate(self, conn: Connection, sig: Any, bucket_ids: list[int], exclude: str
+                        ) -> tuple[str | None, float]:
+        """The earlier (already linked) article this one copies, if any."""
         cands = list(conn.execute(sa.select(bands_t.c.article_id).where(bands_t.c.bucket.in_(bucket_ids))
                                   .distinct()).scalars())
+        cands = [c for c in cands if c != exclude]
         best, best_sim = None, 0.0
         if cands:
             rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.minhash, articles_t.c.dup_of)
-                                .where(articles_t.c.id.in_(cands)))
+                                .where(articles_t.c.id.in_(cands), articles_t.c.story_id.is_not(None))
+                                .order_by(articles_t.c.seq))
             for aid, mh, dup_of in rows:
                 sim = dedup.similarity(sig, dedup.from_bytes(mh))
                 if sim >= dedup.THRESHOLD and sim > best_sim:
                     best, best_sim = dup_of or aid, sim
         return best, best_sim
 
-    def add_article(self, conn: Connection, article: Article, figures: list[Figure],
-                    statements: list[Statement], names: list[str], sources: SourceRegistry,
-                    stories: StoryIndex) -> tuple[set[str], bool]:
-        """Store one processed article with its records; returns touched quantity ids and
-        whether it is a near-duplicate of a stored article."""
-        touched: set[str] = set()
+    def stage_article(self, conn: Connection, article: Article, figures: list[Figure],
+                      statements: list[Statement], names: list[str], seq: int) -> None:
+        """Store one extracted article with its records, not yet linked to stories, sources or
+        quantities (that is :meth:`link_article`, which must run in ``seq`` order). Replaces
+        an earlier version of the same article."""
         exists = conn.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first()
         if exists:
             old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article.id)
                                .distinct()).scalars().all()
-            touched = {q for q in old if q}
+            self._mark_dirty(conn, {q for q in old if q})
             conn.execute(articles_t.delete().where(articles_t.c.id == article.id))
             if self.dialect == "sqlite":
                 conn.exec_driver_sql("DELETE FROM articles_fts WHERE article_id = ?", (article.id,))
         sig = dedup.signature(article.text)
-        buckets = dedup.bands(sig)
-        dup_of, sim = self._find_duplicate(conn, sig, buckets)
+        conn.execute(articles_t.insert().values(
+            id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
+            text=article.text, content_hash=content_hash(article), story_id=None, dup_of=None, similarity=None,
+            minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False), seq=seq,
+            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+        conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
+                                        for b, bucket in enumerate(dedup.bands(sig))])
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
+                                 (article.id, article.title or "", article.text))
+        if statements:
+            conn.execute(statements_t.insert(), [
+                {"article_id": article.id, "start": st.start, "end": st.end, "text": st.text, "speaker": st.speaker,
+                 "speaker_role": st.speaker_role, "source_id": None, "direct": st.direct, "cue": st.cue}
+                for st in statements])
+        if figures:
+            conn.execute(figures_t.insert(), [
+                {"article_id": article.id, "start": f.start, "end": f.end, "text": f.text, "value": float(f.value),
+                 "value_high": None if f.value_high is None else float(f.value_high), "qualifier": f.qualifier,
+                 "unit": f.unit, "counted": f.counted, "category": f.category, "source": f.source,
+                 "source_role": f.source_role, "source_id": None, "event_date": f.event_date,
+                 "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
+                 "predicate": f.predicate, "quantity_id": None} for f in figures])
+
+    def link_article(self, conn: Connection, article_id: str, sources: SourceRegistry,
+                     stories: StoryIndex) -> bool:
+        """Place a staged article in the ledger: near-duplicate of an earlier article, story,
+        canonical sources, quantity ids. Articles must be linked in ``seq`` order, which makes a
+        distributed run give exactly the single-process result. Returns whether it is a duplicate."""
+        row = conn.execute(sa.select(articles_t.c.minhash, articles_t.c.names)
+                           .where(articles_t.c.id == article_id)).first()
+        if row is None:
+            return False
+        sig = dedup.from_bytes(row[0])
+        names = json.loads(row[1] or "[]")
+        dup_of, sim = self._find_duplicate(conn, sig, dedup.bands(sig), exclude=article_id)
         story = None
         if dup_of is not None:
             story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
@@ -362,50 +414,75 @@ class Store:
             new = [{"name": n, "story_id": story} for n in dict.fromkeys(names) if n not in have]
             if new:
                 conn.execute(story_names_t.insert(), new)
-        conn.execute(articles_t.insert().values(
-            id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
-            text=article.text, content_hash=content_hash(article), story_id=story, dup_of=dup_of,
-            similarity=sim if dup_of else None, minhash=dedup.to_bytes(sig),
-            names=json.dumps(names, ensure_ascii=False),
-            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-        conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
-                                        for b, bucket in enumerate(buckets)])
-        if self.dialect == "sqlite":
-            conn.exec_driver_sql("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
-                                 (article.id, article.title or "", article.text))
         sources.changed.clear()
 
         def source_id(name: str | None, role: str | None) -> str | None:
             return sources.resolve(name, role).id if name else None
 
-        st_rows = [{"article_id": article.id, "start": s.start, "end": s.end, "text": s.text,
-                    "speaker": s.speaker, "speaker_role": s.speaker_role,
-                    "source_id": source_id(s.speaker, s.speaker_role), "direct": s.direct, "cue": s.cue}
-                   for s in statements]
-        fig_rows = []
-        for f in figures:
+        stmts = conn.execute(sa.select(statements_t.c.id, statements_t.c.speaker, statements_t.c.speaker_role)
+                             .where(statements_t.c.article_id == article_id).order_by(statements_t.c.id)).all()
+        st_sources = [(st[0], source_id(st[1], st[2])) for st in stmts]
+        rows = conn.execute(sa.select(figures_t).where(figures_t.c.article_id == article_id)
+                            .order_by(figures_t.c.id)).mappings().all()
+        figs = [_row_figure(r) for r in rows]
+        touched: set[str] = set()
+        fig_updates = []
+        for r, f in zip(rows, figs, strict=True):
             sid = source_id(f.source, f.source_role)
-            near = [g for g in figures if abs(g.start - f.start) <= 120]
+            near = [g for g in figs if abs(g.start - f.start) <= 120]
             qid = quantity_id(quantity_key(f, story, near, sid))
             touched.add(qid)
-            fig_rows.append({"article_id": article.id, "start": f.start, "end": f.end, "text": f.text,
-                             "value": float(f.value), "value_high": None if f.value_high is None
-                             else float(f.value_high), "qualifier": f.qualifier, "unit": f.unit,
-                             "counted": f.counted, "category": f.category, "source": f.source,
-                             "source_role": f.source_role, "source_id": sid, "event_date": f.event_date,
-                             "date_basis": f.date_basis, "place": f.place, "projection": f.projection,
-                             "subset": f.subset, "predicate": f.predicate, "quantity_id": qid})
+            fig_updates.append((r["id"], sid, qid))
+        # sources first: records point at them
         for sid in sorted(sources.changed):
             self._save_source(conn, sources.sources[sid])
         sources.changed.clear()
-        if st_rows:
-            conn.execute(statements_t.insert(), st_rows)
-        if fig_rows:
-            conn.execute(figures_t.insert(), fig_rows)
-        known = set(conn.execute(sa.select(dirty_t.c.id).where(dirty_t.c.id.in_(list(touched)))).scalars())
-        if touched - known:
-            conn.execute(dirty_t.insert(), [{"id": q} for q in sorted(touched - known)])
-        return touched, dup_of is not None
+        for st_id, sid in st_sources:
+            conn.execute(statements_t.update().where(statements_t.c.id == st_id).values(source_id=sid))
+        for fid, sid, qid in fig_updates:
+            conn.execute(figures_t.update().where(figures_t.c.id == fid).values(source_id=sid, quantity_id=qid))
+        self._mark_dirty(conn, touched)
+        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
+            story_id=story, dup_of=dup_of, similarity=sim if dup_of else None))
+        return dup_of is not None
+
+    def add_article(self, conn: Connection, article: Article, figures: list[Figure],
+                    statements: list[Statement], names: list[str], sources: SourceRegistry,
+                    stories: StoryIndex, seq: int | None = None) -> bool:
+        """Stage and link one article in one transaction (the single-process path)."""
+        if seq is None:
+            seq = self.next_seq(conn)
+        self.stage_article(conn, article, figures, statements, names, seq)
+        return self.link_article(conn, article.id, sources, stories)
+
+    def next_seq(self, conn: Connection) -> int:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles_t.c.seq), -1))).scalar() or 0) + 1
+
+    def unlinked(self, conn: Connection, limit: int) -> list[str]:
+        return list(conn.execute(sa.select(articles_t.c.id).where(articles_t.c.story_id.is_(None))
+                                 .order_by(articles_t.c.seq, articles_t.c.id).limit(limit)).scalars())
+
+    def link_pending(self, batch: int = 200) -> int:
+        """Link every staged article, in ``seq`` order, in small transactions (resumable)."""
+        with self.engine.connect() as conn:
+            sources = self._load_sources(conn)
+            stories = self._load_stories(conn)
+        n = 0
+        while True:
+            with self.begin() as conn:
+                ids = self.unlinked(conn, batch)
+                if not ids:
+                    return n
+                for aid in ids:
+                    self.link_article(conn, aid, sources, stories)
+                    n += 1
+
+    def _mark_dirty(self, conn: Connection, qids: set[str]) -> None:
+        if not qids:
+            return
+        known = set(conn.execute(sa.select(dirty_t.c.id).where(dirty_t.c.id.in_(list(qids)))).scalars())
+        if qids - known:
+            conn.execute(dirty_t.insert(), [{"id": q} for q in sorted(qids - known)])
 
     def refresh_dirty(self, batch: int = 200) -> int:
         """Recompute every quantity marked dirty, in small transactions."""
@@ -497,43 +574,49 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
 
     store = Store(target)
     report = AnalyzeReport()
+    store.link_pending()  # finish what a killed distributed run staged
     with store.engine.connect() as conn:
         sources = store._load_sources(conn)
         stories = store._load_stories(conn)
-    stored_cache: dict[str, str] = {}
+        seq = store.next_seq(conn)
+    existed: set[str] = set()
 
     def fresh(items: Iterable[Article | ItemError]) -> Iterator[Article | ItemError]:
-        batch: list[Article | ItemError] = []
-
-        def flush() -> Iterator[Article | ItemError]:
-            ids = [a.id for a in batch if isinstance(a, Article)]
-            stored_cache.update(store.stored_hashes(ids) if ids else {})
+        for batch in _batches(items, 256):
+            hashes = store.stored_hashes([a.id for a in batch if isinstance(a, Article)])
             for a in batch:
-                if isinstance(a, Article) and stored_cache.get(a.id) == content_hash(a):
-                    report.unchanged += 1
-                    if on_item is not None:
-                        on_item(a)
-                    continue
+                if isinstance(a, Article) and a.id in hashes:
+                    if hashes[a.id] == content_hash(a):
+                        report.unchanged += 1
+                        if on_item is not None:
+                            on_item(a)
+                        continue
+                    existed.add(a.id)
                 yield a
-            batch.clear()
-
-        for item in items:
-            batch.append(item)
-            if len(batch) >= 256:
-                yield from flush()
-        yield from flush()
 
     for res in iter_processed(fresh(read_articles(inputs, config)), config, errors=report.errors, on_item=on_item):
-        existed = res.article.id in stored_cache
         with store.begin() as conn:
-            _qids, dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources,
-                                           stories)
-        report.replaced += existed
-        report.added += not existed
+            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources, stories, seq)
+        seq += 1
+        was = res.article.id in existed
+        existed.discard(res.article.id)
+        report.replaced += was
+        report.added += not was
         report.duplicates += dup
     report.quantities_updated = store.refresh_dirty()
     store.close()
     return report
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 __all__ = ["AnalyzeReport", "Store", "analyze", "connect", "interval", "migrate", "to_url"]
