@@ -163,9 +163,13 @@ def with_progress(err: Console, quiet: bool, label: str, work: Callable[[Callabl
 @click.option("--batch-size", default=32, show_default=True, type=int)
 @click.option("--n-process", default=1, show_default=True, type=int)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+@click.option("--workers", type=int, help="Run extraction on a local Dask cluster of this many worker processes.")
+@click.option("--cluster", "scheduler", metavar="tcp://HOST:8786",
+              help="Run extraction on an existing Dask cluster (use a postgresql:// store).")
 @input_options
 def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n_process: int, quiet: bool,
-                fields: tuple[str, ...], fetch_linked: bool, keep_non_english: bool, report_path: Path | None) -> None:
+                workers: int | None, scheduler: str | None, fields: tuple[str, ...], fetch_linked: bool,
+                keep_non_english: bool, report_path: Path | None) -> None:
     """Add articles to the ledger store: extract, deduplicate, group figures into quantities
     across articles and flag conflicts. Unchanged articles are skipped, so reruns are cheap.
 
@@ -177,7 +181,26 @@ def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n
 
     err = Console(stderr=True)
     config = build_config(model, batch_size, n_process, fields, fetch_linked, keep_non_english)
-    report = with_progress(err, quiet, "analyzing", lambda tick: analyze(list(inputs), db, config, on_item=tick))
+    if workers or scheduler:
+        from .distributed import analyze_distributed
+
+        if scheduler and not db.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            err.print("warning: a SQLite store only works when every worker runs on this machine", highlight=False)
+
+        def work(tick: Callable[[Any], None]) -> Any:
+            def part(res: dict[str, Any]) -> None:
+                for _ in range(res["staged"] + res["unchanged"] + len(res["errors"])):
+                    tick(None)
+
+            try:
+                return analyze_distributed(list(inputs), db, config, workers=workers or 2, scheduler=scheduler,
+                                           on_partition=part)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from exc
+
+        report = with_progress(err, quiet, "analyzing (dask)", work)
+    else:
+        report = with_progress(err, quiet, "analyzing", lambda tick: analyze(list(inputs), db, config, on_item=tick))
     for e in report.errors:
         err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
     if not quiet:

@@ -211,7 +211,9 @@ def to_url(target: str | Path | None) -> str:
 def connect(target: str | Path | None) -> Engine:
     """Open (and migrate) a store."""
     url = to_url(target)
-    engine = sa.create_engine(url, future=True)
+    # several processes may write one SQLite file (Dask workers on one machine): wait for the lock
+    args = {"timeout": 60} if url.startswith("sqlite") else {}
+    engine = sa.create_engine(url, future=True, connect_args=args)
     if engine.dialect.name == "sqlite":
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _rec: Any) -> None:
