@@ -4,6 +4,7 @@ run, and killing a worker mid-run still gives the full, duplicate-free result.""
 import json
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ def test_partitions_cover_every_line_once(tmp_path: Path) -> None:
     parts = make_partitions([corpus, DATA], chunk_bytes=4000)
     ranges = [(p.start, p.end) for p in parts if p.path == str(corpus)]
     assert len(ranges) > 3 and ranges[0][0] == 0 and ranges[-1][1] == corpus.stat().st_size
-    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in pairwise(ranges))
     assert [p.index for p in parts] == list(range(len(parts)))
 
 
