@@ -66,6 +66,7 @@ PREFIX_QUALIFIERS: list[tuple[tuple[str, ...], str]] = sorted([
     (("only",), "exact"), (("just",), "exact"), (("exactly",), "exact"), (("precisely",), "exact"),
     (("a", "total", "of"), "exact"), (("all",), "exact"),
 ], key=lambda x: -len(x[0]))
+MAX_QUALIFIER_WORDS = max(len(p) for p, _ in PREFIX_QUALIFIERS)
 # the figure's own span includes these; "a total of" stays outside (spec: "46")
 SPAN_QUALIFIERS = {q for q, _ in PREFIX_QUALIFIERS if q != ("a", "total", "of")}
 MORE_THAN_VERBS = {"top", "pass", "exceed", "surpass", "cross", "overtake", "eclipse"}
@@ -299,26 +300,28 @@ def _extend(doc: Doc, e: Expr) -> None:
     if doc[e.end - 1].text.endswith("+") and e.qualifier == "exact":
         e.qualifier = "more_than"
     e.span_start = e.start
-    # qualifier words in front
+    # qualifier words in front (the longest phrase that ends right before the number)
+    before = tuple(t.lower_ for t in doc[max(0, e.start - MAX_QUALIFIER_WORDS): e.start])
     if e.qualifier == "exact":
         for phrase, qual in PREFIX_QUALIFIERS:
+            if len(phrase) > len(before) or before[len(before) - len(phrase):] != phrase:
+                continue
             a = e.start - len(phrase)
-            if a >= 0 and tuple(t.lower_ for t in doc[a: e.start]) == phrase:
-                if phrase == ("some",) and doc[e.start].lower_ in ("of",):
-                    continue
-                word = doc[a]
-                if len(phrase) == 1 and word.dep_ == "prep" and word.head.pos_ in ("VERB", "AUX") and \
-                        word.head.i < word.i:
-                    break  # a preposition, not a hedge: "talking about 23", "fell under 10"
-                e.qualifier = qual
-                if phrase in SPAN_QUALIFIERS:
-                    e.span_start = a
-                break
+            if phrase == ("some",) and doc[e.start].lower_ in ("of",):
+                continue
+            word = doc[a]
+            if len(phrase) == 1 and word.dep_ == "prep" and word.head.pos_ in ("VERB", "AUX") and \
+                    word.head.i < word.i:
+                break  # a preposition, not a hedge: "talking about 23", "fell under 10"
+            e.qualifier = qual
+            if phrase in SPAN_QUALIFIERS:
+                e.span_start = a
+            break
     elif e.vague and e.start >= 1:
         for phrase, _qual in PREFIX_QUALIFIERS:
-            a = e.start - len(phrase)
-            if a >= 0 and tuple(t.lower_ for t in doc[a: e.start]) == phrase and phrase in SPAN_QUALIFIERS:
-                e.span_start = a
+            if len(phrase) <= len(before) and before[len(before) - len(phrase):] == phrase and \
+                    phrase in SPAN_QUALIFIERS:
+                e.span_start = e.start - len(phrase)
                 break
 
 

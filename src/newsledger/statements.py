@@ -239,7 +239,8 @@ def segments(doc: Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _inside(doc: Doc, qs: int, qe: int) -> list[Token]:
-    return [t for t in doc if t.idx >= qs and t.idx + len(t) <= qe and not t.is_punct]
+    span = doc.char_span(qs, qe, alignment_mode="contract")
+    return [t for t in span if not t.is_punct] if span is not None else []
 
 
 def quote_is_clause(doc: Doc, qs: int, qe: int) -> bool:
@@ -421,8 +422,12 @@ def _text(toks: list[Token]) -> str:
 
 def _person_in(tok: Token) -> Span | None:
     """A person's name inside the subject (NER PERSON, or a proper-noun appositive of a title)."""
-    sub = {t.i for t in tok.subtree if not (t.dep_ == "relcl" or any(a.dep_ == "relcl" for a in t.ancestors
-                                                                      if a.i in {x.i for x in tok.subtree}))}
+    sub: set[int] = set()
+    stack = [tok]
+    while stack:  # the subtree, without relative clauses ("the union, which had said ...")
+        t = stack.pop()
+        sub.add(t.i)
+        stack.extend(c for c in t.children if c.dep_ != "relcl")
     for ent in tok.doc.ents:
         if ent.label_ == "PERSON" and all(t.i in sub for t in ent):
             return ent

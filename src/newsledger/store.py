@@ -220,6 +220,9 @@ def connect(target: str | Path | None) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
+            # WAL with synchronous=NORMAL: a crash of the program never loses a committed article;
+            # only a power cut can drop the last commits, which the next run then redoes
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
     migrate(engine)
     return engine
@@ -439,10 +442,14 @@ class Store:
         for sid in sorted(sources.changed):
             self._save_source(conn, sources.sources[sid])
         sources.changed.clear()
-        for st_id, sid in st_sources:
-            conn.execute(statements_t.update().where(statements_t.c.id == st_id).values(source_id=sid))
-        for fid, sid, qid in fig_updates:
-            conn.execute(figures_t.update().where(figures_t.c.id == fid).values(source_id=sid, quantity_id=qid))
+        if st_sources:
+            conn.execute(statements_t.update().where(statements_t.c.id == sa.bindparam("b_id"))
+                         .values(source_id=sa.bindparam("b_sid")),
+                         [{"b_id": i, "b_sid": sid} for i, sid in st_sources])
+        if fig_updates:
+            conn.execute(figures_t.update().where(figures_t.c.id == sa.bindparam("b_id"))
+                         .values(source_id=sa.bindparam("b_sid"), quantity_id=sa.bindparam("b_qid")),
+                         [{"b_id": i, "b_sid": sid, "b_qid": qid} for i, sid, qid in fig_updates])
         self._mark_dirty(conn, touched)
         conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
             story_id=story, dup_of=dup_of, similarity=sim if dup_of else None))
