@@ -6,7 +6,7 @@
 3. Peak RSS of `analyze` at growing corpus sizes (flat means memory does not grow with input).
 
 Every mode runs in its own subprocess so peak RSS is that mode's own. Synthetic articles are
-generated (fictional places and people, ~80 words each). Not a timed test.
+generated (fictional places and people, ~300 words each). Not a timed test.
 
     python bench/bench_scale.py [--n 400] [--rss-sizes 1000 10000]
 """
@@ -27,6 +27,23 @@ SYL = ["ka", "lo", "mi", "ren", "tas", "vo", "zel", "dri", "mar", "pen", "sor", 
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
+# paragraphs without figures, so articles have the length and texture of real news (~300 words)
+BACKGROUND = [
+    "Residents of {town} described a night of confusion as the water rose faster than anyone had expected. "
+    "Many said they had no warning and fled with only what they could carry.",
+    "The {org} agency has faced criticism in recent years over the state of flood defences along the river, "
+    "and opposition politicians renewed their calls for an independent inquiry.",
+    "Engineers warned long ago that the embankments upstream of {town} needed repair, according to local "
+    "reports, but the work was repeatedly postponed for lack of funding.",
+    "Schools in the region will remain closed until further notice, and the main road to the capital is "
+    "expected to stay shut while crews clear debris and inspect the bridges.",
+    "Aid groups said the most urgent needs were clean water, blankets and medicine, and appealed for "
+    "volunteers with boats to help reach villages cut off by the flooding.",
+    "Forecasters expect more rain later in the week, which could complicate the rescue effort and force "
+    "further evacuations from low-lying neighbourhoods on the eastern bank.",
+]
+
+
 def name(r: random.Random, parts: int = 2) -> str:
     return "".join(r.choice(SYL) for _ in range(parts)).capitalize()
 
@@ -40,7 +57,8 @@ def article(i: int) -> dict[str, object]:
             f"the river burst its banks.\n\n{person}, a spokesperson for the {org} agency, told reporters that "
             f"about {r.randint(100, 9000):,} residents had been evacuated and {r.randint(2, 40)} remained missing.\n\n"
             f"\"We are doing everything we can,\" {person.split()[0]} said. Police said {r.randint(1, 30)} people "
-            f"were arrested during protests in {town} on {r.choice(DAYS)}.")
+            f"were arrested during protests in {town} on {r.choice(DAYS)}.\n\n"
+            + "\n\n".join(BACKGROUND[(i + k) % len(BACKGROUND)].format(town=town, org=org) for k in range(4)))
     return {"id": f"syn-{i}", "date": f"2030-05-{1 + (story % 28):02d}", "outlet": f"Outlet {i % 17}",
             "title": f"Floods in {town}", "text": text}
 
