@@ -143,3 +143,11 @@ def test_the_sqlite_file_opens_in_datasette(tmp_path: Path) -> None:
         assert fig["source_id"] is None or "label" in fig["source_id"]
 
     asyncio.run(browse())
+
+
+def test_ids_repeated_within_a_run_are_reported(tmp_path: Path) -> None:
+    f = tmp_path / "dup.jsonl"
+    f.write_text('{"id": "x", "text": "The agency said 3 people died."}\n'
+                 '{"id": "x", "text": "The agency said 4 people died."}\n', encoding="utf-8")
+    r = analyze([f], tmp_path / "d.db")
+    assert r.added == 1 and len(r.errors) == 1 and "duplicate article id" in r.errors[0].message

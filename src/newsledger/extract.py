@@ -108,9 +108,27 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
     kwargs: dict[str, Any] = {"batch_size": config.batch_size, "as_tuples": True}
     if config.n_process > 1:
         kwargs["n_process"] = config.n_process
-    for doc, article in nlp.pipe(((make_doc(nlp, a), a) for a in good), **kwargs):
-        figures, statements = doc_records(doc, article.id)
-        yield ArticleResult(article, figures, statements, article_names(doc))
+    # spaCy's vocabulary keeps every new string it sees; a memory zone per chunk of articles
+    # frees them again, so memory stays flat however long the run (records are plain Python)
+    for chunk in _chunks(good, ZONE_ARTICLES):
+        with nlp.memory_zone():
+            for doc, article in nlp.pipe(((make_doc(nlp, a), a) for a in chunk), **kwargs):
+                figures, statements = doc_records(doc, article.id)
+                yield ArticleResult(article, figures, statements, article_names(doc))
+
+
+ZONE_ARTICLES = 1000
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def process_articles(articles: Iterable[Article | ItemError], config: Config | None = None,

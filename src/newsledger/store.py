@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .sources import Source, SourceRegistry
 from .stories import StoryIndex
 
 SCHEMA_VERSION = 3
+IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
 metadata = sa.MetaData()
 
 meta_t = sa.Table("meta", metadata, sa.Column("key", sa.String(64), primary_key=True),
@@ -337,10 +339,14 @@ class Store:
     # ------------------------------------------------------------ ingest
 
     def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        return {k: v[0] for k, v in self.stored_state(ids).items()}
+
+    def stored_state(self, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """Content hash and ingest order of the stored articles among ``ids``."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.content_hash)
+            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.content_hash, articles_t.c.seq)
                                 .where(articles_t.c.id.in_(list(ids))))
-            return {r[0]: r[1] for r in rows}
+            return {r[0]: (r[1], int(r[2] if r[2] is not None else -1)) for r in rows}
 
     def _find_duplicate(self, conn: Connection, sig: Any, bucket_ids: list[int], exclude: str
                         ) -> tuple[str | None, float]:
@@ -589,21 +595,35 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
         stories = store._load_stories(conn)
         seq = store.next_seq(conn)
     existed: set[str] = set()
+    run_start = seq
 
     def fresh(items: Iterable[Article | ItemError]) -> Iterator[Article | ItemError]:
-        for batch in _batches(items, 256):
-            hashes = store.stored_hashes([a.id for a in batch if isinstance(a, Article)])
+        # ids repeated within this run are caught through the store (no in-memory set of every id);
+        # ids still in flight in the parser's batches are remembered in a bounded window
+        window: deque[str] = deque()
+        pending: set[str] = set()
+        for batch in _batches(items, 64):
+            state = store.stored_state([a.id for a in batch if isinstance(a, Article)])
             for a in batch:
-                if isinstance(a, Article) and a.id in hashes:
-                    if hashes[a.id] == content_hash(a):
-                        report.unchanged += 1
-                        if on_item is not None:
-                            on_item(a)
+                if isinstance(a, Article):
+                    if a.id in pending or (a.id in state and state[a.id][1] >= run_start):
+                        yield ItemError(a.origin or a.id, f"duplicate article id {a.id!r}; skipped")
                         continue
-                    existed.add(a.id)
+                    if a.id in state:
+                        if state[a.id][0] == content_hash(a):
+                            report.unchanged += 1
+                            if on_item is not None:
+                                on_item(a)
+                            continue
+                        existed.add(a.id)
+                    pending.add(a.id)
+                    window.append(a.id)
+                    if len(window) > IN_FLIGHT:
+                        pending.discard(window.popleft())
                 yield a
 
-    for res in iter_processed(fresh(read_articles(inputs, config)), config, errors=report.errors, on_item=on_item):
+    articles = read_articles(inputs, config, dedupe_ids=False)
+    for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item):
         with store.begin() as conn:
             dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources, stories, seq)
         seq += 1

@@ -144,8 +144,10 @@ def read_stdin(config: Config, stream: IO[bytes] | None = None) -> Iterator[Arti
     yield from read_blob(data, "stdin", "stdin", config)
 
 
-def read_articles(inputs: Iterable[str | Path], config: Config | None = None) -> Iterator[Article | ItemError]:
-    """All articles from all inputs, in order. Repeated ids are reported once; non-English
+def read_articles(inputs: Iterable[str | Path], config: Config | None = None, dedupe_ids: bool = True
+                  ) -> Iterator[Article | ItemError]:
+    """All articles from all inputs, in order. Repeated ids are reported (keeping a set of ids;
+    the store does this itself with ``dedupe_ids=False`` so memory stays flat); non-English
     articles are skipped with a reason unless the config keeps them."""
     config = config or Config()
     seen: set[str] = set()
@@ -159,9 +161,10 @@ def read_articles(inputs: Iterable[str | Path], config: Config | None = None) ->
             results = read_path(Path(item), config)
         for result in results:
             if isinstance(result, Article):
-                if result.id in seen:
-                    yield ItemError(result.origin or result.id, f"duplicate article id {result.id!r}; skipped")
-                    continue
-                seen.add(result.id)
+                if dedupe_ids:
+                    if result.id in seen:
+                        yield ItemError(result.origin or result.id, f"duplicate article id {result.id!r}; skipped")
+                        continue
+                    seen.add(result.id)
                 result = check_language(result, config.skip_non_english)
             yield result
