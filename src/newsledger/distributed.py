@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .ingest import Article, ItemError, read_path
-from .ingest.base import check_language
+from .ingest import Article, ItemError, read_path, screen
 from .ingest.tabular import read_jsonl
 from .store import AnalyzeReport, Store, content_hash, to_url
 
@@ -106,15 +105,7 @@ def read_partition(part: Partition, config: Config) -> Iterator[Article | ItemEr
         name = f"{part.path}@{part.start}"
         items = read_jsonl(Path(part.path), config.field_map(), _Range(part.path, part.start, part.end),  # type: ignore[arg-type]
                            name=name)
-    seen: set[str] = set()
-    for item in items:
-        if isinstance(item, Article):
-            if item.id in seen:
-                yield ItemError(item.origin or item.id, f"duplicate article id {item.id!r}; skipped")
-                continue
-            seen.add(item.id)
-            item = check_language(item, config.skip_non_english)
-        yield item
+    yield from screen(items, config)
 
 
 def process_partition(part: Partition, target: str, config: Config, seq_base: int) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from .ingest import Article, ItemError, read_articles
 from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import StoryIndex, article_names
+from .util import batched
 
 
 @dataclass
@@ -110,7 +111,7 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
         kwargs["n_process"] = config.n_process
     # spaCy's vocabulary keeps every new string it sees; a memory zone per chunk of articles
     # frees them again, so memory stays flat however long the run (records are plain Python)
-    for chunk in _chunks(good, ZONE_ARTICLES):
+    for chunk in batched(good, ZONE_ARTICLES):
         with nlp.memory_zone():
             for doc, article in nlp.pipe(((make_doc(nlp, a), a) for a in chunk), **kwargs):
                 figures, statements = doc_records(doc, article.id)
@@ -119,16 +120,6 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
 
 ZONE_ARTICLES = 1000
 
-
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def process_articles(articles: Iterable[Article | ItemError], config: Config | None = None,

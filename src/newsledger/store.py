@@ -34,6 +34,7 @@ from .quantities import RUNNING, conflict_kind, counted_class, disagree, interva
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import StoryIndex
+from .util import batched
 
 SCHEMA_VERSION = 3
 IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
@@ -602,7 +603,7 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
         # ids still in flight in the parser's batches are remembered in a bounded window
         window: deque[str] = deque()
         pending: set[str] = set()
-        for batch in _batches(items, 64):
+        for batch in batched(items, 64):
             state = store.stored_state([a.id for a in batch if isinstance(a, Article)])
             for a in batch:
                 if isinstance(a, Article):
@@ -635,17 +636,6 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     report.quantities_updated = store.refresh_dirty()
     store.close()
     return report
-
-
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 __all__ = ["AnalyzeReport", "Store", "analyze", "connect", "interval", "migrate", "to_url"]

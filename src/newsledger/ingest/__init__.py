@@ -22,7 +22,7 @@ from .text import parse_crawl_text
 from .warc import read_warc
 
 __all__ = ["Article", "ItemError", "decode_bytes", "parse_crawl_text", "read_articles", "read_path",
-           "record_to_article", "valid_date"]
+           "record_to_article", "screen", "valid_date"]
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 CSV_SUFFIXES = (".csv", ".tsv", ".tab", ".csv.gz", ".tsv.gz")
@@ -144,27 +144,36 @@ def read_stdin(config: Config, stream: IO[bytes] | None = None) -> Iterator[Arti
     yield from read_blob(data, "stdin", "stdin", config)
 
 
+def screen(items: Iterable[Article | ItemError], config: Config, dedupe_ids: bool = True
+           ) -> Iterator[Article | ItemError]:
+    """Repeated ids become errors (with ``dedupe_ids``), non-English articles are skipped with a
+    reason unless the config keeps them."""
+    seen: set[str] = set()
+    for result in items:
+        if isinstance(result, Article):
+            if dedupe_ids:
+                if result.id in seen:
+                    yield ItemError(result.origin or result.id, f"duplicate article id {result.id!r}; skipped")
+                    continue
+                seen.add(result.id)
+            result = check_language(result, config.skip_non_english)
+        yield result
+
+
 def read_articles(inputs: Iterable[str | Path], config: Config | None = None, dedupe_ids: bool = True
                   ) -> Iterator[Article | ItemError]:
-    """All articles from all inputs, in order. Repeated ids are reported (keeping a set of ids;
-    the store does this itself with ``dedupe_ids=False`` so memory stays flat); non-English
-    articles are skipped with a reason unless the config keeps them."""
+    """All articles from all inputs, in order, screened (see :func:`screen`). The store checks
+    repeated ids itself (``dedupe_ids=False``) so that memory stays flat."""
     config = config or Config()
-    seen: set[str] = set()
-    for item in inputs:
-        text = str(item)
-        if text == "-":
-            results = read_stdin(config)
-        elif text.lower().startswith(("http://", "https://")):
-            results = read_url(text, config)
-        else:
-            results = read_path(Path(item), config)
-        for result in results:
-            if isinstance(result, Article):
-                if dedupe_ids:
-                    if result.id in seen:
-                        yield ItemError(result.origin or result.id, f"duplicate article id {result.id!r}; skipped")
-                        continue
-                    seen.add(result.id)
-                result = check_language(result, config.skip_non_english)
-            yield result
+
+    def raw() -> Iterator[Article | ItemError]:
+        for item in inputs:
+            text = str(item)
+            if text == "-":
+                yield from read_stdin(config)
+            elif text.lower().startswith(("http://", "https://")):
+                yield from read_url(text, config)
+            else:
+                yield from read_path(Path(item), config)
+
+    yield from screen(raw(), config, dedupe_ids)
