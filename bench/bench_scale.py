@@ -44,6 +44,14 @@ BACKGROUND = [
 ]
 
 
+def _background(r: random.Random, town: str, org: str) -> str:
+    """A figure-free paragraph, varied per article so that articles are not near-duplicates."""
+    words = "river road bridge school market clinic shelter village valley hill boat truck water rain mud".split()
+    base = r.choice(BACKGROUND).format(town=town, org=org)
+    extra = " ".join(r.choice(words) if r.random() < 0.5 else name(r, 3).lower() for _ in range(20))
+    return f"{base} Witnesses mentioned the {extra}."
+
+
 def name(r: random.Random, parts: int = 2) -> str:
     return "".join(r.choice(SYL) for _ in range(parts)).capitalize()
 
@@ -58,7 +66,7 @@ def article(i: int) -> dict[str, object]:
             f"about {r.randint(100, 9000):,} residents had been evacuated and {r.randint(2, 40)} remained missing.\n\n"
             f"\"We are doing everything we can,\" {person.split()[0]} said. Police said {r.randint(1, 30)} people "
             f"were arrested during protests in {town} on {r.choice(DAYS)}.\n\n"
-            + "\n\n".join(BACKGROUND[(i + k) % len(BACKGROUND)].format(town=town, org=org) for k in range(4)))
+            + "\n\n".join(_background(r, town, org) for _ in range(3)))
     return {"id": f"syn-{i}", "date": f"2030-05-{1 + (story % 28):02d}", "outlet": f"Outlet {i % 17}",
             "title": f"Floods in {town}", "text": text}
 

@@ -76,3 +76,28 @@ def test_protest_days_and_cities_on_written_articles(db_target: str) -> None:
     assert sorted(turnout.values()) == sorted([[10000, 90000, 250000], [60000, 180000], [12000, 40000]])
     arrests = {k: v for k, v in groups.items() if "detained" in k}
     assert sorted(arrests.values()) == [[12], [31]]
+
+
+def test_conflict_counts_are_exact_for_large_quantities() -> None:
+    import random
+
+    from newsledger.quantities import ALL_PAIRS_LIMIT, conflict_summary
+
+    rng = random.Random(3)
+    figs = [fig(rng.randint(1, 60), qualifier=rng.choice(["exact", "approx", "at_least", "at_most"]),
+                date=f"2030-01-{1 + i % 28:02d}", source=f"s{i % 5}", start=i) for i in range(150)]
+    sources = [f.source for f in figs]
+    d, r, pairs = conflict_summary(figs, sources)
+    brute_d = brute_r = 0
+    for i in range(len(figs)):
+        for j in range(i + 1, len(figs)):
+            if disagree(figs[i], figs[j]):
+                if sources[i] == sources[j]:
+                    brute_r += 1
+                else:
+                    brute_d += 1
+    assert (d, r) == (brute_d, brute_r)
+    assert len(figs) > ALL_PAIRS_LIMIT and 0 < len(pairs) < brute_d + brute_r
+    small = figs[:20]
+    d2, r2, pairs2 = conflict_summary(small, sources[:20])
+    assert len(pairs2) == d2 + r2

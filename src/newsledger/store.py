@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import dedup
 from .config import Config
 from .ingest import Article, ItemError, read_articles
-from .quantities import RUNNING, conflict_kind, counted_class, disagree, interval, quantity_id, quantity_key
+from .quantities import RUNNING, conflict_summary, counted_class, interval, quantity_id, quantity_key
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import StoryIndex
@@ -525,13 +525,9 @@ class Store:
             if not rows:
                 continue
             figs = [_row_figure(r) for r in rows]
-            pairs = []
-            for i in range(len(rows)):
-                for j in range(i + 1, len(rows)):
-                    if disagree(figs[i], figs[j]):
-                        same = rows[i]["source_id"] is not None and rows[i]["source_id"] == rows[j]["source_id"]
-                        pairs.append({"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"],
-                                      "kind": conflict_kind(figs[i], figs[j], same)})
+            n_disputes, n_revisions, picked = conflict_summary(figs, [r["source_id"] for r in rows])
+            pairs = [{"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"], "kind": kind}
+                     for i, j, kind in picked]
             values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
             dates = sorted(r["event_date"] for r in rows if r["event_date"])
             first = figs[0]
@@ -545,8 +541,7 @@ class Store:
                 n_outlets=len({r["outlet"] or r["article_id"] for r in rows}),
                 min_value=min(values) if values else None, max_value=max(values) if values else None,
                 first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-                n_conflicts=len(pairs), n_disputes=sum(p["kind"] == "dispute" for p in pairs),
-                n_revisions=sum(p["kind"] == "revision" for p in pairs)))
+                n_conflicts=n_disputes + n_revisions, n_disputes=n_disputes, n_revisions=n_revisions))
             if pairs:
                 conn.execute(conflicts_t.insert(), pairs)
             n += 1
