@@ -44,6 +44,8 @@ eval: install
 bench: install
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_grouping.py
+	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_web.py
 
 lint: install
 	$(BIN)/ruff check src tests bench
