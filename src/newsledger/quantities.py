@@ -196,6 +196,7 @@ def conflicts(figures: Iterable[Figure], source_key: dict[str, str] | None = Non
 # ---------------------------------------------------------------- conflicts at scale
 
 ALL_PAIRS_LIMIT = 60  # up to this many figures, every disagreeing pair is kept
+MAX_PAIR_SOURCES = 12
 
 
 def count_disagreeing(intervals: Sequence[tuple[float, float]]) -> int:
@@ -238,7 +239,9 @@ def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None]
                     pairs.append((i, j, kind(i, j)))
         return disputes, revisions, pairs
     order = {i: (figs[i].event_date or "", i) for i in range(len(figs))}
-    latest = [max(idx, key=lambda i: order[i]) for idx in by_source.values()]
+    # the sources that reported most, latest figure each: bounded however many sources there are
+    main = sorted(by_source.values(), key=lambda idx: (-len(idx), min(idx)))[:MAX_PAIR_SOURCES]
+    latest = [max(idx, key=lambda i: order[i]) for idx in main]
     for a in range(len(latest)):
         for b in range(a + 1, len(latest)):
             i, j = sorted((latest[a], latest[b]))

@@ -324,7 +324,9 @@ class Store:
 
     def _load_stories(self, conn: Connection) -> StoryIndex:
         idx = StoryIndex()
-        for name, sid in conn.execute(sa.select(story_names_t.c.name, story_names_t.c.story_id)):
+        rows = conn.execute(sa.select(story_names_t.c.name, story_names_t.c.story_id)
+                            .order_by(story_names_t.c.story_id, story_names_t.c.name))
+        for name, sid in rows:
             idx.add(sid, {name})
         nums = [int(s[2:]) for s in idx.names if s.startswith("s-") and s[2:].isdigit()]
         idx.counter = max(nums, default=0)
@@ -420,10 +422,11 @@ class Store:
         if dup_of is not None:
             story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
         story = stories.assign(names, story)
-        if names:
+        kept = stories.recorded(story, names)
+        if kept:
             have = set(conn.execute(sa.select(story_names_t.c.name).where(sa.and_(
-                story_names_t.c.story_id == story, story_names_t.c.name.in_(names)))).scalars())
-            new = [{"name": n, "story_id": story} for n in dict.fromkeys(names) if n not in have]
+                story_names_t.c.story_id == story, story_names_t.c.name.in_(kept)))).scalars())
+            new = [{"name": n, "story_id": story} for n in dict.fromkeys(kept) if n not in have]
             if new:
                 conn.execute(story_names_t.insert(), new)
         sources.changed.clear()

@@ -23,6 +23,9 @@ MIN_SCORE = 0.25
 # a name shared by this many stories identifies none of them (like a stop word); skipping it keeps
 # the look-up cost per article flat as the corpus grows
 MAX_STORIES_PER_NAME = 50
+# a story is defined by the names it started with; capping them stops a long story from
+# swallowing unrelated articles through the ever-growing list of people it has mentioned
+MAX_NAMES_PER_STORY = 40
 # names that say nothing about which event a story is (news agencies, world bodies)
 GENERIC_NAMES = {"reuters", "ap", "afp", "associated press", "agence france-presse", "un", "united nations",
                  "the united nations", "u.n.", "eu", "european union", "nato", "who", "red cross", "bbc", "cnn",
@@ -91,6 +94,14 @@ class StoryIndex:
         return best_id
 
     def add(self, story_id: str, names: set[str]) -> None:
-        self.names.setdefault(story_id, set()).update(names)
-        for name in names:
+        have = self.names.setdefault(story_id, set())
+        for name in sorted(names):
+            if name in have or len(have) >= MAX_NAMES_PER_STORY:
+                continue
+            have.add(name)
             self.index.setdefault(name, set()).add(story_id)
+
+    def recorded(self, story_id: str, names: list[str]) -> list[str]:
+        """Which of ``names`` the story keeps (what the store should persist)."""
+        have = self.names.get(story_id, set())
+        return [n for n in names if n in have]
