@@ -281,6 +281,10 @@ def svg_chart(q: QuantityView, width: int = 640, height: int = 260) -> str:
 
 # ---------------------------------------------------------------- briefing
 
+MAX_REPORTS = 200  # per quantity in the briefing; the web app and exports have them all
+MAX_SOURCES = 15
+
+
 @dataclass
 class Briefing:
     markdown: str
@@ -314,8 +318,13 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
     hp.append(f"<p>{html.escape(summary)}</p>")
     for q in qs:
         latest: dict[str, FigureView] = {}
+        counts: dict[str, int] = {}
         for f in q.figures:
             latest[f.source or "(article)"] = f
+            counts[f.source or "(article)"] = counts.get(f.source or "(article)", 0) + 1
+        if len(latest) > MAX_SOURCES:
+            keep = sorted(counts, key=lambda k: -counts[k])[:MAX_SOURCES]
+            latest = {k: latest[k] for k in keep}
         head = f"## {q.label}"
         status = (f"{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
                   f"{q.n_disputes} disputed pairs, {q.n_revisions} revisions")
@@ -334,7 +343,11 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
         hp.append("</ul>")
         md += ["", "All reports:", ""]
         hp.append("<details><summary>All reports</summary><ul>")
-        for f in q.figures:
+        shown = q.figures[-MAX_REPORTS:]
+        if len(q.figures) > len(shown):
+            md.append(f"(the latest {len(shown)} of {len(q.figures)} reports)")
+            hp.append(f"<li class='muted'>the latest {len(shown)} of {len(q.figures)} reports</li>")
+        for f in shown:
             md.append(f"- {_claim_md(f)}")
             hp.append(f"<li><b>{html.escape(f.display)}</b> ({html.escape(f.event_date or 'undated')}), "
                       f"{html.escape(f.source or 'the article itself')} — "
@@ -359,26 +372,22 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
 
 
 def _pairs(q: QuantityView, kind: str) -> list[tuple[FigureView, FigureView]]:
-    from .quantities import disagree
+    """Disagreeing pairs of one kind, bounded for large quantities (see conflict_summary)."""
+    from .quantities import conflict_summary
     from .records import Figure
 
-    def rec(f: FigureView) -> Figure:
-        return Figure(doc=f.citation.article_id, start=f.start, end=f.end, text=f.text, value=f.value,
-                      value_high=f.value_high, qualifier=f.qualifier, unit=f.unit, counted=f.counted,
-                      category=f.category, source=f.source, event_date=f.event_date)
-
+    recs = [Figure(doc=f.citation.article_id, start=f.start, end=f.end, text=f.text, value=f.value,
+                   value_high=f.value_high, qualifier=f.qualifier, unit=f.unit, counted=f.counted,
+                   category=f.category, source=f.source, event_date=f.event_date) for f in q.figures]
+    _d, _r, picked = conflict_summary(recs, [f.source_id for f in q.figures])
     out = []
     seen: set[tuple[str, str, str, str]] = set()
-    for i, a in enumerate(q.figures):
-        for b in q.figures[i + 1:]:
-            same = a.source_id is not None and a.source_id == b.source_id
-            k = "revision" if same else "dispute"
-            if k != kind or not disagree(rec(a), rec(b)):
-                continue
-            key = (a.source or "", a.display, b.source or "", b.display)
-            if key not in seen:
-                seen.add(key)
-                out.append((a, b))
+    for i, j, k in picked:
+        a, b = q.figures[i], q.figures[j]
+        key = (a.source or "", a.display, b.source or "", b.display)
+        if k == kind and key not in seen:
+            seen.add(key)
+            out.append((a, b))
     return out
 
 

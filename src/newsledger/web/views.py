@@ -15,6 +15,7 @@ from ..report import ConflictView, FigureView, _figure_views, ledger, svg_chart
 from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
 
 PAGE = 50
+MAX_FIGURE_ROWS = 500
 
 
 def _fig(f: FigureView, labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -86,7 +87,9 @@ def quantity(store: Store, qid: str) -> dict[str, Any] | None:
                                  .order_by(conflicts_t.c.id).limit(200)).scalars())
     confl = _conflicts_by_id(store, cids) if cids else []
     data = asdict(q)
-    data["figures"] = [_fig(f) for f in q.figures]
+    # the chart shows every figure; the table the latest ones (a months-long toll has thousands)
+    data["figures"] = [_fig(f) for f in q.figures[-MAX_FIGURE_ROWS:]]
+    data["figures_total"] = len(q.figures)
     return {"q": data, "chart": svg_chart(q, width=760, height=300), "conflicts": [_conflict(c) for c in confl]}
 
 
