@@ -91,8 +91,10 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
         except ValueError:
             return 1
 
-    def not_found(what: str) -> HTTPException:
-        return HTTPException(status_code=404, detail=f"no such {what}")
+    def found(data: dict[str, Any] | None, what: str) -> dict[str, Any]:
+        if data is None:
+            raise HTTPException(status_code=404, detail=f"no such {what}")
+        return data
 
     # ---- JSON twins (declared first so ".json" wins over path parameters)
     @app.get("/index.json", tags=["json"], summary="Overview")
@@ -124,24 +126,15 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
 
     @app.get("/quantities/{qid}.json", tags=["json"], summary="One quantity: figures, chart, conflicts")
     def quantity_json(qid: str) -> dict[str, Any]:
-        data = views.quantity(store, qid)
-        if data is None:
-            raise not_found("quantity")
-        return data
+        return found(views.quantity(store, qid), "quantity")
 
     @app.get("/sources/{sid}.json", tags=["json"], summary="One source: its figures and statements")
     def source_json(sid: str) -> dict[str, Any]:
-        data = views.source(store, sid)
-        if data is None:
-            raise not_found("source")
-        return data
+        return found(views.source(store, sid), "source")
 
     @app.get("/articles/{article_id:path}.json", tags=["json"], summary="One article with its records")
     def article_json(article_id: str) -> dict[str, Any]:
-        data = views.article(store, article_id)
-        if data is None:
-            raise not_found("article")
-        return data
+        return found(views.article(store, article_id), "article")
 
     # ---- HTML pages
     @app.get("/", include_in_schema=False)
@@ -155,10 +148,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
 
     @app.get("/quantities/{qid}", include_in_schema=False)
     def quantity_page(request: Request, qid: str) -> Response:
-        data = views.quantity(store, qid)
-        if data is None:
-            raise not_found("quantity")
-        return render(request, "quantity.html", data, False)
+        return render(request, "quantity.html", found(views.quantity(store, qid), "quantity"), False)
 
     @app.get("/conflicts", include_in_schema=False)
     def conflicts_page(request: Request, kind: str | None = None) -> Response:
@@ -172,10 +162,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
 
     @app.get("/articles/{article_id:path}", include_in_schema=False)
     def article_page(request: Request, article_id: str) -> Response:
-        data = views.article(store, article_id)
-        if data is None:
-            raise not_found("article")
-        return render(request, "article.html", data, False)
+        return render(request, "article.html", found(views.article(store, article_id), "article"), False)
 
     @app.get("/sources", include_in_schema=False)
     def sources_page(request: Request) -> Response:
@@ -184,10 +171,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
 
     @app.get("/sources/{sid}", include_in_schema=False)
     def source_page(request: Request, sid: str) -> Response:
-        data = views.source(store, sid)
-        if data is None:
-            raise not_found("source")
-        return render(request, "source.html", data, False)
+        return render(request, "source.html", found(views.source(store, sid), "source"), False)
 
     @app.get("/search", include_in_schema=False)
     def search_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
