@@ -81,3 +81,9 @@ def test_analyze_then_views_and_exports(tmp_path: Path) -> None:
     assert set(next(r for r in rows if r["kind"] == "figure")) == {
         "kind", "doc", "field", "start", "end", "text", "value", "value_high", "qualifier", "unit", "counted",
         "category", "source", "event_date", "quantity"}
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert f"newsledger {name}" in readme, f"README does not show `newsledger {name}`"
