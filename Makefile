@@ -31,7 +31,7 @@ test: install lint
 
 eval: install
 	@mkdir -p out
-	@rm -f out/dev.db out/dev_synthetic.db
+	@rm -f out/dev.db out/dev_synthetic.db out/dev_hard.db
 	@echo "== dev (real seed articles): analyze into out/dev.db, export, score"
 	@$(BIN)/newsledger analyze -q $(SHARED)/corpus/dev_articles.jsonl --db out/dev.db
 	@$(BIN)/newsledger export --db out/dev.db --format jsonl -o out/dev.jsonl 2>/dev/null
@@ -40,6 +40,10 @@ eval: install
 	@$(BIN)/newsledger analyze -q $(SHARED)/corpus/dev_synthetic.jsonl --db out/dev_synthetic.db
 	@$(BIN)/newsledger export --db out/dev_synthetic.db --format jsonl -o out/dev_synthetic.jsonl 2>/dev/null
 	@$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/dev_synthetic_gold.jsonl --pred out/dev_synthetic.jsonl --json out/dev_synthetic_scores.json
+	@echo "== dev_hard (fictional articles with real-news constructions): analyze into out/dev_hard.db, export, score"
+	@$(BIN)/newsledger analyze -q $(SHARED)/corpus/dev_hard.jsonl --db out/dev_hard.db
+	@$(BIN)/newsledger export --db out/dev_hard.db --format jsonl -o out/dev_hard.jsonl 2>/dev/null
+	@$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/dev_hard_gold.jsonl --pred out/dev_hard.jsonl --json out/dev_hard_scores.json
 
 bench: install
 	$(BIN)/python bench/bench_extract.py

@@ -22,9 +22,14 @@ FLOORS = {
     "dev_synthetic": {"attributed_figures": 0.91, "attributed_statements": 0.95, "event_date": 0.84,
                       "figures": 0.99, "statements": 0.98, "figure_category": 0.87,
                       "quantity_links": 0.75, "conflicts": 0.71},
+    # the hard fictional set (real-news constructions); floors follow the measured values up
+    "dev_hard": {"attributed_figures": 0.51, "attributed_statements": 0.74, "event_date": 0.60,
+                 "figures": 0.97, "statements": 0.81, "figure_category": 0.67,
+                 "quantity_links": 0.20, "conflicts": 0.17},
 }
 FILES = {"dev": ("corpus/dev_articles.jsonl", "eval/dev_gold.jsonl"),
-         "dev_synthetic": ("corpus/dev_synthetic.jsonl", "eval/dev_synthetic_gold.jsonl")}
+         "dev_synthetic": ("corpus/dev_synthetic.jsonl", "eval/dev_synthetic_gold.jsonl"),
+         "dev_hard": ("corpus/dev_hard.jsonl", "eval/dev_hard_gold.jsonl")}
 
 
 def _scores(shared: Path, name: str, tmp: Path) -> dict[str, Any]:

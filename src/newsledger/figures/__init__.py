@@ -1,0 +1,168 @@
+"""Find reported figures and describe each: value, hedge, unit, what is counted, category,
+who reports it and for which day.
+
+The ``newsledger_figures`` component writes ``doc._.figures`` (plain dicts). It reads
+``doc._.dates`` and ``doc._.statements``, so it runs after those components.
+Stages per figure: number expression -> exclusions (dates, ages, durations,
+measurements, names, phone numbers) -> qualifier -> counted noun through the
+dependency parse -> category from the words that govern it -> source from the
+statement whose cue dominates it -> event date (a date in its own clause, else
+present tense means publication day, else the day in context).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from .. import numbers as num
+from .attribution import figure_owner, source_for
+from .category import category_for
+from .counted import clause_subject, counted_for, implicit_counted, noun_phrase, of_object, predicate_noun
+from .dating import context_date, is_present, local_date
+from .exclusions import anchor_token, is_excluded
+from .expressions import Expr, final_qualifier, find_expressions
+from .facets import figure_place, is_projection, predicate_lemma, subset_marker
+from .lexicon import COUNT_NOUNS, MEASURE_UNITS, NON_COUNT_FRAMES, PEOPLE_CATEGORIES, TIME_UNITS, lemma_of
+
+
+def register_extensions() -> None:
+    if not Doc.has_extension("figures"):
+        Doc.set_extension("figures", default=None)
+
+
+def extract_figures(doc: Doc) -> list[dict[str, Any]]:
+    dates = doc._.dates or []
+    stmts = doc._.statements or []
+    pub = doc._.pub_date
+    date_tokens = {i for d in dates for i in range(d["start"], d["end"])}
+    exprs = find_expressions(doc)
+    kept: list[tuple[Expr, Token]] = []
+    for e in exprs:
+        anchor = anchor_token(doc, e)
+        if not is_excluded(doc, e, date_tokens, anchor):
+            kept.append((e, anchor))
+    para_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
+    day_dates = [d for d in dates if d["precision"] == "day" and d["date"] and not d.get("possessive")]
+    lead_date = None
+    if day_dates and para_starts:
+        first_para_end = para_starts[1] if len(para_starts) > 1 else len(doc)
+        lead = [d for d in day_dates if d["start"] < first_para_end]
+        lead_date = lead[0]["date"] if lead else None
+        # the day the lead reports ("..., the ministry said on Monday") outranks the event's day
+        reported = [st["date"] for st in stmts if st.get("date") and st["tok_start"] < first_para_end]
+        if reported:
+            lead_date = reported[0]
+    out: list[dict[str, Any]] = []
+    # reporting verbs bound the climb from a figure to the words that say what happened
+    stop = {cue[0] for s in stmts for cue in s.get("cues_all", [])}
+    for e, anchor in kept:
+        counted = counted_for(doc, e, anchor)
+        noun = counted.noun
+        text = counted.text
+        frame: Token | None = None
+        partitive = of_object(anchor)
+        inherit = partitive is not None and partitive.pos_ == "PRON"
+        if counted.implicit:
+            frame = implicit_counted(anchor)
+            if frame is not None and lemma_of(frame) in NON_COUNT_FRAMES:
+                continue
+            if frame is not None and (frame.pos_ in ("PROPN", "PRON") or frame.ent_type_ in ("PERSON", "ORG")):
+                frame = None  # "how the CTS had reached 1.2 million": a speaker, not a counted thing
+            if frame is not None and lemma_of(frame) not in COUNT_NOUNS:
+                noun, text = frame, noun_phrase(frame)
+            elif frame is not None and lemma_of(frame) in ("toll", "death"):
+                noun, text = frame, "people"
+            elif frame is not None:
+                noun = frame
+        else:
+            # "at least five of the dead were children", "27, nine of them children"
+            pred = predicate_noun(anchor)
+            if pred is not None:
+                noun, text = pred, noun_phrase(pred)
+        # durations/measures reached through "of": "two months of shelling"
+        if noun is not None and (lemma_of(noun) in TIME_UNITS or lemma_of(noun) in MEASURE_UNITS):
+            continue
+        category = category_for(doc, e, anchor, noun, stop, frame)
+        if e.unit == "percent" and text is None:
+            subj = clause_subject(anchor)
+            # the subject of a reporting verb is the source, not what the share is of
+            if subj is not None and lemma_of(subj) not in COUNT_NOUNS and subj.pos_ not in ("PRON", "NUM", "PROPN") \
+                    and subj.head.i not in stop:
+                text = noun_phrase(subj)
+        if text is None or inherit:
+            # a bare or partitive figure continues the previous one ("six were confirmed dead",
+            # "two of them seriously", "the ministry said 245,000"): borrow what it counts
+            sent = anchor.sent
+            for j in range(len(out) - 1, -1, -1):
+                prev = out[j]
+                if prev["_sent"] in (sent.start, _prev_sent_start(doc, sent)) and prev["counted"] and \
+                        prev["unit"] in (None, "percent"):
+                    if text is None:
+                        text = prev["counted"]
+                    if category == "other" or inherit:
+                        category = prev["category"]
+                    break
+            # "the toll", "the real number" with nothing to borrow: in crisis reports, people
+            if text is None and (category in PEOPLE_CATEGORIES or (
+                    frame is not None and lemma_of(frame) in COUNT_NOUNS)):
+                text = "people"
+        src = source_for(anchor, stmts)
+        owner = figure_owner(anchor)
+        # event date
+        d = local_date(anchor, noun, dates, src.get("date") if src else None)
+        if d is not None:
+            event_date, basis = d["date"], d["basis"] if d["date"] else None
+            if d["precision"] != "day":
+                event_date, basis = None, None
+        elif is_present(anchor):
+            event_date, basis = pub, "publication"
+        else:
+            event_date, basis = context_date(doc, anchor, dates, para_starts, src, stmts), "context"
+            if event_date is None:
+                event_date = lead_date or pub
+        span = doc[e.span_start: e.end]
+        value = num.normalize(e.value)
+        high = num.normalize(e.value_high)
+        out.append({
+            "start": span.start_char, "end": span.end_char, "text": span.text,
+            "value": value, "value_high": high, "qualifier": final_qualifier(e, anchor),
+            "unit": e.unit, "counted": text, "category": category,
+            "source": owner or (src["speaker"] if src else None),
+            "source_role": None if owner else (src["role"] if src else None),
+            "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
+            "place": figure_place(anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
+            "projection": is_projection(anchor),
+            "subset": subset_marker(anchor, noun),
+            "predicate": predicate_lemma(anchor, noun, stop),
+        })
+    # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
+    # crowd at 118,000, above the police figure of 82,000")
+    for j, f in enumerate(out):
+        if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and \
+                out[j - 1]["category"] == f["category"]:
+            f["place"] = out[j - 1]["place"]
+    for f in out:
+        f.pop("_sent", None)
+    return out
+
+
+def _prev_sent_start(doc: Doc, sent: Any) -> int:
+    if sent.start == 0:
+        return -1
+    return int(doc[sent.start - 1].sent.start)
+
+
+@Language.component("newsledger_figures", assigns=["doc._.figures"],
+                    requires=["doc._.dates", "doc._.statements", "token.dep"])
+def figures_component(doc: Doc) -> Doc:
+    """Writes ``doc._.figures``: one dict per reported figure (spec fields plus ``source_role``)."""
+    register_extensions()
+    doc._.figures = extract_figures(doc)
+    return doc
+
+
+register_extensions()

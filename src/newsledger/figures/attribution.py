@@ -1,0 +1,62 @@
+"""Who reports a figure: the statement whose cue dominates it, or an owner inside its noun
+phrase ("the police figure of 82,000").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Token
+
+from ..statements import strip_possessive
+from .lexicon import EVIDENCE_LEMMAS, NARRATOR_MARKS, lemma_of
+
+# --------------------------------------------------------------------- component
+
+def source_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    covering = [s for s in stmts if s["tok_start"] <= anchor.i < s["tok_end"]]
+    if not covering:
+        # a statement split by clauses may leave the figure in the segment but outside both spans
+        covering = [s for s in stmts if s["seg_start"] <= anchor.i < s["seg_end"]]
+    if not covering:
+        return None
+    best = None
+    best_cue: Token | None = None
+    best_depth = -1
+    for s in covering:
+        for ci in s.get("cues_all", []):
+            cue = anchor.doc[ci[0]]
+            if cue == anchor or cue in anchor.ancestors:
+                # reporting verbs outrank counting verbs below them ("Brel said his teams counted 45")
+                depth = len(list(cue.ancestors)) + (1000 if lemma_of(cue) not in EVIDENCE_LEMMAS else 0)
+                if depth > best_depth:
+                    best, best_cue, best_depth = {**s, "speaker": ci[1], "role": ci[2]}, cue, depth
+    if best_cue is not None and best_cue != anchor:
+        # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
+        # is the narrator's, not the speaker's
+        step = anchor
+        while step.head != best_cue:
+            step = step.head
+        if step.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in NARRATOR_MARKS for c in step.children):
+            return None
+    return best or covering[0]
+
+
+def figure_owner(anchor: Token) -> str | None:
+    """A figure credited inside its noun phrase: "the police figure of 82,000", "the unions' 400,000"."""
+    def owner_text(tok: Token) -> str | None:
+        for c in tok.children:
+            if c.dep_ == "poss" and c.pos_ != "PRON":
+                return strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
+        for c in tok.children:
+            if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN") and c.i < tok.i:
+                return strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
+        return None
+
+    if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" and lemma_of(anchor.head.head) in (
+            "figure", "count", "estimate", "tally", "toll", "number"):
+        return owner_text(anchor.head.head)
+    for c in anchor.children:
+        if c.dep_ == "poss" and c.pos_ != "PRON":
+            return strip_possessive(anchor.doc[c.left_edge.i: c.i + 1].text)
+    return None

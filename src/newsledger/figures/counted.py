@@ -1,0 +1,113 @@
+"""What a figure counts: the noun it quantifies, a partitive ("five of the dead"), or the frame
+of a bare number ("the toll rose to 23").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from .expressions import Expr
+from .lexicon import AT_MOST_VERBS, COUNT_NOUNS, MORE_THAN_VERBS, PERCENT_WORDS, lemma_of
+
+# --------------------------------------------------------------------- counted thing
+
+def noun_phrase(noun: Token) -> str:
+    mods = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i and not c.like_num]
+    start = min([noun.i] + [m.i for m in mods])
+    return noun.doc[start: noun.i + 1].text
+
+
+def of_object(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ in ("pobj", "pcomp"):  # "the number of missing" parses "missing" as pcomp
+                    return g
+    return None
+
+
+class Counted:
+    def __init__(self, noun: Token | None, text: str | None, implicit: bool) -> None:
+        self.noun, self.text, self.implicit = noun, text, implicit
+
+
+def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
+    ids = set(range(e.start, e.end))
+    if e.unit and e.unit != "percent":
+        return Counted(None, e.unit, False)
+    # "46 civilians", "five million people", "dozens of people", "70 percent of trains"
+    cands = [anchor] + [t for t in doc[e.start: e.end] if t != anchor]
+    for t in cands:
+        if t.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and t.head.i not in ids and \
+                t.head.pos_ in ("NOUN", "PROPN", "ADJ") and t.head.i > t.i:
+            noun = t.head
+            if noun.lower_ in PERCENT_WORDS:
+                continue
+            if noun.lemma_.lower() in COUNT_NOUNS | {"group"} and of_object(noun) is not None:
+                inner = of_object(noun)
+                assert inner is not None
+                return Counted(inner, noun_phrase(inner), False)
+            return Counted(noun, noun_phrase(noun), False)
+    for t in cands:
+        obj = of_object(t)
+        if obj is not None:
+            if obj.pos_ == "PRON":
+                return Counted(None, None, True)  # "two of them": borrowed later
+            return Counted(obj, noun_phrase(obj), False)
+    return Counted(None, None, True)
+
+
+def implicit_counted(anchor: Token) -> Token | None:
+    """Counted thing of a bare number from its frame: "put the crowd at 82,000", "the toll rose to 23",
+    "the number of people ... rose to 23", "the real number ... was more than 40"."""
+    head = anchor.head
+    if anchor.dep_ == "pobj" and head.pos_ == "ADP":
+        verb = head.head
+        if head.lower_ == "at":
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                inner = of_object(obj)
+                return inner if inner is not None else obj
+        if head.lower_ in ("to", "from", "at") and verb.pos_ in ("VERB", "AUX"):
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                inner = of_object(obj)
+                return inner if inner is not None else obj
+            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None:
+                inner = of_object(subj)
+                return inner if inner is not None else subj
+    if (anchor.dep_ in ("attr", "acomp") and head.pos_ in ("AUX", "VERB")) or (
+            anchor.dep_ == "dobj" and lemma_of(head) in MORE_THAN_VERBS | AT_MOST_VERBS | {"exceed", "approach"}):
+        subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            inner = of_object(subj)
+            return inner if inner is not None else subj
+    return None
+
+
+
+def predicate_noun(anchor: Token) -> Token | None:
+    """The noun a partitive figure is said to be: "five of the dead were children"."""
+    if of_object(anchor) is None:
+        return None
+    head = anchor.head
+    if anchor.dep_ == "nsubj" and head.lemma_ == "be":
+        attr = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
+        if attr is not None:
+            return attr
+    of = of_object(anchor)
+    if of is not None and of.pos_ == "PRON":
+        nxt = of.nbor() if of.i + 1 < len(of.doc) else None
+        if nxt is not None and nxt.pos_ == "NOUN" and nxt.tag_ in ("NNS", "NN"):
+            return nxt
+    return None
+
+
+def clause_subject(anchor: Token) -> Token | None:
+    node = anchor
+    while node.head != node:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None

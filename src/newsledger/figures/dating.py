@@ -1,0 +1,109 @@
+"""The day a figure refers to: a date in its own clause, present tense as publication day, else the day in context."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+# --------------------------------------------------------------------- dates
+
+def _subtree_ids(tok: Token) -> tuple[int, int]:
+    return tok.left_edge.i, tok.right_edge.i
+
+
+def _in_subtree(i: int, tok: Token) -> bool:
+    return tok.left_edge.i <= i <= tok.right_edge.i and any(a == tok for a in [tok.doc[i], *tok.doc[i].ancestors])
+
+
+def _attachment(root: Token) -> Token:
+    """The word a date expression modifies: "said on Monday" -> said, "said Monday" -> said."""
+    head = root.head
+    while head.pos_ == "ADP" and head.head != head:
+        head = head.head
+    return head
+
+
+def local_date(anchor: Token, noun: Token | None, dates: list[dict[str, Any]],
+               cue_date: str | None) -> dict[str, Any] | None:
+    """The date of the figure's own clause.
+
+    Only dates that modify a word on the figure's path to the sentence root count, or a clause
+    on the counted noun ("46 civilians left ... on Saturday"); dates in other clauses ("when the
+    dam failed on Sunday night", "down from 40 a day earlier" for the 31 beside it) do not, and
+    a possessive date names an event ("Saturday's attack") rather than dating the figure. When
+    the nearest date modifies some other event on the way up and the reporting verb carries
+    its own day, the figure is as of the report ("killing at least nine, the ministry said on
+    Monday")."""
+    sent = anchor.sent
+    cands = [d for d in dates if sent.start <= d["root"] < sent.end and not d.get("possessive")]
+    if not cands:
+        return None
+    path = [anchor, *anchor.ancestors]
+    rank = {t.i: k for k, t in enumerate(path)}
+    own: set[int] = set()
+    if noun is not None:
+        own.update(c.i for c in noun.children if c.dep_ in ("acl", "relcl"))
+    first_verb = next((t for t in path[1:] if t.pos_ in ("VERB", "AUX")), None)
+    if first_verb is not None:
+        own.add(first_verb.i)
+        # a modal or auxiliary chain ("would release", "have been evacuated") is the same clause
+        own.update(c.i for c in first_verb.children if c.dep_ in ("xcomp",))
+    best: tuple[int, int, dict[str, Any]] | None = None
+    for d in cands:
+        attach = _attachment(anchor.doc[d["root"]])
+        if attach.i in own:
+            key = (0, abs(d["root"] - anchor.i))
+        elif attach.i in rank:
+            key = (rank[attach.i], abs(d["root"] - anchor.i))
+        else:
+            continue
+        if best is None or key < best[:2]:
+            best = (*key, d)
+    if best is None:
+        return None
+    d = best[2]
+    attach = _attachment(anchor.doc[d["root"]])
+    if attach.i not in own and cue_date and d["date"] != cue_date and d["precision"] == "day":
+        return {**d, "date": cue_date, "basis": "relative"}
+    return d
+
+
+def is_present(anchor: Token) -> bool:
+    """Present-tense states and running totals ("are displaced", "have been evacuated", "remain")."""
+    node = anchor
+    while node.head != node:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            tags = [node.tag_] + [c.tag_ for c in node.children if c.dep_ in ("aux", "auxpass")]
+            if any(t in ("VBZ", "VBP") for t in tags):
+                return True
+            if node.tag_ in ("VBD",) or any(t == "VBD" for t in tags) or any(c.lower_ in ("will", "would", "had")
+                                                                          for c in node.children):
+                return False
+            if node.tag_ in ("VBN", "VBG") and node.dep_ in ("acl", "amod"):
+                continue
+            if node.tag_ == "MD":
+                return False
+    return False
+
+
+
+def context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_starts: list[int],
+                  src: dict[str, Any] | None, stmts: list[dict[str, Any]]) -> str | None:
+    """The day in context: the same speaker's dated statement next to this one, else the last
+    day mentioned earlier in the paragraph."""
+    if src is not None:
+        k = next((i for i, s in enumerate(stmts) if s["start"] == src["start"]), None)
+        if k is not None:
+            for j in (k + 1, k - 1):
+                if 0 <= j < len(stmts) and stmts[j]["speaker"] == src["speaker"] and stmts[j].get("date"):
+                    return str(stmts[j]["date"])
+    p = bisect.bisect_right(para_starts, anchor.i) - 1
+    para_start = para_starts[p] if p >= 0 else 0
+    before = [d for d in dates if para_start <= d["start"] < anchor.i and d["precision"] == "day" and d["date"]
+              and not d.get("possessive")]
+    if before:
+        return str(before[-1]["date"])
+    return None

@@ -1,0 +1,129 @@
+"""Numbers that are not figures: dates, years, times, ages, durations, measurements, labels,
+addresses, phone numbers, numbers inside names.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from .. import numbers as num
+from .expressions import Expr
+from .lexicon import (
+    COUNT_NOUNS,
+    CURRENCY_SYMBOLS,
+    CURRENCY_WORDS,
+    MEASURE_UNITS,
+    NAME_ENTS,
+    PERCENT_WORDS,
+    STREET_WORDS,
+    TIME_UNITS,
+    lemma_of,
+)
+
+# --------------------------------------------------------------------- exclusions
+
+def anchor_token(doc: Doc, e: Expr) -> Token:
+    """The token of the expression that the rest of the sentence attaches to."""
+    ids = set(range(e.start, e.end))
+    best = doc[e.end - 1]
+    for t in doc[e.start: e.end]:
+        if t.head.i not in ids or t.head == t:
+            if t.pos_ in ("NUM", "NOUN", "PROPN", "SYM", "ADJ", "X") or t.like_num:
+                best = t
+                if t.lower_ not in PERCENT_WORDS and t.lower_ not in CURRENCY_SYMBOLS:
+                    break
+    if best.lower_ in PERCENT_WORDS or best.lower_ in CURRENCY_WORDS:
+        return best
+    return best
+
+
+def is_excluded(doc: Doc, e: Expr, date_tokens: set[int], anchor: Token) -> bool:
+    toks = doc[e.start: e.end]
+    first = doc[e.start]
+    if any(t.i in date_tokens for t in toks if not t.is_punct):
+        return True
+    text = toks.text
+    digits = [t for t in toks if num.parse_digits(t.text) is not None]
+    if e.unit is None and not e.vague and not e.fraction and len(digits) == 1 and e.value_high is None:
+        d = digits[0].text
+        if len(d) == 4 and d.isdigit() and 1800 <= int(d) <= 2100:
+            return True  # a year
+        if len(d) > 1 and d.startswith("0") and "." not in d:
+            return True  # codes and phone numbers
+    n = len(doc)
+    nxt = doc[e.end] if e.end < n else None
+    prev = doc[e.start - 1] if e.start > 0 else None
+    # phone numbers and codes: several bare digit groups in a row
+    if nxt is not None and num.parse_digits(nxt.text) is not None and e.unit is None:
+        return True
+    if prev is not None and num.parse_digits(prev.text) is not None and e.unit is None and not prev.is_punct:
+        return True
+    # times: "6 p.m.", "10:30"
+    if ":" in text or (nxt is not None and nxt.lower_.replace(".", "") in ("am", "pm", "gmt", "utc", "bst",
+                                                                          "cet", "oclock")):
+        return True
+    # ages: "67-year-old", "aged 58", "Goran Ilic, 58,"
+    if nxt is not None and nxt.text in ("-", "–") and e.end + 1 < n and doc[e.end + 1].lower_ in (
+            "year", "years", "month", "week", "day", "hour", "minute", "storey", "mile", "km", "metre"):
+        return True
+    if nxt is not None and "-year" in nxt.lower_:
+        return True
+    if any("-year-old" in t.lower_ or t.lower_.endswith("-day") or t.lower_.endswith("-week") for t in toks):
+        return True
+    if prev is not None and prev.lower_ in ("aged", "age", "ages"):
+        return True
+    if prev is not None and prev.text == "," and e.start >= 2 and doc[e.start - 2].pos_ == "PROPN" \
+            and (nxt is None or nxt.is_punct) and e.unit is None and e.value < 130:
+        return True  # "Nadia Ferenc, 34, who ..."
+    if e.start >= 3 and prev is not None and prev.lower_ == "and" and doc[e.start - 3].lower_ in ("aged", "ages"):
+        return True  # "aged 7 and 10"
+    # a person's age as predicate: "He was 23."
+    if anchor.dep_ in ("attr", "acomp") and anchor.head.lemma_ == "be" and e.unit is None and e.value < 130 \
+            and not any(c.dep_ == "prep" for c in anchor.children):
+        subj = next((c for c in anchor.head.children if c.dep_ == "nsubj"), None)
+        if subj is not None and (subj.lower_ in ("he", "she", "i") or subj.ent_type_ == "PERSON"):
+            return True
+    if anchor.dep_ == "pobj" and anchor.head.lower_ in ("under", "over") and anchor.head.head.lemma_ == "be" \
+            and e.unit is None and e.value < 100:
+        subj = next((c for c in anchor.head.head.children if c.dep_ == "nsubj"), None)
+        if subj is None or lemma_of(subj) not in COUNT_NOUNS | {"turnout", "crowd"}:
+            return True  # "most of those detained were under 25"
+    # labels: "Shaft No. 3", "#4", "number 10"
+    k = e.start - 1
+    while k >= 0 and doc[k].text == ".":
+        k -= 1
+    if k >= 0 and doc[k].lower_ in ("no", "nos", "#", "number", "num", "nr") and e.unit is None:
+        return True
+    # addresses: "14 Lipova Street"
+    if nxt is not None and nxt.pos_ == "PROPN" and e.unit is None:
+        j = e.end
+        while j < n and doc[j].pos_ == "PROPN":
+            if doc[j].lower_ in STREET_WORDS:
+                return True
+            j += 1
+    # numbers that are part of a name ("Talk TV 2", "G7", "Route 66")
+    if first.ent_type_ in NAME_ENTS and any(t.pos_ == "PROPN" for t in doc[first.i: e.end] if not t.like_num):
+        return True
+    if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in NAME_ENTS and e.unit is None \
+            and prev.ent_iob_ != "O" and first.ent_iob_ == "I":
+        return True
+    # "compare one march with another"
+    if first.lower_ == "one" and any(t.lower_ in ("another", "other") for t in doc[e.end: e.end + 5]):
+        return True
+    # "one" as a pronoun ("one of the reasons", "no one")
+    if first.lower_ == "one" and e.end == e.start + 1 and anchor.dep_ != "nummod":
+        return True
+    # durations and measurements
+    head = anchor.head if anchor.dep_ in ("nummod", "quantmod", "compound", "amod") else None
+    if head is not None and head.i >= e.end:
+        lemma = head.lemma_.lower()
+        if lemma in TIME_UNITS or lemma in MEASURE_UNITS or head.lower_ in MEASURE_UNITS:
+            return True
+    if nxt is not None and (nxt.lemma_.lower() in TIME_UNITS or nxt.lower_ in MEASURE_UNITS) and \
+            e.unit is None and not e.fraction:
+        return True
+    if e.fraction and e.end + 2 < n:
+        after = [t.lemma_.lower() for t in doc[e.end + 1: e.end + 4]]
+        if any(a in TIME_UNITS for a in after):
+            return True
+    return False
