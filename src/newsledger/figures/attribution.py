@@ -8,7 +8,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from ..statements import strip_possessive
+from ..statements.speakers import strip_possessive
 from .lexicon import EVIDENCE_LEMMAS, NARRATOR_MARKS, lemma_of
 
 # --------------------------------------------------------------------- component

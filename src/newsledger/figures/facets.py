@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from ..statements import strip_possessive
+from ..statements.speakers import strip_possessive
 from .lexicon import FORECAST_VERBS, GROWTH_VERBS, NATIONAL_WORDS, PLACE_PREPS, SUBSET_WORDS, lemma_of
 
 

@@ -1,0 +1,174 @@
+"""Find who is reported as saying what: direct quotes, indirect speech, "according to".
+
+The ``newsledger_statements`` component writes ``doc._.statements`` (a list of plain
+dicts, so Docs stay serialisable across processes). A statement is one *segment*:
+a sentence, or several sentences joined because a quotation runs across them.
+A segment with reporting cues gives one statement, or one per clause when
+coordinated clauses carry different speakers. A segment that is only a quotation
+and follows a statement continues that speaker. Speakers are resolved through
+pronouns ("he said"), role phrases ("the spokesman", "the ministry") and short
+names ("Zelenskyy") to the fullest name the article gave.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .cues import find_cues, is_quoted
+from .lexicon import ORG_NOUNS
+from .quotes import quote_is_clause, quote_spans, segments
+from .speakers import Memory, Speaker, dateline_end, resolve_speaker, strip_possessive
+
+# ---------------------------------------------------------------- component
+
+def _dominates(a: Token, b: Token) -> bool:
+    """Whether cue ``a`` reports cue ``b``'s clause. Contrasted or coordinated reports
+    ("police said 80,000, while the union said 400,000") stay separate."""
+    if a != b and a not in b.ancestors:
+        return False
+    node = b
+    while node != a:
+        if node.dep_ == "conj" or (node.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in ("while", "whereas", "although", "though", "but")
+                for c in node.children)):
+            return False
+        node = node.head
+    return True
+
+
+def _clause_span(cue: Token, seg: Span) -> tuple[int, int]:
+    """Token range of the clause a cue heads, kept inside the segment."""
+    head = cue
+    if cue.lower_ == "according":
+        head = cue.head
+    left = max(seg.start, head.left_edge.i)
+    right = min(seg.end, head.right_edge.i + 1)
+    return left, right
+
+
+def _collect_orgs(doc: Doc, quotes: list[tuple[int, int]], memory: Memory) -> None:
+    """Organisations named as subjects or owners, so "it"/"its" can find them."""
+    for tok in doc:
+        if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or is_quoted(tok, quotes):
+            continue
+        if tok.pos_ == "PRON":
+            continue
+        is_org = tok.ent_type_ in ("ORG", "GPE", "NORP") or tok.lemma_.lower() in ORG_NOUNS
+        if not is_org or tok.ent_type_ == "PERSON":
+            continue
+        sp = resolve_speaker(tok, memory)
+        if not sp.person:
+            memory.orgs.append((tok.i, sp))
+
+
+def _cue_date(doc: Doc, cue_ids: list[int]) -> str | None:
+    """The day a statement was made: a date hanging from its cue ("said on Friday")."""
+    for d in doc._.dates or []:
+        if d["precision"] != "day" or not d["date"]:
+            continue
+        root = doc[d["root"]]
+        head = root.head
+        if head.pos_ == "ADP":
+            head = head.head
+        if head.i in cue_ids or root.i in cue_ids:
+            return str(d["date"])
+    return None
+
+
+def extract_statements(doc: Doc) -> list[dict[str, Any]]:
+    text = doc.text
+    quotes = quote_spans(text)
+    memory = Memory()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            memory.full_names.append(strip_possessive(ent.text))
+    for ent in doc.ents:
+        # people named as the subject of a sentence are who a later "he"/"she" most likely means
+        if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes) and (
+                ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in (
+                    "nsubj", "nsubjpass"))):
+            memory.mentions.append((ent.start, memory.full_name(strip_possessive(ent.text))))
+    memory.dateline_end = dateline_end(text)
+    _collect_orgs(doc, quotes, memory)
+    out: list[dict[str, Any]] = []
+    prev_stmt_seg: int | None = None
+    segs = segments(doc, quotes)
+    for k, (s, e) in enumerate(segs):
+        seg = doc[s:e]
+        seg_quotes = [(qs, qe) for qs, qe in quotes if qs < seg.end_char and qe > seg.start_char]
+        cues = find_cues(seg, bool(seg_quotes), seg_quotes)
+        direct = any(quote_is_clause(doc, qs, qe) for qs, qe in seg_quotes)
+        found: list[dict[str, Any]] = []
+        if cues:
+            # a verb cue outranks "according to" (relays: "X said ..., according to Reuters")
+            verb_cues = [c for c in cues if c[2] != "according to"]
+            use = verb_cues or cues
+            resolved = []
+            for cue, subj, cue_text in use:
+                sp = resolve_speaker(subj, memory) if subj is not None else None
+                resolved.append((cue, sp, cue_text))
+            # late "he said" after a named speaker in the same segment: same person
+            names = {sp.name for _, sp, _ in resolved if sp}
+            groups: dict[str, list[tuple[Token, Speaker, str]]] = {}
+            for cue, sp, cue_text in resolved:
+                if sp is None:
+                    continue
+                groups.setdefault(sp.name, []).append((cue, sp, cue_text))
+            top = [g for g in groups.values()]
+            independent = len(top) > 1 and not any(
+                _dominates(a[0][0], b[0][0]) for a in top for b in top if a is not b)
+            for items in top:
+                items.sort(key=lambda x: (len(list(x[0].ancestors)), x[0].i))
+                cue, sp, cue_text = items[0]
+                if independent:
+                    cs, ce = _clause_span(cue, seg)
+                else:
+                    cs, ce = s, e
+                found.append({"tok_start": cs, "tok_end": ce, "speaker": sp.name, "role": sp.role,
+                              "person": sp.person, "cue": cue_text, "cue_i": [c[0].i for c in items],
+                              "direct": direct, "continued": False})
+                memory.add(cue.i, sp)
+                if not independent:
+                    break
+            del names
+            cues_all = [(c.i, sp.name, sp.role) for c, sp, _ in resolved if sp is not None]
+            for st in found:
+                st["cues_all"] = cues_all
+                st["date"] = _cue_date(doc, st["cue_i"])
+        elif seg_quotes and prev_stmt_seg is not None and prev_stmt_seg == k - 1:
+            covered = sum(min(qe, seg.end_char) - max(qs, seg.start_char) for qs, qe in seg_quotes)
+            body = len(seg.text.strip())
+            if body and covered / body >= 0.8:
+                last = out[-1]
+                found.append({"tok_start": s, "tok_end": e, "speaker": last["speaker"], "role": last["role"],
+                              "person": last["person"], "cue": None, "cue_i": [], "direct": True,
+                              "continued": True, "cues_all": [], "date": None})
+        for st in found:
+            span = doc[st["tok_start"]: st["tok_end"]]
+            st["start"], st["end"] = span.start_char, span.end_char
+            st["seg"] = k
+            st["seg_start"], st["seg_end"] = s, e
+            out.append(st)
+        if found:
+            prev_stmt_seg = k
+    return out
+
+
+def register_extensions() -> None:
+    if not Doc.has_extension("statements"):
+        Doc.set_extension("statements", default=None)
+
+
+@Language.component("newsledger_statements", assigns=["doc._.statements"],
+                    requires=["token.dep", "token.lemma", "doc.ents"])
+def statements_component(doc: Doc) -> Doc:
+    """Writes ``doc._.statements``: span, speaker, role, cue, direct for each statement."""
+    register_extensions()
+    doc._.statements = extract_statements(doc)
+    return doc
+
+
+register_extensions()

@@ -1,0 +1,139 @@
+"""Reporting cues: speech verbs with a subject that can speak, and "according to".
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from .lexicon import (
+    CONDITIONAL_MARKS,
+    COUNT_OBJECTS,
+    EVIDENCE_VERBS,
+    GROUP_PRONOUNS,
+    MUTE_SUBJECTS,
+    NEEDS_CLAUSE,
+    OPEN_SUBJECT_VERBS,
+    PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    SPEAKER_NOUNS,
+    SPEECH_VERBS,
+)
+
+# ---------------------------------------------------------------- cues
+
+def _is_speakerish(tok: Token) -> bool:
+    low = tok.lower_
+    if tok.pos_ == "PRON":
+        return low in PERSON_PRONOUNS | GROUP_PRONOUNS | RELATIVE_PRONOUNS
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if tok.pos_ == "PROPN":
+        return True
+    sub = list(tok.subtree)
+    if any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in sub if t.dep_ != "relcl"):
+        return True
+    return tok.lemma_.lower() in SPEAKER_NOUNS or low in SPEAKER_NOUNS
+
+
+def _subject(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c
+    # participles and coordinated verbs share the subject of the verb they hang from
+    if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "advcl" and verb.tag_ not in ("VBG",):
+            return None
+        return _subject(verb.head)
+    return None
+
+
+def _subject_before(verb: Token) -> Token | None:
+    """Parser fallback for "..., a TASS correspondent on the scene said." when the noun phrase
+    before a clause-final speech verb was attached elsewhere (often as an apposition)."""
+    if verb.i == 0 or any(c.dep_ in ("dobj", "ccomp") and c.i > verb.i for c in verb.children):
+        return None
+    k = verb.i - 1
+    doc = verb.doc
+    while k >= 0 and doc[k].is_punct:
+        k -= 1
+    if k < 0 or doc[k].pos_ not in ("NOUN", "PROPN"):
+        return None
+    node = doc[k]
+    while node.dep_ in ("pobj", "prep", "compound", "amod", "poss", "case", "nmod") and node.head.i < verb.i \
+            and node.head != node:
+        node = node.head
+    if node.pos_ in ("NOUN", "PROPN") and node.dep_ in ("appos", "conj", "npadvmod", "dobj", "pobj", "dep"):
+        return node
+    return None
+
+
+def _has_evidence(verb: Token, seg_quotes: bool) -> bool:
+    if seg_quotes:
+        return True
+    for t in verb.subtree:
+        if t.like_num or t.pos_ == "NUM":
+            return True
+    return any(c.dep_ in ("ccomp", "oprd") for c in verb.children)
+
+
+def is_quoted(tok: Token, quotes: list[tuple[int, int]]) -> bool:
+    return any(qs < tok.idx < qe for qs, qe in quotes)
+
+
+def _hypothetical(verb: Token) -> bool:
+    """Negated, modal or conditional cues report nothing ("did not respond", "can call",
+    "when the unions announce")."""
+    for c in verb.children:
+        if c.dep_ == "neg":
+            return True
+        if c.dep_ == "aux" and c.tag_ == "MD":
+            return True
+        if c.dep_ in ("mark", "advmod") and c.lower_ in CONDITIONAL_MARKS:
+            return True
+    return False
+
+
+def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None
+              ) -> list[tuple[Token, Token | None, str]]:
+    """(cue token, subject token or None, cue text) for each reporting cue in the segment.
+    Cues inside a quotation belong to the quoted speaker's words, not to the report."""
+    quotes = quotes or []
+    cues: list[tuple[Token, Token | None, str]] = []
+    for tok in seg:
+        lemma = tok.lemma_.lower()
+        if is_quoted(tok, quotes):
+            continue
+        if tok.lower_ == "according" and tok.i + 1 < seg.end and tok.nbor().lower_ == "to":
+            pobj = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                cues.append((tok, pobj, "according to"))
+            continue
+        if tok.pos_ not in ("VERB",) or (tok.dep_ in ("amod", "acl") and tok.tag_ == "VBN"):
+            continue
+        if lemma not in SPEECH_VERBS and lemma not in EVIDENCE_VERBS:
+            continue
+        if _hypothetical(tok):
+            continue
+        if tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+            continue  # "people confirmed dead": a participle, not a report
+        if tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
+                c.dep_ == "aux" for c in tok.children):
+            continue  # "with Russia and Ukraine blaming each other": an absolute clause
+        if lemma in NEEDS_CLAUSE and not has_quote and not any(
+                c.dep_ in ("ccomp", "xcomp", "oprd") for c in tok.children) and tok.dep_ not in ("parataxis",):
+            if not any(t.like_num for t in tok.subtree if t.i > tok.i):
+                continue
+        subj = _subject(tok)
+        if subj is None and lemma in OPEN_SUBJECT_VERBS:
+            subj = _subject_before(tok)
+        if subj is None or is_quoted(subj, quotes) or subj.lemma_.lower() in MUTE_SUBJECTS:
+            continue
+        if not (_is_speakerish(subj) or (lemma in OPEN_SUBJECT_VERBS and subj.pos_ in ("NOUN", "PROPN"))):
+            continue
+        if lemma in EVIDENCE_VERBS and not _has_evidence(tok, has_quote):
+            continue
+        if lemma == "give" and not any(c.dep_ == "dobj" and c.lemma_.lower() in COUNT_OBJECTS
+                                       for c in tok.children):
+            continue
+        cues.append((tok, subj, tok.text))
+    return cues
