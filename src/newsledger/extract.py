@@ -80,6 +80,7 @@ def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[li
 def make_doc(nlp: Language, article: Article) -> Doc:
     doc = nlp.make_doc(article.text)
     doc._.pub_date = article.date
+    doc._.outlet = article.outlet
     return doc
 
 

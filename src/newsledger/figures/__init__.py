@@ -110,7 +110,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             if text is None and (category in PEOPLE_CATEGORIES or (
                     frame is not None and lemma_of(frame) in COUNT_NOUNS)):
                 text = "people"
-        src = source_for(anchor, stmts)
+        src = source_for(anchor, stmts, doc._.voices)
         owner = figure_owner(anchor)
         # event date
         d = local_date(anchor, noun, dates, src.get("date") if src else None)

@@ -13,7 +13,21 @@ from .lexicon import EVIDENCE_LEMMAS, NARRATOR_MARKS, lemma_of
 
 # --------------------------------------------------------------------- component
 
-def source_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | None:
+def source_for(anchor: Token, stmts: list[dict[str, Any]],
+               voices: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
+    """The statement (or, failing one, the voice) that reports the figure at ``anchor``."""
+    found = _statement_for(anchor, stmts)
+    if found is not None:
+        return found
+    for v in voices or []:
+        if v["tok_start"] <= anchor.i < v["tok_end"]:
+            return {"speaker": v["speaker"], "role": v["role"], "date": v.get("date"), "start": -1,
+                    "tok_start": v["tok_start"], "tok_end": v["tok_end"], "seg_start": v["tok_start"],
+                    "seg_end": v["tok_end"], "cues_all": [], "voice": v["kind"]}
+    return None
+
+
+def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | None:
     covering = [s for s in stmts if s["tok_start"] <= anchor.i < s["tok_end"]]
     if not covering:
         # a statement split by clauses may leave the figure in the segment but outside both spans

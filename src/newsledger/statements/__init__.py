@@ -21,6 +21,7 @@ from .cues import find_cues, is_quoted
 from .lexicon import ORG_NOUNS
 from .quotes import quote_is_clause, quote_spans, segments
 from .speakers import Memory, Speaker, dateline_end, resolve_speaker, strip_possessive
+from .voice import issuer_voices, press_release_issuer
 
 # ---------------------------------------------------------------- component
 
@@ -157,17 +158,27 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
     return out
 
 
+def find_voices(doc: Doc, stmts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sentences without a cue of their own that still speak in someone's voice (see ``voice``)."""
+    issuer = press_release_issuer(doc.text, doc._.outlet)
+    if issuer is None:
+        return []
+    return issuer_voices(doc, issuer, stmts)
+
+
 def register_extensions() -> None:
-    if not Doc.has_extension("statements"):
-        Doc.set_extension("statements", default=None)
+    for name in ("statements", "voices", "outlet"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
 
 
-@Language.component("newsledger_statements", assigns=["doc._.statements"],
+@Language.component("newsledger_statements", assigns=["doc._.statements", "doc._.voices"],
                     requires=["token.dep", "token.lemma", "doc.ents"])
 def statements_component(doc: Doc) -> Doc:
     """Writes ``doc._.statements``: span, speaker, role, cue, direct for each statement."""
     register_extensions()
     doc._.statements = extract_statements(doc)
+    doc._.voices = find_voices(doc, doc._.statements)
     return doc
 
 

@@ -18,6 +18,7 @@ from .lexicon import (
     SPEAKER_NOUNS,
     SPEECH_VERBS,
 )
+from .speakers import is_ownerless_document
 
 # ---------------------------------------------------------------- cues
 
@@ -105,7 +106,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             continue
         if tok.lower_ == "according" and tok.i + 1 < seg.end and tok.nbor().lower_ == "to":
             pobj = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
-            if pobj is not None:
+            if pobj is not None and not is_ownerless_document(pobj):
                 cues.append((tok, pobj, "according to"))
             continue
         if tok.pos_ not in ("VERB",) or (tok.dep_ in ("amod", "acl") and tok.tag_ == "VBN"):

@@ -225,7 +225,7 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
         return Speaker(name, role if role and role != name else None, True, head)
     lemma = subj.lemma_.lower()
     if lemma in DOCUMENT_NOUNS:
-        owner = next((c for c in subj.children if c.dep_ == "poss"), None) or _of_pobj(subj)
+        owner = document_owner(subj)
         if owner is not None:
             return resolve_speaker(owner, memory)
     toks = [t for t in _phrase(subj) if t.idx >= memory.dateline_end] or _phrase(subj)
@@ -248,6 +248,30 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
     is_person = subj.ent_type_ == "PERSON" or lemma in PERSON_TITLES
     plural = subj.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subj.children)
     return Speaker(text, None, is_person, lemma, plural)
+
+
+def document_owner(tok: Token) -> Token | None:
+    """The body a record belongs to: "its balance", "the figures of the ministry", "estimates
+    from aid agencies", "the police logs". None for "the latest data": no body is named."""
+    for c in tok.children:
+        if c.dep_ == "poss":
+            return c
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "from", "by"):
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None and g.lemma_.lower() not in DOCUMENT_NOUNS and g.pos_ in ("NOUN", "PROPN", "PRON"):
+                return g
+    for c in tok.children:
+        if c.dep_ in ("compound", "nmod") and c.i < tok.i and (
+                c.pos_ == "PROPN" or c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")
+                or c.lemma_.lower() in SPEAKER_NOUNS):
+            return c
+    return None
+
+
+def is_ownerless_document(tok: Token) -> bool:
+    """"the latest data", "official figures": a record with no body named is no speaker."""
+    return tok.lemma_.lower() in DOCUMENT_NOUNS and tok.lemma_.lower() != "source" and document_owner(tok) is None
 
 
 def _of_pobj(tok: Token) -> Token | None:
