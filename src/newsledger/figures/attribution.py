@@ -45,6 +45,8 @@ def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any]
                 depth = len(list(cue.ancestors)) + (1000 if lemma_of(cue) not in EVIDENCE_LEMMAS else 0)
                 if depth > best_depth:
                     best, best_cue, best_depth = {**s, "speaker": ci[1], "role": ci[2]}, cue, depth
+    if best is None:
+        best = _nearest_phrase_cue(anchor, covering)
     if best_cue is not None and best_cue != anchor:
         # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
         # is the narrator's, not the speaker's
@@ -54,6 +56,35 @@ def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any]
         if step.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in NARRATOR_MARKS for c in step.children):
             return None
     return best or covering[0]
+
+
+PHRASE_CUES = {"according", "per", "by", "("}
+
+
+def _nearest_phrase_cue(anchor: Token, covering: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A figure under no reporting verb takes the prepositional cue that scopes it: a fronted
+    "According to X, ..." before it, else the first "according to Y" / "per Y" / "(Y)" after
+    it ("1,574 in the south, according to X, and 2,210 in the north, according to Y")."""
+    doc = anchor.doc
+    found: list[tuple[int, dict[str, Any]]] = []
+    for s in covering:
+        for ci in s.get("cues_all", []):
+            if doc[ci[0]].lower_ in PHRASE_CUES:
+                found.append((ci[0], {**s, "speaker": ci[1], "role": ci[2]}))
+    if not found:
+        return None
+    found.sort(key=lambda x: x[0])
+    sent = anchor.sent
+    before = [(i, s) for i, s in found if i < anchor.i and doc[i].sent == sent]
+    after = [(i, s) for i, s in found if i > anchor.i and doc[i].sent == sent]
+    if before:
+        i, s = before[-1]
+        fronted = doc[i].i == sent.start or (doc[i].i > 0 and doc[doc[i].i - 1].is_punct)
+        if (fronted and doc[i].head.i > anchor.i) or not after:
+            return s
+    if after:
+        return after[0][1]
+    return None
 
 
 def figure_owner(anchor: Token) -> str | None:

@@ -8,6 +8,7 @@ from spacy.tokens import Span, Token
 from .lexicon import (
     CONDITIONAL_MARKS,
     COUNT_OBJECTS,
+    DOCUMENT_NOUNS,
     EVIDENCE_VERBS,
     GROUP_PRONOUNS,
     MUTE_SUBJECTS,
@@ -18,7 +19,7 @@ from .lexicon import (
     SPEAKER_NOUNS,
     SPEECH_VERBS,
 )
-from .speakers import is_ownerless_document
+from .speakers import document_owner, is_ownerless_document
 
 # ---------------------------------------------------------------- cues
 
@@ -94,6 +95,44 @@ def _hypothetical(verb: Token) -> bool:
     return False
 
 
+_LATE_DEPS = {"dobj", "npadvmod", "nsubj", "attr", "dep", "appos", "pobj", "oprd"}
+
+
+def inverted_speaker(verb: Token) -> Token | None:
+    """The speaker named after a clause-final speech verb: "..., informed on Tuesday the
+    ministry", "..., clarified the committee's representative". Only when nothing before the
+    verb in its clause is its subject and the verb follows the reported words and a comma."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.i < verb.i for c in verb.children):
+        return None
+    k = verb.i - 1
+    doc = verb.doc
+    while k > verb.sent.start and doc[k].dep_ in ("advmod", "neg") and doc[k].head == verb:
+        k -= 1
+    if k <= verb.sent.start or doc[k].text not in (",", "—", "–"):
+        return None
+    for c in verb.children:
+        if c.i > verb.i and c.dep_ in _LATE_DEPS and c.pos_ in ("NOUN", "PROPN") and c.ent_type_ != "DATE":
+            if _is_speakerish(c) and not c.like_num:
+                return c
+        if c.dep_ == "prep" and c.i > verb.i and c.lower_ not in ("by",):
+            for g in c.children:
+                if g.dep_ == "pobj" and g.ent_type_ in ("PERSON",) and g.i > verb.i:
+                    return g
+    return None
+
+
+def passive_agent(verb: Token) -> Token | None:
+    """The body of a passive report: "as confirmed by the prosecutor", "was announced by X"."""
+    if verb.tag_ != "VBN":
+        return None
+    for c in verb.children:
+        if c.dep_ == "agent":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None and _is_speakerish(g):
+                return g
+    return None
+
+
 def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None
               ) -> list[tuple[Token, Token | None, str]]:
     """(cue token, subject token or None, cue text) for each reporting cue in the segment.
@@ -109,13 +148,33 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             if pobj is not None and not is_ownerless_document(pobj):
                 cues.append((tok, pobj, "according to"))
             continue
-        if tok.pos_ not in ("VERB",) or (tok.dep_ in ("amod", "acl") and tok.tag_ == "VBN"):
+        if tok.lower_ == "per" and tok.dep_ == "prep":
+            pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if pobj is not None and not is_ownerless_document(pobj) and _is_speakerish(pobj):
+                cues.append((tok, pobj, "per"))
             continue
-        if lemma not in SPEECH_VERBS and lemma not in EVIDENCE_VERBS:
+        if tok.lower_ == "by" and tok.dep_ == "prep" and tok.head.tag_ != "VBN":
+            # "1.12 million by the ministry's count", "and 2.5 million by the union's"
+            pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+            if pobj is not None and (
+                    (pobj.lemma_.lower() in DOCUMENT_NOUNS and document_owner(pobj) is not None)
+                    or any(c.dep_ == "case" for c in pobj.children)) and _is_speakerish(
+                        document_owner(pobj) or pobj):
+                cues.append((tok, pobj, "by"))
+            continue
+        if tok.pos_ not in ("VERB",) or (lemma not in SPEECH_VERBS and lemma not in EVIDENCE_VERBS):
             continue
         if _hypothetical(tok):
             continue
-        if tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        late = inverted_speaker(tok) if lemma in SPEECH_VERBS else None
+        if late is None:
+            late = passive_agent(tok)
+        if late is not None and not is_quoted(late, quotes):
+            cues.append((tok, late, tok.text))
+            continue
+        if tok.dep_ in ("amod", "acl") and tok.tag_ == "VBN":
+            continue
+        if tok.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in tok.children):
             continue  # "people confirmed dead": a participle, not a report
         if tok.tag_ == "VBG" and any(c.dep_ == "nsubj" for c in tok.children) and not any(
                 c.dep_ == "aux" for c in tok.children):
