@@ -19,8 +19,9 @@ from spacy.tokens import Doc, Span, Token
 
 from .cues import find_cues, is_quoted
 from .lexicon import ORG_NOUNS
+from .lines import LineCue, line_cues
 from .quotes import quote_is_clause, quote_spans, segments
-from .speakers import Memory, Speaker, dateline_end, resolve_speaker, strip_possessive
+from .speakers import Memory, Speaker, dateline_end, resolve_speaker, speaker_from_span, strip_possessive
 from .voice import issuer_voices, press_release_issuer
 
 # ---------------------------------------------------------------- component
@@ -97,12 +98,24 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     prev_stmt_seg: int | None = None
     segs = segments(doc, quotes)
+    layout = line_cues(doc)
+    regions = [c for c in layout if c.kind != "paren"]
     for k, (s, e) in enumerate(segs):
         seg = doc[s:e]
         seg_quotes = [(qs, qe) for qs, qe in quotes if qs < seg.end_char and qe > seg.start_char]
+        region = next((c for c in regions if c.tok_start <= s < c.tok_end or s <= c.tok_start < e), None)
+        if region is not None:
+            # a headline-style line or a colon block: one statement, whatever its sentences say
+            if region.tok_start >= s or not any(o.get("region") == region.tok_start for o in out):
+                out.append(_layout_statement(doc, region, memory, quotes, k, s, e))
+            prev_stmt_seg = k
+            continue
         cues = find_cues(seg, bool(seg_quotes), seg_quotes)
         direct = any(quote_is_clause(doc, qs, qe) for qs, qe in seg_quotes)
         found: list[dict[str, Any]] = []
+        for lc in layout:
+            if lc.kind == "paren" and s <= lc.cue_i < e:
+                found.append(_layout_statement(doc, lc, memory, quotes, k, s, e))
         if cues:
             # a verb cue outranks "according to" (relays: "X said ..., according to Reuters")
             verb_cues = [c for c in cues if c[2] != "according to"]
@@ -136,6 +149,7 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
                     break
             del names
             cues_all = [(c.i, sp.name, sp.role) for c, sp, _ in resolved if sp is not None]
+            cues_all += [ci for st in found if st["cue"] == "(...)" for ci in st["cues_all"]]
             for st in found:
                 st["cues_all"] = cues_all
                 st["date"] = _cue_date(doc, st["cue_i"])
@@ -148,6 +162,8 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
                               "person": last["person"], "cue": None, "cue_i": [], "direct": True,
                               "continued": True, "cues_all": [], "date": None})
         for st in found:
+            if st.get("region") is not None:
+                continue
             span = doc[st["tok_start"]: st["tok_end"]]
             st["start"], st["end"] = span.start_char, span.end_char
             st["seg"] = k
@@ -156,6 +172,22 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
         if found:
             prev_stmt_seg = k
     return out
+
+
+def _layout_statement(doc: Doc, lc: LineCue, memory: Memory, quotes: list[tuple[int, int]], k: int,
+                      s: int, e: int) -> dict[str, Any]:
+    """The statement of a headline-style line, a colon block or a parenthetical credit."""
+    sp = speaker_from_span(lc.name, memory) if lc.name is not None else resolve_speaker(lc.speaker, memory)
+    memory.add(lc.cue_i, sp)
+    span = doc[lc.tok_start: lc.tok_end]
+    direct = any(quote_is_clause(doc, qs, qe) for qs, qe in quotes
+                 if qs >= span.start_char and qe <= span.end_char + 1)
+    return {"tok_start": lc.tok_start, "tok_end": lc.tok_end, "speaker": sp.name, "role": sp.role,
+            "person": sp.person, "cue": lc.cue, "cue_i": [lc.cue_i], "direct": direct, "continued": False,
+            "cues_all": [(lc.cue_i, sp.name, sp.role)], "date": None, "scope": lc.kind,
+            "region": lc.tok_start if lc.kind != "paren" else None,
+            "start": span.start_char, "end": span.end_char, "seg": k,
+            "seg_start": min(s, lc.tok_start), "seg_end": max(e, lc.tok_end)}
 
 
 def find_voices(doc: Doc, stmts: list[dict[str, Any]]) -> list[dict[str, Any]]:

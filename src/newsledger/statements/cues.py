@@ -23,7 +23,7 @@ from .speakers import document_owner, is_ownerless_document
 
 # ---------------------------------------------------------------- cues
 
-def _is_speakerish(tok: Token) -> bool:
+def is_speakerish(tok: Token) -> bool:
     low = tok.lower_
     if tok.pos_ == "PRON":
         return low in PERSON_PRONOUNS | GROUP_PRONOUNS | RELATIVE_PRONOUNS
@@ -112,7 +112,7 @@ def inverted_speaker(verb: Token) -> Token | None:
         return None
     for c in verb.children:
         if c.i > verb.i and c.dep_ in _LATE_DEPS and c.pos_ in ("NOUN", "PROPN") and c.ent_type_ != "DATE":
-            if _is_speakerish(c) and not c.like_num:
+            if is_speakerish(c) and not c.like_num:
                 return c
         if c.dep_ == "prep" and c.i > verb.i and c.lower_ not in ("by",):
             for g in c.children:
@@ -128,7 +128,7 @@ def passive_agent(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ == "agent":
             g = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if g is not None and _is_speakerish(g):
+            if g is not None and is_speakerish(g):
                 return g
     return None
 
@@ -150,7 +150,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             continue
         if tok.lower_ == "per" and tok.dep_ == "prep":
             pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-            if pobj is not None and not is_ownerless_document(pobj) and _is_speakerish(pobj):
+            if pobj is not None and not is_ownerless_document(pobj) and is_speakerish(pobj):
                 cues.append((tok, pobj, "per"))
             continue
         if tok.lower_ == "by" and tok.dep_ == "prep" and tok.head.tag_ != "VBN":
@@ -158,7 +158,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
             if pobj is not None and (
                     (pobj.lemma_.lower() in DOCUMENT_NOUNS and document_owner(pobj) is not None)
-                    or any(c.dep_ == "case" for c in pobj.children)) and _is_speakerish(
+                    or any(c.dep_ == "case" for c in pobj.children)) and is_speakerish(
                         document_owner(pobj) or pobj):
                 cues.append((tok, pobj, "by"))
             continue
@@ -188,7 +188,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             subj = _subject_before(tok)
         if subj is None or is_quoted(subj, quotes) or subj.lemma_.lower() in MUTE_SUBJECTS:
             continue
-        if not (_is_speakerish(subj) or (lemma in OPEN_SUBJECT_VERBS and subj.pos_ in ("NOUN", "PROPN"))):
+        if not (is_speakerish(subj) or (lemma in OPEN_SUBJECT_VERBS and subj.pos_ in ("NOUN", "PROPN"))):
             continue
         if lemma in EVIDENCE_VERBS and not _has_evidence(tok, has_quote):
             continue

@@ -250,6 +250,32 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
     return Speaker(text, None, is_person, lemma, plural)
 
 
+def speaker_from_span(span: Span, memory: Memory) -> Speaker:
+    """A speaker named by a short label or parenthesis ("Health Directorate", "(Interior)",
+    "Civil defence chief"): a person named in it, else a speaker already known whose name or
+    role holds its words ("Interior" -> "Interior Ministry"), else the label itself."""
+    words = [t for t in span if not t.is_punct and t.dep_ != "det" and t.lower_ not in ("the", "its", "their")]
+    if not words:
+        return Speaker(span.text, None, False, span.text.lower())
+    for ent in span.ents:
+        if ent.label_ == "PERSON":
+            name = memory.full_name(strip_possessive(ent.text))
+            return Speaker(name, None, True, name.split()[-1].lower())
+    text = strip_possessive(span.doc[words[0].i: words[-1].i + 1].text)
+    low = {t.lower_ for t in words} | {t.lemma_.lower() for t in words}
+    for _at, sp in reversed(memory.speakers):
+        name_words = set(sp.name.lower().split()) | set((sp.role or "").lower().split())
+        if {t.lower_ for t in words} <= name_words or (sp.name.lower() == text.lower()):
+            return sp
+    head = words[-1]
+    if head.pos_ != "PROPN":
+        found = memory.by_word(head.lemma_.lower()) or memory.by_word(head.lower_)
+        if found is not None and (low & (set(found.name.lower().split()) | set((found.role or "").lower().split()))):
+            return found
+    person = head.lemma_.lower() in PERSON_TITLES
+    return Speaker(text, None, person, head.lower_, head.tag_ in ("NNS", "NNPS"))
+
+
 def document_owner(tok: Token) -> Token | None:
     """The body a record belongs to: "its balance", "the figures of the ministry", "estimates
     from aid agencies", "the police logs". None for "the latest data": no body is named."""

@@ -36,7 +36,7 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in words).upper()
 
 
-def _abbreviates(short: str, name: str) -> bool:
+def abbreviates(short: str, name: str) -> bool:
     """"ENW" abbreviates "Europa Newswire": the capitals of ``short`` appear in order in the
     name's letters, the first being the name's initial."""
     letters = re.sub(r"[^a-z]", "", re.sub(r"^the\s+", "", name.casefold()))
@@ -55,7 +55,7 @@ def _same_body(a: str, b: str) -> bool:
     contained in the other word for word."""
     a = re.sub(r"\s*\([^)]*\)", "", a)
     b = re.sub(r"\s*\([^)]*\)", "", b)
-    if _abbreviates(a, b) or _abbreviates(b, a):
+    if abbreviates(a, b) or abbreviates(b, a):
         return True
     a_l, b_l = a.casefold().strip(), b.casefold().strip()
     if not a_l or not b_l:
