@@ -31,10 +31,19 @@ def is_speakerish(tok: Token) -> bool:
         return True
     if tok.pos_ == "PROPN":
         return True
-    sub = list(tok.subtree)
-    if any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") for t in sub if t.dep_ != "relcl"):
+    if tok.lemma_.lower() in SPEAKER_NOUNS or low in SPEAKER_NOUNS:
         return True
-    return tok.lemma_.lower() in SPEAKER_NOUNS or low in SPEAKER_NOUNS
+    # a name inside the phrase ("the Red Cross's team"), not in a clause or a place phrase on it
+    # ("the reform, which the minister's government passed", "a station at Lorsk")
+    stack = list(tok.children)
+    while stack:
+        t = stack.pop()
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp") or (t.dep_ == "prep" and t.lower_ != "of"):
+            continue
+        if t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+            return True
+        stack.extend(t.children)
+    return False
 
 
 def _subject(verb: Token) -> Token | None:
@@ -125,12 +134,31 @@ def passive_agent(verb: Token) -> Token | None:
     """The body of a passive report: "as confirmed by the prosecutor", "was announced by X"."""
     if verb.tag_ != "VBN":
         return None
+    if verb.lemma_.lower() in EVIDENCE_VERBS and not _has_evidence(verb, False):
+        return None
     for c in verb.children:
         if c.dep_ == "agent":
             g = next((g for g in c.children if g.dep_ == "pobj"), None)
             if g is not None and is_speakerish(g):
                 return g
     return None
+
+
+def _not_speech(verb: Token, subj: Token) -> bool:
+    """Uses of reporting verbs that report nothing: "the quake claimed 40 lives", "she has
+    reported on disasters", "it now stands at 152", "6,300 residents registered to leave"."""
+    lemma = verb.lemma_.lower()
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "attr")]
+    if lemma == "claim" and any(o.lemma_.lower() in ("life", "live", "victim", "casualty") for o in objs):
+        return True
+    if lemma in ("report", "write", "comment") and not objs and not any(
+            c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children) and any(
+            c.dep_ == "prep" and c.lower_ in ("on", "about", "from", "for") for c in verb.children):
+        return True
+    if lemma == "stand" and not any(c.lower_ == "by" for c in verb.children):
+        return True
+    # a counted subject is what is counted, not who counts
+    return lemma in EVIDENCE_VERBS and any(c.dep_ == "nummod" or c.like_num for c in subj.children)
 
 
 def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None
@@ -187,6 +215,8 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
         if subj is None and lemma in OPEN_SUBJECT_VERBS:
             subj = _subject_before(tok)
         if subj is None or is_quoted(subj, quotes) or subj.lemma_.lower() in MUTE_SUBJECTS:
+            continue
+        if _not_speech(tok, subj):
             continue
         if not (is_speakerish(subj) or (lemma in OPEN_SUBJECT_VERBS and subj.pos_ in ("NOUN", "PROPN"))):
             continue

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from .cues import is_speakerish
-from .speakers import document_owner, is_ownerless_document
+from .lexicon import SPEAKER_NOUNS
+from .speakers import dateline_end, document_owner, is_ownerless_document
 from .voice import abbreviates
 
 # a timestamp or live-page marker opening a line: "23:10 —", "16:40", "LIVE |"
@@ -67,7 +68,11 @@ def _names_speaker(span: Span) -> Token | None:
     if not words or len(words) > 8 or any(t.like_num for t in words):
         return None
     root = _root(span)
-    if root.pos_ in ("VERB", "AUX", "ADJ", "ADV") or root.ent_type_ in ("GPE", "LOC", "DATE", "TIME"):
+    if root.pos_ in ("VERB", "AUX", "ADJ", "ADV", "ADP") or root.ent_type_ in ("GPE", "LOC", "DATE", "TIME"):
+        return None
+    named = root.ent_type_ in ("ORG", "PERSON", "NORP") or root.lemma_.lower() in SPEAKER_NOUNS or \
+        root.lower_ in SPEAKER_NOUNS or (root.pos_ == "PROPN" and len(words) >= 2)
+    if not named:
         return None
     if root.lemma_.lower() in ("victim", "people", "resident", "citizen", "family", "survivor", "relative"):
         return None  # the people a figure counts head many labels ("Foreign victims: ...")
@@ -162,7 +167,10 @@ def paren_cues(doc: Doc) -> list[LineCue]:
     ';' (or the line's or sentence's start) to the closing parenthesis."""
     out: list[LineCue] = []
     text = doc.text
+    first = dateline_end(text)
     for m in _PAREN.finditer(text):
+        if m.start() < first:
+            continue  # "CITY, May 8 (Agency) –": the dateline credits the copy, not a figure
         inner = doc.char_span(m.start("body"), m.end("body"), alignment_mode="contract")
         if inner is None or len(inner) == 0:
             continue
