@@ -16,6 +16,12 @@ from .lexicon import EVIDENCE_LEMMAS, NARRATOR_MARKS, lemma_of
 def source_for(anchor: Token, stmts: list[dict[str, Any]],
                voices: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
     """The statement (or, failing one, the voice) that reports the figure at ``anchor``."""
+    for v in voices or []:
+        if v["kind"] == "eyewitness" and v["tok_start"] <= anchor.i < v["tok_end"] and (
+                anchor.doc[v["verb"]] in anchor.ancestors):
+            return {"speaker": v["speaker"], "role": None, "date": None, "start": -1, "tok_start": v["tok_start"],
+                    "tok_end": v["tok_end"], "seg_start": v["tok_start"], "seg_end": v["tok_end"],
+                    "cues_all": [], "voice": "eyewitness"}
     found = _statement_for(anchor, stmts)
     if found is not None:
         return found

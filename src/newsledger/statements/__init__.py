@@ -22,7 +22,7 @@ from .lexicon import ORG_NOUNS
 from .lines import LineCue, line_cues
 from .quotes import quote_is_clause, quote_spans, segments
 from .speakers import Memory, Speaker, dateline_end, resolve_speaker, speaker_from_span, strip_possessive
-from .voice import issuer_voices, press_release_issuer
+from .voice import continuation_voices, eyewitness_voices, issuer_voices, press_release_issuer
 
 # ---------------------------------------------------------------- component
 
@@ -193,9 +193,11 @@ def _layout_statement(doc: Doc, lc: LineCue, memory: Memory, quotes: list[tuple[
 def find_voices(doc: Doc, stmts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sentences without a cue of their own that still speak in someone's voice (see ``voice``)."""
     issuer = press_release_issuer(doc.text, doc._.outlet)
-    if issuer is None:
-        return []
-    return issuer_voices(doc, issuer, stmts)
+    found = eyewitness_voices(doc)
+    found += continuation_voices(doc, stmts, found)
+    if issuer is not None:
+        found += issuer_voices(doc, issuer, stmts + found)
+    return found
 
 
 def register_extensions() -> None:

@@ -20,6 +20,7 @@ from .lexicon import (
     SPEECH_VERBS,
 )
 from .speakers import document_owner, is_ownerless_document
+from .voice import is_eyewitness
 
 # ---------------------------------------------------------------- cues
 
@@ -216,7 +217,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             subj = _subject_before(tok)
         if subj is None or is_quoted(subj, quotes) or subj.lemma_.lower() in MUTE_SUBJECTS:
             continue
-        if _not_speech(tok, subj):
+        if _not_speech(tok, subj) or is_eyewitness(tok, subj):
             continue
         if not (is_speakerish(subj) or (lemma in OPEN_SUBJECT_VERBS and subj.pos_ in ("NOUN", "PROPN"))):
             continue

@@ -123,3 +123,89 @@ def issuer_voices(doc: Doc, issuer: str, stmts: list[dict[str, Any]]) -> list[di
 
 def _voice(span: Span, speaker: str, role: str | None, kind: str) -> dict[str, Any]:
     return {"tok_start": span.start, "tok_end": span.end, "speaker": speaker, "role": role, "kind": kind}
+
+
+# a sentence that opens by referring back to what was just reported ("Of the dead, ...",
+# "Another 431 died", "Seventeen of the injured ...", "His crews had recovered ...")
+_ANAPHORIC_OPENING = re.compile(
+    r"^\W*(?:(?:of|among) (?:the|them|those|these|whom)\b|another\b|the (?:rest|remaining|other)\b|most of\b"
+    r"|all (?:of )?(?:the|them|those)\b|(?:his|her|its|their) \w+|(?:they|it|he|she) (?!said|says)\w+"
+    r"|\w+(?:-\w+)? (?:more )?of (?:the|them|those|these)\b|in (?:total|all)\b)", re.I)
+_BACKGROUND_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+
+
+def _paragraph_starts(doc: Doc) -> list[int]:
+    return [0] + [t.i + 1 for t in doc if t.is_space and "\n\n" in t.text.replace("\r", "")]
+
+
+def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[str, Any]]
+                        ) -> list[dict[str, Any]]:
+    """Sentences with no cue that continue the report just before them keep its speaker.
+
+    A continuation must refer back in its opening words ("Of the dead, 1,104 were in the
+    province"; "Another 431 died"; "Two of them ..."; "Its teams ...") and sit in the same
+    paragraph as the report, or open the paragraph right after it. Sentences that name a
+    year before the publication year are background, not the report."""
+    import bisect
+
+    spans = sorted([(s["tok_start"], s["tok_end"], s["speaker"], s.get("role")) for s in stmts if s.get("speaker")])
+    blocked = [(v["tok_start"], v["tok_end"]) for v in taken]
+    paras = _paragraph_starts(doc)
+    pub_year = None
+    if doc._.pub_date:
+        pub_year = int(str(doc._.pub_date)[:4])
+    out: list[dict[str, Any]] = []
+    last: tuple[int, str, str | None] | None = None  # (end token, speaker, role) of the latest report
+    for sent in doc.sents:
+        inside = [sp for sp in spans if sp[0] <= sent.start < sp[1] or sent.start <= sp[0] < sent.end]
+        if inside:
+            best = max(inside, key=lambda sp: sp[1])
+            last = (best[1], best[2], best[3])
+            continue
+        if any(a <= sent.start < b for a, b in blocked) or last is None:
+            continue
+        text = sent.text.strip()
+        if not text or not any(t.like_num or t.lower_ in ("dozens", "hundreds", "thousands") for t in sent):
+            continue
+        p_sent = bisect.bisect_right(paras, sent.start) - 1
+        p_last = bisect.bisect_right(paras, max(last[0] - 1, 0)) - 1
+        opens_para = paras[p_sent] == sent.start or not doc[paras[p_sent]: sent.start].text.strip()
+        if not (p_sent == p_last or (p_sent == p_last + 1 and opens_para)):
+            last = None
+            continue
+        if not _ANAPHORIC_OPENING.match(text):
+            continue
+        years = [int(y) for y in _BACKGROUND_YEAR.findall(text)]
+        if pub_year is not None and any(y < pub_year for y in years):
+            continue
+        out.append(_voice(sent, last[1], last[2], "continuation"))
+        last = (sent.end, last[1], last[2])
+    return out
+
+
+def eyewitness_voices(doc: Doc) -> list[dict[str, Any]]:
+    """Counts by the outlet's own reporters ("reporters saw at least 20 bodies", "our
+    correspondent estimates 4,000"): the figures in that clause are theirs; it is a sighting,
+    not a statement (spec, hard cases)."""
+    out: list[dict[str, Any]] = []
+    nouns = wordlists.words("eyewitness_nouns")
+    verbs = wordlists.words("eyewitness_verbs")
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs:
+            continue
+        subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.lemma_.lower() not in nouns:
+            continue
+        mods = [c for c in subj.children if c.dep_ in ("compound", "poss", "amod") and c.i < subj.i
+                and c.lower_ not in ("our", "the", "a")]
+        start = min([subj.i] + [m.left_edge.i for m in mods])
+        name = doc[start: subj.i + 1].text
+        out.append({"tok_start": tok.left_edge.i, "tok_end": tok.right_edge.i + 1, "speaker": name,
+                    "role": None, "kind": "eyewitness", "verb": tok.i})
+    return out
+
+
+def is_eyewitness(verb: Any, subj: Any) -> bool:
+    """Whether a verb and its subject make an eyewitness count rather than a report."""
+    return bool(verb.lemma_.lower() in wordlists.words("eyewitness_verbs")
+                and subj.lemma_.lower() in wordlists.words("eyewitness_nouns"))
