@@ -94,8 +94,8 @@ ROLE_NOUNS = {"spokesman", "spokeswoman", "spokesperson", "minister", "official"
               "governor", "mayor", "commander", "union", "police", "army", "military", "organisers",
               "organizers", "embassy", "service", "prefecture", "prosecutor", "team", "volunteers"}
 PROTEST_VERBS = re.compile(
-    r"\b(march\w*|protest\w*|demonstrat\w*|rall(?:y|ied|ies|ying)|took to the streets|turn(?:ed)? out|"
-    r"turnout|mobili[sz]\w*|strik\w*|manifest\w*|gather\w*|crowd\w*|participa\w*|attend\w*)\b", re.I)
+    r"\b(march(?:ed|es|ing|ers)?|protest\w*|demonstrat\w*|rall(?:y|ied|ies|ying)|took to the streets|"
+    r"turn(?:ed)? out|mobili[sz]\w*|manifest(?:ed|ing|ants?)|gathered)\b", re.I)
 EVAC_WORDS = re.compile(r"\bevacu\w*", re.I)
 MOVE_VERBS = re.compile(
     r"\b(brought (?:out|home|back|to)|reach\w*|arriv\w*|left|leav\w*|cross\w*|pulled into|taken to|"
@@ -109,8 +109,9 @@ DETAIN_WORDS = re.compile(
     r"\b(held|apprehended|interpellated|in custody|hostages?|arrest\w*|detain\w*|detention|captiv\w*|"
     r"suspects?|seiz\w*|taken prisoner)\b", re.I)
 SUBGROUP_DEAD = re.compile(
-    r"\b(among (?:the|those) (?:dead|killed|perished|victims|deceased)|of (?:the|those) (?:dead|killed|victims|"
-    r"perished)|among the perished|of (?:them|whom)|identified|those identified)\b", re.I)
+    r"\b(among (?:the|those) (?:dead|killed|perished|victims|deceased)|(?<!number )(?<!total )(?<!toll )"
+    r"of (?:the|those) (?:dead|killed|victims|perished)|among the perished|of (?:them|whom)|identified|"
+    r"those identified)\b", re.I)
 DEATH_WORDS = re.compile(r"\b(perish\w*|lost their lives|victims?|bodies|body|died|deaths?|dead|fatalit\w*|"
                          r"killed|lives)\b", re.I)
 MONTHS = {m: i for i, m in enumerate(
@@ -161,6 +162,7 @@ class Article:
     text: str
     date: dt.date | None
     outlet: str = ""
+    url: str = ""
     _sents: list[tuple[int, int]] = field(default_factory=list, repr=False)
 
     def sentences(self) -> list[tuple[int, int]]:
@@ -200,8 +202,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         start = pos
         for m in re.finditer(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", line):
-            word = re.findall(r"[\w.]+$", line[: m.start()])
-            if word and (word[0].lower().rstrip(".") in ABBREVIATIONS or len(word[0]) == 1):
+            word = re.findall(r"[\w.'’]+$", line[: m.start()])
+            if word and (word[0].lower().rstrip(".") in ABBREVIATIONS or re.fullmatch(r"[A-Z]", word[0])):
                 continue
             out.append((start, pos + m.end()))
             start = pos + m.end()
@@ -406,7 +408,8 @@ def source_missing(art: Article, gsrc: list[str], s: int, e: int, ss: int, se: i
     if TRAILING.search(after):
         return "trailing cue at sentence end (', X said.' / ', informed X.')"
     toks = words(clause)
-    if mentions(clause, gsrc) and any(t in OBJECT_VERBS or t in TRANSLATED_SPEECH for t in toks) and \
+    subj = mentions(clause, gsrc) or bool(re.match(r"\s*(?:he|she|it|they)\b", clause, re.I))
+    if subj and any(t in OBJECT_VERBS or t in TRANSLATED_SPEECH for t in toks) and \
             not any(t in CORE_SPEECH for t in toks):
         return "verb + object / unknown cue verb (put, assessed, counted, clarified...)"
     if _colon_block(art, ls, gsrc):
@@ -520,7 +523,9 @@ def _resolves_to(art: Article, gsrc: list[str], pos: int) -> bool:
 
 FRAME_NOUNS = {"toll", "number", "total", "count", "figure", "tally", "list", "turnout", "balance", "sum",
                "amount", "share", "rate", "level", "estimate", "estimates", "record", "update"}
-CURRENCY_RE = re.compile(r"^(usd|eur|gbp|[A-Z]{3}|\$|€|£|dollars?|euros?|pounds?)$", re.I)
+CURRENCIES = {"usd", "eur", "gbp", "chf", "jpy", "dollar", "dollars", "euro", "euros", "pound", "pounds", "$", "€",
+              "£"}
+FRAME_BEFORE = re.compile(r"\b(toll|number|total|count|tally|figure|turnout)\b[^.;]{0,80}$", re.I)
 
 
 def classify_counted(art: Article, g: Rec, p: Rec) -> str:
@@ -531,20 +536,24 @@ def classify_counted(art: Article, g: Rec, p: Rec) -> str:
     before, after = art.text[ss:g["start"]], art.text[e:se]
     heads = {stem(w) for a in gc for w in words(a)[-1:]}
     pw = words(pc)
-    if g.get("unit") or p.get("unit") or any(CURRENCY_RE.match(a or "") for a in gc):
+    if g.get("unit") or p.get("unit") or any((a or "").strip().lower() in CURRENCIES or
+                                             re.fullmatch(r"[A-Z]{3}", (a or "").strip()) for a in gc):
         return "unit/money"
     paren = re.match(r"^[^()\n;]{0,40}\(([^()]+)\)", art.text[e:se + 80])
     if pc and paren and pc.casefold() in paren.group(1).casefold():
         return "parenthetical source taken as the counted noun"
     if re.match(r"^\s+of\s+(?:them|those|whom|the|its|our|these)\b", after) or \
-            re.search(r"\b(?:among|including|of whom|of them)\s*(?:them\s*)?[,:]?\s*$", before, re.I):
-        return "partitive/sub-group ('1,230 of them children', 'of whom 41')"
-    if (pw and pw[-1] in FRAME_NOUNS) or (not pc and re.search(
-            r"\b(toll|number|total|count|tally|figure|turnout)\b[^.;]{0,60}$", before, re.I)) or \
-            any(words(a)[-1:] == [w] for a in gc for w in ("toll",)):
-        return "frame noun ('toll of N', 'number of X is N')"
+            re.search(r"\b(?:among|including|of whom|of them)\s*(?:them\s*)?[,:]?\s*$", before, re.I) or \
+            re.search(r"(?i)\bof (?:the|these|those|them)\b[^.;]{0,40},\s*$", before):
+        return "partitive/sub-group ('1,230 of them children', 'Of the 174 evacuees, 96 ...')"
+    cop = re.match(r"^\s+(?:were|are|was|is|remain|remained)\s+(?:[\w-]+\s+){0,2}?([\w-]+)", after)
+    if cop and stem(cop.group(1)) in heads:
+        return "counted noun after a copula ('N were foreign nationals')"
     nxt = words(after[:40])[:3]
-    if not any(stem(w) in heads for w in nxt):
+    next_to = any(stem(w) in heads for w in nxt)
+    if (pw and pw[-1] in FRAME_NOUNS) or (not next_to and FRAME_BEFORE.search(before)):
+        return "frame noun ('toll of N', 'number of X is N', 'put the number at N')"
+    if not next_to:
         return "bare number: counted missing" if not pc else "bare number: counted borrowed from elsewhere"
     if not pc:
         return "counted noun next to the number, pred null"
@@ -558,7 +567,7 @@ def classify_category(art: Article, g: Rec, p: Rec) -> str:
     ss, se = art.sentence_at(g["start"])
     sent = art.text[ss:se]
     ls, le = art.line_at(g["start"])
-    ctx = sent + " " + art.text[ls:le]
+    ctx = sent + (" " + art.text[ls:le] if le - ls < 200 else "")
     if gcat == "killed":
         if SUBGROUP_DEAD.search(ctx):
             return "sub-group of the dead (children among the dead, identified)"
@@ -580,6 +589,14 @@ def classify_category(art: Article, g: Rec, p: Rec) -> str:
             return "injury word present, other category"
     if gcat == "detained" and DETAIN_WORDS.search(ctx):
         return "detention/hostage wording (held, apprehended, hostages)"
+    if gcat == "trapped" and not re.search(r"\btrapped\b", ctx, re.I):
+        return "trapped without the word (still in the tunnels, remain, sheltering, blocked)"
+    if gcat == "aid" and re.search(r"(?i)\b(aid|appeal\w*|donat\w*|fund\w*|humanitarian|relief|rescue team)\b",
+                                   ctx):
+        return "aid wording present (aid trucks, appealing for, funds)"
+    if gcat == "military" and re.search(r"(?i)\b(targets?|attacks?|strikes?|troops?|missiles?|rockets?|drones?)\b",
+                                        ctx):
+        return "military wording present (targets, attacks, missiles)"
     if gcat == "other":
         if re.search(r"\b(dead and (?:the )?injured|killed and (?:the )?injured|both the (?:dead|perished)|"
                      r"victims? lists?|list of victims)\b", ctx, re.I):
@@ -616,10 +633,17 @@ def resolve_mentions(text: str, pub: dt.date | None) -> list[dt.date]:
     return out
 
 
+DATELINE_DATE = re.compile(rf"\s*[A-Z][A-Z .'’-]{{2,40}},[^\n]{{0,30}}?\b(?:{MONTH_RE})\b", re.I)
+
+
 def classify_date(art: Article, g: Rec, p: Rec) -> str:
     gold, pred = parse_date(g.get("event_date")), parse_date(p.get("event_date"))
     if art.date is None:
-        return "article without a publication date"
+        rec = bool(re.search(r"/20\d\d/\d\d/\d\d/", art.url)) or bool(DATELINE_DATE.match(art.text))
+        if pred is None:
+            return "article without a publication date: pred null" + (
+                " (the URL or dateline gives the date)" if rec else " (no date in URL or dateline)")
+        return "article without a publication date: pred a wrong day"
     if pred is None:
         return "pred null"
     ss, se = art.sentence_at(g["start"])
@@ -630,6 +654,13 @@ def classify_date(art: Article, g: Rec, p: Rec) -> str:
         return "another date in the sentence taken"
     if pred == art.date:
         return "publication day given, gold is an earlier/other day"
+    idx, sents = art.sent_index(g["start"]), art.sentences()
+    if idx >= 0:
+        near = art.text[sents[max(0, idx - 3)][0]:ss] + " " + art.text[se:sents[min(len(sents) - 1, idx + 1)][1]]
+        if pred in resolve_mentions(near, art.date):
+            return "date of a neighbouring sentence taken"
+    if pred > art.date and (gold is None or gold <= art.date):
+        return "pred later than the publication day (weekday resolved forward?)"
     if gold and gold not in in_sent and g.get("date_basis") == "context":
         return "gold date from the context (earlier sentence), pred another day"
     return "other"
@@ -807,7 +838,7 @@ def analyse(scorer: ModuleType, gold: list[Rec], pred: list[Rec], arts: dict[str
             grp, mech = classify_source(art, g, p)
             errs.append(Err("source", grp, mech, *span, f"gold {g['source'][:2]} | pred {p.get('source')!r}"))
         if not scorer.counted_ok(p.get("counted"), g["counted"]):
-            errs.append(Err("counted", "wrong", classify_counted(art, g, p), *span,
+            errs.append(Err("counted", "mismatch", classify_counted(art, g, p), *span,
                             f"gold {g['counted'][:3]} | pred {p.get('counted')!r}"))
         if p.get("category") != g.get("category"):
             conf[(str(g.get("category")), str(p.get("category")))] += 1
@@ -873,13 +904,13 @@ KIND_TITLES = {
     "figure": "FIGURES MISSED / SPURIOUS (by type)",
 }
 GROUP_TITLES = {"missing": "missing: gold has a source, pred null", "spurious": "spurious: gold null, pred has one",
-                "wrong": "wrong speaker: both set, they differ"}
+                "wrong": "wrong speaker: both set, they differ", "mismatch": "counted head differs from gold"}
 
 
 def load_articles(path: str | Path) -> dict[str, Article]:
     out = {}
     for r in read_jsonl(path):
-        out[r["id"]] = Article(r["id"], r["text"], parse_date(r.get("date")), r.get("outlet") or "")
+        out[r["id"]] = Article(r["id"], r["text"], parse_date(r.get("date")), r.get("outlet") or "", r.get("url") or "")
     return out
 
 
