@@ -4,7 +4,7 @@ Usage:
     python scripts/diagnose.py --set dev_hard                  # gold/articles from ../shared, pred from out/
     python scripts/diagnose.py --gold G.jsonl --pred P.jsonl --articles A.jsonl
     options: --examples N  --only source|category|date|statement|counted|figure
-             --json FILE (counts per mechanism)  --compare OLD.jsonl (before/after table)
+             --json FILE (counts per mechanism)  --compare OLD.jsonl|OLD.json (before/after table)
 
 Gold and predictions are matched exactly as the scorer does (its ``match``, ``source_ok``,
 ``counted_ok`` are loaded from ../shared/eval/score.py). Every error of a kind is put in exactly
@@ -16,6 +16,7 @@ goes to an explicit ``other`` bucket. Only the standard library is used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib.util
 import json
@@ -549,8 +550,8 @@ def classify_counted(art: Article, g: Rec, p: Rec) -> str:
             re.search(r"\b(?:among|including|of whom|of them)\s*(?:them\s*)?[,:]?\s*$", before, re.I) or \
             re.search(r"(?i)\bof (?:the|these|those|them)\b[^.;]{0,40},\s*$", before):
         return "partitive/sub-group ('1,230 of them children', 'Of the 174 evacuees, 96 ...')"
-    cop = re.match(r"^\s+(?:were|are|was|is|remain|remained)\s+(?:[\w-]+\s+){0,2}?([\w-]+)", after)
-    if cop and stem(cop.group(1)) in heads:
+    cop = re.match(r"^\s+(?:were|are|was|is|remain|remained)\s+((?:[\w-]+\s*){1,3})", after)
+    if cop and any(stem(w) in heads for w in words(cop.group(1))):
         return "counted noun after a copula ('N were foreign nationals')"
     nxt = words(after[:40])[:3]
     next_to = any(stem(w) in heads for w in nxt)
@@ -629,10 +630,8 @@ def resolve_mentions(text: str, pub: dt.date | None) -> list[dt.date]:
             day = int(m.group("d1") or m.group("d2"))
             if month:
                 year = pub.year - (1 if month > pub.month + 1 else 0)
-                try:
+                with contextlib.suppress(ValueError):
                     out.append(dt.date(year, month, day))
-                except ValueError:
-                    pass
     return out
 
 
@@ -784,16 +783,16 @@ def classify_figure_spurious(art: Article, p: Rec, overlaps_found: bool) -> str:
         return "split: extra figure overlapping a found gold figure"
     if CLUTTER.search(line) and len(line) < 200:
         return "page clutter (byline, counters, contacts)"
-    if re.fullmatch(r"(?:1[89]|20)\d\d", t.strip()) or re.match(r"^\s*(?:-|–)\s*\d{2}\b", after) and \
-            re.fullmatch(r"(?:1[89]|20)\d\d", t.strip()):
+    if re.fullmatch(r"(?:1[89]|20)\d\d", t.strip()):
         return "year"
     if re.search(rf"\b{MONTH_RE}\.?\s*$", before, re.I) or re.match(rf"^\s*(?:st|nd|rd|th)?\s*{MONTH_RE}\b", after,
                                                                        re.I):
         return "date"
     if re.match(r"^\s*(?::\d\d|[ap]\.?m\.?\b|h\d\d)", after, re.I) or re.search(r"\d[:.]$", before):
         return "time of day"
-    if re.match(r"^(?:,\s*\d+)?\s*(?:-|\s)?years?[- ]old", after) or re.search(r"\b(aged|age|ages)\s*$", before, re.I) or re.match(r"^\s*(?:-|\s)?years?[- ]old", after) or \
-            re.search(r"[A-Z][a-z]+,\s*$", before) and re.match(r"^\s*,", after):
+    if re.match(r"^(?:,\s*\d+)?\s*(?:-|\s)?years?[- ]old", after) or re.search(r"\b(aged|age|ages)\s*$", before,
+                                                                                    re.I) or \
+            (re.search(r"[A-Z][a-z]+,\s*$", before) and re.match(r"^\s*,", after)):
         return "age"
     if re.match(r"^(?:st|nd|rd|th)\b", after) or re.fullmatch(r"(?i)(first|second|third|fourth|fifth|sixth|"
                                                                r"seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))",
@@ -951,7 +950,7 @@ def report(an: Analysis, arts: dict[str, Article], name: str, only: str, n_examp
         by[e.kind][e.group][e.mech] += 1
         ex[e.key].append(e)
     for kind in KINDS:
-        if only and kind != only or kind not in by:
+        if (only and kind != only) or kind not in by:
             continue
         total = sum(sum(c.values()) for c in by[kind].values())
         lines.append("")
@@ -995,6 +994,13 @@ def compare_table(old: dict[str, int], new: dict[str, int], only: str = "") -> s
     return "\n".join(out)
 
 
+def load_counts(path: str) -> dict[str, int]:
+    """Counts saved by an earlier --json run."""
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return {str(k): int(v) for k, v in data.get("counts", {}).items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", choices=sorted(SETS), help="a dev set: gold and articles from SHARED, pred from out/")
@@ -1006,7 +1012,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", choices=KINDS, default="")
     ap.add_argument("--examples", type=int, default=3, help="examples per mechanism (0: counts only)")
     ap.add_argument("--json", help="write the counts per mechanism here")
-    ap.add_argument("--compare", metavar="OLD.jsonl", help="predictions to compare against (before/after table)")
+    ap.add_argument("--compare", metavar="OLD", help="earlier predictions (.jsonl) or counts from --json (.json): "
+                    "print a before/after table per mechanism")
     a = ap.parse_args(argv)
     shared = find_shared(a.shared)
     gold_p, arts_p, pred_p = a.gold, a.articles, a.pred
@@ -1033,7 +1040,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report(an, arts, name, a.only, a.examples))
     counts = an.counts()
     if a.compare:
-        old = analyse(scorer, gold, scorer.load(a.compare), arts).counts()
+        old = load_counts(a.compare) if a.compare.endswith(".json") else \
+            analyse(scorer, gold, scorer.load(a.compare), arts).counts()
         print("")
         print(f"COMPARE {a.compare} (before) -> {pred_p} (after)")
         print(compare_table(old, counts, a.only))
