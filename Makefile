@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test eval bench lint clean
+.PHONY: install demo test eval diagnose bench lint clean
 
 install: $(STAMP)
 
@@ -44,6 +44,14 @@ eval: install
 	@$(BIN)/newsledger analyze -q $(SHARED)/corpus/dev_hard.jsonl --db out/dev_hard.db
 	@$(BIN)/newsledger export --db out/dev_hard.db --format jsonl -o out/dev_hard.jsonl 2>/dev/null
 	@$(BIN)/python $(SHARED)/eval/score.py --gold $(SHARED)/eval/dev_hard_gold.jsonl --pred out/dev_hard.jsonl --json out/dev_hard_scores.json
+
+# Errors grouped by mechanism, with counts, for each dev set scored by `make eval` (reads out/<set>.jsonl).
+EXAMPLES ?= 3
+diagnose: install
+	@for s in dev dev_synthetic dev_hard; do \
+	  $(BIN)/python scripts/diagnose.py --set $$s --shared $(SHARED) --pred out/$$s.jsonl \
+	    --examples $(EXAMPLES) --json out/$${s}_diagnose.json || exit 1; echo; \
+	done
 
 bench: install
 	$(BIN)/python bench/bench_extract.py
