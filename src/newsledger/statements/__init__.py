@@ -51,6 +51,22 @@ def _clause_span(cue: Token, seg: Span) -> tuple[int, int]:
     return left, right
 
 
+def _trim_clauses(found: list[dict[str, Any]]) -> None:
+    """Coordinated reports ("police said 80,000, while the union said 400,000"): the first
+    clause's subtree holds the second, so cut each statement where the other one begins."""
+    found.sort(key=lambda st: st["cue_i"][0])
+    for a in found:
+        for b in found:
+            if a is b or not (a["tok_start"] <= b["tok_start"] and b["tok_end"] <= a["tok_end"]):
+                continue
+            if (a["tok_start"], a["tok_end"]) == (b["tok_start"], b["tok_end"]):
+                continue
+            if b["tok_start"] > a["cue_i"][0]:
+                a["tok_end"] = b["tok_start"]
+            elif b["tok_end"] <= a["cue_i"][0]:
+                a["tok_start"] = b["tok_end"]
+
+
 def _collect_orgs(doc: Doc, quotes: list[tuple[int, int]], memory: Memory) -> None:
     """Organisations named as subjects or owners, so "it"/"its" can find them."""
     for tok in doc:
@@ -148,6 +164,8 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
                 if not independent:
                     break
             del names
+            if independent:
+                _trim_clauses(found)
             cues_all = [(c.i, sp.name, sp.role) for c, sp, _ in resolved if sp is not None]
             cues_all += [ci for st in found if st["cue"] == "(...)" for ci in st["cues_all"]]
             for st in found:
