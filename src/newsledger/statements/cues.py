@@ -34,6 +34,10 @@ def is_speakerish(tok: Token) -> bool:
         return True
     if tok.lemma_.lower() in SPEAKER_NOUNS or low in SPEAKER_NOUNS:
         return True
+    if tok.lemma_.lower() in DOCUMENT_NOUNS:
+        # "estimates from aid agencies", "the council's records": the record's owner speaks
+        owner = document_owner(tok)
+        return owner is not None and owner is not tok and is_speakerish(owner)
     # a name inside the phrase ("the Red Cross's team"), not in a clause or a place phrase on it
     # ("the reform, which the minister's government passed", "a station at Lorsk")
     stack = list(tok.children)
