@@ -107,3 +107,40 @@ def context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_star
     if before:
         return str(before[-1]["date"])
     return None
+
+
+def lead_date(doc: Doc, para_starts: list[int]) -> str | None:
+    """The day the first paragraph is about: the day its first report is dated, else its first day."""
+    dates = doc._.dates or []
+    stmts = doc._.statements or []
+    day_dates = [d for d in dates if d["precision"] == "day" and d["date"] and not d.get("possessive")]
+    if not day_dates or not para_starts:
+        return None
+    first_para_end = para_starts[1] if len(para_starts) > 1 else len(doc)
+    lead = [d for d in day_dates if d["start"] < first_para_end]
+    found = lead[0]["date"] if lead else None
+    # the day the lead reports ("..., the ministry said on Monday") outranks the event's day
+    reported = [st["date"] for st in stmts if st.get("date") and st["tok_start"] < first_para_end]
+    if reported:
+        found = reported[0]
+    return str(found) if found else None
+
+
+def event_date_for(doc: Doc, anchor: Token, noun: Token | None, src: dict[str, Any] | None,
+                   para_starts: list[int]) -> tuple[str | None, str | None]:
+    """(event_date, basis) of the figure at ``anchor``: a date in its own clause, else present
+    tense means the publication day, else the day in context, else the lead's day or publication."""
+    dates = doc._.dates or []
+    stmts = doc._.statements or []
+    pub = doc._.pub_date
+    d = local_date(anchor, noun, dates, src.get("date") if src else None)
+    if d is not None:
+        if d["precision"] != "day":
+            return None, None
+        return d["date"], d["basis"] if d["date"] else None
+    if is_present(anchor):
+        return pub, "publication"
+    event_date = context_date(doc, anchor, dates, para_starts, src, stmts)
+    if event_date is None:
+        event_date = lead_date(doc, para_starts) or pub
+    return event_date, "context"
