@@ -50,7 +50,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-def _month_num(name: str) -> int:
+def month_number(name: str) -> int:
+    """1-12 for a month name or abbreviation ("Feb", "Sept.", "february"); KeyError otherwise."""
     key = name.lower().rstrip(".")
     return MONTHS.get(key) or MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
 
@@ -78,7 +79,7 @@ def resolve(kind: str, m: re.Match[str], pub: dt.date | None, last: dt.date | No
         except ValueError:
             return None, "day", "explicit"
     if kind in ("month_day", "day_month"):
-        month, day = _month_num(g["month"]), int(g["day"])
+        month, day = month_number(g["month"]), int(g["day"])
         if g.get("year"):
             try:
                 return dt.date(int(g["year"]), month, day), "day", "explicit"
