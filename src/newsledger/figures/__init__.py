@@ -101,7 +101,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                 text = "people"
         src = source_for(anchor, stmts)
         owner = figure_owner(anchor)
-        event_date, basis = event_date_for(doc, anchor, noun, src, para_starts)
+        event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)
         span = doc[e.span_start: e.end]
         value = num.normalize(e.value)
         high = num.normalize(e.value_high)
