@@ -1,7 +1,7 @@
 import pytest
 from spacy.language import Language
 
-from tests.conftest import run
+from tests.conftest import figures, one, run
 
 pytestmark = pytest.mark.slow
 
@@ -39,3 +39,46 @@ def test_month_only_has_no_day(nlp: Language) -> None:
 
 def test_no_publication_date_leaves_relative_days_unresolved(nlp: Language) -> None:
     assert _dates(nlp, "Talks failed on Tuesday.", pub="")["Tuesday"] is None
+
+
+def test_since_and_comparison_dates_are_marked(nlp: Language) -> None:
+    doc = run(nlp, "Police have held 300 people since March 2. Turnout was 90,000, against 120,000 on Tuesday.")
+    roles = {d["text"]: d["role"] for d in doc._.dates}
+    assert roles["March 2"] == "since"
+    assert roles["Tuesday"] == "comparison"
+    # a date that closes a rise is the day of the new figure, not a comparison
+    doc = run(nlp, "The toll rose from 12 to 40 on Saturday.")
+    assert [d["role"] for d in doc._.dates] == [None]
+
+
+def test_a_month_followed_by_its_day_is_a_day(nlp: Language) -> None:
+    [d] = run(nlp, "Attacks have been recorded since June 28.")._.dates
+    assert d["precision"] == "day" and d["date"] == "2024-06-28"
+
+
+# ------------------------------------------------------------------ event dates in context
+# publication Friday 2024-06-14 throughout
+
+
+def test_a_comparison_date_dates_only_the_figure_compared_with(nlp: Language) -> None:
+    text = ("Organisers said 1.1 million people joined the march, against 700,000 on June 1. "
+            "Police counted 45,000 in the capital.")
+    fs = figures(nlp, text)
+    assert one(fs, "700,000")["event_date"] == "2024-06-01"
+    assert one(fs, "1.1 million")["event_date"] != "2024-06-01"
+    assert one(fs, "45,000")["event_date"] != "2024-06-01"
+
+
+def test_since_marks_where_a_running_count_starts_not_its_day(nlp: Language) -> None:
+    fs = figures(nlp, "More than 900 people have been detained since June 3, police said.")
+    assert one(fs, "More than 900")["event_date"] == "2024-06-14"
+
+
+def test_story_day_for_counts_without_a_day_and_report_day_for_tolls(nlp: Language) -> None:
+    text = ("Gunmen attacked a wedding party in the hills late on Wednesday, killing at least 14 people, "
+            "regional officials said on Thursday.\n\n"
+            "Witnesses said about 300 guests had gathered in the courtyard. Another 20 people were missing, "
+            "the officials said.")
+    fs = figures(nlp, text)
+    assert one(fs, "about 300")["event_date"] == "2024-06-12"  # the night of the attack
+    assert one(fs, "20")["event_date"] == "2024-06-13"  # a toll, as of the report

@@ -44,13 +44,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                           re.I)),
     ("month", re.compile(r"\b(?:in|since|by|until|during|early|late|mid-?|through)\s+(?:early\s+|late\s+)?"
                          r"(?P<month>January|February|March|April|May|June|July|August|September|October"
-                         r"|November|December)" + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b")),
+                         r"|November|December)" + r"(?:\s+(?P<year>(?:19|20)\d{2}))?\b(?!\s+\d)")),
     ("year", re.compile(r"\b(?:in|since|by|until|during|of|from|as early as|before|after)\s+"
                         r"(?P<year>(?:18|19|20)\d{2})\b")),
 ]
 
 
-def _month_num(name: str) -> int:
+def month_number(name: str) -> int:
+    """1-12 for a month name or abbreviation ("Feb", "Sept.", "february"); KeyError otherwise."""
     key = name.lower().rstrip(".")
     return MONTHS.get(key) or MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
 
@@ -78,7 +79,7 @@ def resolve(kind: str, m: re.Match[str], pub: dt.date | None, last: dt.date | No
         except ValueError:
             return None, "day", "explicit"
     if kind in ("month_day", "day_month"):
-        month, day = _month_num(g["month"]), int(g["day"])
+        month, day = month_number(g["month"]), int(g["day"])
         if g.get("year"):
             try:
                 return dt.date(int(g["year"]), month, day), "day", "explicit"
@@ -118,6 +119,30 @@ def resolve(kind: str, m: re.Match[str], pub: dt.date | None, last: dt.date | No
     return None, "year", "explicit"
 
 
+_NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+           r"|forty|fifty|hundred|dozens?|hundreds?|thousands?)")
+# "against 700,000 on March 3", "up from 19 on Sunday", "down from 520 a day earlier", "than the
+# 40 reported on Monday": the date of a figure compared with, which dates nothing else
+_COMPARISON = re.compile(r"\b(?:against|compared\s+(?:with|to)|up\s+from|down\s+from|from|than|versus|vs\.?)\s+"
+                         r"(?:the\s+|an?\s+)?(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|over\s+"
+                         r"|more\s+than\s+|at\s+least\s+)?" + _NUMBER + r"(?:\s+(?:million|billion|thousand))?"
+                         r"(?:\s+(?!to\b)[\w,'’-]+){0,6}?\s*(?:,\s*)?(?:(?:on|in|at|by|as\s+of)\s+)?$", re.I)
+_SINCE = re.compile(r"\b(?:since|ever\s+since)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+
+
+def date_role(text: str, start: int, match: str) -> tuple[str | None, int]:
+    """("since", start) for the start of a span ("since January 16": a running count's origin,
+    not its day); ("comparison", where the comparison begins) for the day of a figure compared
+    with; else (None, start). Offsets are characters."""
+    if match.lower().startswith("since") or _SINCE.search(text[max(0, start - 20):start]):
+        return "since", start
+    before = re.split(r"[.;:!?](?=\s)|\n", text[max(0, start - 80):start])[-1]
+    m = _COMPARISON.search(before)
+    if m:
+        return "comparison", start - len(before) + m.start()
+    return None, start
+
+
 def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
     """All date expressions in ``doc``, in text order, without overlaps."""
     text = doc.text
@@ -137,11 +162,14 @@ def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
             continue
         last_end = end
         date, precision, basis = resolve(kind, m, pub, last_day)
+        role, scope = date_role(text, start, m.group(0))
+        scope_span = doc.char_span(scope, scope + 1, alignment_mode="expand")
         if date is not None and precision == "day":
             last_day = date
         out.append({"start": span.start, "end": span.end, "root": span.root.i,
                     "date": date.isoformat() if date else None, "precision": precision,
                     "basis": basis, "kind": kind, "text": span.text,
+                    "role": role, "scope": scope_span.start if scope_span is not None else span.start,
                     # "Tuesday's earthquake" names an event; it does not date the sentence
                     "possessive": bool(re.search(r"['’]s\b", m.group(0)))})
     return out

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from . import pipeline
 from .config import Config
 from .ingest import Article, ItemError, read_articles
+from .pubdate import infer_pub_date
 from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import StoryIndex, article_names
@@ -79,7 +80,8 @@ def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[li
 
 def make_doc(nlp: Language, article: Article) -> Doc:
     doc = nlp.make_doc(article.text)
-    doc._.pub_date = article.date
+    # an article without a date gets the day its URL, dateline or stamp gives
+    doc._.pub_date = article.date or infer_pub_date(article.text, article.url)
     doc._.outlet = article.outlet
     return doc
 

@@ -22,7 +22,7 @@ from .. import numbers as num
 from .attribution import figure_owner, source_for
 from .category import category_for
 from .counted import clause_subject, counted_for, implicit_counted, noun_phrase, of_object, predicate_noun
-from .dating import context_date, is_present, local_date
+from .dating import event_date_for
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
 from .facets import figure_place, is_projection, predicate_lemma, subset_marker
@@ -37,7 +37,6 @@ def register_extensions() -> None:
 def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     dates = doc._.dates or []
     stmts = doc._.statements or []
-    pub = doc._.pub_date
     date_tokens = {i for d in dates for i in range(d["start"], d["end"])}
     exprs = find_expressions(doc)
     kept: list[tuple[Expr, Token]] = []
@@ -46,16 +45,6 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if not is_excluded(doc, e, date_tokens, anchor):
             kept.append((e, anchor))
     para_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
-    day_dates = [d for d in dates if d["precision"] == "day" and d["date"] and not d.get("possessive")]
-    lead_date = None
-    if day_dates and para_starts:
-        first_para_end = para_starts[1] if len(para_starts) > 1 else len(doc)
-        lead = [d for d in day_dates if d["start"] < first_para_end]
-        lead_date = lead[0]["date"] if lead else None
-        # the day the lead reports ("..., the ministry said on Monday") outranks the event's day
-        reported = [st["date"] for st in stmts if st.get("date") and st["tok_start"] < first_para_end]
-        if reported:
-            lead_date = reported[0]
     out: list[dict[str, Any]] = []
     # reporting verbs bound the climb from a figure to the words that say what happened
     stop = {cue[0] for s in stmts for cue in s.get("cues_all", [])}
@@ -112,18 +101,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                 text = "people"
         src = source_for(anchor, stmts, doc._.voices)
         owner = figure_owner(anchor)
-        # event date
-        d = local_date(anchor, noun, dates, src.get("date") if src else None)
-        if d is not None:
-            event_date, basis = d["date"], d["basis"] if d["date"] else None
-            if d["precision"] != "day":
-                event_date, basis = None, None
-        elif is_present(anchor):
-            event_date, basis = pub, "publication"
-        else:
-            event_date, basis = context_date(doc, anchor, dates, para_starts, src, stmts), "context"
-            if event_date is None:
-                event_date = lead_date or pub
+        event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)
         span = doc[e.span_start: e.end]
         value = num.normalize(e.value)
         high = num.normalize(e.value_high)

@@ -37,7 +37,10 @@ def local_date(anchor: Token, noun: Token | None, dates: list[dict[str, Any]],
     its own day, the figure is as of the report ("killing at least nine, the ministry said on
     Monday")."""
     sent = anchor.sent
-    cands = [d for d in dates if sent.start <= d["root"] < sent.end and not d.get("possessive")]
+    # a comparison's day dates only the figure compared with ("against 700,000 on March 3")
+    cands = [d for d in dates if sent.start <= d["root"] < sent.end and not d.get("possessive")
+             and d.get("role") != "since"
+             and (d.get("role") != "comparison" or d.get("scope", 0) <= anchor.i < d["start"])]
     if not cands:
         return None
     path = [anchor, *anchor.ancestors]
@@ -103,7 +106,66 @@ def context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_star
     p = bisect.bisect_right(para_starts, anchor.i) - 1
     para_start = para_starts[p] if p >= 0 else 0
     before = [d for d in dates if para_start <= d["start"] < anchor.i and d["precision"] == "day" and d["date"]
-              and not d.get("possessive")]
+              and not d.get("possessive") and not d.get("role")]
     if before:
         return str(before[-1]["date"])
     return None
+
+
+LEAD_MIN_WORDS = 15
+
+
+def lead_paragraph(doc: Doc, para_starts: list[int]) -> tuple[int, int]:
+    """Token bounds of the lead: the first paragraph long enough to be prose (a headline, byline
+    or "Updated" line before it is skipped)."""
+    bounds = list(zip(para_starts, [*para_starts[1:], len(doc)], strict=True))
+    for start, end in bounds:
+        if sum(1 for t in doc[start:end] if t.is_alpha) >= LEAD_MIN_WORDS:
+            return start, end
+    return bounds[0] if bounds else (0, len(doc))
+
+
+# running tolls: their as-of day is the day they were reported
+TOLL_CATEGORIES = {"killed", "injured", "missing"}
+
+
+def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | None:
+    """The day the lead is about, for a figure without a day of its own or in its paragraph.
+
+    A toll is a running total, as of the day the lead reports it ("..., the agency said on
+    Sunday"). Any other count belongs to the story the lead tells: the day of its event
+    ("opened fire late on Friday", "Saturday's crush", "a day earlier"); the report's day when
+    the lead names no other."""
+    dates = doc._.dates or []
+    stmts = doc._.statements or []
+    start, end = lead_paragraph(doc, para_starts)
+    lead = [d for d in dates if start <= d["start"] < end and d["precision"] == "day" and d["date"]
+            and not d.get("role")]
+    reported = [str(st["date"]) for st in stmts if st.get("date") and start <= st["tok_start"] < end]
+    pub = doc._.pub_date
+    events = [d for d in lead if d["date"] not in reported and (pub is None or d["date"] <= pub)]
+    if reported and (toll or not events):
+        return reported[0]
+    if events:
+        return str(events[0]["date"])
+    return str(lead[0]["date"]) if lead else None
+
+
+def event_date_for(doc: Doc, anchor: Token, noun: Token | None, src: dict[str, Any] | None,
+                   para_starts: list[int], category: str = "other") -> tuple[str | None, str | None]:
+    """(event_date, basis) of the figure at ``anchor``: a date in its own clause, else present
+    tense means the publication day, else the day in context, else the lead's day or publication."""
+    dates = doc._.dates or []
+    stmts = doc._.statements or []
+    pub = doc._.pub_date
+    d = local_date(anchor, noun, dates, src.get("date") if src else None)
+    if d is not None:
+        if d["precision"] != "day":
+            return None, None
+        return d["date"], d["basis"] if d["date"] else None
+    if is_present(anchor):
+        return pub, "publication"
+    event_date = context_date(doc, anchor, dates, para_starts, src, stmts)
+    if event_date is None:
+        event_date = lead_date(doc, para_starts, category in TOLL_CATEGORIES) or pub
+    return event_date, "context"

@@ -1,0 +1,259 @@
+"""Infer an article's publication day when the source gives none.
+
+Pure functions over the URL and the text; :func:`infer_pub_date` tries the signals in order
+of trust and returns an ISO day or None:
+
+1. the URL path, as content systems write it (``/2032/02/10/``, ``/2032/feb/10/``,
+   ``/2032-02-10/``, ``/20320210/``, a slug ending ``-2032-02-10``, ``?date=2032-02-10``);
+2. a dateline opening the text (``CITY, Country, Feb 10 (Agency) --``, ``CITY, 16 February
+   (Agency) –``, ``CITY, 12 May 2032 (Agency) –``, ``CITY, Tuesday (Agency) --``);
+3. an "Updated"/"Published"/"Posted" stamp carrying a date;
+4. a full date (day, month and year) in the opening paragraph.
+
+A dateline without a year takes the year of the URL, else the year of a full date in the
+text when that date fits (it is not after the dateline day), else it is inferred: the article
+is not older than the latest year it mentions, and the weekdays its lead names fall in the
+days just before (or on) the dateline day. A weekday-only dateline is the first such weekday
+on or after the latest day the text names, or within the URL's month when that pins it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .dates import WEEKDAYS, month_number
+
+_MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+               r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_MON_URL = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+
+# a date written in a URL: separated numeric, month word, compact, or a query parameter
+_URL_PATTERNS = [
+    re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d{2})[/_-](?P<m>\d{1,2})[/_-](?P<d>\d{1,2})(?![0-9])"),
+    re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d{2})/(?P<mon>" + _MON_URL + r")/(?P<d>\d{1,2})(?![0-9])", re.I),
+    re.compile(r"(?<![0-9])(?P<d>\d{1,2})[/_-](?P<mon>" + _MON_URL + r")[/_-](?P<y>(?:19|20)\d{2})(?![0-9])",
+               re.I),
+    re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![0-9])"),
+]
+_URL_MONTH = [
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<mon>" + _MON_URL + r")/", re.I),
+]
+_URL_YEAR = re.compile(r"/(?P<y>(?:19|20)\d{2})/")
+
+_DAY_MONTH_YEAR = (r"(?:(?P<mon1>" + _MONTH_WORD + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?"
+                   r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>" + _MONTH_WORD + r"))"
+                   r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?")
+# "CITY, Country, Feb 10 (Agency) --": a capitalised place, optional region, the date, an
+# optional agency in brackets, then a dash; the dateline opens the body (after a byline line)
+_DATELINE = re.compile(
+    r"^(?P<city>[A-Z][A-Za-z.'\- ]{1,40}?)\s*,\s*(?:[A-Z][A-Za-z.'\- ]{1,40}?,\s*)?"
+    r"(?:(?P<wd>" + _WD + r")|" + _DAY_MONTH_YEAR + r")"
+    r"\s*(?:\([^)\n]{1,80}\))?\s*(?:--|[–—-])\s", re.M)
+_STAMP = re.compile(r"\b(?:Updated|Published|Posted|Last updated|First published)\b:?\s*(?:on\s+)?"
+                    r"(?:" + _WD + r",?\s+)?" + _DAY_MONTH_YEAR, re.I)
+_STAMP_ISO = re.compile(r"\b(?:Updated|Published|Posted|Last updated|First published)\b:?\s*(?:on\s+)?"
+                        r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})", re.I)
+_FULL_DATE = re.compile(r"(?:\b" + _MONTH_WORD + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}\b"
+                        r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_WORD + r",?\s+(?:19|20)\d{2}\b)")
+_MONTH_DAY = re.compile(r"\b" + _DAY_MONTH_YEAR)
+# years a text mentions; a year after "by"/"until" is usually a target, not the past
+_YEAR_MENTION = re.compile(r"(?<![\d/-])(?<!\bby )(?<!\buntil )(?<!\bbefore )(?P<y>(?:19|20)\d{2})(?![\d/-])")
+_WEEKDAY = re.compile(r"\b(?P<wd>" + _WD + r")\b")
+LEAD_CHARS = 600
+HEAD_CHARS = 400
+
+
+def _date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month_of(g: dict[str, str | None]) -> int:
+    if g.get("m"):
+        return int(g["m"] or 0)
+    return month_number(g.get("mon") or g.get("mon1") or g.get("mon2") or "")
+
+
+def url_date(url: str | None) -> dt.date | None:
+    """The day a CMS wrote into the URL path or query, if any."""
+    if not url:
+        return None
+    for pattern in _URL_PATTERNS:
+        for m in pattern.finditer(url):
+            g = m.groupdict()
+            try:
+                day = _date(int(g["y"]), _month_of(g), int(g["d"]))
+            except KeyError:
+                continue
+            if day is not None:
+                return day
+    return None
+
+
+def url_month(url: str | None) -> tuple[int, int | None] | None:
+    """(year, month or None) from a URL path that dates only to the month or year."""
+    if not url:
+        return None
+    for pattern in _URL_MONTH:
+        m = pattern.search(url)
+        if m:
+            try:
+                month = _month_of(m.groupdict())
+            except KeyError:
+                continue
+            if 1 <= month <= 12:
+                return int(m.group("y")), month
+    m = _URL_YEAR.search(url)
+    return (int(m.group("y")), None) if m else None
+
+
+def _md(g: dict[str, str | None]) -> tuple[int, int] | None:
+    day = g.get("d1") or g.get("d2")
+    if not day:
+        return None
+    try:
+        return _month_of(g), int(day)
+    except KeyError:
+        return None
+
+
+def full_dates(text: str) -> list[dt.date]:
+    """Every day written with its year ("June 28, 2031", "3 May 2030"), in text order."""
+    out = []
+    for m in _FULL_DATE.finditer(text):
+        g = _MONTH_DAY.match(m.group(0))
+        if g is None or not g.group("y"):
+            continue
+        md = _md(g.groupdict())
+        if md is not None:
+            day = _date(int(g.group("y")), *md)
+            if day is not None:
+                out.append(day)
+    return out
+
+
+def _lead(text: str) -> str:
+    """The opening paragraph with some substance (a headline or byline line is skipped)."""
+    for para in re.split(r"\n\s*\n", text):
+        if len(para) > 120:
+            return para[:LEAD_CHARS]
+    return text[:LEAD_CHARS]
+
+
+def infer_year(text: str, month: int, day: int) -> int | None:
+    """The year of a month-day dateline from the other dates in the text.
+
+    Candidate years come from the full dates the text writes (their year, or the one before or
+    after), else from the years it mentions (an article is not older than the events it names,
+    and rarely more than a decade newer). The weekdays the lead names decide between them: a
+    wire lead names the day it reports and the days just before it, so the dateline day falls
+    on or just after them. Without a weekday, a full date's year is taken (the next year when
+    the full date is later in its year than the dateline day, a past event); bare years alone
+    are too weak and give None."""
+    full = full_dates(text)
+    years = [int(m.group("y")) for m in _YEAR_MENTION.finditer(text)]
+    if full:
+        anchor = max(f.year for f in full)
+        cands = sorted({y for f in full for y in (f.year - 1, f.year, f.year + 1)})
+    elif years:
+        anchor = max(years)
+        cands = list(range(anchor, anchor + 12))
+    else:
+        return None
+    weekdays = [WEEKDAYS.index(m.group("wd").lower()) for m in _WEEKDAY.finditer(_lead(text))]
+    if not weekdays:
+        if not full:
+            return None
+        latest = max(full)
+        return latest.year + 1 if (latest.month, latest.day) > (month, day) else latest.year
+    best: tuple[int, int, int] | None = None
+    for year in cands:
+        cand = _date(year, month, day)
+        if cand is None:
+            continue
+        key = (sum((cand.weekday() - wd) % 7 for wd in weekdays), abs(year - anchor), year)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
+
+
+def _latest_named_day(text: str, year_hint: tuple[int, int | None] | None) -> dt.date | None:
+    full = full_dates(text)
+    if full:
+        return max(full)
+    if year_hint is None:
+        return None
+    days = []
+    for m in _MONTH_DAY.finditer(text):
+        md = _md(m.groupdict())
+        if md is not None:
+            cand = _date(year_hint[0], *md)
+            if cand is not None:
+                days.append(cand)
+    return max(days) if days else None
+
+
+def dateline_date(text: str, url: str | None = None) -> dt.date | None:
+    """The day of a dateline opening the text (within its first lines)."""
+    m = _DATELINE.search(text[:HEAD_CHARS])
+    if m is None:
+        return None
+    g = m.groupdict()
+    hint = url_month(url)
+    if g.get("wd"):
+        wd = WEEKDAYS.index((g["wd"] or "").lower())
+        if hint is not None and hint[1] is not None:
+            first = dt.date(hint[0], hint[1], 1)
+            days = [first + dt.timedelta(days=k) for k in range(31)]
+            days = [d for d in days if d.month == hint[1] and d.weekday() == wd]
+            if len(days) == 1:
+                return days[0]
+        ref = _latest_named_day(text, hint)
+        if ref is None:
+            return None
+        return ref + dt.timedelta(days=(wd - ref.weekday()) % 7)
+    md = _md(g)
+    if md is None:
+        return None
+    if g.get("y"):
+        return _date(int(g["y"] or 0), *md)
+    if hint is not None:
+        year = hint[0]
+        # a December dateline under a January URL (or the reverse) crosses the year
+        if hint[1] is not None and abs(hint[1] - md[0]) > 6:
+            year += 1 if md[0] < hint[1] else -1
+        return _date(year, *md)
+    inferred = infer_year(text, *md)
+    return _date(inferred, *md) if inferred else None
+
+
+def stamp_date(text: str) -> dt.date | None:
+    """The day of an "Updated ..." / "Published ..." stamp near the top."""
+    head = text[:HEAD_CHARS]
+    m = _STAMP_ISO.search(head)
+    if m:
+        return _date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    m = _STAMP.search(head)
+    if m and m.group("y"):
+        md = _md(m.groupdict())
+        return _date(int(m.group("y")), *md) if md else None
+    return None
+
+
+def lead_full_date(text: str) -> dt.date | None:
+    """The latest full date in the opening paragraph ("informed on 14 May 2031 that ...")."""
+    full = full_dates(_lead(text))
+    return max(full) if full else None
+
+
+def infer_pub_date(text: str, url: str | None = None) -> str | None:
+    """The publication day (ISO) from the URL, a dateline, a stamp or the lead, else None."""
+    for found in (url_date(url), dateline_date(text, url), stamp_date(text), lead_full_date(text)):
+        if found is not None:
+            return found.isoformat()
+    return None

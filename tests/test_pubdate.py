@@ -1,0 +1,100 @@
+import pytest
+from spacy.language import Language
+
+from newsledger.pubdate import dateline_date, infer_pub_date, infer_year, stamp_date, url_date, url_month
+from tests.conftest import figures, one
+
+
+@pytest.mark.parametrize("url, day", [
+    ("https://example.org/news/2027/03/09/flood-toll-rises/", "2027-03-09"),
+    ("https://example.org/world/2027/mar/09/flood-toll-rises", "2027-03-09"),
+    ("https://example.org/story/2027-03-09/flood-toll-rises", "2027-03-09"),
+    ("https://example.org/a/20270309/flood-toll-rises.html", "2027-03-09"),
+    ("https://example.org/world/flood-toll-rises-2027-03-09", "2027-03-09"),
+    ("https://example.org/view?id=17&date=2027-03-09", "2027-03-09"),
+    ("https://example.org/world/09-march-2027/flood-toll", "2027-03-09"),
+])
+def test_url_dates_of_common_content_systems(url: str, day: str) -> None:
+    assert str(url_date(url)) == day
+
+
+def test_urls_without_a_day_give_none_but_may_give_the_month() -> None:
+    assert url_date("https://example.org/news/flood-toll-rises-to-40") is None
+    assert url_date("https://example.org/id/123456789") is None  # not a date: no valid month/day
+    assert url_month("https://example.org/2027/03/flood-toll") == (2027, 3)
+    assert url_month("https://example.org/2027/flood-toll") == (2027, None)
+
+
+def test_dateline_with_year() -> None:
+    assert str(dateline_date("OSLENA, 4 March 2027 (Relief Net) – Rains kept falling.")) == "2027-03-04"
+    assert str(dateline_date("BRAMWICK, Tesland, Sept. 3, 2026 (TWA) -- Rains kept falling.")) == "2026-09-03"
+
+
+def test_dateline_takes_the_year_of_the_url() -> None:
+    text = "PORT ELLIS, March 4 (TWA) -- Floods cut the coast road on Thursday."
+    assert str(dateline_date(text, "https://example.org/2027/03/flood")) == "2027-03-04"
+    # a late-December dateline under a January URL belongs to the year before
+    text = "PORT ELLIS, Dec 31 (TWA) -- Floods cut the coast road."
+    assert str(dateline_date(text, "https://example.org/2027/01/flood")) == "2026-12-31"
+
+
+def test_dateline_after_a_byline_line() -> None:
+    text = "Floods cut coast road\n\nBy A. Writer\n\nPORT ELLIS, 4 March (TWA) – Floods cut the road " \
+           "on Thursday, a year after the storm of 12 June 2026."
+    assert str(dateline_date(text)) == "2027-03-04"
+
+
+def test_year_from_a_full_date_in_the_text() -> None:
+    # the storm of June 2026 is past: a March dateline is the next March
+    assert infer_year("The storm of 12 June 2026 was worse.", 3, 4) == 2027
+    # the same year when the dated event is earlier in the year
+    assert infer_year("The storm of 12 January 2027 was worse.", 3, 4) == 2027
+
+
+def test_year_from_weekdays_in_the_lead_when_a_full_date_is_ahead() -> None:
+    # "due to start on 1 October 2027" lies ahead; 2027-03-07 is the Sunday the lead names
+    text = ("Floods cut the coast road on Sunday, the ministry said. Repairs are due to start on "
+            "1 October 2027.")
+    assert infer_year(text, 3, 7) == 2027
+
+
+def test_year_from_a_past_year_and_the_weekday_of_the_lead() -> None:
+    # nothing but "since 2023" and the lead's Thursday: the first March 4 on a Thursday since then
+    text = "Floods cut the coast road on Thursday, the worst since 2023, officials said."
+    assert infer_year(text, 3, 4) == 2027
+    # a bare year without any weekday is too weak
+    assert infer_year("Floods cut the coast road, the worst since 2023.", 3, 4) is None
+    # a year after "by" is a target, not a past event
+    assert infer_year("The road will be rebuilt by 2031, officials said on Thursday.", 3, 4) is None
+
+
+def test_weekday_dateline_resolved_from_a_day_named_in_the_text() -> None:
+    text = ("VELMORE, Friday (TWA) -- Rescuers found 12 more bodies, taking the toll from the flood "
+            "of 2 March 2027 to 40.")
+    # 2027-03-02 is a Tuesday; the next Friday is March 5
+    assert str(dateline_date(text)) == "2027-03-05"
+    text = "VELMORE, Friday (TWA) -- Rescuers found 12 more bodies."
+    assert dateline_date(text, "https://example.org/2027/03/flood") is None  # four Fridays in March
+    assert dateline_date(text) is None
+
+
+def test_stamps() -> None:
+    assert str(stamp_date("Flood toll\n\nUpdated: March 4, 2027 10:15 GMT\n\nFloods cut ...")) == "2027-03-04"
+    assert str(stamp_date("Flood toll\n\nPublished 2027-03-04 08:00\n\nFloods cut ...")) == "2027-03-04"
+    assert stamp_date("Flood toll | Updated 11:52 PM\n\nFloods cut ...") is None
+
+
+def test_infer_prefers_url_then_dateline_then_stamp_then_lead() -> None:
+    body = "PORT ELLIS, 5 March 2027 (TWA) – Floods cut the road."
+    assert infer_pub_date(body, "https://example.org/2027/03/06/flood") == "2027-03-06"
+    assert infer_pub_date(body, "https://example.org/flood") == "2027-03-05"
+    lead = ("The ministry informed on Saturday, 6 March 2027, that floods had cut the coast road, "
+            "leaving several villages without power or drinking water for a third day.")
+    assert infer_pub_date(lead) == "2027-03-06"
+    assert infer_pub_date("Floods cut the coast road.") is None
+
+
+@pytest.mark.slow
+def test_undated_article_dates_its_figures_from_the_url_or_dateline(nlp: Language) -> None:
+    text = "PORT ELLIS, 5 March 2027 (TWA) – At least 40 people have died in the floods, officials said."
+    assert one(figures(nlp, text, None), "At least 40")["event_date"] == "2027-03-05"
