@@ -43,9 +43,10 @@ def is_speakerish(tok: Token) -> bool:
     stack = list(tok.children)
     while stack:
         t = stack.pop()
-        if t.dep_ in ("relcl", "acl", "advcl", "ccomp") or (t.dep_ == "prep" and t.lower_ != "of"):
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp"):
             continue
-        if t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        located = t.head.dep_ == "prep" and t.head.lower_ != "of"
+        if t.ent_type_ in (("PERSON", "ORG") if located else ("PERSON", "ORG", "NORP", "GPE")):
             return True
         stack.extend(t.children)
     return False
@@ -118,6 +119,8 @@ def inverted_speaker(verb: Token) -> Token | None:
     verb in its clause is its subject and the verb follows the reported words and a comma."""
     if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") and c.i < verb.i for c in verb.children):
         return None
+    if verb.tag_ == "VBG" or any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+        return None  # "telling the broadcaster that ...": the object is who was told
     k = verb.i - 1
     doc = verb.doc
     while k > verb.sent.start and doc[k].dep_ in ("advmod", "neg") and doc[k].head == verb:

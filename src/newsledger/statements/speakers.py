@@ -282,11 +282,15 @@ def document_owner(tok: Token) -> Token | None:
     for c in tok.children:
         if c.dep_ == "poss":
             return c
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ in ("of", "from", "by"):
-            g = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if g is not None and g.lemma_.lower() not in DOCUMENT_NOUNS and g.pos_ in ("NOUN", "PROPN", "PRON"):
-                return g
+    preps = sorted((c for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")),
+                   key=lambda c: ("by", "from", "of").index(c.lower_))
+    for c in preps:
+        g = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if g is None or g.lemma_.lower() in DOCUMENT_NOUNS or g.pos_ not in ("NOUN", "PROPN", "PRON"):
+            continue
+        if any(x.dep_ == "nummod" or x.like_num for x in g.children):
+            continue  # "a poll of 1,204 adults": who was asked, not who asked
+        return g
     for c in tok.children:
         if c.dep_ in ("compound", "nmod") and c.i < tok.i and (
                 c.pos_ == "PROPN" or c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")
