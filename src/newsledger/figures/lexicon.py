@@ -21,7 +21,8 @@ MEASURE_UNITS = {"km", "kilometre", "kilometer", "mile", "metre", "meter", "m", 
                  "fahrenheit", "mw", "kw", "gw", "megawatt", "sq", "square", "storey", "story", "floor",
                  "point", "kph", "km/h", "bpd", "watt", "volt", "calorie", "percentile", "page", "lap",
                  "kilometres", "metres", "miles"}
-EVIDENCE_LEMMAS = {"believe", "assess", "expect", "put", "count", "find", "give", "issue", "revise", "record", "register", "list", "tally",
+EVIDENCE_LEMMAS = {"believe", "assess", "expect", "put", "count", "find", "give", "issue",
+                   "revise", "record", "register", "list", "tally",
                    "place", "estimate"}
 # subordinate clauses of a reporting verb that are the narrator's background, not the speaker's words
 NARRATOR_MARKS = {"as", "when", "after", "before", "since", "because", "while", "although", "though"}
