@@ -189,12 +189,14 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             if pobj is not None and not is_ownerless_document(pobj) and is_speakerish(pobj):
                 cues.append((tok, pobj, "per"))
             continue
-        if tok.lower_ == "by" and tok.dep_ == "prep" and tok.head.tag_ != "VBN":
+        if tok.lower_ == "by" and tok.dep_ in ("prep", "agent") and tok.head.tag_ != "VBN":
             # "1.12 million by the ministry's count", "and 2.5 million by the union's"
             pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
             if pobj is not None and (
                     (pobj.lemma_.lower() in DOCUMENT_NOUNS and document_owner(pobj) is not None)
-                    or any(c.dep_ == "case" for c in pobj.children)) and is_speakerish(
+                    or any(c.dep_ == "case" for c in pobj.children)
+                    or (pobj.i + 1 < len(pobj.doc) and pobj.nbor().text in ("'", "’") and pobj.tag_ == "NNS")
+            ) and is_speakerish(
                         document_owner(pobj) or pobj):
                 cues.append((tok, pobj, "by"))
             continue

@@ -1,0 +1,156 @@
+"""Who reports each figure: statements, layout cues, press releases, continuations, eyewitnesses.
+
+Every sentence here is written for these tests (an invented coastal storm), one per rule; each
+test fails without the rule it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+from newsledger.extract import make_doc
+from newsledger.ingest import Article
+from newsledger.statements.voice import abbreviates, press_release_issuer
+from tests.conftest import one
+
+pytestmark = pytest.mark.slow
+
+
+def run(nlp: Language, text: str, outlet: str | None = None) -> Any:
+    return nlp(make_doc(nlp, Article(id="t", text=text, date="2031-03-07", outlet=outlet)))
+
+
+def speakers(doc: Any) -> list[str]:
+    return [s["speaker"] for s in doc._.statements]
+
+
+# ---------------------------------------------------------------- press releases (pure functions)
+
+def test_press_release_issuer_is_the_dateline_body_that_is_not_the_outlet() -> None:
+    release = "RIVERTON (Harbour Aid League) – The League has delivered 3,000 food parcels."
+    assert press_release_issuer(release, "Coastal Relief News") == "Harbour Aid League"
+    wire = "RIVERTON, March 3 (CPA) -- A storm hit the coast, officials said."
+    assert press_release_issuer(wire, "Coastline Press Agency") is None  # the wire credits its copy
+    assert press_release_issuer("RIVERTON (Reuters) - A storm hit.", "Daily Mirror") is None
+    # with no outlet, a release needs a sign of its genre
+    assert press_release_issuer(release, None) is None
+    assert press_release_issuer(release + "\n\nMedia contact: Ana Reyes, press office", None) == "Harbour Aid League"
+
+
+def test_acronyms_abbreviate_names() -> None:
+    assert abbreviates("CPA", "Coastline Press Agency")
+    assert abbreviates("ENW", "Europa Newswire")
+    assert not abbreviates("HAL", "Coastal Relief News")
+
+
+def test_press_release_voice_gives_the_issuer_and_no_statement(nlp: Language) -> None:
+    doc = run(nlp, "RIVERTON (Harbour Aid League) – Our volunteers have delivered 3,000 food parcels to "
+                   "families cut off by the storm.", outlet="Coastal Relief News")
+    assert one(doc._.figures, "3,000")["source"] == "Harbour Aid League"
+    assert doc._.statements == []
+
+
+# ---------------------------------------------------------------- cues
+
+def test_latest_data_is_no_speaker(nlp: Language) -> None:
+    doc = run(nlp, "According to the latest data, 300 people are still without power on the island.")
+    assert doc._.statements == []
+    assert one(doc._.figures, "300")["source"] is None
+
+
+def test_a_record_speaks_for_its_owner(nlp: Language) -> None:
+    doc = run(nlp, "Per the coast guard's morning report, 90 people were rescued from the water.")
+    assert "coast guard" in one(doc._.figures, "90")["source"]
+    doc = run(nlp, "Estimates from aid groups put the number of homeless at 4,000.")
+    assert "aid groups" in one(doc._.figures, "4,000")["source"]
+
+
+def test_passive_agent_is_the_speaker(nlp: Language) -> None:
+    doc = run(nlp, "Nine fishermen were missing on Friday, as confirmed by the harbour master's office.")
+    assert speakers(doc) and "harbour master" in speakers(doc)[0]
+    assert "harbour master" in one(doc._.figures, "Nine")["source"]
+
+
+def test_speaker_after_a_clause_final_verb(nlp: Language) -> None:
+    doc = run(nlp, "Twelve workers are missing at the port, announced on Monday the operator Delvar Shipping.")
+    assert "Delvar Shipping" in one(doc._.figures, "Twelve")["source"]
+
+
+def test_telling_someone_is_not_an_inverted_speaker(nlp: Language) -> None:
+    doc = run(nlp, "The mayor, Ines Calder, gave a higher toll, telling the local radio that 14 people had died.")
+    assert one(doc._.figures, "14")["source"] == "Ines Calder"
+
+
+def test_by_whose_count(nlp: Language) -> None:
+    doc = run(nlp, "The rally drew 12,000 people by the police's count, and 30,000 by the organisers'.")
+    assert "police" in one(doc._.figures, "12,000")["source"]
+    assert "organisers" in one(doc._.figures, "30,000")["source"]
+
+
+def test_two_coordinated_reports_are_two_statements(nlp: Language) -> None:
+    doc = run(nlp, "Police said 5,000 people marched in the harbour district, while organisers said "
+                   "20,000 took part.")
+    st = doc._.statements
+    assert len(st) == 2
+    assert st[0]["end"] <= st[1]["start"]  # the first clause stops where the second begins
+    assert one(doc._.figures, "20,000")["source"] == "organisers"
+
+
+def test_lives_claimed_is_not_speech(nlp: Language) -> None:
+    doc = run(nlp, "The storm has claimed at least 40 lives along the coast.")
+    assert doc._.statements == []
+
+
+# ---------------------------------------------------------------- layout
+
+def test_headline_style_line(nlp: Language) -> None:
+    doc = run(nlp, "09:15 — Coast Guard: 42 people rescued off the cape\n\nBoats are still searching.")
+    assert speakers(doc) == ["Coast Guard"]
+    assert one(doc._.figures, "42")["source"] == "Coast Guard"
+
+
+def test_a_category_label_is_no_speaker(nlp: Language) -> None:
+    doc = run(nlp, "Missing: 17\n\nBoats are still searching.")
+    assert doc._.statements == []
+
+
+def test_parenthetical_credits(nlp: Language) -> None:
+    doc = run(nlp, "Missing: 17 (Coast Guard); about 30 (harbour police)\n\nThe search goes on.")
+    assert one(doc._.figures, "17")["source"] == "Coast Guard"
+    assert one(doc._.figures, "about 30")["source"] == "harbour police"
+    assert len(doc._.statements) == 2
+
+
+def test_colon_block_is_one_statement(nlp: Language) -> None:
+    text = ("The coast guard gave an update at noon.\n\nHere is more from the coast guard's statement:\n\n"
+            "Nineteen people were pulled from the water overnight. Four remain in hospital.")
+    doc = run(nlp, text)
+    blocks = [s for s in doc._.statements if s["cue"] == "Here is more from"]
+    assert len(blocks) == 1 and "coast guard" in blocks[0]["speaker"]
+    assert "coast guard" in one(doc._.figures, "Four")["source"]
+
+
+# ---------------------------------------------------------------- voices
+
+def test_continuation_keeps_the_source(nlp: Language) -> None:
+    doc = run(nlp, "The coast guard said 40 people had been rescued on Thursday. Of them, 12 were children.")
+    assert one(doc._.figures, "12")["source"] == "coast guard"
+
+
+def test_background_is_no_continuation(nlp: Language) -> None:
+    doc = run(nlp, "The coast guard said 40 people had been rescued. Another storm in 1998 killed 200 people.")
+    assert one(doc._.figures, "200")["source"] is None
+
+
+def test_unlinked_sentence_is_the_outlets_voice(nlp: Language) -> None:
+    doc = run(nlp, "The coast guard said 40 people had been rescued. The island has 8,000 inhabitants.")
+    assert one(doc._.figures, "8,000")["source"] is None
+
+
+def test_eyewitness_count(nlp: Language) -> None:
+    doc = run(nlp, "Our reporters saw at least 15 boats overturned in the harbour.")
+    assert doc._.statements == []
+    assert one(doc._.figures, "at least 15")["source"] == "reporters"
