@@ -82,3 +82,30 @@ def test_story_day_for_counts_without_a_day_and_report_day_for_tolls(nlp: Langua
     fs = figures(nlp, text)
     assert one(fs, "about 300")["event_date"] == "2024-06-12"  # the night of the attack
     assert one(fs, "20")["event_date"] == "2024-06-13"  # a toll, as of the report
+
+
+def test_planned_and_expected_weekdays_lie_ahead(nlp: Language) -> None:
+    # publication Friday 2024-06-14
+    d = _dates(nlp, "A vigil is planned for Sunday. Ferries are expected to sail on Tuesday. Talks failed on Tuesday.")
+    assert d["Sunday"] == "2024-06-16"
+    assert [x["date"] for x in run(nlp, "Ferries are expected to sail on Tuesday.")._.dates] == ["2024-06-18"]
+    assert [x["date"] for x in run(nlp, "Talks failed on Tuesday.")._.dates] == ["2024-06-11"]
+
+
+def test_a_comparison_offset_counts_back_from_its_own_sentence(nlp: Language) -> None:
+    # "down from 61 a day earlier" with no day in its sentence: a day before publication
+    text = "The storm hit on Monday.\n\nForty-two people remain in hospital, down from 61 a day earlier."
+    d = _dates(nlp, text)
+    assert d["a day earlier"] == "2024-06-13"
+    assert _dates(nlp, "The storm hit on Monday. A day earlier, 12 had died.")["A day earlier"] == "2024-06-09"
+
+
+def test_more_than_is_a_hedge_not_a_comparison(nlp: Language) -> None:
+    doc = run(nlp, "More than 3,000 people gave blood on Thursday.")
+    assert [d["role"] for d in doc._.dates] == [None]
+
+
+def test_expected_turnout_takes_the_day_it_is_expected_for(nlp: Language) -> None:
+    text = "Unions have called a new strike for June 20. More than 900,000 people are expected to march."
+    assert one(figures(nlp, text), "More than 900,000")["event_date"] == "2024-06-20"
+

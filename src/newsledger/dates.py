@@ -16,7 +16,9 @@ import re
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from .wordlists import words
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTHS = {m: i for i, m in enumerate(
@@ -24,7 +26,8 @@ MONTHS = {m: i for i, m in enumerate(
      "october", "november", "december"], 1)}
 MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
               "oct": 10, "nov": 11, "dec": 12}
-SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+         "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
           r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
@@ -38,7 +41,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            + r"(?:'s|’s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
     ("deictic", re.compile(r"\b(?P<word>today|tonight|yesterday|tomorrow|overnight|last night"
                            r"|this (?:morning|afternoon|evening))\b", re.I)),
-    ("offset", re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|\d)\s+days?\s+"
+    ("offset", re.compile(r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+                          r"|\d{1,2})\s+days?\s+"
                           r"(?P<dir>earlier|before|ago|later|after)\b", re.I)),
     ("offset", re.compile(r"\bthe\s+(?P<dir>previous|following|next)\s+day\b|\bthe\s+day\s+(?P<dir2>before)\b",
                           re.I)),
@@ -123,24 +127,41 @@ _NUMBER = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleve
            r"|forty|fifty|hundred|dozens?|hundreds?|thousands?)")
 # "against 700,000 on March 3", "up from 19 on Sunday", "down from 520 a day earlier", "than the
 # 40 reported on Monday": the date of a figure compared with, which dates nothing else
-_COMPARISON = re.compile(r"\b(?:against|compared\s+(?:with|to)|up\s+from|down\s+from|from|than|versus|vs\.?)\s+"
+_COMPARISON = re.compile(r"\b(?:against|compared\s+(?:with|to)|up\s+from|down\s+from|from|versus|vs\.?"
+                         r"|(?<!more )(?<!less )(?<!fewer )than|than(?=\s+the\b))\s+"
                          r"(?:the\s+|an?\s+)?(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|over\s+"
                          r"|more\s+than\s+|at\s+least\s+)?" + _NUMBER + r"(?:\s+(?:million|billion|thousand))?"
                          r"(?:\s+(?!to\b)[\w,'’-]+){0,6}?\s*(?:,\s*)?(?:(?:on|in|at|by|as\s+of)\s+)?$", re.I)
-_SINCE = re.compile(r"\b(?:since|ever\s+since)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+# "since March 2", "since the start of the war on June 28"
+_SINCE = re.compile(r"\bsince\s+(?:(?:early\s+|late\s+|mid-?)?|the\s+(?:start|beginning|outbreak)\s+of\s+[^,.;]{0,40}?"
+                    r"\b(?:on|in)\s+)$", re.I)
 
 
 def date_role(text: str, start: int, match: str) -> tuple[str | None, int]:
     """("since", start) for the start of a span ("since January 16": a running count's origin,
     not its day); ("comparison", where the comparison begins) for the day of a figure compared
     with; else (None, start). Offsets are characters."""
-    if match.lower().startswith("since") or _SINCE.search(text[max(0, start - 20):start]):
+    if match.lower().startswith("since") or _SINCE.search(text[max(0, start - 80):start]):
         return "since", start
     before = re.split(r"[.;:!?](?=\s)|\n", text[max(0, start - 80):start])[-1]
     m = _COMPARISON.search(before)
     if m:
         return "comparison", start - len(before) + m.start()
     return None, start
+
+
+def is_future(span: Span) -> bool:
+    """A day the text puts ahead: the verb it modifies (or the one that verb depends on, as in
+    "expected to return on Sunday") is planned, expected or in the future tense."""
+    future = words("future_verbs")
+    node = span.root.head
+    while node.pos_ == "ADP" and node.head != node:
+        node = node.head
+    for verb in (node, node.head):
+        if verb.lemma_.lower() in future or any(c.dep_ == "aux" and c.lemma_.lower() in future
+                                                  for c in verb.children):
+            return True
+    return False
 
 
 def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
@@ -154,6 +175,7 @@ def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     last_end = -1
     last_day: dt.date | None = None
+    last_sent = -1
     for start, end, kind, m in found:
         if start < last_end:
             continue
@@ -161,11 +183,17 @@ def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
         if span is None or len(span) == 0:
             continue
         last_end = end
-        date, precision, basis = resolve(kind, m, pub, last_day)
         role, scope = date_role(text, start, m.group(0))
+        # "up from 19 a day earlier": a day before the sentence's own day, else the report's
+        same_sent = last_day is not None and last_sent == span.sent.start
+        base = last_day if role != "comparison" or same_sent else None
+        date, precision, basis = resolve(kind, m, pub, base)
+        if kind == "weekday" and date is not None and pub is not None and date < pub and not m.group("mod") \
+                and is_future(span):
+            date += dt.timedelta(days=7)
         scope_span = doc.char_span(scope, scope + 1, alignment_mode="expand")
         if date is not None and precision == "day":
-            last_day = date
+            last_day, last_sent = date, span.sent.start
         out.append({"start": span.start, "end": span.end, "root": span.root.i,
                     "date": date.isoformat() if date else None, "precision": precision,
                     "basis": basis, "kind": kind, "text": span.text,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from spacy.tokens import Doc, Token
+
+from ..wordlists import words
 
 # --------------------------------------------------------------------- dates
 
@@ -79,6 +82,8 @@ def is_present(anchor: Token) -> bool:
     while node.head != node:
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
+            if node.lemma_.lower() in words("future_verbs"):
+                return False  # "are expected to take part": ahead, not a present state
             tags = [node.tag_] + [c.tag_ for c in node.children if c.dep_ in ("aux", "auxpass")]
             if any(t in ("VBZ", "VBP") for t in tags):
                 return True
@@ -129,6 +134,23 @@ def lead_paragraph(doc: Doc, para_starts: list[int]) -> tuple[int, int]:
 TOLL_CATEGORIES = {"killed", "injured", "missing"}
 
 
+def _clause_depth(tok: Token) -> int:
+    """Clauses between a date and its sentence's main clause: 0 for "opened fire late on Friday",
+    1 for "were killed when a crowd surged late on Saturday", more for a background clause deep
+    in the lead ("... as authorities gave accounts of how many died when the dam failed on Sunday")."""
+    verbs = [t for t in _attachment(tok).ancestors if t.pos_ in ("VERB", "AUX") and t.dep_ != "aux"]
+    return max(0, len(verbs) - 1)
+
+
+# a live page: entries stamped with a clock time on a line of their own ("16:40", "09:05 — Title")
+_LIVE_STAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b(?:\s*[—–-].*)?$", re.M)
+
+
+def is_live_page(text: str) -> bool:
+    """Timestamped entries: each is its own report, so no lead tells the page's story."""
+    return len(_LIVE_STAMP.findall(text)) >= 2
+
+
 def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | None:
     """The day the lead is about, for a figure without a day of its own or in its paragraph.
 
@@ -138,12 +160,15 @@ def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | Non
     the lead names no other."""
     dates = doc._.dates or []
     stmts = doc._.statements or []
+    if is_live_page(doc.text):
+        return None
     start, end = lead_paragraph(doc, para_starts)
     lead = [d for d in dates if start <= d["start"] < end and d["precision"] == "day" and d["date"]
             and not d.get("role")]
     reported = [str(st["date"]) for st in stmts if st.get("date") and start <= st["tok_start"] < end]
     pub = doc._.pub_date
-    events = [d for d in lead if d["date"] not in reported and (pub is None or d["date"] <= pub)]
+    events = [d for d in lead if d["date"] not in reported and (pub is None or d["date"] <= pub)
+              and _clause_depth(doc[d["root"]]) <= 1]
     if reported and (toll or not events):
         return reported[0]
     if events:
