@@ -68,6 +68,9 @@ def _names_speaker(span: Span) -> Token | None:
     if not words or len(words) > 8 or any(t.like_num for t in words):
         return None
     root = _root(span)
+    if root.pos_ == "VERB" and words[-1].pos_ in ("NOUN", "PROPN") and words[-1].i > root.i and (
+            span.start > 0 and span.doc[span.start - 1].text == "("):
+        root = words[-1]  # a fragment in parentheses is a noun phrase, whatever the parse ("(harbour police)")
     if root.pos_ in ("VERB", "AUX", "ADJ", "ADV", "ADP") or root.ent_type_ in ("GPE", "LOC", "DATE", "TIME"):
         return None
     named = root.ent_type_ in ("ORG", "PERSON", "NORP") or root.lemma_.lower() in SPEAKER_NOUNS or \
