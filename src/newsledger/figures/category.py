@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
-from .counted import of_object
+from .counted import GROUP_WORDS, implicit_counted, of_object
 from .expressions import Expr
 from .lexicon import (
     CATEGORY_LEMMAS,
@@ -24,6 +24,12 @@ from .lexicon import (
 )
 
 # --------------------------------------------------------------------- category
+
+# verbs and nouns of which "lives" are the toll: "claimed 70 lives", "the loss of 311 lives"
+LIFE_TAKERS = {"claim", "cost", "take", "lose", "loss", "end"}
+GROUP_PREPS = {"among", "amongst", "between"}
+# verbs that say a group consists of the figure: "the victims included three children"
+MEMBERSHIP_VERBS = {"include", "comprise", "number"}
 
 def _phrase_category(t: Token) -> str | None:
     for c in t.children:
@@ -64,11 +70,16 @@ def _word_category(t: Token) -> str | None:
         return None
     if lemma == "hold" and not any(c.dep_ == "auxpass" for c in kids):
         return None
-    if lemma in ("home", "shelter", "body", "life", "toll") and t.pos_ in ("NOUN", "PROPN"):
+    if lemma == "life" and t.pos_ == "NOUN":
+        return "killed" if lives_lost(t) else None
+    if lemma in ("home", "shelter", "body", "toll") and t.pos_ in ("NOUN", "PROPN"):
         return None
     if lemma == "leave":
         if t.pos_ != "VERB":
             return None
+        for c in kids:  # "left 200 people dead", "left 1,000 homeless"
+            if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and (GROUP_WORDS.get(c.lower_) or c.lower_ == "dead"):
+                return GROUP_WORDS.get(c.lower_, "killed")
         obj = next((c for c in kids if c.dep_ == "dobj"), None)
         if obj is None:
             obj = next((g for c in kids if c.dep_ == "prep" and c.lower_ == "from" for g in c.children
@@ -80,6 +91,12 @@ def _word_category(t: Token) -> str | None:
     if cat in ("aid", "military") and t.pos_ not in ("VERB", "NOUN"):
         return None
     return cat
+
+
+def lives_lost(t: Token) -> bool:
+    """ "claimed 70 lives", "cost the lives of 200 people", "with the loss of 311 lives"."""
+    head = t.head.head if t.head.lower_ == "of" else t.head
+    return lemma_of(t) == "life" and lemma_of(head) in LIFE_TAKERS
 
 
 def _pobj_category(t: Token) -> str | None:
@@ -96,6 +113,97 @@ def _pobj_category(t: Token) -> str | None:
             if g.dep_ in ("amod", "acomp", "pobj") and lemma_of(g) in ("missing", "dead", "injured", "wounded"):
                 return CATEGORY_LEMMAS.get(lemma_of(g))
     return None
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """The coordinated phrases ``tok`` belongs to, first conjunct first ("64 women and 41 men")."""
+    first = tok
+    while first.dep_ == "conj" and first.head != first:
+        first = first.head
+    out = [first]
+    todo = [first]
+    while todo:
+        node = todo.pop()
+        for c in node.children:
+            if c.dep_ == "conj" and c not in out:
+                out.append(c)
+                todo.append(c)
+    return out
+
+
+def group_word_category(t: Token) -> str | None:
+    """Category of a word naming a group by its fate: "dead", "perished", "victims", "arrested"."""
+    cat = GROUP_WORDS.get(t.lower_) or GROUP_WORDS.get(lemma_of(t))
+    if cat:
+        return cat
+    if t.dep_ in ("relcl", "acl"):  # "those who fled", "those killed"
+        return _word_category(t) or _pobj_category(t)
+    if t.dep_ == "pobj" and t.head.lower_ in ("in", "under") and lemma_of(t) in POBJ_CATEGORIES:
+        return POBJ_CATEGORIES[lemma_of(t)]  # "those in hospital"
+    return None
+
+
+def _nominal_category(n: Token) -> str | None:
+    """What happened to the group a nominal names ("the deceased", "the interpellated persons")."""
+    for t in [n, *(c for c in n.children if c.dep_ in ("amod", "relcl", "acl", "prep"))]:
+        if t.dep_ == "prep":
+            t = next((g for g in t.children if g.dep_ == "pobj"), t)
+        cat = group_word_category(t)
+        if cat:
+            return cat
+    return None
+
+
+def _scan_group(prep: Token, stop: Token) -> str | None:
+    """The words right after "among"/"of" up to the first break: "among [those who left]"."""
+    doc = prep.doc
+    for t in doc[prep.i + 1: min(prep.i + 7, prep.sent.end)]:
+        if t.is_punct or t.like_num or t.i == stop.i:
+            break
+        cat = group_word_category(t)
+        if cat:
+            return cat
+    return None
+
+
+def group_category(anchor: Token, noun: Token | None) -> str | None:
+    """Category of the group a figure is said to belong to or to make up: "64 women and 41 men
+    among the dead", "Among the injured were three officers", "Of the dead, 300 were in the
+    north", "The deceased are four women", "the victims included three children". Coordinated
+    figures share the frame."""
+    base = noun if noun is not None else anchor
+    members = conjuncts(base)
+    first = members[0]
+    preps = [c for m in [*members, anchor] for c in m.children if c.dep_ == "prep" and c.lower_ in GROUP_PREPS]
+    verb = first.head if first.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and \
+        first.head.pos_ in ("VERB", "AUX") else None
+    if verb is not None:
+        # "Among the dead are ...", and a fronted partitive: "Of the dead, 300 were ..."
+        preps += [c for c in verb.children if c.dep_ == "prep" and (
+            c.lower_ in GROUP_PREPS or (c.lower_ == "of" and c.i < first.i and c.i < verb.i))]
+    for a in base.ancestors:  # a misparse puts the figure inside the group phrase
+        if a.pos_ in ("VERB", "AUX"):
+            break
+        if a.lower_ in GROUP_PREPS:
+            preps.append(a)
+    for p in preps:
+        cat = _scan_group(p, base)
+        if cat:
+            return cat
+    of = of_object(anchor)
+    if of is not None and of.pos_ != "PRON" and _nominal_category(of):  # "17 of the rescued miners"
+        return _nominal_category(of)
+    if verb is not None and (lemma_of(verb) == "be" or lemma_of(verb) in MEMBERSHIP_VERBS):
+        dep = ("nsubj",) if first.dep_ != "nsubj" else ("attr",)
+        other = next((c for c in verb.children if c.dep_ in dep and c.i != first.i), None)
+        if other is not None and (lemma_of(verb) == "be" or first.dep_ == "dobj"):
+            return _nominal_category(other)
+    return None
+
+
+def _in_list(noun: Token) -> bool:
+    """ "a list of 284 victims": victim lists name the dead and the injured together."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and lemma_of(noun.head.head) in ("list", "register")
 
 
 def _governing_path(start: Token, stop: set[int]) -> list[Token]:
@@ -131,7 +239,9 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
         comp = [lemma_of(c) for c in noun.children if c.dep_ in ("compound", "amod")]
         if lemma == "toll" and "death" in comp:
             return "killed"
-        if noun.lower_ == "dead":
+        if noun.lower_ in GROUP_WORDS and noun.pos_ != "NOUN":  # "160,000 homeless", "34 injured"
+            return GROUP_WORDS[noun.lower_]
+        if lives_lost(noun):  # "claimed 70 lives"
             return "killed"
         # the base of a share: "half of the town's 14,000 residents" is the population
         base_of = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
@@ -139,14 +249,19 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
                 base_of.like_num or base_of.lower_ in num.FRACTIONS or base_of.lower_ in PERCENT_WORDS):
             return "other"
         of = of_object(anchor)
-        if of is not None and of.lower_ in ("dead", "injured", "wounded", "missing", "displaced"):
-            return CATEGORY_LEMMAS.get(of.lower_, "other")
+        if of is not None and of.lower_ in GROUP_WORDS and of.pos_ != "NOUN":  # "five of the dead"
+            return GROUP_WORDS[of.lower_]
+    for c in anchor.children:  # "... and 90,000 homeless" parsed as the number's modifier
+        if c.dep_ in ("amod", "acomp", "oprd") and c.i > anchor.i and c.lower_ in GROUP_WORDS:
+            return GROUP_WORDS[c.lower_]
+    if frame is None and noun is not None:
+        frame = implicit_counted(noun)  # "the death toll rose to 14,300 people"
     if frame is not None:
         inner = of_object(frame)
         for t in (inner, frame):
             if t is not None:
-                if t.lower_ in ("dead", "missing", "injured", "wounded", "displaced", "homeless"):
-                    return CATEGORY_LEMMAS.get(t.lower_, "displaced")
+                if t.lower_ in GROUP_WORDS and not _in_list(t):
+                    return GROUP_WORDS[t.lower_]
                 if lemma_of(t) in ("toll",):
                     return "killed"
                 if lemma_of(t) in ("turnout", "crowd", "attendance"):
@@ -174,6 +289,9 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
             return cat
         if money and lemma_of(t) in COST_WORDS:
             return "other"
+    group = group_category(anchor, noun) if not money else None
+    if group and people:
+        return group
     for t in [start, *path]:
         if t.pos_ in ("VERB", "AUX"):
             cat = _pobj_category(t)
@@ -190,6 +308,8 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
         cat = CATEGORY_LEMMAS.get(lemma)
         if cat in ("military", "attended", "aid", "detained") and lemma not in ("home", "shelter", "body"):
             return cat
+    if noun is not None and noun.lower_ in GROUP_WORDS and not _in_list(noun):
+        return GROUP_WORDS[noun.lower_]  # "the ministry communicated 23 victims"
     for t in path_nouns:
         cat = _word_category(t) or EVENT_NOUNS.get(lemma_of(t))
         if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):

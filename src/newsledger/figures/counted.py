@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from ..wordlists import mapping
 from .expressions import Expr
-from .lexicon import AT_MOST_VERBS, COUNT_NOUNS, MORE_THAN_VERBS, PERCENT_WORDS, lemma_of
+from .lexicon import AT_MOST_VERBS, COUNT_NOUNS, GROWTH_VERBS, MORE_THAN_VERBS, PEOPLE_NOUNS, PERCENT_WORDS, lemma_of
 
 # --------------------------------------------------------------------- counted thing
+
+GROUP_WORDS: dict[str, str] = mapping("group_words")
 
 def noun_phrase(noun: Token) -> str:
     mods = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i and not c.like_num]
@@ -57,32 +60,64 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
     return Counted(None, None, True)
 
 
+# prepositions that put a bare number as the value of its frame: "rose to 23", "climbed past 3,400"
+FRAME_PREPS = {"to", "from", "at", "past", "above", "beyond", "over"}
+# frames of "a toll of 412": the count noun whose value the number is (a "figure of 14" is
+# anything: it borrows from the sentence before)
+OF_FRAMES = {"toll", "tally"}
+
+
+def frame_content(frame: Token) -> Token:
+    """What a frame noun counts: "the number of missing" -> missing. A toll's of-object is the
+    event, not the people ("the death toll of the crush"): the toll itself then."""
+    inner = of_object(frame)
+    if inner is None:
+        return frame
+    if lemma_of(frame) == "toll" and lemma_of(inner) not in PEOPLE_NOUNS and inner.lower_ not in GROUP_WORDS:
+        return frame
+    return inner
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a frame verb; of two ("Institute: final toll may top 30,000"), the common noun
+    nearest the verb."""
+    subjs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    common = [c for c in subjs if c.pos_ not in ("PROPN", "PRON")]
+    return (common or subjs or [None])[-1]
+
+
 def implicit_counted(anchor: Token) -> Token | None:
     """Counted thing of a bare number from its frame: "put the crowd at 82,000", "the toll rose to 23",
-    "the number of people ... rose to 23", "the real number ... was more than 40"."""
+    "the number of people ... rose to 23", "the real number ... was more than 40", "a toll of 412",
+    "the number of the wounded it lowered to 342"."""
     head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ == "of" and lemma_of(head.head) in OF_FRAMES and head.head.i < anchor.i:
+        return head.head
     if anchor.dep_ == "pobj" and head.pos_ == "ADP":
         verb = head.head
         if head.lower_ == "at":
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if obj is not None:
-                inner = of_object(obj)
-                return inner if inner is not None else obj
-        if head.lower_ in ("to", "from", "at") and verb.pos_ in ("VERB", "AUX"):
+                return frame_content(obj)
+        if head.lower_ in FRAME_PREPS and verb.pos_ in ("VERB", "AUX"):
             obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
             if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
-                inner = of_object(obj)
-                return inner if inner is not None else obj
-            subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                return frame_content(obj)
+            if verb.dep_ == "relcl" and lemma_of(verb.head) in COUNT_NOUNS:
+                return frame_content(verb.head)  # "the number of the wounded it lowered to 342"
+            subj = _subject(verb)
             if subj is not None:
-                inner = of_object(subj)
-                return inner if inner is not None else subj
+                return frame_content(subj)
+        if head.lower_ in FRAME_PREPS and verb.pos_ == "NOUN" and lemma_of(verb) in GROWTH_VERBS:
+            # headline misparse: "Quake death toll climbs past 3,400" with "climbs" as a noun
+            subj = next((c for c in verb.children if c.dep_ == "compound" and lemma_of(c) in COUNT_NOUNS), None)
+            if subj is not None:
+                return frame_content(subj)
     if (anchor.dep_ in ("attr", "acomp") and head.pos_ in ("AUX", "VERB")) or (
             anchor.dep_ == "dobj" and lemma_of(head) in MORE_THAN_VERBS | AT_MOST_VERBS | {"exceed", "approach"}):
-        subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subj = _subject(head)
         if subj is not None:
-            inner = of_object(subj)
-            return inner if inner is not None else subj
+            return frame_content(subj)
     return None
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from ..wordlists import mapping, words
+
 # --------------------------------------------------------------------- lexicons
 CURRENCY_SYMBOLS = {"$": "USD", "us$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₴": "UAH",
                     "₽": "RUB", "a$": "AUD", "c$": "CAD", "chf": "CHF"}
@@ -58,67 +60,23 @@ AT_MOST_VERBS = {"reach", "hit"}
 MODALS = {"could", "may", "might"}
 VAGUE_PREFIX = {"a", "few", "several", "many", "some"}
 
-CATEGORY_LEMMAS: dict[str, str] = {}
-for _cat, _lexicon in {
-    "killed": "kill die dead death fatality perish body murder slay drown casualty execute life toll "
-              "fatal deadly massacre",
-    "injured": "injure injured wound wounded hurt injury hospitalise hospitalize hospitalised hospitalized "
-               "treat hospital",
-    "evacuated": "evacuate evacuation evacuee rescue leave pull extract free airlift save escape "
-                 "relocate take bring",
-    "displaced": "displace displaced uproot flee homeless home refugee idp shelter",
-    "trapped": "trap trapped pin underground strand stranded besiege stuck",
-    "missing": "missing miss unaccounted disappear",
-    "detained": "arrest detain hold custody jail imprison capture prisoner detention detainee",
-    "attended": "march marcher protest protester protestor demonstrate demonstrator crowd turnout "
-                "participate attend striker gather join picket rally pack walk",
-    "aid": "aid fund funding donate donation pledge grant assistance allocate relief supply receive",
-    "military": "troop soldier weapon tank missile drone artillery vehicle aircraft jet destroy "
-                "warship rocket shell fighter battalion brigade sortie airstrike",
-}.items():
-    for _w in _lexicon.split():
-        CATEGORY_LEMMAS.setdefault(_w, _cat)
+# what happened to what is counted: word lists in newsledger/wordlists (see each file's header)
+CATEGORY_LEMMAS: dict[str, str] = mapping("category_words")
 # nouns that name an event rather than a kind of person outrank the verbs around them
-EVENT_NOUNS = {"death": "killed", "fatality": "killed", "casualty": "killed", "injury": "injured",
-               "arrest": "detained", "detention": "detained", "evacuation": "evacuated",
-               "evacuee": "evacuated", "refugee": "displaced", "displacement": "displaced",
-               "body": "killed"}
+EVENT_NOUNS: dict[str, str] = mapping("event_nouns")
 # person nouns are what is counted, not what happened to them: only used when nothing else says
-PEOPLE_NOUNS = {"people", "person", "civilian", "resident", "man", "woman", "child", "miner", "worker",
-                "family", "household", "student", "teacher", "patient", "passenger", "villager",
-                "inhabitant", "citizen", "migrant", "victim", "survivor", "officer", "employee",
-                "individual", "adult", "baby", "infant", "girl", "boy", "member", "pilgrim", "tourist",
-                "group", "crowd", "troop", "soldier", "fighter", "police", "militant", "rebel", "personnel",
-                "sailor", "marine", "guard", "staff", "crew", "hostage", "prisoner", "detainee", "evacuee",
-                "refugee", "casualty", "fatality", "dead", "other", "youth", "pupil", "elderly", "local"}
+PEOPLE_NOUNS: frozenset[str] = words("people_nouns")
 # counted nouns that are not people: what happens to people (killed, evacuated...) cannot happen to them
-THING_NOUNS = frozenset("""
-town city village hamlet rally shelter home house household_item building school hospital clinic vehicle car
-truck lorry bus boat ship vessel tent camp district region province country state county site street road bridge
-flight train shop store business farm hectare acre ton tonne meal ration kit bag parcel dose vaccine bed room
-apartment flat block structure facility station airport port aircraft plane jet helicopter tank missile rocket
-drone shell bomb weapon gun round strike attack raid incident event meeting protest march demonstration location
-area zone neighbourhood neighborhood municipality market mosque church temple well pump generator animal
-livestock cattle sheep goat share stock vote seat point article post page document record file letter time
-sample test kilometre mile percent dollar euro pound unit item package container crate convoy sortie operation
-mission project program programme grant loan contract job position bill law case trip visit call message tweet
-video photo image line queue border crossing checkpoint gallery shaft mine tunnel plant factory office branch
-outlet channel network hotline number figure total tally estimate count rate level price cost fine penalty
-sanction measure
-""".split())
+THING_NOUNS: frozenset[str] = words("thing_nouns")
 PREDICATE_DEPS = {"acomp", "oprd", "xcomp", "prt", "dobj", "attr", "advmod"}
-POBJ_CATEGORIES = {"shelter": "displaced", "hospital": "injured", "custody": "detained", "rubble": "trapped",
-                   "home": "displaced", "debris": "trapped", "detention": "detained", "prison": "detained",
-                   "jail": "detained", "injury": "injured", "wound": "injured"}
-COST_WORDS = {"cost", "damage", "loss", "lose", "price", "revenue", "value", "budget", "worth", "spend",
-              "invest", "investment", "profit", "earn", "sale", "bill"}
+POBJ_CATEGORIES: dict[str, str] = mapping("place_categories")
+COST_WORDS: frozenset[str] = words("cost_words")
 PEOPLE_CATEGORIES = {"killed", "injured", "evacuated", "displaced", "trapped", "missing", "detained",
                      "attended"}
 COUNT_NOUNS = {"number", "toll", "figure", "total", "tally", "count", "estimate", "death"}
 # verbs/adjectives that carry "take part", "stop work", "lose homes": head + particle/object
-PHRASES = {("take", "part"): "attended", ("stop", "work"): "attended", ("lose", "home"): "displaced",
-           ("lose", "life"): "killed", ("walk", "out"): "attended", ("take", "shelter"): "trapped",
-           ("go", "missing"): "missing", ("shoot", "down"): "military", ("bring", "out"): "evacuated"}
+PHRASES: dict[tuple[str, str], str] = {
+    (k.split()[0], k.split()[1]): v for k, v in mapping("category_phrases").items()}
 
 # words that make a figure a sub-count of a larger total (spec: hospitalised, identified, ...)
 SUBSET_WORDS = {"hospitalise", "hospitalize", "hospitalised", "hospitalized", "admit", "treat", "critical",
