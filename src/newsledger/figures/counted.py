@@ -83,7 +83,8 @@ def _subject(verb: Token) -> Token | None:
     nearest the verb."""
     subjs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     common = [c for c in subjs if c.pos_ not in ("PROPN", "PRON")]
-    return (common or subjs or [None])[-1]
+    pick = common or subjs
+    return pick[-1] if pick else None
 
 
 def implicit_counted(anchor: Token) -> Token | None:
