@@ -87,3 +87,76 @@ def test_number_of_a_group_in_a_relative_clause(nlp: Language) -> None:
 def test_toll_subject_of_a_counted_noun(nlp: Language) -> None:
     c = cats(nlp, "The death toll in the province rose to 3,100 people on Sunday.")
     assert c["3,100"] == "killed"
+
+
+# ---------------------------------------------------------------- crowds without a protest verb
+
+def test_presence_at_a_place_is_a_crowd(nlp: Language) -> None:
+    assert cats(nlp, "Organisers said about 7,000 people were at the harbour front on Sunday.")["about 7,000"] \
+        == "attended"
+
+
+def test_presence_is_not_a_crowd_in_the_past_perfect_or_with_there(nlp: Language) -> None:
+    c = cats(nlp, "The firm said 45 divers had been in the water when the storm hit.")
+    assert c["45"] != "attended"
+
+
+def test_going_to_a_gathering(nlp: Language) -> None:
+    assert cats(nlp, "Hundreds of people went to vigils across the region.")["Hundreds"] == "attended"
+    assert cats(nlp, "Thousands of people went to Liberty Square on Friday.")["Thousands"] == "attended"
+    assert cats(nlp, "Some 900 residents came to leave candles outside the school.")["Some 900"] == "attended"
+    assert cats(nlp, "Twelve pupils went to the bakery after class.")["Twelve"] == "other"
+
+
+def test_crowd_verbs(nlp: Language) -> None:
+    assert cats(nlp, "The general strike drew 300,000 people, the union said.")["300,000"] == "attended"
+    assert cats(nlp, "The walkout brought 80,000 people onto the streets.")["80,000"] == "attended"
+    assert cats(nlp, "Some 20,000 nurses walked the route to parliament.")["Some 20,000"] == "attended"
+    assert cats(nlp, "Witnesses said three men walked through the lobby.")["three"] != "attended"
+    assert cats(nlp, "The union counted 410,000 manifestants.")["410,000"] == "attended"
+
+
+def test_waiting_somewhere_but_not_waiting_for_news(nlp: Language) -> None:
+    assert cats(nlp, "About 1,500 people were waiting there when the ship docked.")["About 1,500"] == "attended"
+    assert cats(nlp, "Dozens of relatives were still waiting for news.")["Dozens"] != "attended"
+
+
+# ---------------------------------------------------------------- trapped, injured states
+
+def test_still_somewhere_or_remaining_is_trapped_but_not_in_a_town(nlp: Language) -> None:
+    assert cats(nlp, "About 250 miners are still in the lower galleries.")["About 250"] == "trapped"
+    assert cats(nlp, "The commander said about 400 civilians remain, among them 60 children.")["about 400"] \
+        == "trapped"
+    assert cats(nlp, "The mayor said about 20,000 people remain in the town.")["about 20,000"] != "trapped"
+
+
+def test_sheltering_or_hiding_where_one_is_caught(nlp: Language) -> None:
+    assert cats(nlp, "Hundreds of families are hiding in the cellars of the old brewery.")["Hundreds"] == "trapped"
+    assert cats(nlp, "Dozens of residents had sheltered in the basement car park.")["Dozens"] == "trapped"
+    assert cats(nlp, "Some 4,000 people are sheltering in school gyms.")["Some 4,000"] == "displaced"
+
+
+def test_critical_condition_and_taken_to_hospital(nlp: Language) -> None:
+    assert cats(nlp, "Officials said 14 climbers were in critical condition.")["14"] == "injured"
+    assert cats(nlp, "Paramedics said 23 passengers were taken to hospital.")["23"] == "injured"
+
+
+def test_blocked_people_are_trapped(nlp: Language) -> None:
+    assert cats(nlp, "Several hundred truck drivers remain blocked at the border post.")["Several hundred"] \
+        == "trapped"
+
+
+# ---------------------------------------------------------------- evacuation, detention
+
+def test_joining_a_convoy_is_evacuation_but_joining_a_rally_is_a_crowd(nlp: Language) -> None:
+    assert cats(nlp, "On Monday 210 patients joined a convoy of ambulances.")["210"] == "evacuated"
+    assert cats(nlp, "On Monday 2,100 students joined the rally.")["2,100"] == "attended"
+
+
+def test_walking_out_through_an_exit(nlp: Language) -> None:
+    assert cats(nlp, "By noon, 90 passengers had walked out through an emergency exit.")["90"] == "evacuated"
+
+
+def test_detention_words(nlp: Language) -> None:
+    assert cats(nlp, "Police said 17 men were apprehended near the stadium.")["17"] == "detained"
+    assert cats(nlp, "The gunmen seized 40 hostages at the mine.")["40"] == "detained"

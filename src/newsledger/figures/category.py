@@ -25,6 +25,12 @@ from .lexicon import (
 
 # --------------------------------------------------------------------- category
 
+# verbs of going somewhere, whose destination says the category
+MOTION_VERBS = {"go", "come", "flock", "stream", "pour", "converge"}
+ENCLOSING_PREPS = {"in", "inside", "under", "beneath", "below", "within", "underneath"}
+SETTLEMENTS = {"city", "town", "village", "country", "region", "province", "area", "capital", "district"}
+# what evacuees join or board
+CARRIERS = {"convoy", "bus", "train", "flight", "evacuation", "boat", "ship", "column", "plane", "ferry"}
 # verbs and nouns of which "lives" are the toll: "claimed 70 lives", "the loss of 311 lives"
 LIFE_TAKERS = {"claim", "cost", "take", "lose", "loss", "end"}
 GROUP_PREPS = {"among", "amongst", "between"}
@@ -50,6 +56,15 @@ def is_people_noun(noun: Token) -> bool:
 
 def _word_category(t: Token) -> str | None:
     """Category a single governing word carries, with the checks its ambiguity needs."""
+    kids = list(t.children)
+    if lemma_of(t) == "walk":
+        if any(c.dep_ in ("prt", "advmod") and c.lower_ == "out" for c in kids):
+            # "walked out through an emergency exit" is an escape; "walked out" alone a strike
+            return "evacuated" if any(c.dep_ == "prep" and c.lower_ in ("through", "of", "from") for c in kids) \
+                else "attended"
+        if any(c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ in ("from", "along", "down")) for c in kids):
+            return "attended"  # "walked the route", "walked from the harbour to city hall"
+        return None
     phr = _phrase_category(t)
     if phr:
         return phr
@@ -58,9 +73,15 @@ def _word_category(t: Token) -> str | None:
     if cat is None and t.lower_ in CATEGORY_LEMMAS:
         lemma = t.lower_  # the lemmatizer mangles rare forms ("unaccounted" -> "unaccounte")
         cat = CATEGORY_LEMMAS[lemma]
+    if lemma in MOTION_VERBS and t.pos_ == "VERB":
+        return _motion_category(t)
     if cat is None:
         return None
-    kids = list(t.children)
+    if lemma == "join" and any(lemma_of(o) in CARRIERS for o in _objects(t)):
+        return "evacuated"  # "joined the convoy", "joined the evacuation flight"
+    if lemma in ("shelter", "hide", "take", "bring") and _pobj_category(t) in ("trapped", "injured", "attended"):
+        # "sheltering in the tunnels", "taken to hospital", "brought onto the streets"
+        return _pobj_category(t)
     if lemma in ("underground",) and t.head.pos_ in ("AUX", "VERB") and any(
             c.lower_ in ("had", "'d") or (c.tag_ == "MD" and c.lower_ != "will") for c in t.head.children):
         return None  # "had been underground when the roof fell": where they were, not who is trapped
@@ -77,9 +98,11 @@ def _word_category(t: Token) -> str | None:
     if lemma == "leave":
         if t.pos_ != "VERB":
             return None
-        for c in kids:  # "left 200 people dead", "left 1,000 homeless"
-            if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp") and (GROUP_WORDS.get(c.lower_) or c.lower_ == "dead"):
-                return GROUP_WORDS.get(c.lower_, "killed")
+        # "left 200 people dead", "left 1,000 homeless"
+        objs = [c for c in kids if c.dep_ == "dobj"]
+        for c in kids + [g for o in objs for g in o.children if g.dep_ == "amod" and g.i > o.i]:
+            if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "amod") and c.lower_ in GROUP_WORDS:
+                return GROUP_WORDS[c.lower_]
         obj = next((c for c in kids if c.dep_ == "dobj"), None)
         if obj is None:
             obj = next((g for c in kids if c.dep_ == "prep" and c.lower_ == "from" for g in c.children
@@ -91,6 +114,53 @@ def _word_category(t: Token) -> str | None:
     if cat in ("aid", "military") and t.pos_ not in ("VERB", "NOUN"):
         return None
     return cat
+
+
+def _objects(t: Token) -> list[Token]:
+    """Direct objects and prepositional objects of ``t``."""
+    out = [c for c in t.children if c.dep_ == "dobj"]
+    out += [g for c in t.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return out
+
+
+def _motion_category(t: Token) -> str | None:
+    """Going or coming to a gathering: "went to the rallies", "came to lay flowers", "flocked to
+    the square". Going to hospital or to a shelter says that instead; going to a country is travel."""
+    where = _pobj_category(t)
+    if where:
+        return where
+    if lemma_of(t) == "come" and any(c.dep_ in ("xcomp", "advcl") and c.pos_ == "VERB" for c in t.children):
+        return "attended"
+    for c in t.children:
+        if c.dep_ == "prep" and c.lower_ in ("to", "into", "onto"):
+            for g in c.children:  # a named square or hall, not a country or an ordinary shop
+                if g.dep_ == "pobj" and (g.ent_type_ == "FAC" or (g.pos_ == "PROPN" and g.ent_type_ not in (
+                        "GPE", "LOC", "NORP", "PERSON", "ORG"))):
+                    return "attended"
+    return None
+
+
+def presence_category(verb: Token) -> str | None:
+    """People said only to be somewhere: "4,000 people were at the square" is a crowd;
+    "300 were still in the plant", "about 300 civilians remain" are people trapped there."""
+    lemma = lemma_of(verb)
+    if lemma not in ("be", "remain", "wait"):
+        return None
+    kids = list(verb.children)
+    if lemma == "wait":  # "were waiting there", "waiting at the station" (not "waiting for news")
+        return "attended" if any(c.lower_ in ("there", "here", "at", "outside") for c in kids) else None
+    if any(c.dep_ == "expl" or (c.dep_ == "aux" and (lemma_of(c) == "have" or c.tag_ == "MD")) or
+           (c.dep_ in ("acomp", "attr", "oprd") and not c.like_num) for c in kids):
+        return None  # "there are 40 victims", "had been underground", "may have been in the mine"
+    still = any(c.lower_ == "still" for c in verb.children)
+    places = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "in", "on", "inside")
+              for g in c.children if g.dep_ == "pobj" and not g.like_num and g.ent_type_ not in ("DATE", "TIME")]
+    if lemma == "remain" or still:
+        # still in a town is where people live (population), not where they are caught
+        if any(g.ent_type_ in ("GPE", "LOC") or lemma_of(g) in SETTLEMENTS for g in places):
+            return None
+        return "trapped" if (places or lemma == "remain") else None
+    return "attended" if places else None
 
 
 def lives_lost(t: Token) -> bool:
@@ -106,10 +176,20 @@ def _pobj_category(t: Token) -> str | None:
         for g in c.children:
             if g.dep_ == "pobj":
                 key = lemma_of(g)
+                if key in ("condition", "state") and any(
+                        lemma_of(a) in ("critical", "serious", "stable", "heavy", "grave") for a in g.children):
+                    return "injured"  # "in critical condition"
                 if key == "ground" and c.lower_ in ("below", "under", "beneath"):
                     return "trapped"
+                if POBJ_CATEGORIES.get(key) == "trapped" and c.lower_ not in ENCLOSING_PREPS:
+                    continue  # "out through a tunnel" is a way out, not where people are caught
                 if key in POBJ_CATEGORIES:
                     return POBJ_CATEGORIES[key]
+                # "in the basement car park": a place named by its compound
+                comp = next((lemma_of(m) for m in g.children if m.dep_ == "compound"
+                             and POBJ_CATEGORIES.get(lemma_of(m)) == "trapped"), None)
+                if comp:
+                    return POBJ_CATEGORIES[comp]
             if g.dep_ in ("amod", "acomp", "pobj") and lemma_of(g) in ("missing", "dead", "injured", "wounded"):
                 return CATEGORY_LEMMAS.get(lemma_of(g))
     return None
@@ -158,7 +238,7 @@ def _scan_group(prep: Token, stop: Token) -> str | None:
     """The words right after "among"/"of" up to the first break: "among [those who left]"."""
     doc = prep.doc
     for t in doc[prep.i + 1: min(prep.i + 7, prep.sent.end)]:
-        if t.is_punct or t.like_num or t.i == stop.i:
+        if t.is_punct or t.i == stop.i:
             break
         cat = group_word_category(t)
         if cat:
@@ -239,13 +319,14 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
         comp = [lemma_of(c) for c in noun.children if c.dep_ in ("compound", "amod")]
         if lemma == "toll" and "death" in comp:
             return "killed"
-        if noun.lower_ in GROUP_WORDS and noun.pos_ != "NOUN":  # "160,000 homeless", "34 injured"
+        if noun.lower_ in GROUP_WORDS and (noun.pos_ != "NOUN" or noun.lower_ == "dead"):  # "160,000 homeless"
             return GROUP_WORDS[noun.lower_]
         if lives_lost(noun):  # "claimed 70 lives"
             return "killed"
         # the base of a share: "half of the town's 14,000 residents" is the population
         base_of = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else None
-        if base_of is not None and base_of.i != anchor.i and (
+        own_clause = any(c.dep_ in ("acl", "relcl") and _word_category(c) for c in noun.children)
+        if base_of is not None and base_of.i != anchor.i and not own_clause and (
                 base_of.like_num or base_of.lower_ in num.FRACTIONS or base_of.lower_ in PERCENT_WORDS):
             return "other"
         of = of_object(anchor)
@@ -262,6 +343,8 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
             if t is not None:
                 if t.lower_ in GROUP_WORDS and not _in_list(t):
                     return GROUP_WORDS[t.lower_]
+                if t is inner and t.pos_ == "NOUN" and _nominal_category(t):  # "the number of citizens who died"
+                    return _nominal_category(t) or "other"
                 if lemma_of(t) in ("toll",):
                     return "killed"
                 if lemma_of(t) in ("turnout", "crowd", "attendance"):
@@ -310,6 +393,10 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
             return cat
     if noun is not None and noun.lower_ in GROUP_WORDS and not _in_list(noun):
         return GROUP_WORDS[noun.lower_]  # "the ministry communicated 23 victims"
+    verb = next((t for t in path if t.pos_ in ("VERB", "AUX")), None)
+    pres = presence_category(verb) if verb is not None and people and not money and noun is not None else None
+    if pres:
+        return pres
     for t in path_nouns:
         cat = _word_category(t) or EVENT_NOUNS.get(lemma_of(t))
         if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):

@@ -83,8 +83,8 @@ def _subject(verb: Token) -> Token | None:
     nearest the verb."""
     subjs = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     common = [c for c in subjs if c.pos_ not in ("PROPN", "PRON")]
-    found = common or subjs
-    return found[-1] if found else None
+    pick = common or subjs
+    return pick[-1] if pick else None
 
 
 def implicit_counted(anchor: Token) -> Token | None:
