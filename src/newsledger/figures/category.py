@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
-from .counted import GROUP_WORDS, implicit_counted, of_object
+from .counted import GROUP_WORDS, copula_attribute, implicit_counted, of_object
 from .expressions import Expr
 from .lexicon import (
     CATEGORY_LEMMAS,
@@ -271,6 +271,19 @@ def _scan_group(prep: Token, stop: Token) -> str | None:
     return None
 
 
+def _context_group(anchor: Token) -> str | None:
+    """The group a bare "N were X" sub-count continues: the last "among the dead" / "of the
+    evacuees" frame earlier in its sentence or in the sentence before."""
+    doc = anchor.doc
+    sent = anchor.sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    found = None
+    for t in doc[start: anchor.i]:
+        if t.lower_ in GROUP_PREPS or t.lower_ == "of":
+            found = _scan_group(t, anchor) or found
+    return found
+
+
 def group_category(anchor: Token, noun: Token | None) -> str | None:
     """Category of the group a figure is said to belong to or to make up: "64 women and 41 men
     among the dead", "Among the injured were three officers", "Of the dead, 300 were in the
@@ -439,6 +452,10 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
     pres = presence_category(verb) if verb is not None and people and not money and noun is not None else None
     if pres:
         return pres
+    if copula_attribute(anchor) is not None and people:
+        cat = _context_group(anchor)  # "... among the dead. Twenty-two were foreign nationals"
+        if cat:
+            return cat
     for t in path_nouns:
         cat = _word_category(t) or EVENT_NOUNS.get(lemma_of(t))
         if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):
