@@ -160,3 +160,46 @@ def test_walking_out_through_an_exit(nlp: Language) -> None:
 def test_detention_words(nlp: Language) -> None:
     assert cats(nlp, "Police said 17 men were apprehended near the stadium.")["17"] == "detained"
     assert cats(nlp, "The gunmen seized 40 hostages at the mine.")["40"] == "detained"
+
+
+def test_leaving_for_somewhere_or_by_some_means_is_evacuation(nlp: Language) -> None:
+    assert cats(nlp, "Officials said 85 patients had left for the border crossing.")["85"] == "evacuated"
+    assert cats(nlp, "After the alarm, thousands of fans left on foot and by bus.")["thousands"] == "evacuated"
+
+
+def test_on_the_way_and_arriving(nlp: Language) -> None:
+    assert cats(nlp, "Of those, 64 are on their way to the capital.")["64"] == "evacuated"
+    assert cats(nlp, "The governor said 230 people had arrived with the last boat.")["230"] == "evacuated"
+
+
+def test_vehicles_of_an_evacuation(nlp: Language) -> None:
+    c = cats(nlp, "The evacuation went ahead at dawn. Residents boarded 11 buses and two ambulances.")
+    assert c["11"] == c["two"] == "evacuated"
+    assert cats(nlp, "A second convoy carrying 57 wounded soldiers reached the river.")["57"] == "evacuated"
+    assert cats(nlp, "The fire service said it had sent 90 vehicles to the blaze.")["90"] == "other"
+
+
+def test_military_things(nlp: Language) -> None:
+    assert cats(nlp, "The army said it destroyed four armoured vehicles.")["four"] == "military"
+    assert cats(nlp, "The monitor has recorded 340 attacks on schools.")["340"] == "military"
+    assert cats(nlp, "Surveyors said 600 buildings were destroyed.")["600"] == "other"
+
+
+def test_money_costs_and_appeals(nlp: Language) -> None:
+    assert cats(nlp, "Retailers put the week's lost sales at 45 million euros.")["45 million euros"] == "other"
+    assert cats(nlp, "The plan would leave a deficit of 2 billion euros.")["2 billion euros"] == "other"
+    assert cats(nlp, "The charity is appealing for $3 million.")["$3 million"] == "aid"
+
+
+def test_receiving_calls_is_not_aid(nlp: Language) -> None:
+    assert cats(nlp, "The hotline received 700 calls overnight.")["700"] == "other"
+
+
+def test_a_clause_with_its_own_subject_is_not_governed_by_the_next_clause(nlp: Language) -> None:
+    c = cats(nlp, "About 9,000 fans were in the arena when the roof gave way; it collapsed onto the stage.")
+    assert c["About 9,000"] == "attended"
+
+
+def test_own_verb_beats_the_borrowed_category(nlp: Language) -> None:
+    c = cats(nlp, "Some 600 people lived on the island, 250 of them displaced by earlier floods.")
+    assert c["250"] == "displaced"

@@ -92,7 +92,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                         prev["unit"] in (None, "percent"):
                     if text is None:
                         text = prev["counted"]
-                    if category == "other" or inherit:
+                    if category == "other":
                         category = prev["category"]
                     break
             # "the toll", "the real number" with nothing to borrow: in crisis reports, people

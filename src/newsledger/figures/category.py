@@ -7,7 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
-from .counted import GROUP_WORDS, implicit_counted, of_object
+from .counted import GROUP_WORDS, copula_attribute, implicit_counted, of_object
 from .expressions import Expr
 from .lexicon import (
     CATEGORY_LEMMAS,
@@ -30,7 +30,10 @@ MOTION_VERBS = {"go", "come", "flock", "stream", "pour", "converge"}
 ENCLOSING_PREPS = {"in", "inside", "under", "beneath", "below", "within", "underneath"}
 SETTLEMENTS = {"city", "town", "village", "country", "region", "province", "area", "capital", "district"}
 # what evacuees join or board
-CARRIERS = {"convoy", "bus", "train", "flight", "evacuation", "boat", "ship", "column", "plane", "ferry"}
+CARRIERS = {"convoy", "bus", "train", "flight", "evacuation", "boat", "ship", "column", "plane", "ferry", "coach",
+            "ambulance", "vehicle", "minibus"}
+# signs that a paragraph is about an evacuation, for the buses and vehicles it counts
+EVACUATION_MARKS = ("evacuat", "convoy")
 # verbs and nouns of which "lives" are the toll: "claimed 70 lives", "the loss of 311 lives"
 LIFE_TAKERS = {"claim", "cost", "take", "lose", "loss", "end"}
 GROUP_PREPS = {"among", "amongst", "between"}
@@ -77,6 +80,14 @@ def _word_category(t: Token) -> str | None:
         return _motion_category(t)
     if cat is None:
         return None
+    if lemma == "arrive":
+        return _pobj_category(t) or "evacuated"  # "arrived in hospital" says more than "arrived"
+    if lemma == "head" and (t.pos_ != "VERB" or not any(
+            c.dep_ == "prep" and c.lower_ in ("to", "for", "towards", "toward") for c in kids)):
+        return None
+    if lemma == "carry" and not any(lemma_of(x) in CARRIERS for x in [t.head, *kids]
+                                    if x.dep_ in ("nsubj", "nsubjpass") or t.dep_ == "acl"):
+        return None  # "a convoy carrying 38 patients", not "carrying signs"
     if lemma == "join" and any(lemma_of(o) in CARRIERS for o in _objects(t)):
         return "evacuated"  # "joined the convoy", "joined the evacuation flight"
     if lemma in ("shelter", "hide", "take", "bring") and _pobj_category(t) in ("trapped", "injured", "attended"):
@@ -107,13 +118,24 @@ def _word_category(t: Token) -> str | None:
         if obj is None:
             obj = next((g for c in kids if c.dep_ == "prep" and c.lower_ == "from" for g in c.children
                         if g.dep_ == "pobj"), None)
-        # leaving a town is displacement; leaving a building or area under escort is evacuation
+        # leaving for somewhere or by some means is a departure under way ("left for the crossing",
+        # "left on foot and by tram"); leaving a town for good is displacement; leaving a building
+        # or area under escort is evacuation
+        if any(c.dep_ == "prep" and c.lower_ in ("for", "by", "on", "aboard") for c in kids):
+            return "evacuated"
         if obj is None or obj.ent_type_ in ("GPE", "LOC"):
             return "displaced"
         return "evacuated"
     if cat in ("aid", "military") and t.pos_ not in ("VERB", "NOUN"):
         return None
     return cat
+
+
+def _evacuation_context(anchor: Token) -> bool:
+    """Whether the figure's sentence or the one before speaks of an evacuation or a convoy."""
+    sent = anchor.sent
+    start = anchor.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    return any(t.lower_.startswith(EVACUATION_MARKS) for t in anchor.doc[start: sent.end])
 
 
 def _objects(t: Token) -> list[Token]:
@@ -176,6 +198,9 @@ def _pobj_category(t: Token) -> str | None:
         for g in c.children:
             if g.dep_ == "pobj":
                 key = lemma_of(g)
+                if key in ("way", "road") and c.lower_ == "on" and any(
+                        d.dep_ == "prep" and d.lower_ in ("to", "towards") for d in g.children):
+                    return "evacuated"  # "on their way to the border", "on the road to the capital"
                 if key in ("condition", "state") and any(
                         lemma_of(a) in ("critical", "serious", "stable", "heavy", "grave") for a in g.children):
                     return "injured"  # "in critical condition"
@@ -246,6 +271,19 @@ def _scan_group(prep: Token, stop: Token) -> str | None:
     return None
 
 
+def _context_group(anchor: Token) -> str | None:
+    """The group a bare "N were X" sub-count continues: the last "among the dead" / "of the
+    evacuees" frame earlier in its sentence or in the sentence before."""
+    doc = anchor.doc
+    sent = anchor.sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    found = None
+    for t in doc[start: anchor.i]:
+        if t.lower_ in GROUP_PREPS or t.lower_ == "of":
+            found = _scan_group(t, anchor) or found
+    return found
+
+
 def group_category(anchor: Token, noun: Token | None) -> str | None:
     """Category of the group a figure is said to belong to or to make up: "64 women and 41 men
     among the dead", "Among the injured were three officers", "Of the dead, 300 were in the
@@ -300,6 +338,9 @@ def _governing_path(start: Token, stop: set[int]) -> list[Token]:
                         and c not in path)
         if node.i in stop or node.head == node or (node.dep_ == "ccomp" and node.head.i in stop):
             break
+        if node.dep_ in ("ccomp", "parataxis") and node.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+            break  # a clause with its own subject: the verb above it is about something else
         came_by_conj = node.dep_ == "conj" and node.pos_ in ("VERB", "AUX")
         node = node.head
     return path
@@ -312,6 +353,7 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
     counted noun ("civilians trapped in..."), the governing words up to the reporting verb,
     their prepositional objects ("sleeping in shelters"), then the counted noun itself."""
     people = noun is None or is_people_noun(noun)
+    carrier = noun is not None and lemma_of(noun) in CARRIERS
     if noun is not None:
         lemma = lemma_of(noun)
         if lemma in EVENT_NOUNS:
@@ -368,7 +410,8 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
     path_nouns = [t for t in path if t.pos_ in ("NOUN", "PROPN")]
     for t in clauses + [t for t in path if t.pos_ not in ("NOUN", "PROPN")]:
         cat = _word_category(t)
-        if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):
+        if cat and (people or cat not in PEOPLE_CATEGORIES or (carrier and cat == "evacuated")) and \
+                not (money and cat != "aid"):
             return cat
         if money and lemma_of(t) in COST_WORDS:
             return "other"
@@ -384,8 +427,20 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
         cat = _word_category(t)
         if cat and people:
             return cat
+    if noun is not None and any(CATEGORY_LEMMAS.get(lemma_of(c)) == "military" for c in noun.children
+                                if c.dep_ in ("amod", "compound")):
+        return "military"  # "three armoured vehicles"
     if money:
+        frame = implicit_counted(anchor)  # "put the day's lost sales at 30 million euros"
+        if frame is not None and any(lemma_of(x) in COST_WORDS for x in [frame, *frame.children]):
+            return "other"
+        near = path_nouns[:3]
+        if any(lemma_of(t) in COST_WORDS for t in near) and not any(
+                CATEGORY_LEMMAS.get(lemma_of(t)) == "aid" for t in near):
+            return "other"  # "a deficit of 2 billion euros", not "aid in the value of 2 million"
         return "aid"
+    if carrier and _evacuation_context(anchor):
+        return "evacuated"  # the buses and vehicles of an evacuation
     if noun is not None:
         lemma = lemma_of(noun)
         cat = CATEGORY_LEMMAS.get(lemma)
@@ -397,6 +452,10 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
     pres = presence_category(verb) if verb is not None and people and not money and noun is not None else None
     if pres:
         return pres
+    if copula_attribute(anchor) is not None and people:
+        cat = _context_group(anchor)  # "... among the dead. Twenty-two were foreign nationals"
+        if cat:
+            return cat
     for t in path_nouns:
         cat = _word_category(t) or EVENT_NOUNS.get(lemma_of(t))
         if cat and (people or cat not in PEOPLE_CATEGORIES) and not (money and cat != "aid"):

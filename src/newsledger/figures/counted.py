@@ -42,7 +42,8 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
     cands = [anchor] + [t for t in doc[e.start: e.end] if t != anchor]
     for t in cands:
         if t.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and t.head.i not in ids and \
-                t.head.pos_ in ("NOUN", "PROPN", "ADJ") and t.head.i > t.i:
+                t.head.pos_ in ("NOUN", "PROPN", "ADJ") and t.head.i > t.i and \
+                not any(x.text == "(" for x in doc[t.i + 1: t.head.i]):  # "412 (Health Directorate)"
             noun = t.head
             if noun.lower_ in PERCENT_WORDS:
                 continue
@@ -51,13 +52,70 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
                 assert inner is not None
                 return Counted(inner, noun_phrase(inner), False)
             return Counted(noun, noun_phrase(noun), False)
+    # "96 were women", "71 of them are children": what the figure is said to be
+    attr = copula_attribute(anchor)
+    if attr is not None:
+        return Counted(attr, noun_phrase(attr), False)
     for t in cands:
         obj = of_object(t)
         if obj is not None:
             if obj.pos_ == "PRON":
                 return Counted(None, None, True)  # "two of them": borrowed later
+            if t.lower_ not in PERCENT_WORDS and obj.ent_type_ != "NORP" and (
+                    obj.pos_ == "PROPN" or obj.ent_type_ in ("GPE", "LOC")):
+                return Counted(None, None, True)  # "five citizens of A, four of B": elided, borrowed later
             return Counted(obj, noun_phrase(obj), False)
+    fronted = _fronted_partitive(anchor)
+    if fronted is not None:
+        return Counted(fronted, noun_phrase(fronted), False)
+    label = _line_label(anchor, e)
+    if label is not None:
+        return Counted(label, noun_phrase(label), False)
     return Counted(None, None, True)
+
+
+def copula_attribute(anchor: Token) -> Token | None:
+    """ "96 were women": the common noun a bare subject figure is said to be."""
+    head = anchor.head
+    if anchor.dep_ != "nsubj" or lemma_of(head) != "be":
+        return None
+    attr = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
+    if attr is None or any(c.like_num for c in attr.children if c.dep_ == "nummod"):
+        return None  # "the toll was 40 people" has its own figure
+    return attr
+
+
+def _fronted_partitive(anchor: Token) -> Token | None:
+    """ "Of the dead, 1,104 were in the province": the group named before the figure's clause."""
+    if anchor.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    verb = anchor.head
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "of" and c.i < anchor.i:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ != "PRON" and not obj.like_num:
+                return obj
+    return None
+
+
+def _line_label(anchor: Token, e: Expr) -> Token | None:
+    """A key-figures line "Fatalities: 412 (Health Directorate)": the common noun before the colon."""
+    doc = anchor.doc
+    k = e.span_start - 1
+    if k < 1 or doc[k].text != ":":
+        return None
+    j = k - 1
+    while j > 0 and not ("\n" in doc[j - 1].text or doc[j - 1].text in (":", ";", ".", "•", ")")):
+        j -= 1
+    label = doc[j:k]
+    if not 0 < len(label) <= 8:
+        return None
+    root = next((t for t in label if t.head.i < j or t.head.i >= k or t.head == t), None)
+    if root is not None and root.pos_ == "VERB":  # "Buildings collapsed:"
+        root = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and j <= c.i < k), None)
+    if root is None or root.pos_ != "NOUN" or lemma_of(root) in PERCENT_WORDS:
+        return None
+    return root
 
 
 # prepositions that put a bare number as the value of its frame: "rose to 23", "climbed past 3,400"
