@@ -23,9 +23,9 @@ FLOORS = {
                       "figures": 0.99, "statements": 0.99, "figure_category": 0.89,
                       "quantity_links": 0.75, "conflicts": 0.72},
     # the hard fictional set (real-news constructions); floors follow the measured values up
-    "dev_hard": {"attributed_figures": 0.76, "attributed_statements": 0.88, "event_date": 0.88,
-                 "figures": 0.97, "statements": 0.94, "figure_category": 0.84, "figure_source": 0.86,
-                 "quantity_links": 0.29, "conflicts": 0.23},
+    "dev_hard": {"attributed_figures": 0.78, "attributed_statements": 0.88, "event_date": 0.88,
+                 "figures": 0.97, "statements": 0.94, "figure_category": 0.91, "figure_source": 0.86,
+                 "quantity_links": 0.29, "conflicts": 0.22},
 }
 FILES = {"dev": ("corpus/dev_articles.jsonl", "eval/dev_gold.jsonl"),
          "dev_synthetic": ("corpus/dev_synthetic.jsonl", "eval/dev_synthetic_gold.jsonl"),
