@@ -17,20 +17,24 @@ def source_for(anchor: Token, stmts: list[dict[str, Any]],
                voices: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
     """The statement (or, failing one, the voice) that reports the figure at ``anchor``."""
     for v in voices or []:
+        # what the outlet's reporters saw is theirs, even inside someone else's statement
         if v["kind"] == "eyewitness" and v["tok_start"] <= anchor.i < v["tok_end"] and (
                 anchor.doc[v["verb"]] in anchor.ancestors):
-            return {"speaker": v["speaker"], "role": None, "date": None, "start": -1, "tok_start": v["tok_start"],
-                    "tok_end": v["tok_end"], "seg_start": v["tok_start"], "seg_end": v["tok_end"],
-                    "cues_all": [], "voice": "eyewitness"}
+            return _voice_source(v)
     found = _statement_for(anchor, stmts)
     if found is not None:
         return found
     for v in voices or []:
         if v["tok_start"] <= anchor.i < v["tok_end"]:
-            return {"speaker": v["speaker"], "role": v["role"], "date": v.get("date"), "start": -1,
-                    "tok_start": v["tok_start"], "tok_end": v["tok_end"], "seg_start": v["tok_start"],
-                    "seg_end": v["tok_end"], "cues_all": [], "voice": v["kind"]}
+            return _voice_source(v)
     return None
+
+
+def _voice_source(v: dict[str, Any]) -> dict[str, Any]:
+    """A voice in the shape of a statement, so the dating stage reads both alike."""
+    return {"speaker": v["speaker"], "role": v["role"], "date": v.get("date"), "start": -1,
+            "tok_start": v["tok_start"], "tok_end": v["tok_end"], "seg_start": v["tok_start"],
+            "seg_end": v["tok_end"], "cues_all": [], "voice": v["kind"]}
 
 
 def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -180,8 +180,6 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
                               "person": last["person"], "cue": None, "cue_i": [], "direct": True,
                               "continued": True, "cues_all": [], "date": None})
         for st in found:
-            if st.get("region") is not None:
-                continue
             span = doc[st["tok_start"]: st["tok_end"]]
             st["start"], st["end"] = span.start_char, span.end_char
             st["seg"] = k

@@ -29,6 +29,8 @@ from .voice import abbreviates
 _STAMP = re.compile(r"^\s*(?:(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|LIVE|Updated)\b[^\n:]{0,12}?\s*[—–|-]+\s*)?",
                     re.I)
 _HEADLINE = re.compile(r"(?P<label>[A-Z][^:\n]{1,60}?):[ \t]+(?P<content>\S[^\n]*)$")
+# what a body issues; "the ministry's evening bulletin" speaks for the ministry
+RECORD_HEADS = {"statement", "report", "bulletin", "update", "briefing", "figure", "count", "release"}
 _PAREN = re.compile(r"\((?P<body>[^()\n\d]{2,60})\)")
 
 
@@ -81,9 +83,7 @@ def _names_speaker(span: Span) -> Token | None:
         return None  # the people a figure counts head many labels ("Foreign victims: ...")
     if is_ownerless_document(root):
         return None
-    owner = document_owner(root) if root.lemma_.lower() != root.lower_ or root.pos_ == "NOUN" else None
-    head = owner if owner is not None and is_ownerless_document(root) is False and root.lemma_.lower() in (
-        "statement", "report", "bulletin", "figure", "count", "update") else root
+    head = (document_owner(root) or root) if root.lemma_.lower() in RECORD_HEADS else root
     return head if is_speakerish(head) else None
 
 
@@ -133,8 +133,7 @@ def block_cues(doc: Doc) -> list[LineCue]:
             if t.lower_ == "from" and t.dep_ == "prep":
                 pobj = next((g for g in t.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
-                    owner = document_owner(pobj) if pobj.lemma_.lower() in (
-                        "statement", "report", "bulletin", "update", "briefing", "figure", "release") else None
+                    owner = document_owner(pobj) if pobj.lemma_.lower() in RECORD_HEADS else None
                     cand = owner if owner is not None else pobj
                     if is_speakerish(cand) and not is_ownerless_document(cand):
                         head = cand

@@ -14,6 +14,7 @@ not statements. The figures stage reads them after the statements.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -146,8 +147,6 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
     province"; "Another 431 died"; "Two of them ..."; "Its teams ...") and sit in the same
     paragraph as the report, or open the paragraph right after it. Sentences that name a
     year before the publication year are background, not the report."""
-    import bisect
-
     spans = sorted([(s["tok_start"], s["tok_end"], s["speaker"], s.get("role")) for s in stmts if s.get("speaker")])
     blocked = [(v["tok_start"], v["tok_end"]) for v in taken]
     paras = _paragraph_starts(doc)
