@@ -128,7 +128,7 @@ def test_colon_block_is_one_statement(nlp: Language) -> None:
     text = ("The coast guard gave an update at noon.\n\nHere is more from the coast guard's statement:\n\n"
             "Nineteen people were pulled from the water overnight. Four remain in hospital.")
     doc = run(nlp, text)
-    blocks = [s for s in doc._.statements if s["cue"] == "Here is more from"]
+    blocks = [s for s in doc._.statements if s["cue"] == "Here is more from"]  # the intro's words
     assert len(blocks) == 1 and "coast guard" in blocks[0]["speaker"]
     assert "coast guard" in one(doc._.figures, "Four")["source"]
 

@@ -203,3 +203,8 @@ def test_a_clause_with_its_own_subject_is_not_governed_by_the_next_clause(nlp: L
 def test_own_verb_beats_the_borrowed_category(nlp: Language) -> None:
     c = cats(nlp, "Some 600 people lived on the island, 250 of them displaced by earlier floods.")
     assert c["250"] == "displaced"
+
+
+def test_presence_in_a_public_place_is_a_crowd_but_a_vehicle_is_not(nlp: Language) -> None:
+    assert cats(nlp, "About 2,500 people were at the harbour square by noon.")["About 2,500"] == "attended"
+    assert cats(nlp, "Twelve passengers were in the minibus when it overturned.")["Twelve"] != "attended"

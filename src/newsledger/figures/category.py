@@ -7,6 +7,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
+from .. import wordlists
 from .counted import GROUP_WORDS, copula_attribute, implicit_counted, of_object
 from .expressions import Expr
 from .lexicon import (
@@ -138,6 +139,9 @@ def _evacuation_context(anchor: Token) -> bool:
     return any(t.lower_.startswith(EVACUATION_MARKS) for t in anchor.doc[start: sent.end])
 
 
+PUBLIC_PLACES = wordlists.words("public_places")
+
+
 def _objects(t: Token) -> list[Token]:
     """Direct objects and prepositional objects of ``t``."""
     out = [c for c in t.children if c.dep_ == "dobj"]
@@ -182,7 +186,11 @@ def presence_category(verb: Token) -> str | None:
         if any(g.ent_type_ in ("GPE", "LOC") or lemma_of(g) in SETTLEMENTS for g in places):
             return None
         return "trapped" if (places or lemma == "remain") else None
-    return "attended" if places else None
+    # a crowd is somewhere people gather: a named place or a public space, not "in the bus"
+    public = [g for g in places if g.pos_ == "PROPN" or g.ent_type_ in ("FAC", "GPE", "LOC")
+              or lemma_of(g) in PUBLIC_PLACES
+              or any(m.dep_ == "compound" and lemma_of(m) in PUBLIC_PLACES for m in g.children)]
+    return "attended" if public else None
 
 
 def lives_lost(t: Token) -> bool:

@@ -129,6 +129,7 @@ def block_cues(doc: Doc) -> list[LineCue]:
         if intro is None:
             continue
         head = None
+        cue = ":"
         for t in intro:
             if t.lower_ == "from" and t.dep_ == "prep":
                 pobj = next((g for g in t.children if g.dep_ == "pobj"), None)
@@ -137,6 +138,7 @@ def block_cues(doc: Doc) -> list[LineCue]:
                     cand = owner if owner is not None else pobj
                     if is_speakerish(cand) and not is_ownerless_document(cand):
                         head = cand
+                        cue = doc[intro.start: t.i + 1].text  # the intro up to "from", as the text words it
                         break
         if head is None:
             continue
@@ -159,7 +161,7 @@ def block_cues(doc: Doc) -> list[LineCue]:
         colon = doc.char_span(a + len(line) - 1, a + len(line), alignment_mode="expand")
         if whole is None or colon is None:
             continue
-        out.append(LineCue("block", whole.start, whole.end, colon.start, head, "Here is more from"))
+        out.append(LineCue("block", whole.start, whole.end, colon.start, head, cue))
     return out
 
 
