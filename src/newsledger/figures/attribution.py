@@ -8,6 +8,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from ..statements.cues import dominates
 from ..statements.speakers import strip_possessive
 from .lexicon import EVIDENCE_LEMMAS, NARRATOR_MARKS, lemma_of
 
@@ -44,26 +45,37 @@ def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any]
         covering = [s for s in stmts if s["seg_start"] <= anchor.i < s["seg_end"]]
     if not covering:
         return None
-    best = None
-    best_cue: Token | None = None
-    best_depth = -1
+    # the cues above the figure, nearest first
+    by_token: dict[int, tuple[dict[str, Any], tuple[Any, ...]]] = {}
     for s in covering:
         for ci in s.get("cues_all", []):
-            cue = anchor.doc[ci[0]]
-            if cue == anchor or cue in anchor.ancestors:
-                # reporting verbs outrank counting verbs below them ("Brel said his teams counted 45")
-                depth = len(list(cue.ancestors)) + (1000 if lemma_of(cue) not in EVIDENCE_LEMMAS else 0)
-                if depth > best_depth:
-                    best, best_cue, best_depth = {**s, "speaker": ci[1], "role": ci[2]}, cue, depth
+            by_token.setdefault(ci[0], (s, ci))
+    chain = [t for t in [anchor, *anchor.ancestors] if t.i in by_token]
+    best: dict[str, Any] | None = None
+    best_cue: Token | None = None
+    if chain:
+        best_cue = chain[0]
+        for higher in chain[1:]:
+            # a counting verb reported by a speech verb above it is that speaker's ("Brel said his
+            # teams counted 45"); a contrasted report is its own ("..., while X put it at 121")
+            if lemma_of(best_cue) in EVIDENCE_LEMMAS and dominates(higher, best_cue):
+                best_cue = higher
+            else:
+                break
+        s, ci = by_token[best_cue.i]
+        best = {**s, "speaker": ci[1], "role": ci[2]}
     if best is None:
         best = _nearest_phrase_cue(anchor, covering)
     if best_cue is not None and best_cue != anchor:
         # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
-        # is the narrator's, not the speaker's
+        # is the narrator's, not the speaker's; reported content ("that 112 had died") never is
         step = anchor
+        content = False
         while step.head != best_cue:
+            content = content or step.dep_ == "ccomp"
             step = step.head
-        if step.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in NARRATOR_MARKS for c in step.children):
+        if not content and step.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in NARRATOR_MARKS for c in step.children):
             return None
     return best or covering[0]
 

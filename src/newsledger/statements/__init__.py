@@ -17,7 +17,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .cues import find_cues, is_quoted
+from .cues import dominates, find_cues, is_quoted
 from .lexicon import ORG_NOUNS
 from .lines import LineCue, line_cues
 from .quotes import quote_is_clause, quote_spans, segments
@@ -25,21 +25,6 @@ from .speakers import Memory, Speaker, dateline_end, resolve_speaker, speaker_fr
 from .voice import continuation_voices, eyewitness_voices, issuer_voices, press_release_issuer
 
 # ---------------------------------------------------------------- component
-
-def _dominates(a: Token, b: Token) -> bool:
-    """Whether cue ``a`` reports cue ``b``'s clause. Contrasted or coordinated reports
-    ("police said 80,000, while the union said 400,000") stay separate."""
-    if a != b and a not in b.ancestors:
-        return False
-    node = b
-    while node != a:
-        if node.dep_ == "conj" or (node.dep_ == "advcl" and any(
-                c.dep_ == "mark" and c.lower_ in ("while", "whereas", "although", "though", "but")
-                for c in node.children)):
-            return False
-        node = node.head
-    return True
-
 
 def _clause_span(cue: Token, seg: Span) -> tuple[int, int]:
     """Token range of the clause a cue heads, kept inside the segment."""
@@ -149,7 +134,7 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
                 groups.setdefault(sp.name, []).append((cue, sp, cue_text))
             top = [g for g in groups.values()]
             independent = len(top) > 1 and not any(
-                _dominates(a[0][0], b[0][0]) for a in top for b in top if a is not b)
+                dominates(a[0][0], b[0][0]) for a in top for b in top if a is not b)
             for items in top:
                 items.sort(key=lambda x: (len(list(x[0].ancestors)), x[0].i))
                 cue, sp, cue_text = items[0]

@@ -169,6 +169,23 @@ def _not_speech(verb: Token, subj: Token) -> bool:
     return lemma in EVIDENCE_VERBS and any(c.dep_ == "nummod" or c.like_num for c in subj.children)
 
 
+CONTRAST_MARKS = {"while", "whereas", "although", "though", "but"}
+
+
+def dominates(a: Token, b: Token) -> bool:
+    """Whether cue ``a`` reports cue ``b``'s clause. Contrasted or coordinated reports
+    ("police said 80,000, while the union said 400,000") stay separate."""
+    if a != b and a not in b.ancestors:
+        return False
+    node = b
+    while node != a:
+        if node.dep_ == "conj" or (node.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in node.children)):
+            return False
+        node = node.head
+    return True
+
+
 def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None
               ) -> list[tuple[Token, Token | None, str]]:
     """(cue token, subject token or None, cue text) for each reporting cue in the segment.
