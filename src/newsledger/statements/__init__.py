@@ -22,7 +22,7 @@ from .lexicon import ORG_NOUNS
 from .lines import LineCue, line_cues
 from .quotes import quote_is_clause, quote_spans, segments
 from .speakers import Memory, Speaker, dateline_end, resolve_speaker, speaker_from_span, strip_possessive
-from .voice import continuation_voices, eyewitness_voices, issuer_voices, press_release_issuer
+from .voice import continuation_voices, data_keeper, eyewitness_voices, issuer_voices, press_release_issuer
 
 # ---------------------------------------------------------------- component
 
@@ -81,7 +81,9 @@ def _cue_date(doc: Doc, cue_ids: list[int]) -> str | None:
     return None
 
 
-def extract_statements(doc: Doc) -> list[dict[str, Any]]:
+def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The statements of ``doc`` in text order; voices found on the way (the keeper of "the
+    latest data") go to ``voices_out``."""
     text = doc.text
     quotes = quote_spans(text)
     memory = Memory()
@@ -112,6 +114,12 @@ def extract_statements(doc: Doc) -> list[dict[str, Any]]:
             prev_stmt_seg = k
             continue
         cues = find_cues(seg, bool(seg_quotes), seg_quotes)
+        if not cues and voices_out is not None and k > 0:
+            keeper = data_keeper(seg, doc[segs[k - 1][0]: segs[k - 1][1]])
+            if keeper is not None:
+                kept = resolve_speaker(keeper, memory)
+                voices_out.append({"tok_start": s, "tok_end": e, "speaker": kept.name, "role": kept.role,
+                                   "kind": "keeper"})
         direct = any(quote_is_clause(doc, qs, qe) for qs, qe in seg_quotes)
         found: list[dict[str, Any]] = []
         for lc in layout:
@@ -212,8 +220,9 @@ def register_extensions() -> None:
 def statements_component(doc: Doc) -> Doc:
     """Writes ``doc._.statements``: span, speaker, role, cue, direct for each statement."""
     register_extensions()
-    doc._.statements = extract_statements(doc)
-    doc._.voices = find_voices(doc, doc._.statements)
+    keepers: list[dict[str, Any]] = []
+    doc._.statements = extract_statements(doc, keepers)
+    doc._.voices = keepers + find_voices(doc, doc._.statements)
     return doc
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+from .. import wordlists
 from .lexicon import (
     CONDITIONAL_MARKS,
     COUNT_OBJECTS,
@@ -20,7 +21,6 @@ from .lexicon import (
     SPEECH_VERBS,
 )
 from .speakers import document_owner, is_ownerless_document
-from .voice import is_eyewitness
 
 # ---------------------------------------------------------------- cues
 
@@ -167,6 +167,12 @@ def _not_speech(verb: Token, subj: Token) -> bool:
         return True
     # a counted subject is what is counted, not who counts
     return lemma in EVIDENCE_VERBS and any(c.dep_ == "nummod" or c.like_num for c in subj.children)
+
+
+def is_eyewitness(verb: Token, subj: Token) -> bool:
+    """Whether a verb and its subject make an eyewitness count rather than a report."""
+    return bool(verb.lemma_.lower() in wordlists.words("eyewitness_verbs")
+                and subj.lemma_.lower() in wordlists.words("eyewitness_nouns"))
 
 
 CONTRAST_MARKS = {"while", "whereas", "although", "though", "but"}

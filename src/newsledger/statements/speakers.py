@@ -292,6 +292,8 @@ def document_owner(tok: Token) -> Token | None:
             continue  # "a poll of 1,204 adults": who was asked, not who asked
         return g
     for c in tok.children:
+        if c.dep_ == "amod" and c.ent_type_ == "NORP" and c.i < tok.i:
+            return c  # "Estavian figures": the nation's (government's) figures
         if c.dep_ in ("compound", "nmod") and c.i < tok.i and (
                 c.pos_ == "PROPN" or c.ent_type_ in ("ORG", "NORP", "GPE", "PERSON")
                 or c.lemma_.lower() in SPEAKER_NOUNS):

@@ -18,9 +18,11 @@ import bisect
 import re
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
+from .cues import is_speakerish
+from .speakers import document_owner, is_ownerless_document
 
 # "CITY (Body) –", "CITY, Country, 12 May 2032 (Body) –": the parenthesis names who issued the text
 _DATELINE_SOURCE = re.compile(
@@ -204,7 +206,21 @@ def eyewitness_voices(doc: Doc) -> list[dict[str, Any]]:
     return out
 
 
-def is_eyewitness(verb: Any, subj: Any) -> bool:
-    """Whether a verb and its subject make an eyewitness count rather than a report."""
-    return bool(verb.lemma_.lower() in wordlists.words("eyewitness_verbs")
-                and subj.lemma_.lower() in wordlists.words("eyewitness_nouns"))
+def data_keeper(seg: Span, prev: Span) -> Token | None:
+    """Who keeps "the latest data" a sentence cites without naming anyone: the body the
+    sentence before it, in the same paragraph, is about ("The ministry keeps a running tally
+    of arrests. According to the latest data, 412 ..."). None when that sentence names no
+    body that can report (spec, hard cases)."""
+    if not any(t.lower_ == "according" and t.i + 1 < seg.end and t.nbor().lower_ == "to" and any(
+            is_ownerless_document(g) for g in t.nbor().children if g.dep_ == "pobj") for t in seg):
+        return None
+    if "\n\n" in seg.doc[prev.start: seg.start].text or "\n\n" in prev.text.strip():
+        return None
+    subj = next((c for c in prev.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return None
+    owner = document_owner(subj) if subj.lemma_.lower() in wordlists.words("document_nouns") else None
+    cand = owner if owner is not None else subj
+    if cand.pos_ == "PRON" or not is_speakerish(cand) or is_ownerless_document(cand):
+        return None
+    return cand
