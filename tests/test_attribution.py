@@ -154,3 +154,34 @@ def test_eyewitness_count(nlp: Language) -> None:
     doc = run(nlp, "Our reporters saw at least 15 boats overturned in the harbour.")
     assert doc._.statements == []
     assert one(doc._.figures, "at least 15")["source"] == "reporters"
+
+
+def test_latest_data_belongs_to_the_body_that_keeps_it(nlp: Language) -> None:
+    doc = run(nlp, "The port authority keeps a daily register of arrivals. According to the latest data, "
+                   "2,300 boats have docked since Monday.")
+    assert "port authority" in one(doc._.figures, "2,300")["source"]
+    doc = run(nlp, "The rain stopped at noon. According to the latest data, 2,300 boats have docked.")
+    assert one(doc._.figures, "2,300")["source"] is None
+
+
+def test_a_contrasted_count_keeps_its_own_speaker(nlp: Language) -> None:
+    doc = run(nlp, "The coroner said 18, while the regional health office put the number of deaths at 21.")
+    assert one(doc._.figures, "21")["source"] == "regional health office"
+
+
+def test_a_counting_verb_reported_by_a_speaker_is_the_speakers(nlp: Language) -> None:
+    doc = run(nlp, "The mayor said his teams had counted 45 bodies on the beach.")
+    assert one(doc._.figures, "45")["source"] == "mayor"
+
+
+def test_reported_content_under_a_time_clause(nlp: Language) -> None:
+    doc = run(nlp, "Harbour master Ilse Varga told reporters shortly after 2 am that 31 sailors had been rescued.")
+    assert one(doc._.figures, "31")["source"] == "Ilse Varga"
+
+
+def test_an_elliptic_count_continues_but_a_new_subject_does_not(nlp: Language) -> None:
+    doc = run(nlp, "The hospital director said 40 patients had arrived overnight. Nine were in intensive care.")
+    assert one(doc._.figures, "Nine")["source"] == "hospital director"
+    doc = run(nlp, "The hospital director said 40 patients had arrived overnight. About 300 residents have "
+                   "left the island.")
+    assert one(doc._.figures, "About 300")["source"] is None

@@ -128,12 +128,23 @@ def _voice(span: Span, speaker: str, role: str | None, kind: str) -> dict[str, A
     return {"tok_start": span.start, "tok_end": span.end, "speaker": speaker, "role": role, "kind": kind}
 
 
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+                r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+                r"|hundred|dozens|hundreds|thousands)")
 # a sentence that opens by referring back to what was just reported ("Of the dead, ...",
 # "Another 431 died", "Seventeen of the injured ...", "His crews had recovered ...")
 _ANAPHORIC_OPENING = re.compile(
-    r"^\W*(?:(?:of|among) (?:the|them|those|these|whom)\b|another\b|the (?:rest|remaining|other)\b|most of\b"
+    r"^\W*(?:(?:in|on|at|by|for) [^,.;]{1,60}, )?"  # a fronted setting: "In the capital, ..."
+    r"(?:(?:of|among) (?:the|them|those|these|whom)\b|another\b|the (?:rest|remaining|other)\b|most of\b"
     r"|all (?:of )?(?:the|them|those)\b|(?:his|her|its|their) \w+|(?:they|it|he|she) (?!said|says)\w+"
-    r"|\w+(?:-\w+)? (?:more )?of (?:the|them|those|these)\b|in (?:total|all)\b)", re.I)
+    r"|\w+(?:-\w+)? (?:more )?of (?:the|them|those|these)\b|in (?:total|all)\b"
+    # the group or record just reported: "The dead are ...", "the count was ..."
+    r"|the (?:dead|deceased|injured|wounded|victims|missing|evacuees|count|toll|tally|total|figure|number)\b"
+    # an elliptic count, the noun left to the report before: "Twelve were still there", "Two more
+    # nationals are injured" (not "About 100 civilians have been evacuated": a new subject)
+    r"|(?:about |some |around |another |only |at least |more than |nearly |almost )?"
+    r"(?:\d[\d,.]*|" + _NUMBER_WORD + r"(?:-" + _NUMBER_WORD + r")?) (?:more \w+ |more |of them )?"
+    r"(?:were|are|was|is|remain|remained|have|had|may|died|survived)\b)", re.I)
 _BACKGROUND_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 
 
