@@ -185,3 +185,14 @@ def test_an_elliptic_count_continues_but_a_new_subject_does_not(nlp: Language) -
     doc = run(nlp, "The hospital director said 40 patients had arrived overnight. About 300 residents have "
                    "left the island.")
     assert one(doc._.figures, "About 300")["source"] is None
+
+
+def test_semicolon_separates_two_reports(nlp: Language) -> None:
+    doc = run(nlp, "The rebels blame a government air strike; the government says a rebel mortar misfired.")
+    assert sorted(speakers(doc)) == ["government", "rebels"]
+
+
+def test_a_relative_clause_describing_a_body_is_no_second_report(nlp: Language) -> None:
+    doc = run(nlp, "The union put the march at 90,000, while Crowdline, a firm that counts crowds for "
+                   "newspapers, assessed it at 41,000.")
+    assert sorted(speakers(doc)) == ["Crowdline", "union"]

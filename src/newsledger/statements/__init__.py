@@ -139,6 +139,8 @@ def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None)
             for cue, sp, cue_text in resolved:
                 if sp is None:
                     continue
+                if cue.dep_ == "relcl" and len(resolved) > 1:
+                    continue  # "Densia, a firm that counts crowds, ...": a description, not a second report
                 groups.setdefault(sp.name, []).append((cue, sp, cue_text))
             top = [g for g in groups.values()]
             independent = len(top) > 1 and not any(

@@ -188,6 +188,9 @@ def dominates(a: Token, b: Token) -> bool:
         if node.dep_ == "conj" or (node.dep_ == "advcl" and any(
                 c.dep_ == "mark" and c.lower_ in CONTRAST_MARKS for c in node.children)):
             return False
+        lo, hi = sorted((node.i, node.head.i))
+        if any(t.text == ";" for t in node.doc[lo:hi]):
+            return False  # "X blames a strike; Y says a rocket misfired": two reports, whatever the parse
         node = node.head
     return True
 
