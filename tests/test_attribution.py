@@ -196,3 +196,20 @@ def test_a_relative_clause_describing_a_body_is_no_second_report(nlp: Language) 
     doc = run(nlp, "The union put the march at 90,000, while Crowdline, a firm that counts crowds for "
                    "newspapers, assessed it at 41,000.")
     assert sorted(speakers(doc)) == ["Crowdline", "union"]
+
+
+def test_page_furniture_makes_no_statement(nlp: Language) -> None:
+    doc = run(nlp, "The storm passed at dawn.\n\nREAD MORE: 'We counted 40 boats': a night on the pier\n\n"
+                   "This story was first published by Coastline Press Agency.")
+    assert doc._.statements == []
+
+
+def test_we_in_a_press_release_is_the_issuers_own_voice(nlp: Language) -> None:
+    doc = run(nlp, "RIVERTON (Harbour Aid League) – Our volunteers delivered 3,000 parcels.\n\n"
+                   "We demand safe access to the islands.", outlet="Coastal Relief News")
+    assert doc._.statements == []
+
+
+def test_a_wire_dateline_with_a_date_is_no_credit(nlp: Language) -> None:
+    doc = run(nlp, "RIVERTON, Coastland, Mar 3 (CPA) -- At least 12 people died when the storm hit, police said.")
+    assert speakers(doc) == ["police"]

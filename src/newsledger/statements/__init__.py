@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .cues import dominates, find_cues, is_quoted
 from .lexicon import ORG_NOUNS
-from .lines import LineCue, line_cues
+from .lines import LineCue, clutter_lines, line_cues
 from .quotes import quote_is_clause, quote_spans, segments
 from .speakers import Memory, Speaker, dateline_end, resolve_speaker, speaker_from_span, strip_possessive
 from .voice import continuation_voices, data_keeper, eyewitness_voices, issuer_voices, press_release_issuer
@@ -103,8 +103,13 @@ def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None)
     segs = segments(doc, quotes)
     layout = line_cues(doc)
     regions = [c for c in layout if c.kind != "paren"]
+    clutter = clutter_lines(text)
+    # in a press release "we" is the issuer speaking in its own voice: no statement (spec)
+    issuer = press_release_issuer(text, doc._.outlet)
     for k, (s, e) in enumerate(segs):
         seg = doc[s:e]
+        if any(a <= seg.start_char < b for a, b in clutter):
+            continue
         seg_quotes = [(qs, qe) for qs, qe in quotes if qs < seg.end_char and qe > seg.start_char]
         region = next((c for c in regions if c.tok_start <= s < c.tok_end or s <= c.tok_start < e), None)
         if region is not None:
@@ -114,6 +119,8 @@ def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None)
             prev_stmt_seg = k
             continue
         cues = find_cues(seg, bool(seg_quotes), seg_quotes)
+        if issuer is not None:
+            cues = [c for c in cues if c[1] is None or c[1].lower_ not in ("we", "us", "our")]
         if not cues and voices_out is not None and k > 0:
             keeper = data_keeper(seg, doc[segs[k - 1][0]: segs[k - 1][1]])
             if keeper is not None:

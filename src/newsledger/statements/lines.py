@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .cues import is_speakerish
 from .lexicon import SPEAKER_NOUNS
-from .speakers import dateline_end, document_owner, is_ownerless_document
+from .speakers import DATELINE, document_owner, is_ownerless_document
 from .voice import abbreviates
 
 # a timestamp or live-page marker opening a line: "23:10 —", "16:40", "LIVE |"
@@ -32,6 +32,20 @@ _HEADLINE = re.compile(r"(?P<label>[A-Z][^:\n]{1,60}?):[ \t]+(?P<content>\S[^\n]
 # what a body issues; "the ministry's evening bulletin" speaks for the ministry
 RECORD_HEADS = {"statement", "report", "bulletin", "update", "briefing", "figure", "count", "release"}
 _PAREN = re.compile(r"\((?P<body>[^()\n\d]{2,60})\)")
+
+
+# page furniture: teasers for other stories, credits of the copy, adverts
+CLUTTER = re.compile(r"^[ \t]*(?:READ MORE|Read more|RELATED|Related:|See also|Watch:|Listen:|Advertisement|Sponsored"
+                     r"|This (?:story|article|report) (?:was )?(?:first |originally )?(?:published|appeared))", re.M)
+
+
+def clutter_lines(text: str) -> list[tuple[int, int]]:
+    """Character spans of lines that are page furniture, not the article's words."""
+    out = []
+    for m in CLUTTER.finditer(text):
+        end = text.find("\n", m.start())
+        out.append((m.start(), len(text) if end < 0 else end))
+    return out
 
 
 @dataclass
@@ -171,9 +185,9 @@ def paren_cues(doc: Doc) -> list[LineCue]:
     ';' (or the line's or sentence's start) to the closing parenthesis."""
     out: list[LineCue] = []
     text = doc.text
-    first = dateline_end(text)
+    datelines = [(d.start(), d.end()) for d in DATELINE.finditer(text)]
     for m in _PAREN.finditer(text):
-        if m.start() < first:
+        if any(a <= m.start() < b for a, b in datelines):
             continue  # "CITY, May 8 (Agency) –": the dateline credits the copy, not a figure
         inner = doc.char_span(m.start("body"), m.end("body"), alignment_mode="contract")
         if inner is None or len(inner) == 0:

@@ -182,11 +182,13 @@ def _gender_of(words: list[str]) -> str | None:
     return None
 
 
-_DATELINE = re.compile(r"^\s*[A-Z][A-Z'’.\- ]{2,}(?:,\s*[A-Z][\w'’.\- ]+)?(?:\s*\([^)\n]{1,40}\))?\s*[—–-]+\s")
+# "CITY —", "CITY, Country (Agency) –", "CITY, Country, Feb 10 (Agency) --" at the start of a line
+DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z'’.\- ]{2,}(?:,[^(\n—–]{1,60}?)?(?:\s*\([^)\n]{1,60}\))?\s*[—–-]+\s",
+                      re.M)
 
 
 def dateline_end(text: str) -> int:
-    m = _DATELINE.match(text)
+    m = DATELINE.match(text)
     return m.end() if m else 0
 
 
