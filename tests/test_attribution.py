@@ -213,3 +213,33 @@ def test_we_in_a_press_release_is_the_issuers_own_voice(nlp: Language) -> None:
 def test_a_wire_dateline_with_a_date_is_no_credit(nlp: Language) -> None:
     doc = run(nlp, "RIVERTON, Coastland, Mar 3 (CPA) -- At least 12 people died when the storm hit, police said.")
     assert speakers(doc) == ["police"]
+
+
+def test_a_figure_describing_the_speaker_is_the_narrators(nlp: Language) -> None:
+    doc = run(nlp, "The lifeboat service, which has answered more than 9,000 calls this year, said it "
+                   "had rescued 14 people overnight.")
+    assert one(doc._.figures, "more than 9,000")["source"] is None
+    assert one(doc._.figures, "14")["source"] == "lifeboat service"
+
+
+def test_whose_estimate_belongs_to_the_antecedent(nlp: Language) -> None:
+    doc = run(nlp, "Fire chief Tomas Brel, whose estimate of about 80 dead was called too low by officials, "
+                   "spoke on Friday.")
+    assert one(doc._.figures, "about 80")["source"] == "Tomas Brel"
+
+
+def test_a_part_takes_the_source_of_its_whole(nlp: Language) -> None:
+    doc = run(nlp, "The rally drew 90,000 people by the police's count, 20,000 of them in the old town, "
+                   "and 150,000 by the organisers'.")
+    assert "police" in one(doc._.figures, "20,000")["source"]
+
+
+def test_a_report_in_a_time_clause_does_not_speak_for_the_main_clause(nlp: Language) -> None:
+    doc = run(nlp, "The toll climbed past 900 late on Monday, after the agency said 640 had died in the port.")
+    assert one(doc._.figures, "900")["source"] is None
+
+
+def test_a_bare_plural_is_not_a_body_met_before(nlp: Language) -> None:
+    doc = run(nlp, "The coast agency said 40 people were rescued. Estimates from aid agencies put the "
+                   "number of homeless at 2,000.")
+    assert one(doc._.figures, "2,000")["source"] == "aid agencies"

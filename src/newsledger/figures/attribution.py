@@ -22,12 +22,33 @@ def source_for(anchor: Token, stmts: list[dict[str, Any]],
         if v["kind"] == "eyewitness" and v["tok_start"] <= anchor.i < v["tok_end"] and (
                 anchor.doc[v["verb"]] in anchor.ancestors):
             return _voice_source(v)
+    prior = _partitioned(anchor)
+    if prior is not None:
+        # "1.12 million by the ministry's count, 80,000 of them in the capital": the part is
+        # reported by whoever reports the whole
+        return source_for(prior, stmts, voices)
     found = _statement_for(anchor, stmts)
     if found is not None:
         return found
     for v in voices or []:
         if v["tok_start"] <= anchor.i < v["tok_end"]:
             return _voice_source(v)
+    return None
+
+
+def _partitioned(anchor: Token) -> Token | None:
+    """For "N of them" appended to a figure ("1.12 million people, 80,000 of them in X"), the
+    number of the whole, when it comes just before in the same sentence."""
+    of = next((c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None or not any(g.dep_ == "pobj" and g.lower_ in ("them", "whom", "these", "those")
+                             for g in of.children):
+        return None
+    k = anchor.i - 1
+    while k >= anchor.sent.start and anchor.doc[k].text != ",":
+        k -= 1
+    for j in range(k - 1, max(anchor.sent.start, k - 8) - 1, -1):
+        if anchor.doc[j].like_num and anchor.doc[j].ent_type_ not in ("DATE", "TIME"):
+            return anchor.doc[j]
     return None
 
 
@@ -66,6 +87,13 @@ def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any]
         best = {**s, "speaker": ci[1], "role": ci[2]}
     if best is None:
         best = _nearest_phrase_cue(anchor, covering)
+    if best is None and any(s.get("cues_all") for s in covering) and all(
+            _in_background_clause(anchor.doc[ci[0]], anchor) for s in covering for ci in s.get("cues_all", [])):
+        # the only reports beside the figure sit in a background clause ("climbed past 3,400, after
+        # the agency said 2,316 had died"): the figure is the narrator's
+        return None
+    if best_cue is not None and _describes_speaker(anchor, best_cue):
+        return None
     if best_cue is not None and best_cue != anchor:
         # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
         # is the narrator's, not the speaker's; reported content ("that 112 had died") never is
@@ -78,6 +106,30 @@ def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any]
                 c.dep_ == "mark" and c.lower_ in NARRATOR_MARKS for c in step.children):
             return None
     return best or covering[0]
+
+
+BACKGROUND_MARKS = {"after", "before", "when", "since", "because", "until", "once"}
+
+
+def _in_background_clause(cue: Token, anchor: Token) -> bool:
+    """Whether a cue sits in a time or reason clause that does not hold the figure."""
+    if cue.is_ancestor(anchor):
+        return False
+    node = cue
+    while node.head != node:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in node.children):
+            return not node.is_ancestor(anchor)
+        node = node.head
+    return False
+
+
+def _describes_speaker(anchor: Token, cue: Token) -> bool:
+    """A figure inside the speaker's own noun phrase describes the speaker, in the narrator's
+    voice: "The fire service, which has answered 61,000 call-outs this year, said ..."."""
+    subj = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or not (subj.left_edge.i <= anchor.i <= subj.right_edge.i):
+        return False
+    return anchor in subj.subtree
 
 
 PHRASE_CUES = {"according", "per", "by", "("}
@@ -109,10 +161,24 @@ def _nearest_phrase_cue(anchor: Token, covering: list[dict[str, Any]]) -> dict[s
     return None
 
 
+def _antecedent(rel: Token) -> str | None:
+    """The name a relative "whose" stands for: "Chief Ana Ruiz, whose estimate of 170 ..." -> Ana Ruiz."""
+    node = rel
+    while node.dep_ != "relcl" and node.head != node:
+        node = node.head
+    if node.dep_ != "relcl":
+        return None
+    head = node.head
+    ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    return strip_possessive(ent.text) if ent is not None else head.text
+
+
 def figure_owner(anchor: Token) -> str | None:
     """A figure credited inside its noun phrase: "the police figure of 82,000", "the unions' 400,000"."""
     def owner_text(tok: Token) -> str | None:
         for c in tok.children:
+            if c.dep_ == "poss" and c.lower_ == "whose":
+                return _antecedent(c)
             if c.dep_ == "poss" and c.pos_ != "PRON":
                 return strip_possessive(tok.doc[c.left_edge.i: c.i + 1].text)
         for c in tok.children:

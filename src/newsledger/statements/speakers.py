@@ -235,7 +235,9 @@ def resolve_speaker(subj: Token, memory: Memory) -> Speaker:
         toks = toks[1:]
     text = strip_possessive(_text(toks)) or subj.text
     det = next((c for c in subj.children if c.dep_ in ("det", "poss")), None)
-    definite = det is None or det.lower_ in ("the", "its", "their", "his", "her", "this", "that")
+    # "aid agencies" (a bare plural with a modifier) names some agencies, not one met before
+    bare_plural = det is None and subj.tag_ == "NNS" and any(c.dep_ in ("compound", "amod") for c in subj.children)
+    definite = not bare_plural and (det is None or det.lower_ in ("the", "its", "their", "his", "her", "this", "that"))
     if subj.pos_ != "PROPN" and definite and len(toks) <= 2:
         found = memory.by_word(lemma) or memory.by_word(subj.lower_)
         if found is None and lemma in GENERIC_ORG:

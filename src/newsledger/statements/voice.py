@@ -130,14 +130,14 @@ def _voice(span: Span, speaker: str, role: str | None, kind: str) -> dict[str, A
 
 _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
                 r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-                r"|hundred|dozens|hundreds|thousands)")
+                r"|hundred)")
 # a sentence that opens by referring back to what was just reported ("Of the dead, ...",
 # "Another 431 died", "Seventeen of the injured ...", "His crews had recovered ...")
 _ANAPHORIC_OPENING = re.compile(
-    r"^\W*(?:(?:in|on|at|by|for) [^,.;]{1,60}, )?"  # a fronted setting: "In the capital, ..."
+    r"^\W*(?:(?:in|on|at|by|for) [^,.;\s]+(?: [^,.;\s]+){0,3}, )?"  # a short fronted setting: "In the capital, "
     r"(?:(?:of|among) (?:the|them|those|these|whom)\b|another\b|the (?:rest|remaining|other)\b|most of\b"
     r"|all (?:of )?(?:the|them|those)\b|(?:his|her|its|their) \w+|(?:they|it|he|she) (?!said|says)\w+"
-    r"|\w+(?:-\w+)? (?:more )?of (?:the|them|those|these)\b|in (?:total|all)\b"
+    r"|\w+(?:-\w+)? (?:more )?of (?:the|them|those|these)\b"
     # the group or record just reported: "The dead are ...", "the count was ..."
     r"|the (?:dead|deceased|injured|wounded|victims|missing|evacuees|count|toll|tally|total|figure|number)\b"
     # an elliptic count, the noun left to the report before: "Twelve were still there", "Two more
