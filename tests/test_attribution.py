@@ -243,3 +243,19 @@ def test_a_bare_plural_is_not_a_body_met_before(nlp: Language) -> None:
     doc = run(nlp, "The coast agency said 40 people were rescued. Estimates from aid agencies put the "
                    "number of homeless at 2,000.")
     assert one(doc._.figures, "2,000")["source"] == "aid agencies"
+
+
+def test_a_report_in_a_relative_clause_on_the_figure(nlp: Language) -> None:
+    doc = run(nlp, "Police said 25 people had been arrested, up from the 11 the mayor reported earlier.")
+    assert one(doc._.figures, "11")["source"] == "mayor"
+
+
+def test_a_participle_after_a_report_continues_it(nlp: Language) -> None:
+    doc = run(nlp, "RIVERTON, Mar 3 (CPA) -- Fewer people marched on Friday, the interior office said, "
+                   "counting 40,000 marchers nationwide.")
+    assert one(doc._.figures, "40,000")["source"] == "interior office"
+
+
+def test_the_publisher_of_a_report_only_relays_it(nlp: Language) -> None:
+    doc = run(nlp, "Per the health office's report published by the agency Coastline, 300 people died.")
+    assert "health office" in one(doc._.figures, "300")["source"]

@@ -43,10 +43,13 @@ def _partitioned(anchor: Token) -> Token | None:
     if of is None or not any(g.dep_ == "pobj" and g.lower_ in ("them", "whom", "these", "those")
                              for g in of.children):
         return None
+    start = anchor.sent.start
     k = anchor.i - 1
-    while k >= anchor.sent.start and anchor.doc[k].text != ",":
+    while k > start and anchor.doc[k].text != ",":
         k -= 1
-    for j in range(k - 1, max(anchor.sent.start, k - 8) - 1, -1):
+    if k <= start:
+        return None
+    for j in range(k - 1, max(start, k - 8) - 1, -1):
         if anchor.doc[j].like_num and anchor.doc[j].ent_type_ not in ("DATE", "TIME"):
             return anchor.doc[j]
     return None
@@ -72,6 +75,8 @@ def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any]
         for ci in s.get("cues_all", []):
             by_token.setdefault(ci[0], (s, ci))
     chain = [t for t in [anchor, *anchor.ancestors] if t.i in by_token]
+    # "up from the 14 the ministry reported": a report in a relative clause on the figure is its own
+    chain = [c for c in anchor.children if c.dep_ == "relcl" and c.i in by_token] + chain
     best: dict[str, Any] | None = None
     best_cue: Token | None = None
     if chain:
@@ -94,12 +99,12 @@ def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any]
         return None
     if best_cue is not None and _describes_speaker(anchor, best_cue):
         return None
-    if best_cue is not None and best_cue != anchor:
+    if best_cue is not None and best_cue != anchor and best_cue.is_ancestor(anchor):
         # a clause hanging from the cue as an adverbial ("..., he said, as the toll rose to 14")
         # is the narrator's, not the speaker's; reported content ("that 112 had died") never is
         step = anchor
         content = False
-        while step.head != best_cue:
+        while step.head != best_cue and step.head != step:
             content = content or step.dep_ == "ccomp"
             step = step.head
         if not content and step.dep_ == "advcl" and any(

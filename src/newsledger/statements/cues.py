@@ -84,6 +84,18 @@ def _subject_before(verb: Token) -> Token | None:
     return None
 
 
+def _reporting_subject_before(verb: Token) -> Token | None:
+    """", the ministry said, counting 757,000 protesters": a participle right after a report
+    continues it, whatever verb the parser hung it on."""
+    k = verb.i - 1
+    if k < 1 or verb.doc[k].text != ",":
+        return None
+    prev = verb.doc[k - 1]
+    if prev.pos_ != "VERB" or prev.lemma_.lower() not in SPEECH_VERBS:
+        return None
+    return next((c for c in prev.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
 def _has_evidence(verb: Token, seg_quotes: bool) -> bool:
     if seg_quotes:
         return True
@@ -144,6 +156,8 @@ def passive_agent(verb: Token) -> Token | None:
         return None
     if verb.lemma_.lower() in EVIDENCE_VERBS and not _has_evidence(verb, False):
         return None
+    if verb.dep_ in ("acl", "amod") and verb.head.lemma_.lower() in DOCUMENT_NOUNS:
+        return None  # "the ministry's report published by the agency X": X relays the report
     for c in verb.children:
         if c.dep_ == "agent":
             g = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -248,6 +262,8 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             if not any(t.like_num for t in tok.subtree if t.i > tok.i):
                 continue
         subj = _subject(tok)
+        if tok.tag_ == "VBG" and not any(c.dep_ == "nsubj" for c in tok.children):
+            subj = _reporting_subject_before(tok) or subj
         if subj is None and lemma in OPEN_SUBJECT_VERBS:
             subj = _subject_before(tok)
         if subj is None or is_quoted(subj, quotes) or subj.lemma_.lower() in MUTE_SUBJECTS:
