@@ -259,3 +259,9 @@ def test_a_participle_after_a_report_continues_it(nlp: Language) -> None:
 def test_the_publisher_of_a_report_only_relays_it(nlp: Language) -> None:
     doc = run(nlp, "Per the health office's report published by the agency Coastline, 300 people died.")
     assert "health office" in one(doc._.figures, "300")["source"]
+
+
+def test_a_fronted_setting_before_a_continuation(nlp: Language) -> None:
+    doc = run(nlp, "About 300 passengers were stuck in the tunnel, the rail operator said. By 4.15 pm, 120 of "
+                   "them had walked out.")
+    assert one(doc._.figures, "120")["source"] == "rail operator"

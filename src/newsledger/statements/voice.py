@@ -134,7 +134,8 @@ _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
 # a sentence that opens by referring back to what was just reported ("Of the dead, ...",
 # "Another 431 died", "Seventeen of the injured ...", "His crews had recovered ...")
 _ANAPHORIC_OPENING = re.compile(
-    r"^\W*(?:(?:in|on|at|by|for) [^,.;\s]+(?: [^,.;\s]+){0,3}, )?"  # a short fronted setting: "In the capital, "
+    # a short fronted setting, perhaps with an apposition: "In the capital, ", "In Tarvik, the main port, "
+    r"^\W*(?:(?:in|on|at|by|for) [^,;\s]+(?: [^,;\s]+){0,3}, (?:the [^,;\s]+(?: [^,;\s]+){0,3}, )?)?"
     r"(?:(?:of|among) (?:the|them|those|these|whom)\b|another\b|the (?:rest|remaining|other)\b|most of\b"
     r"|all (?:of )?(?:the|them|those)\b|(?:his|her|its|their) \w+|(?:they|it|he|she) (?!said|says)\w+"
     r"|\w+(?:-\w+)? (?:more )?of (?:the|them|those|these)\b"
