@@ -265,3 +265,14 @@ def test_a_fronted_setting_before_a_continuation(nlp: Language) -> None:
     doc = run(nlp, "About 300 passengers were stuck in the tunnel, the rail operator said. By 4.15 pm, 120 of "
                    "them had walked out.")
     assert one(doc._.figures, "120")["source"] == "rail operator"
+
+
+def test_a_poll_belongs_to_whoever_published_it(nlp: Language) -> None:
+    doc = run(nlp, "A poll of 900 adults published by the Marlow institute on Monday found that 55 percent "
+                   "of voters back the strike.")
+    assert "Marlow institute" in one(doc._.figures, "55 percent")["source"]
+
+
+def test_witnesses_describing_a_vague_count(nlp: Language) -> None:
+    doc = run(nlp, "Witnesses described dozens of people trapped under the stands.")
+    assert one(doc._.figures, "dozens")["source"] == "Witnesses"

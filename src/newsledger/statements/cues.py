@@ -189,6 +189,7 @@ def is_eyewitness(verb: Token, subj: Token) -> bool:
                 and subj.lemma_.lower() in wordlists.words("eyewitness_nouns"))
 
 
+VAGUE_AMOUNTS = {"dozens", "hundreds", "thousands", "millions", "scores"}
 CONTRAST_MARKS = {"while", "whereas", "although", "though", "but"}
 
 
@@ -259,7 +260,7 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
             continue  # "with Russia and Ukraine blaming each other": an absolute clause
         if lemma in NEEDS_CLAUSE and not has_quote and not any(
                 c.dep_ in ("ccomp", "xcomp", "oprd") for c in tok.children) and tok.dep_ not in ("parataxis",):
-            if not any(t.like_num for t in tok.subtree if t.i > tok.i):
+            if not any(t.like_num or t.lower_ in VAGUE_AMOUNTS for t in tok.subtree if t.i > tok.i):
                 continue
         subj = _subject(tok)
         if tok.tag_ == "VBG" and not any(c.dep_ == "nsubj" for c in tok.children):

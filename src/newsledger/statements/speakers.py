@@ -296,6 +296,13 @@ def document_owner(tok: Token) -> Token | None:
             continue  # "a poll of 1,204 adults": who was asked, not who asked
         return g
     for c in tok.children:
+        # "a poll published by the X institute": with no possessor, whoever issued it owns it
+        if c.dep_ == "acl" and c.tag_ == "VBN":
+            agent = next((a for a in c.children if a.dep_ == "agent"), None)
+            pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
+                return pobj
+    for c in tok.children:
         if c.dep_ == "amod" and c.ent_type_ == "NORP" and c.i < tok.i:
             return c  # "Estavian figures": the nation's (government's) figures
         if c.dep_ in ("compound", "nmod") and c.i < tok.i and (
