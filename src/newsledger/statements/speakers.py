@@ -295,13 +295,17 @@ def document_owner(tok: Token) -> Token | None:
         if any(x.dep_ == "nummod" or x.like_num for x in g.children):
             continue  # "a poll of 1,204 adults": who was asked, not who asked
         return g
-    for c in tok.children:
-        # "a poll published by the X institute": with no possessor, whoever issued it owns it
+    # "a poll (of 900 adults) published by the X institute": with no possessor, whoever issued it
+    # owns it, wherever the parser hung the participle inside the phrase
+    near = list(tok.children) + [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                                 for p in c.children for g in p.children]
+    for c in near:
+        by = c if c.dep_ in ("prep", "agent") and c.lower_ == "by" else None
         if c.dep_ == "acl" and c.tag_ == "VBN":
-            agent = next((a for a in c.children if a.dep_ == "agent"), None)
-            pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
-            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
-                return pobj
+            by = next((a for a in c.children if a.dep_ == "agent"), None)
+        pobj = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+        if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
+            return pobj
     for c in tok.children:
         if c.dep_ == "amod" and c.ent_type_ == "NORP" and c.i < tok.i:
             return c  # "Estavian figures": the nation's (government's) figures
