@@ -276,3 +276,8 @@ def test_a_poll_belongs_to_whoever_published_it(nlp: Language) -> None:
 def test_witnesses_describing_a_vague_count(nlp: Language) -> None:
     doc = run(nlp, "Witnesses described dozens of people trapped under the stands.")
     assert one(doc._.figures, "dozens")["source"] == "Witnesses"
+
+
+def test_headline_line_behind_a_bullet_with_a_number_word(nlp: Language) -> None:
+    doc = run(nlp, "Key points\n• Port Authority: nine ferries still missing\n\nThe search goes on.")
+    assert one(doc._.figures, "nine")["source"] == "Port Authority"

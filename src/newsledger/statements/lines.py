@@ -26,8 +26,10 @@ from .speakers import DATELINE, document_owner, is_ownerless_document
 from .voice import abbreviates
 
 # a timestamp or live-page marker opening a line: "23:10 —", "16:40", "LIVE |"
-_STAMP = re.compile(r"^\s*(?:(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|LIVE|Updated)\b[^\n:]{0,12}?\s*[—–|-]+\s*)?",
-                    re.I)
+_STAMP = re.compile(r"^\s*(?:(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|LIVE|Updated)\b[^\n:]{0,12}?\s*[—–|-]+\s*)?"
+                    r"(?:[•·▪*]\s+)?", re.I)  # and a list bullet
+_COUNT_WORDS = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty"
+                          r"|forty|fifty|hundred|dozens|hundreds|thousands|millions)\b", re.I)
 _HEADLINE = re.compile(r"(?P<label>[A-Z][^:\n]{1,60}?):[ \t]+(?P<content>\S[^\n]*)$")
 # what a body issues; "the ministry's evening bulletin" speaks for the ministry
 RECORD_HEADS = {"statement", "report", "bulletin", "update", "briefing", "figure", "count", "release"}
@@ -113,8 +115,7 @@ def headline_cues(doc: Doc) -> list[LineCue]:
         if not m or m.end() != b:
             continue
         content = m.group("content")
-        if not (re.search(r"\d", content) or re.search(r"\b(?:dozens|hundreds|thousands)\b", content)
-                or '"' in content or "“" in content):
+        if not (re.search(r"\d", content) or _COUNT_WORDS.search(content) or '"' in content or "“" in content):
             continue
         label = doc.char_span(m.start("label"), m.end("label"), alignment_mode="expand")
         colon = doc.char_span(m.end("label"), m.end("label") + 1, alignment_mode="expand")
