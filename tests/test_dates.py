@@ -109,3 +109,15 @@ def test_expected_turnout_takes_the_day_it_is_expected_for(nlp: Language) -> Non
     text = "Unions have called a new strike for June 20. More than 900,000 people are expected to march."
     assert one(figures(nlp, text), "More than 900,000")["event_date"] == "2024-06-20"
 
+
+
+def test_a_since_clause_dates_the_start_not_the_count(nlp: Language) -> None:
+    f = figures(nlp, "Since the storm struck on Monday, rescue teams have pulled 240 people from the water.",
+                date="2024-06-14")
+    assert one(f, "240")["event_date"] == "2024-06-14"
+
+
+def test_a_day_naming_the_event_does_not_date_a_running_toll(nlp: Language) -> None:
+    f = figures(nlp, "Aid groups are helping families after the ferry fire of 9 June, which has claimed 61 lives.",
+                date="2024-06-14")
+    assert one(f, "61")["event_date"] == "2024-06-14"

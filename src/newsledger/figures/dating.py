@@ -28,6 +28,16 @@ def _attachment(root: Token) -> Token:
     return head
 
 
+def _in_since_clause(tok: Token) -> bool:
+    """Whether ``tok`` is inside a clause opened by "since" ("since the quake struck on Tuesday")."""
+    for t in [tok, *tok.ancestors]:
+        if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children):
+            return True
+        if t.dep_ == "prep" and t.lower_ == "since":
+            return True
+    return False
+
+
 def local_date(anchor: Token, noun: Token | None, dates: list[dict[str, Any]],
                cue_date: str | None) -> dict[str, Any] | None:
     """The date of the figure's own clause.
@@ -59,6 +69,11 @@ def local_date(anchor: Token, noun: Token | None, dates: list[dict[str, Any]],
     best: tuple[int, int, dict[str, Any]] | None = None
     for d in cands:
         attach = _attachment(anchor.doc[d["root"]])
+        if _in_since_clause(attach):
+            continue  # "since the operation began on 8 May": when counting started, not the count's day
+        if attach.pos_ in ("NOUN", "PROPN") and attach.i in rank and first_verb is not None and \
+                rank[attach.i] > rank[first_verb.i]:
+            continue  # "the crush of 29 October, which has claimed 147 lives": the day names the event
         if attach.i in own:
             key = (0, abs(d["root"] - anchor.i))
         elif attach.i in rank:
