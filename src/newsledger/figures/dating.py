@@ -100,6 +100,10 @@ def is_present(anchor: Token) -> bool:
             if node.lemma_.lower() in words("future_verbs"):
                 return False  # "are expected to take part": ahead, not a present state
             tags = [node.tag_] + [c.tag_ for c in node.children if c.dep_ in ("aux", "auxpass")]
+            if node.dep_ == "conj" and node.tag_ in ("VBN", "VBD") and len(tags) == 1 and not any(
+                    c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                # "have pulled 240 out and recovered 90 bodies": the second verb shares the auxiliary
+                tags += [c.tag_ for c in node.head.children if c.dep_ in ("aux", "auxpass")]
             if any(t in ("VBZ", "VBP") for t in tags):
                 return True
             if node.tag_ in ("VBD",) or any(t == "VBD" for t in tags) or any(c.lower_ in ("will", "would", "had")
