@@ -3,6 +3,7 @@
 import pytest
 from spacy.language import Language
 
+from newsledger.figures.counted import borrow
 from tests.conftest import figures, one
 
 pytestmark = pytest.mark.slow
@@ -40,3 +41,45 @@ def test_key_figures_line_label(nlp: Language) -> None:
 
 def test_toll_subject_beside_a_speaker_label(nlp: Language) -> None:
     assert counted(nlp, "Rescue coordinator: final toll may top 2,000", "2,000") == "people"
+
+
+# --------------------------------------------------------------------- borrowing by bare figures
+
+def test_bare_figure_continues_the_group_not_its_included_subgroup(nlp: Language) -> None:
+    text = "Officials said 240 residents, including 31 children, were moved. Of these, 90 went to the school."
+    assert counted(nlp, text, "90") == "residents"
+
+
+def test_people_figure_does_not_continue_a_count_of_things(nlp: Language) -> None:
+    text = "Forty houses collapsed in the village overnight. Another 12 died in hospital."
+    assert counted(nlp, text, "12") == "people"
+
+
+def test_money_does_not_take_the_category_of_a_people_figure() -> None:
+    # "Floods displaced 9,000 people. Losses reached 80 million dollars, of which 12 million ..."
+    people = {"_sent_i": 0, "unit": None, "_borrow": "people", "_text": "people", "_sub": False,
+              "category": "displaced"}
+    assert borrow([people], 1, "USD", "other", "USD", True) == ("USD", "other", None)
+    money = {**people, "unit": "USD", "_borrow": "USD", "_text": "USD", "category": "aid"}
+    assert borrow([people, money], 1, "USD", "other", "USD", True) == ("USD", "aid", "USD")
+
+
+def test_subgroup_of_an_unnamed_group_is_not_continued(nlp: Language) -> None:
+    text = "The coroner's list named 70 men and 50 women. Twelve were students. All 120 were buried on Sunday."
+    assert counted(nlp, text, "All 120") != "students"
+
+
+def test_partitive_reaches_back_to_the_group_of_a_subgroup_list(nlp: Language) -> None:
+    text = ("Of the 300 passengers, 150 were women and 90 were men. Crew checked every ticket as they "
+            "boarded four buses.\n\nOf them, 200 were evacuated to the coast on Monday.")
+    assert counted(nlp, text, "200") == "passengers"
+
+
+def test_partitive_with_its_own_noun(nlp: Language) -> None:
+    text = "Teams have pulled 950 people alive from the ruins, 410 of them children, and recovered 300 bodies."
+    assert counted(nlp, text, "410") == "children"
+
+
+def test_second_copula_figure_parsed_as_a_conjunct(nlp: Language) -> None:
+    text = "Of the 60 victims, 35 are women and 25 are men."
+    assert counted(nlp, text, "25") == "men"

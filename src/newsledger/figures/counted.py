@@ -8,7 +8,17 @@ from spacy.tokens import Doc, Token
 
 from ..wordlists import mapping
 from .expressions import Expr
-from .lexicon import AT_MOST_VERBS, COUNT_NOUNS, GROWTH_VERBS, MORE_THAN_VERBS, PEOPLE_NOUNS, PERCENT_WORDS, lemma_of
+from .lexicon import (
+    AT_MOST_VERBS,
+    COUNT_NOUNS,
+    GROWTH_VERBS,
+    MORE_THAN_VERBS,
+    PEOPLE_CATEGORIES,
+    PEOPLE_NOUNS,
+    PERCENT_WORDS,
+    THING_NOUNS,
+    lemma_of,
+)
 
 # --------------------------------------------------------------------- counted thing
 
@@ -77,7 +87,10 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
 def copula_attribute(anchor: Token) -> Token | None:
     """ "96 were women": the common noun a bare subject figure is said to be."""
     head = anchor.head
-    if anchor.dep_ != "nsubj" or lemma_of(head) != "be":
+    nxt = anchor.nbor() if anchor.i + 1 < len(anchor.doc) else None
+    if nxt is not None and anchor.dep_ == "conj" and lemma_of(nxt) == "be":
+        head = nxt  # "94 are women and 52 are men", the second figure parsed as a conjunct
+    elif anchor.dep_ != "nsubj" or lemma_of(head) != "be":
         return None
     attr = next((c for c in head.children if c.dep_ == "attr" and c.pos_ == "NOUN"), None)
     if attr is None or any(c.like_num for c in attr.children if c.dep_ == "nummod"):
@@ -90,7 +103,9 @@ def _fronted_partitive(anchor: Token) -> Token | None:
     if anchor.dep_ not in ("nsubj", "nsubjpass"):
         return None
     verb = anchor.head
-    for c in verb.children:
+    # "Of the 300, 150 were women and 90 were men": the second clause shares the first's group
+    verbs = [verb, verb.head] if verb.dep_ == "conj" else [verb]
+    for c in (c for v in verbs for c in v.children):
         if c.dep_ == "prep" and c.lower_ == "of" and c.i < anchor.i:
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None and obj.pos_ != "PRON" and not obj.like_num:
@@ -205,3 +220,101 @@ def clause_subject(anchor: Token) -> Token | None:
         if node.pos_ in ("VERB", "AUX"):
             return next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     return None
+
+
+# --------------------------------------------------------------------- borrowing
+
+# words that open a sub-group of a figure named just before: "126 civilians, including 19 children"
+INCLUSION_WORDS = {"including", "among", "incl", "excluding"}
+# how far back a bare figure looks for what it continues: its own and the sentence before; a
+# partitive or a people figure with nothing there looks a little further back
+NEAR_SENTENCES = 1
+FAR_SENTENCES = 3
+
+
+def _last_word(text: str) -> str:
+    return text.split()[-1].lower() if text.split() else ""
+
+
+def _in_list(text: str, entries: frozenset[str]) -> bool:
+    w = _last_word(text)
+    return w in entries or w[:-1] in entries or (w.endswith("es") and w[:-2] in entries)
+
+
+def inclusion_marker(anchor: Token, start: int) -> Token | None:
+    """ "including 19 children", "among them two engineers": the word that makes the figure a
+    sub-group of what came before (a few words back, within its clause)."""
+    doc = anchor.doc
+    for k in range(start - 1, max(anchor.sent.start, start - 8) - 1, -1):
+        t = doc[k]
+        if t.text in (";", ".", ":", "(") or t.like_num:
+            return None
+        if t.lower_ in INCLUSION_WORDS:
+            return t
+    return None
+
+
+def subgroup(anchor: Token, start: int, noun: Token | None, found: str | None,
+             earlier: list[dict[str, object]]) -> tuple[bool, str | None]:
+    """Whether a figure counts a sub-group of a larger count, and that larger count's noun if the
+    text names it: "including 19 children" (the figure before), "96 were women" after "Of the 174
+    evacuees", "1,230 of them children" (what "them" stands for). A later bare figure continues the
+    larger count, not the sub-group."""
+    sent = anchor.sent.start
+    if noun is not None and copula_attribute(anchor) == noun:
+        partitive = of_object(anchor)
+        if partitive is not None and partitive.pos_ != "PRON":
+            return True, noun_phrase(partitive)  # "94 of the dead were women"
+        fronted = _fronted_partitive(anchor)
+        return True, noun_phrase(fronted) if fronted is not None else None
+    partitive = of_object(anchor)
+    if partitive is not None and noun is not None and noun != partitive:
+        return True, found if partitive.pos_ == "PRON" else noun_phrase(partitive)
+    marker = inclusion_marker(anchor, start)
+    if marker is not None:
+        obj = next((c for c in marker.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "ADJ") and c != noun
+                    and not any(g.like_num for g in c.children)), None)
+        if obj is not None:
+            return True, noun_phrase(obj)  # "98 women among the dead"
+        before = [f for f in earlier if f["_sent"] == sent and int(str(f["_tok"])) < marker.i]
+        return True, (str(before[-1]["_borrow"]) if before and before[-1]["_borrow"] else None)
+    return False, None
+
+
+def borrow(earlier: list[dict[str, object]], sent_i: int, text: str | None, category: str,
+           unit: str | None, wide: bool, elided: bool = False) -> tuple[str | None, str, str | None]:
+    """A bare or partitive figure continues an earlier one ("six were confirmed dead", "two of them
+    seriously", "the ministry said 245,000"): (counted, category, what was borrowed).
+
+    It looks back over its own and the previous sentence (a few more when ``wide``), within the same
+    kind of unit (a sum of money never continues a count of people), and takes the larger count of
+    a sub-group ("Of these, 58" after "126 civilians, including 19 children" counts civilians). A
+    figure about people does not continue a count of things ("Another 431 died" after "buildings
+    collapsed"). Among what is left, one of its own category comes first. A noun elided before a
+    place ("five citizens of A, four of B") is the previous figure's own noun, sub-group or not."""
+    money = unit not in (None, "percent")
+    people = category in PEOPLE_CATEGORIES
+    reach = FAR_SENTENCES if wide else NEAR_SENTENCES
+    cands: list[tuple[str, str]] = []
+    for prev in reversed(earlier):
+        if sent_i - int(str(prev["_sent_i"])) > reach:
+            break
+        if (prev["unit"] not in (None, "percent")) != money:
+            continue
+        cand = prev["_text" if elided else "_borrow"]
+        if not isinstance(cand, str):
+            if prev["_sub"]:
+                break  # a sub-group of a group the text does not name: the group is unknown
+            continue
+        prev_cat = str(prev["category"])
+        if people and not money and (_in_list(cand, THING_NOUNS) or (
+                prev_cat == "other" and not _in_list(cand, PEOPLE_NOUNS) and cand.lower() not in GROUP_WORDS)):
+            continue
+        if not money and sent_i - int(str(prev["_sent_i"])) > NEAR_SENTENCES and \
+                not _in_list(cand, PEOPLE_NOUNS) and cand.lower() not in GROUP_WORDS:
+            continue  # further back, only a group of people is continued
+        cands.append((cand, prev_cat))
+    if not cands:
+        return text, category, None
+    pick = next((c for c in cands if c[1] == category), cands[0]) if category != "other" else cands[0]
+    return (text if text is not None else pick[0]), (pick[1] if category == "other" else category), pick[0]
