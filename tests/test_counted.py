@@ -83,3 +83,16 @@ def test_partitive_with_its_own_noun(nlp: Language) -> None:
 def test_second_copula_figure_parsed_as_a_conjunct(nlp: Language) -> None:
     text = "Of the 60 victims, 35 are women and 25 are men."
     assert counted(nlp, text, "25") == "men"
+
+
+def test_nearest_group_of_people_before_one_of_the_same_category_further_back(nlp: Language) -> None:
+    text = ("The council said 12 people died and 60 were injured in the blast. "
+            "\u201cFive pupils walked to school that morning and never came back,\u201d the headmaster said. "
+            "\u201cAnother 20 are in hospital.\u201d")
+    assert counted(nlp, text, "20") == "pupils"
+
+
+def test_subgroup_of_an_unnamed_group_still_gives_its_category(nlp: Language) -> None:
+    text = "The coroner listed 30 men and 25 women among the dead. Nine were tourists. All 55 were identified."
+    f = one(figures(nlp, text), "All 55")
+    assert (f["counted"], f["category"]) == ("people", "killed")

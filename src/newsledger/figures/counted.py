@@ -236,9 +236,14 @@ def _last_word(text: str) -> str:
     return text.split()[-1].lower() if text.split() else ""
 
 
+IRREGULAR_PLURALS = {"children": "child", "men": "man", "women": "woman", "persons": "person"}
+
+
 def _in_list(text: str, entries: frozenset[str]) -> bool:
+    """Whether the head (last word) of a counted phrase, singular or plural, is in a word list."""
     w = _last_word(text)
-    return w in entries or w[:-1] in entries or (w.endswith("es") and w[:-2] in entries)
+    return w in entries or IRREGULAR_PLURALS.get(w, "") in entries or w[:-1] in entries or (
+        w.endswith("es") and w[:-2] in entries) or (w.endswith("ies") and w[:-3] + "y" in entries)
 
 
 def inclusion_marker(anchor: Token, start: int) -> Token | None:
@@ -295,7 +300,7 @@ def borrow(earlier: list[dict[str, object]], sent_i: int, text: str | None, cate
     money = unit not in (None, "percent")
     people = category in PEOPLE_CATEGORIES
     reach = FAR_SENTENCES if wide else NEAR_SENTENCES
-    cands: list[tuple[str, str]] = []
+    cands: list[tuple[str, str, int]] = []
     for prev in reversed(earlier):
         if sent_i - int(str(prev["_sent_i"])) > reach:
             break
@@ -304,7 +309,9 @@ def borrow(earlier: list[dict[str, object]], sent_i: int, text: str | None, cate
         cand = prev["_text" if elided else "_borrow"]
         if not isinstance(cand, str):
             if prev["_sub"]:
-                break  # a sub-group of a group the text does not name: the group is unknown
+                # a sub-group of a group the text does not name: the group is unknown, what happened
+                # to it is not
+                return text, (str(prev["category"]) if category == "other" else category), None
             continue
         prev_cat = str(prev["category"])
         if people and not money and (_in_list(cand, THING_NOUNS) or (
@@ -313,8 +320,9 @@ def borrow(earlier: list[dict[str, object]], sent_i: int, text: str | None, cate
         if not money and sent_i - int(str(prev["_sent_i"])) > NEAR_SENTENCES and \
                 not _in_list(cand, PEOPLE_NOUNS) and cand.lower() not in GROUP_WORDS:
             continue  # further back, only a group of people is continued
-        cands.append((cand, prev_cat))
+        cands.append((cand, prev_cat, sent_i - int(str(prev["_sent_i"]))))
     if not cands:
         return text, category, None
-    pick = next((c for c in cands if c[1] == category), cands[0]) if category != "other" else cands[0]
+    near = [c for c in cands if c[2] <= NEAR_SENTENCES] or cands
+    pick = next((c for c in near if c[1] == category), near[0]) if category != "other" else near[0]
     return (text if text is not None else pick[0]), (pick[1] if category == "other" else category), pick[0]
