@@ -96,3 +96,27 @@ def test_subgroup_of_an_unnamed_group_still_gives_its_category(nlp: Language) ->
     text = "The coroner listed 30 men and 25 women among the dead. Nine were tourists. All 55 were identified."
     f = one(figures(nlp, text), "All 55")
     assert (f["counted"], f["category"]) == ("people", "killed")
+
+
+# --------------------------------------------------------------------- count nouns the parse loses
+
+def test_count_noun_before_a_nearer_unrelated_subject(nlp: Language) -> None:
+    text = "Trains left on Monday, bringing the number of people evacuated since the flooding began to 4,310."
+    assert counted(nlp, text, "4,310") == "people"
+
+
+def test_count_noun_when_the_parse_loses_the_link(nlp: Language) -> None:
+    text = "The army said the number of soldiers killed was 'in the hundreds', not more."
+    f = one(figures(nlp, text), "hundreds")
+    assert f["counted"] == "soldiers"
+
+
+def test_count_noun_gives_what_is_counted_but_the_verb_what_happened(nlp: Language) -> None:
+    text = "Volunteers put the number of people still missing at more than 60."
+    f = one(figures(nlp, text), "more than 60")
+    assert (f["counted"], f["category"]) == ("people", "missing")
+
+
+def test_what_a_count_noun_counts_is_kept_when_the_parse_found_it(nlp: Language) -> None:
+    text = "Police arrested 14 people. The ministry revised its count of Saturday's marchers upwards, to 95,000."
+    assert counted(nlp, text, "95,000") == "marchers"

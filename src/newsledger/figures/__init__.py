@@ -26,10 +26,12 @@ from .counted import (
     clause_subject,
     counted_for,
     implicit_counted,
+    lookback_frame,
     noun_phrase,
     of_object,
     predicate_noun,
     subgroup,
+    within_phrase,
 )
 from .dating import event_date_for
 from .exclusions import anchor_token, is_excluded
@@ -63,6 +65,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         noun = counted.noun
         text = counted.text
         frame: Token | None = None
+        parsed: Token | None = None
+        looked_back = False
         partitive = of_object(anchor)
         inherit = partitive is not None and partitive.pos_ == "PRON"
         if counted.implicit and predicate_noun(anchor) is not None:
@@ -71,6 +75,11 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             text = noun_phrase(noun)
         elif counted.implicit:
             frame = implicit_counted(anchor)
+            back = lookback_frame(anchor, e.span_start)
+            if back is not None and (frame is None or (
+                    frame.i > back[1].i and lemma_of(frame) not in COUNT_NOUNS and not within_phrase(frame, back[0]))):
+                looked_back, parsed = True, frame
+                frame = back[1]  # the parse lost the count noun or found a nearer, unrelated subject
             if frame is not None and lemma_of(frame) in NON_COUNT_FRAMES:
                 continue
             if frame is not None and (frame.pos_ in ("PROPN", "PRON") or frame.ent_type_ in ("PERSON", "ORG")):
@@ -90,6 +99,10 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if noun is not None and (lemma_of(noun) in TIME_UNITS or lemma_of(noun) in MEASURE_UNITS):
             continue
         category = category_for(doc, e, anchor, noun, stop, frame)
+        if category == "other" and looked_back:
+            # the count noun found by looking back says what is counted; what happened to it may
+            # still be in the words the parse put around the number ("... at more than 90" under "missing")
+            category = category_for(doc, e, anchor, None, stop, parsed)
         if e.unit == "percent" and text is None:
             subj = clause_subject(anchor)
             # the subject of a reporting verb is the source, not what the share is of

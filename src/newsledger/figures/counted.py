@@ -196,6 +196,45 @@ def implicit_counted(anchor: Token) -> Token | None:
 
 
 
+# count nouns whose value a later bare number gives even when the parse loses the link
+LOOKBACK_FRAMES = {"number", "toll", "tally", "total", "count"}
+
+
+def lookback_frame(anchor: Token, start: int) -> tuple[Token, Token] | None:
+    """ "the number of the killed amounts to 1,172", "bringing the number of people evacuated since
+    the operation began to 622", "the number of dead was in the dozens": a count noun earlier in the
+    clause, with no other figure between, whose value the bare number is, and what it counts (the
+    of-object, else the count noun itself)."""
+    doc = anchor.doc
+    for k in range(start - 1, max(anchor.sent.start, start - 20) - 1, -1):
+        t = doc[k]
+        if t.text in (";", ":") or (t.like_num and t.ent_type_ not in ("DATE", "TIME")):
+            return None
+        if lemma_of(t) in LOOKBACK_FRAMES and t.pos_ == "NOUN":
+            j = k + 1
+            if j + 1 < len(doc) and doc[j].lower_ == "of":
+                j += 1
+                while j + 1 < start and (doc[j].pos_ == "DET" or doc[j + 1].tag_ == "POS"):
+                    j += 2 if doc[j + 1].tag_ == "POS" else 1  # "the", "Thursday 's"
+                while j + 1 < start and doc[j + 1].pos_ == "NOUN" and doc[j].pos_ in ("NOUN", "ADJ"):
+                    j += 1
+                if j < start and doc[j].pos_ in ("NOUN", "ADJ", "VERB"):
+                    return t, doc[j]
+            return t, t
+    return None
+
+
+def within_phrase(tok: Token, head: Token) -> bool:
+    """Whether ``tok`` belongs to the noun phrase of ``head`` itself ("the count of Thursday's
+    marchers"), not to a clause inside it ("the number of people evacuated since the flood began")."""
+    node = tok
+    while node != head:
+        if node.dep_ in ("acl", "relcl", "advcl", "ccomp", "xcomp") or node.head == node:
+            return False
+        node = node.head
+    return True
+
+
 def predicate_noun(anchor: Token) -> Token | None:
     """The noun a partitive figure is said to be: "five of the dead were children"."""
     if of_object(anchor) is None:
