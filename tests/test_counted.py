@@ -120,3 +120,29 @@ def test_count_noun_gives_what_is_counted_but_the_verb_what_happened(nlp: Langua
 def test_what_a_count_noun_counts_is_kept_when_the_parse_found_it(nlp: Language) -> None:
     text = "Police arrested 14 people. The ministry revised its count of Saturday's marchers upwards, to 95,000."
     assert counted(nlp, text, "95,000") == "marchers"
+
+
+# --------------------------------------------------------------------- labels and group words
+
+def test_participle_and_adjective_labels_of_a_key_figures_block(nlp: Language) -> None:
+    fs = figures(nlp, "Latest figures\nDead: 64 (Civil Protection)\nWounded: 210 (Civil Protection)\n"
+                      "Rescued from the rubble: 95\nStaying in tents: about 2,000 (Red Cross)")
+    assert one(fs, "210")["counted"] == "Wounded"
+    assert one(fs, "95")["counted"] == "Rescued"
+    assert one(fs, "about 2,000")["counted"] == "people"
+
+
+def test_headline_speaker_before_a_colon_is_no_label(nlp: Language) -> None:
+    fs = figures(nlp, "Fire brigade chief: about 40 dead\nMorland: 23 arrested as dockers strike, police say")
+    assert one(fs, "about 40")["counted"] == "dead"
+    assert one(fs, "23")["counted"] == "arrested"
+
+
+def test_group_word_right_after_the_number(nlp: Language) -> None:
+    text = "By midnight the agency had confirmed 77 deaths and counted 150 injured."
+    assert counted(nlp, text, "150") == "injured"
+
+
+def test_verb_of_an_elided_clause_is_not_what_is_counted(nlp: Language) -> None:
+    text = "Officials said dozens of people had been killed and more than 300 injured."
+    assert counted(nlp, text, "more than 300") == "people"

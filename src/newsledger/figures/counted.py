@@ -62,6 +62,10 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
                 assert inner is not None
                 return Counted(inner, noun_phrase(inner), False)
             return Counted(noun, noun_phrase(noun), False)
+    # "about 170 dead", "61 arrested as ...", "counted 142 injured": a group word right after it
+    state = _state_word(doc, e)
+    if state is not None:
+        return Counted(state, state.text, False)
     # "96 were women", "71 of them are children": what the figure is said to be
     attr = copula_attribute(anchor)
     if attr is not None:
@@ -80,6 +84,9 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
         return Counted(fronted, noun_phrase(fronted), False)
     label = _line_label(anchor, e)
     if label is not None:
+        # "Sheltering in the compound: about 3,000": a label that says what people are doing
+        if label.tag_ == "VBG":
+            return Counted(None, "people", False)
         return Counted(label, noun_phrase(label), False)
     return Counted(None, None, True)
 
@@ -113,22 +120,49 @@ def _fronted_partitive(anchor: Token) -> Token | None:
     return None
 
 
+def _state_word(doc: Doc, e: Expr) -> Token | None:
+    """ "about 170 dead", "61 arrested", "118 injured": a word naming a group of people by what
+    happened to them, right after the number and governing nothing after it."""
+    if e.end >= len(doc):
+        return None
+    tok = doc[e.end]
+    if tok.lower_ not in GROUP_WORDS or tok.tag_ not in ("JJ", "VBN", "NNS", "NN"):
+        return None
+    after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if after is not None and after.pos_ in ("NOUN", "PROPN", "NUM", "DET"):
+        return None  # "40 wounded soldiers", "40 killed three guards"
+    if tok.dep_ == "conj" and tok.head.pos_ == "VERB":
+        return None  # "dozens of people were killed and 100 injured": the verb of an elided clause
+    return tok
+
+
 def _line_label(anchor: Token, e: Expr) -> Token | None:
-    """A key-figures line "Fatalities: 412 (Health Directorate)": the common noun before the colon."""
+    """A key-figures line "Fatalities: 412 (Health Directorate)", "Injured: 31,800": the word before
+    the colon that names what is counted (a noun, or a participle or adjective standing for people).
+    The number ends the line or is followed by its source ("(...)"), else the line is a headline
+    ("Ministry: 61 arrested as ...")."""
     doc = anchor.doc
     k = e.span_start - 1
     if k < 1 or doc[k].text != ":":
+        return None
+    if e.end < len(doc) and not (doc[e.end].is_space or doc[e.end].text in ("(", ";", ",", ".")):
         return None
     j = k - 1
     while j > 0 and not ("\n" in doc[j - 1].text or doc[j - 1].text in (":", ";", ".", "•", ")")):
         j -= 1
     label = doc[j:k]
-    if not 0 < len(label) <= 8:
+    if not 0 < len(label) <= 12:
         return None
     root = next((t for t in label if t.head.i < j or t.head.i >= k or t.head == t), None)
     if root is not None and root.pos_ == "VERB":  # "Buildings collapsed:"
-        root = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and j <= c.i < k), None)
-    if root is None or root.pos_ != "NOUN" or lemma_of(root) in PERCENT_WORDS:
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and j <= c.i < k), None)
+        if subj is None and root.i == j and root.tag_ in ("VBN", "VBG"):
+            return root  # "Injured:", "Rescued alive from the rubble:", "Sheltering in the school:"
+        root = subj
+    if root is not None and root.pos_ == "ADJ" and root.i == j:
+        return root  # "Missing:"
+    if root is None or root.pos_ not in ("NOUN", "PROPN") or lemma_of(root) in PERCENT_WORDS or (
+            root.pos_ == "PROPN" and root.lower_ not in GROUP_WORDS):
         return None
     return root
 
