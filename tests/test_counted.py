@@ -146,3 +146,17 @@ def test_group_word_right_after_the_number(nlp: Language) -> None:
 def test_verb_of_an_elided_clause_is_not_what_is_counted(nlp: Language) -> None:
     text = "Officials said dozens of people had been killed and more than 300 injured."
     assert counted(nlp, text, "more than 300") == "people"
+
+
+def test_first_person_partitive_counts_people(nlp: Language) -> None:
+    assert counted(nlp, "Forty of us voted to stay in the village.", "Forty") == "people"
+
+
+def test_object_after_the_number_is_not_its_frame(nlp: Language) -> None:
+    text = "Officials feared the toll would reach 90. It now stands at 84, the worst loss of life in decades."
+    assert counted(nlp, text, "84") == "people"
+
+
+def test_finite_verb_between_number_and_noun_is_a_misparse(nlp: Language) -> None:
+    text = "Before this, the worst blast was in 2004, when 17 workers died and over 60 received injuries."
+    assert counted(nlp, text, "over 60") == "workers"

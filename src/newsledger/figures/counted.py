@@ -53,7 +53,8 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
     for t in cands:
         if t.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod") and t.head.i not in ids and \
                 t.head.pos_ in ("NOUN", "PROPN", "ADJ") and t.head.i > t.i and \
-                not any(x.text == "(" for x in doc[t.i + 1: t.head.i]):  # "412 (Health Directorate)"
+                not any(x.text == "(" or x.tag_ in ("VBD", "VBZ", "VBP") for x in doc[t.i + 1: t.head.i]):
+            # "412 (Health Directorate)"; "200 received wounds" is a misparse: a finite verb between
             noun = t.head
             if noun.lower_ in PERCENT_WORDS:
                 continue
@@ -73,6 +74,8 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
     for t in cands:
         obj = of_object(t)
         if obj is not None:
+            if obj.pos_ == "PRON" and obj.lower_ in ("us", "you"):
+                return Counted(None, "people", False)  # "there were 40 of us in the cellar"
             if obj.pos_ == "PRON":
                 return Counted(None, None, True)  # "two of them": borrowed later
             if t.lower_ not in PERCENT_WORDS and obj.ent_type_ != "NORP" and (
@@ -203,12 +206,12 @@ def implicit_counted(anchor: Token) -> Token | None:
         return head.head
     if anchor.dep_ == "pobj" and head.pos_ == "ADP":
         verb = head.head
-        if head.lower_ == "at":
-            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if head.lower_ == "at":  # "put the crowd at 82,000" (not "stands at 152 - the worst loss")
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < anchor.i), None)
             if obj is not None:
                 return frame_content(obj)
         if head.lower_ in FRAME_PREPS and verb.pos_ in ("VERB", "AUX"):
-            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < anchor.i), None)
             if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
                 return frame_content(obj)
             if verb.dep_ == "relcl" and lemma_of(verb.head) in COUNT_NOUNS:
