@@ -158,5 +158,5 @@ def test_object_after_the_number_is_not_its_frame(nlp: Language) -> None:
 
 
 def test_finite_verb_between_number_and_noun_is_a_misparse(nlp: Language) -> None:
-    text = "Before this, the worst blast was in 2004, when 17 workers died and over 60 received injuries."
-    assert counted(nlp, text, "over 60") == "workers"
+    text = "In the 2009 bombing, 33 persons perished and more than 150 received wounds."
+    assert counted(nlp, text, "more than 150") == "persons"
