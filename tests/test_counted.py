@@ -160,3 +160,8 @@ def test_object_after_the_number_is_not_its_frame(nlp: Language) -> None:
 def test_finite_verb_between_number_and_noun_is_a_misparse(nlp: Language) -> None:
     text = "In the 2009 bombing, 33 persons perished and more than 150 received wounds."
     assert counted(nlp, text, "more than 150") == "persons"
+
+
+def test_group_word_tagged_as_a_past_verb(nlp: Language) -> None:
+    text = "Emergency office: 146 dead, 118 injured\nThe number of injured has gone down overnight, the office said."
+    assert counted(nlp, text, "118") == "injured"

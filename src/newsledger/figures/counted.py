@@ -129,7 +129,7 @@ def _state_word(doc: Doc, e: Expr) -> Token | None:
     if e.end >= len(doc):
         return None
     tok = doc[e.end]
-    if tok.lower_ not in GROUP_WORDS or tok.tag_ not in ("JJ", "VBN", "NNS", "NN"):
+    if tok.lower_ not in GROUP_WORDS or tok.tag_ not in ("JJ", "VBN", "VBD", "NNS", "NN"):
         return None
     after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
     if after is not None and after.pos_ in ("NOUN", "PROPN", "NUM", "DET"):
