@@ -64,3 +64,12 @@ def test_first_of_a_list_of_ages(nlp: Language) -> None:
 def test_one_of_them_after_a_figure_is_a_figure(nlp: Language) -> None:
     found = texts(nlp, "Three tourists were injured, one of them seriously.")
     assert found == ["Three", "one"]
+
+
+def test_outlet_named_with_a_number(nlp: Language) -> None:
+    assert texts(nlp, "In the old town, Kanal 9 reporters counted at least 30 bodies.") == ["at least 30"]
+
+
+def test_number_with_thousands_separator_after_a_place_is_a_figure(nlp: Language) -> None:
+    text = "Organisers counted 80,000 marchers in the capital, and in the northern mining city of Dunmarrow 6,300."
+    assert texts(nlp, text) == ["80,000", "6,300"]

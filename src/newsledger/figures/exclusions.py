@@ -183,8 +183,14 @@ def is_excluded(doc: Doc, e: Expr, date_tokens: set[int], anchor: Token) -> bool
     # numbers that are part of a name ("Talk TV 2", "G7", "Route 66")
     if first.ent_type_ in NAME_ENTS and any(t.pos_ == "PROPN" for t in doc[first.i: e.end] if not t.like_num):
         return True
+    # (a number with a thousands separator is never part of a name: "the city of Marlow 9,100")
     if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ in NAME_ENTS and e.unit is None \
-            and prev.ent_iob_ != "O" and first.ent_iob_ == "I":
+            and prev.ent_iob_ != "O" and first.ent_iob_ == "I" and "," not in first.text:
+        return True
+    # an outlet or brand named with a number: "Lumen 24 reporters", "Radio 7 listeners"
+    if prev is not None and prev.pos_ == "PROPN" and prev.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "TIME") \
+            and not prev.is_sent_start and e.unit is None and first.text.isdigit() and e.value < 1000 \
+            and anchor.dep_ == "nummod" and anchor.head.i == e.end and anchor.head.tag_ == "NNS":
         return True
     # "compare one march with another"
     if first.lower_ == "one" and any(t.lower_ in ("another", "other") for t in doc[e.end: e.end + 5]):
