@@ -165,3 +165,10 @@ def test_finite_verb_between_number_and_noun_is_a_misparse(nlp: Language) -> Non
 def test_group_word_tagged_as_a_past_verb(nlp: Language) -> None:
     text = "Emergency office: 146 dead, 118 injured\nThe number of injured has gone down overnight, the office said."
     assert counted(nlp, text, "118") == "injured"
+
+
+def test_plural_noun_right_after_a_number_the_parse_hung_on_a_date(nlp: Language) -> None:
+    text = ("Boats had taken 23 persons off the island by Thursday. A navy ship carried home on Saturday "
+            "95 students from the port, and other 20 are due on Monday.")
+    fs = figures(nlp, text)
+    assert (one(fs, "95")["counted"], one(fs, "20")["counted"]) == ("students", "students")

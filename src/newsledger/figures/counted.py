@@ -63,6 +63,11 @@ def counted_for(doc: Doc, e: Expr, anchor: Token) -> Counted:
                 assert inner is not None
                 return Counted(inner, noun_phrase(inner), False)
             return Counted(noun, noun_phrase(noun), False)
+    # "brought home on Friday 112 citizens": a plural noun right after a number the parse hung elsewhere
+    nxt = doc[e.end] if e.end < len(doc) else None
+    if nxt is not None and nxt.tag_ == "NNS" and nxt.pos_ == "NOUN" and anchor.head.i < anchor.i and \
+            nxt.lower_ not in PERCENT_WORDS and nxt.lower_ not in GROUP_WORDS:
+        return Counted(nxt, noun_phrase(nxt), False)
     # "about 170 dead", "61 arrested as ...", "counted 142 injured": a group word right after it
     state = _state_word(doc, e)
     if state is not None:
