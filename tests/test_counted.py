@@ -172,3 +172,8 @@ def test_plural_noun_right_after_a_number_the_parse_hung_on_a_date(nlp: Language
             "95 students from the port, and other 20 are due on Monday.")
     fs = figures(nlp, text)
     assert (one(fs, "95")["counted"], one(fs, "20")["counted"]) == ("students", "students")
+
+
+def test_share_compared_with_an_earlier_share_counts_the_same_group(nlp: Language) -> None:
+    text = "A new poll found that 54 percent of nurses backed the walkout, down from 71 percent in March."
+    assert counted(nlp, text, "71 percent") == "nurses"

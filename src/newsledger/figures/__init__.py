@@ -37,7 +37,15 @@ from .dating import event_date_for
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
 from .facets import figure_place, is_projection, predicate_lemma, subset_marker
-from .lexicon import COUNT_NOUNS, MEASURE_UNITS, NON_COUNT_FRAMES, PEOPLE_CATEGORIES, TIME_UNITS, lemma_of
+from .lexicon import (
+    COUNT_NOUNS,
+    MEASURE_UNITS,
+    NON_COUNT_FRAMES,
+    PEOPLE_CATEGORIES,
+    PERCENT_WORDS,
+    TIME_UNITS,
+    lemma_of,
+)
 
 
 def register_extensions() -> None:
@@ -106,8 +114,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if e.unit == "percent" and text is None:
             subj = clause_subject(anchor)
             # the subject of a reporting verb is the source, not what the share is of
+            # nor another share ("61 percent of X supported it, down from 68 percent": 68 borrows X)
             if subj is not None and lemma_of(subj) not in COUNT_NOUNS and subj.pos_ not in ("PRON", "NUM", "PROPN") \
-                    and subj.head.i not in stop:
+                    and subj.head.i not in stop and subj.lower_ not in PERCENT_WORDS:
                 text = noun_phrase(subj)
         sent_i = bisect.bisect_right(sent_starts, anchor.i) - 1
         borrowed: str | None = None
