@@ -177,3 +177,15 @@ def test_plural_noun_right_after_a_number_the_parse_hung_on_a_date(nlp: Language
 def test_share_compared_with_an_earlier_share_counts_the_same_group(nlp: Language) -> None:
     text = "A new poll found that 54 percent of nurses backed the walkout, down from 71 percent in March."
     assert counted(nlp, text, "71 percent") == "nurses"
+
+
+def test_a_list_of_subgroups_keeps_its_group_into_the_next_sentence(nlp: Language) -> None:
+    text = ("Of the 240 evacuees, 130 were women and 60 were children. Nine were foreign nationals.\n\n"
+            "Of them, 200 were evacuated to the coast on Monday.")
+    assert counted(nlp, text, "200") == "evacuees"
+
+
+def test_subgroup_of_them_keeps_what_them_stands_for(nlp: Language) -> None:
+    text = ("The ministry said 300 residents were evacuated on Monday. It says 45 of them are children "
+            "and that the other 255 were taken to the stadium.")
+    assert counted(nlp, text, "255") == "residents"

@@ -128,7 +128,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             if text is None and (category in PEOPLE_CATEGORIES or (
                     frame is not None and lemma_of(frame) in COUNT_NOUNS)):
                 text = "people"
-        sub, group = subgroup(anchor, e.span_start, noun, borrowed, out)
+        sub, group = subgroup(anchor, e.span_start, noun, borrowed, out, sent_i)
         src = source_for(anchor, stmts, doc._.voices)
         owner = figure_owner(anchor)
         event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)

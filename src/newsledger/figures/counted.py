@@ -4,6 +4,8 @@ of a bare number ("the toll rose to 23").
 
 from __future__ import annotations
 
+from typing import Any
+
 from spacy.tokens import Doc, Token
 
 from ..wordlists import mapping
@@ -341,18 +343,22 @@ def inclusion_marker(anchor: Token, start: int) -> Token | None:
 
 
 def subgroup(anchor: Token, start: int, noun: Token | None, found: str | None,
-             earlier: list[dict[str, object]]) -> tuple[bool, str | None]:
+             earlier: list[dict[str, Any]], sent_i: int) -> tuple[bool, str | None]:
     """Whether a figure counts a sub-group of a larger count, and that larger count's noun if the
     text names it: "including 19 children" (the figure before), "96 were women" after "Of the 174
-    evacuees", "1,230 of them children" (what "them" stands for). A later bare figure continues the
-    larger count, not the sub-group."""
-    sent = anchor.sent.start
+    evacuees" (and "Six were nationals" in the sentence after), "1,230 of them children" (what
+    "them" stands for). A later bare figure continues the larger count, not the sub-group."""
     if noun is not None and copula_attribute(anchor) == noun:
         partitive = of_object(anchor)
-        if partitive is not None and partitive.pos_ != "PRON":
-            return True, noun_phrase(partitive)  # "94 of the dead were women"
+        if partitive is not None:  # "94 of the dead were women", "71 of them are children"
+            return True, found if partitive.pos_ == "PRON" else noun_phrase(partitive)
         fronted = _fronted_partitive(anchor)
-        return True, noun_phrase(fronted) if fronted is not None else None
+        if fronted is not None:
+            return True, noun_phrase(fronted)
+        prev = earlier[-1] if earlier else None
+        if prev is not None and prev["_sub"] and sent_i - prev["_sent_i"] <= NEAR_SENTENCES:
+            return True, prev["_borrow"]  # the list of sub-groups goes on
+        return True, None
     partitive = of_object(anchor)
     if partitive is not None and noun is not None and noun != partitive:
         return True, found if partitive.pos_ == "PRON" else noun_phrase(partitive)
@@ -362,12 +368,12 @@ def subgroup(anchor: Token, start: int, noun: Token | None, found: str | None,
                     and not any(g.like_num for g in c.children)), None)
         if obj is not None:
             return True, noun_phrase(obj)  # "98 women among the dead"
-        before = [f for f in earlier if f["_sent"] == sent and int(str(f["_tok"])) < marker.i]
-        return True, (str(before[-1]["_borrow"]) if before and before[-1]["_borrow"] else None)
+        before = [f for f in earlier if f["_sent_i"] == sent_i and f["_tok"] < marker.i]
+        return True, (before[-1]["_borrow"] if before else None)
     return False, None
 
 
-def borrow(earlier: list[dict[str, object]], sent_i: int, text: str | None, category: str,
+def borrow(earlier: list[dict[str, Any]], sent_i: int, text: str | None, category: str,
            unit: str | None, wide: bool, elided: bool = False) -> tuple[str | None, str, str | None]:
     """A bare or partitive figure continues an earlier one ("six were confirmed dead", "two of them
     seriously", "the ministry said 245,000"): (counted, category, what was borrowed).
@@ -383,25 +389,28 @@ def borrow(earlier: list[dict[str, object]], sent_i: int, text: str | None, cate
     reach = FAR_SENTENCES if wide else NEAR_SENTENCES
     cands: list[tuple[str, str, int]] = []
     for prev in reversed(earlier):
-        if sent_i - int(str(prev["_sent_i"])) > reach:
+        dist = sent_i - prev["_sent_i"]
+        if dist > reach:
             break
         if (prev["unit"] not in (None, "percent")) != money:
             continue
         cand = prev["_text" if elided else "_borrow"]
+        prev_cat = str(prev["category"])
         if not isinstance(cand, str):
-            if prev["_sub"]:
+            if prev["_sub"] and not cands:
                 # a sub-group of a group the text does not name: the group is unknown, what happened
                 # to it is not
-                return text, (str(prev["category"]) if category == "other" else category), None
+                return text, (prev_cat if category == "other" else category), None
+            if prev["_sub"]:
+                break
             continue
-        prev_cat = str(prev["category"])
         if people and not money and (_in_list(cand, THING_NOUNS) or (
                 prev_cat == "other" and not _in_list(cand, PEOPLE_NOUNS) and cand.lower() not in GROUP_WORDS)):
             continue
-        if not money and sent_i - int(str(prev["_sent_i"])) > NEAR_SENTENCES and \
-                not _in_list(cand, PEOPLE_NOUNS) and cand.lower() not in GROUP_WORDS:
+        if not money and dist > NEAR_SENTENCES and not _in_list(cand, PEOPLE_NOUNS) and \
+                cand.lower() not in GROUP_WORDS:
             continue  # further back, only a group of people is continued
-        cands.append((cand, prev_cat, sent_i - int(str(prev["_sent_i"]))))
+        cands.append((cand, prev_cat, dist))
     if not cands:
         return text, category, None
     near = [c for c in cands if c[2] <= NEAR_SENTENCES] or cands
