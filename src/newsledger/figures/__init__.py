@@ -21,12 +21,31 @@ from spacy.tokens import Doc, Token
 from .. import numbers as num
 from .attribution import figure_owner, source_for
 from .category import category_for
-from .counted import clause_subject, counted_for, implicit_counted, noun_phrase, of_object, predicate_noun
+from .counted import (
+    borrow,
+    clause_subject,
+    counted_for,
+    implicit_counted,
+    lookback_frame,
+    noun_phrase,
+    of_object,
+    predicate_noun,
+    subgroup,
+    within_phrase,
+)
 from .dating import event_date_for
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
 from .facets import figure_place, is_projection, predicate_lemma, subset_marker
-from .lexicon import COUNT_NOUNS, MEASURE_UNITS, NON_COUNT_FRAMES, PEOPLE_CATEGORIES, TIME_UNITS, lemma_of
+from .lexicon import (
+    COUNT_NOUNS,
+    MEASURE_UNITS,
+    NON_COUNT_FRAMES,
+    PEOPLE_CATEGORIES,
+    PERCENT_WORDS,
+    TIME_UNITS,
+    lemma_of,
+)
 
 
 def register_extensions() -> None:
@@ -44,6 +63,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         anchor = anchor_token(doc, e)
         if not is_excluded(doc, e, date_tokens, anchor):
             kept.append((e, anchor))
+    sent_starts = [s.start for s in doc.sents]
     para_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
     out: list[dict[str, Any]] = []
     # reporting verbs bound the climb from a figure to the words that say what happened
@@ -53,10 +73,21 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         noun = counted.noun
         text = counted.text
         frame: Token | None = None
+        parsed: Token | None = None
+        looked_back = False
         partitive = of_object(anchor)
         inherit = partitive is not None and partitive.pos_ == "PRON"
-        if counted.implicit:
+        if counted.implicit and predicate_noun(anchor) is not None:
+            noun = predicate_noun(anchor)  # "1,230 of them children"
+            assert noun is not None
+            text = noun_phrase(noun)
+        elif counted.implicit:
             frame = implicit_counted(anchor)
+            back = lookback_frame(anchor, e.span_start)
+            if back is not None and (frame is None or (
+                    frame.i > back[1].i and lemma_of(frame) not in COUNT_NOUNS and not within_phrase(frame, back[0]))):
+                looked_back, parsed = True, frame
+                frame = back[1]  # the parse lost the count noun or found a nearer, unrelated subject
             if frame is not None and lemma_of(frame) in NON_COUNT_FRAMES:
                 continue
             if frame is not None and (frame.pos_ in ("PROPN", "PRON") or frame.ent_type_ in ("PERSON", "ORG")):
@@ -76,29 +107,28 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if noun is not None and (lemma_of(noun) in TIME_UNITS or lemma_of(noun) in MEASURE_UNITS):
             continue
         category = category_for(doc, e, anchor, noun, stop, frame)
+        if category == "other" and looked_back:
+            # the count noun found by looking back says what is counted; what happened to it may
+            # still be in the words the parse put around the number ("... at more than 90" under "missing")
+            category = category_for(doc, e, anchor, None, stop, parsed)
         if e.unit == "percent" and text is None:
             subj = clause_subject(anchor)
             # the subject of a reporting verb is the source, not what the share is of
+            # nor another share ("61 percent of X supported it, down from 68 percent": 68 borrows X)
             if subj is not None and lemma_of(subj) not in COUNT_NOUNS and subj.pos_ not in ("PRON", "NUM", "PROPN") \
-                    and subj.head.i not in stop:
+                    and subj.head.i not in stop and subj.lower_ not in PERCENT_WORDS:
                 text = noun_phrase(subj)
+        sent_i = bisect.bisect_right(sent_starts, anchor.i) - 1
+        borrowed: str | None = None
         if text is None or inherit:
-            # a bare or partitive figure continues the previous one ("six were confirmed dead",
-            # "two of them seriously", "the ministry said 245,000"): borrow what it counts
-            sent = anchor.sent
-            for j in range(len(out) - 1, -1, -1):
-                prev = out[j]
-                if prev["_sent"] in (sent.start, _prev_sent_start(doc, sent)) and prev["counted"] and \
-                        prev["unit"] in (None, "percent"):
-                    if text is None:
-                        text = prev["counted"]
-                    if category == "other":
-                        category = prev["category"]
-                    break
+            elided = counted.implicit and partitive is not None and partitive.pos_ != "PRON"
+            text, category, borrowed = borrow(out, sent_i, text, category, e.unit,
+                                              inherit or category in PEOPLE_CATEGORIES, elided)
             # "the toll", "the real number" with nothing to borrow: in crisis reports, people
             if text is None and (category in PEOPLE_CATEGORIES or (
                     frame is not None and lemma_of(frame) in COUNT_NOUNS)):
                 text = "people"
+        sub, group = subgroup(anchor, e.span_start, noun, borrowed, out, sent_i)
         src = source_for(anchor, stmts, doc._.voices)
         owner = figure_owner(anchor)
         event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)
@@ -112,6 +142,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "source": owner or (src["speaker"] if src else None),
             "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
+            "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": figure_place(anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "projection": is_projection(anchor),
             "subset": subset_marker(anchor, noun),
@@ -124,14 +155,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                 out[j - 1]["category"] == f["category"]:
             f["place"] = out[j - 1]["place"]
     for f in out:
-        f.pop("_sent", None)
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text"):
+            f.pop(k, None)
     return out
-
-
-def _prev_sent_start(doc: Doc, sent: Any) -> int:
-    if sent.start == 0:
-        return -1
-    return int(doc[sent.start - 1].sent.start)
 
 
 @Language.component("newsledger_figures", assigns=["doc._.figures"],
