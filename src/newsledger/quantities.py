@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from .figures.scope import place_key
 from .records import Figure
 
 _IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "people", "persons": "person",
@@ -88,13 +89,8 @@ def quantity_key(f: Figure, story: str, neighbours: Sequence[Figure] = (),
            f.subset or "all"]
     if f.category in PER_EVENT:
         key.append(f.event_date or "undated")
-    else:
-        key.append("dated" if f.event_date else "undated")
-    if f.category == "attended":
-        key.append((f.place or "national").lower())
-    if f.category == "displaced":
-        # "displaced inside Ukraine" (internally displaced) is not the total uprooted
-        key.append((f.place or "any").lower())
+    # where: a country, a region, a side's areas, or both countries together (figures/scope.py)
+    key.append(place_key(f.place or ("national" if f.category == "attended" else None)))
     if f.category == "other":
         # "other" is a catch-all: what the number is about comes from its own verb
         key.append(f.predicate or "")

@@ -37,6 +37,7 @@ from .dating import event_date_for
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
 from .facets import figure_place, is_projection, predicate_lemma, subset_marker
+from .scope import RUNNING_TOTALS, clause_place, inherit_places, nationality, part_marker
 from .lexicon import (
     COUNT_NOUNS,
     MEASURE_UNITS,
@@ -143,17 +144,25 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
-            "place": figure_place(anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
+            "place": clause_place(anchor, noun) or figure_place(
+                anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "projection": is_projection(anchor),
-            "subset": subset_marker(anchor, noun),
+            "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
         })
+        f = out[-1]
+        # what sets a sub-count apart from the total: a state word ("in critical condition"), a
+        # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
+        f["subset"] = subset_marker(anchor, noun) or (
+            "sighting" if src is not None and src.get("voice") == "eyewitness" else None) or (
+            nationality(noun)) or (None if f["place"] else part_marker(anchor, f["predicate"]))
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):
         if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and \
                 out[j - 1]["category"] == f["category"]:
             f["place"] = out[j - 1]["place"]
+    inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text"):
             f.pop(k, None)

@@ -23,7 +23,7 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
         lemma = lemma_of(t)
         if lemma in SUBSET_WORDS:
             return {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
-                    "admit": "hospitalise", "treat": "hospitalise", "intensive": "critical",
+                    "admit": "hospitalise", "treat": "hospitalise", "intensive": "critical", "critically": "critical",
                     "serious": "critical", "seriously": "critical"}.get(lemma, lemma)
     return None
 

@@ -1,0 +1,184 @@
+"""Of what a figure counts a part: the place, side-held area or combined total it applies to, the
+sub-count it is of a larger count, the nationality of a group, and whether it is a sighting.
+
+A quantity measures one thing (spec: "the same thing counted, for the same event ... in the same
+place"), so a toll for one country, for the areas one side of a civil war holds, and for both
+countries together are three quantities, and "17 of the injured were in critical condition" is
+not the injured total. Everything here is read from the figure's own words and its clause: the
+count noun its verb is about ("Karvelia's death toll rose to ..."), a prepositional phrase ("in
+government-held areas", "in both countries"), a partitive ("of the dead"). The quantity key
+(:func:`newsledger.quantities.quantity_key`) reads the results through :func:`place_key`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Token
+
+from .counted import _fronted_partitive, of_object
+from .lexicon import COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
+
+COMBINED = "combined"
+# categories whose figures are running totals a body keeps for its own area
+RUNNING_TOTALS = {"killed", "injured", "missing", "trapped", "displaced"}
+# "government-held", "rebel-controlled", "opposition-run": areas held by one side of a conflict
+_SIDE_HELD = re.compile(r"^([a-z]+)-(held|controlled|run|occupied)$")
+_BOTH = {"both", "two", "all"}
+_REGION_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "state", "states"}
+# words that say what kind of place a name is, not which one ("Veshan province" = "Veshan")
+_PLACE_KIND = {"province", "region", "city", "district", "county", "state", "oblast", "town", "village",
+               "area", "areas", "governorate", "prefecture", "department", "municipality", "itself", "as",
+               "a", "whole", "the", "of", "capital"}
+_DIRECTION = re.compile(r"^(north|south|east|west|central|northern|southern|eastern|western)"
+                        r"(-?(east|west|eastern|western))?$")
+MAX_KEY = 32
+_NOT_PLACES = ("PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "EVENT", "WORK_OF_ART")
+
+
+def _side_held(tok: Token) -> str | None:
+    """ "government-held areas": the side, from a modifier of ``tok`` or from ``tok`` itself."""
+    for t in [tok, *tok.children]:
+        text = t.lower_
+        m = _SIDE_HELD.match(text)
+        if m:
+            return f"held:{m.group(1)}"
+        # spaCy may split "opposition-held" into three tokens: opposition - held
+        if t.lower_ in ("held", "controlled", "run", "occupied") and t.i >= 2 and t.doc[t.i - 1].text == "-":
+            return f"held:{t.doc[t.i - 2].lower_}"
+    return None
+
+
+def _place_of_noun(tok: Token) -> str | None:
+    """A place named on a noun: "Karvelia's toll", "the toll in X", "areas held by ..."."""
+    held = _side_held(tok)
+    if held:
+        return held
+    for c in tok.children:
+        if c.dep_ == "amod" and c.lower_ in ("combined", "overall"):
+            return COMBINED
+        if c.dep_ == "poss" and (c.ent_type_ in ("GPE", "LOC") or (
+                c.pos_ == "PROPN" and c.ent_type_ not in _NOT_PLACES)):
+            return _ent_text(c)
+        if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
+            found = _place_of_pobj(c)
+            if found:
+                return found
+    return None
+
+
+def _place_of_pobj(prep: Token) -> str | None:
+    for g in prep.children:
+        if g.dep_ != "pobj":
+            continue
+        held = _side_held(g)
+        if held:
+            return held
+        if g.lower_ in _REGION_NOUNS and any(c.lower_ in _BOTH for c in g.children):
+            return COMBINED  # "in both countries", "in the two countries"
+        if g.lower_ in ("country", "nation") and any(c.lower_ in ("the", "whole", "entire") for c in g.children):
+            return "national"
+        if g.ent_type_ in ("GPE", "LOC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
+            if any(c.dep_ == "conj" and (c.ent_type_ in ("GPE", "LOC") or c.pos_ == "PROPN") for c in g.children):
+                return COMBINED  # "in Karvelia and Mirzavan"
+            return _ent_text(g)
+    return None
+
+
+def _ent_text(tok: Token) -> str:
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    text = ent.text if ent is not None else tok.text
+    return re.sub(r"['’]s?$", "", text)
+
+
+def clause_place(anchor: Token, noun: Token | None) -> str | None:
+    """The place said in the figure's own clause beyond its own phrase: on the count noun its verb
+    is about ("Karvelia's death toll rises to 7,108", "put the toll in Mirzavan at 3,784"), a
+    side-held area ("in the opposition-held north-west") or a combined total ("in both countries")."""
+    holders: list[Token] = [anchor]
+    if noun is not None:
+        holders.append(noun)
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None:
+        holders.append(verb)
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and c.i != anchor.i and (
+                    lemma_of(c) in COUNT_NOUNS or (noun is not None and c.i == noun.i)):
+                holders.append(c)
+    elif anchor.head.i != anchor.i and lemma_of(anchor.head) in COUNT_NOUNS:
+        holders.append(anchor.head)  # "Combined toll in both countries now 9,610" (no verb)
+    for h in holders:
+        for c in h.children:
+            if c.lower_ in NATIONAL_WORDS:
+                return "national"
+        found = _place_of_noun(h)
+        if found:
+            return found
+    return None
+
+
+def place_key(place: str | None) -> str:
+    """A place name reduced so spellings of one place meet: "Veshan province" and "Veshan" ->
+    "veshan"; "Karvelia" and "Karvelian" share a stem. Side-held and combined keys pass through."""
+    if not place:
+        return "any"
+    p = place.strip().lower()
+    if p.startswith("held:") or p in (COMBINED, "national"):
+        return p
+    words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) if w not in _PLACE_KIND]
+    words = [w for w in words if not _DIRECTION.match(w)] or words
+    if not words:
+        return p[:MAX_KEY]
+    return " ".join(w[:5] for w in words)[:MAX_KEY]
+
+
+def part_of(anchor: Token) -> Token | None:
+    """The larger group a partitive figure is a part of: "17 of the injured", "Of the dead, 40 ..."."""
+    obj = of_object(anchor)
+    if obj is None or obj.like_num:
+        obj = _fronted_partitive(anchor)
+    # a partitive names a definite group ("of the dead", "of them"); "dozens of people" does not
+    if obj is not None and (obj.pos_ == "PRON" or any(
+            c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "some", "any") for c in obj.children)):
+        return obj
+    return None
+
+
+def part_marker(anchor: Token, predicate: str | None) -> str | None:
+    """What sets a part apart from its whole when no place or sub-count word does: "Of these, 58
+    had expressed a wish to stay" -> "part:express". None when the figure is not a part."""
+    if part_of(anchor) is None:
+        return None
+    return f"part:{predicate or 'be'}"[:MAX_KEY]
+
+
+def inherit_places(figs: list[dict[str, Any]], running: set[str]) -> None:
+    """A running total given with no place takes the place of its source's nearest earlier figure
+    of the same kind in the article (a body reports its own jurisdiction: "the death toll in
+    Karvelia rose to 13,204, KAVED said ... its count: 1,762 on Tuesday, 5,430 by Wednesday")."""
+    for j, f in enumerate(figs):
+        if f["place"] is not None or f["category"] not in running or not f["source"] or f.get("subset"):
+            continue
+        for g in reversed(figs[:j]):
+            if g["source"] == f["source"] and g["category"] == f["category"] and g["place"] and not g.get("subset"):
+                f["place"] = g["place"]
+                break
+
+
+_NATIONALS = {"citizen", "national", "foreigner", "tourist", "subject", "passport-holder"}
+
+
+def nationality(noun: Token | None) -> str | None:
+    """The nationality of a group of citizens: "Valtanian citizens", "citizens of Valtania", "22
+    foreign nationals" -> "nat:valta" / "nat:foreign" (a demonym and its country share a stem)."""
+    if noun is None or lemma_of(noun) not in _NATIONALS:
+        return None
+    for c in noun.children:
+        if c.dep_ in ("amod", "compound", "nmod") and (c.ent_type_ in ("NORP", "GPE") or c.lower_ == "foreign"):
+            return f"nat:{c.lower_[:5]}"
+        if c.dep_ == "prep" and c.lower_ == "of":
+            g = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if g is not None and (g.ent_type_ in ("GPE", "NORP") or g.pos_ == "PROPN"):
+                return f"nat:{g.lower_[:5]}"
+    return "nat:foreign" if lemma_of(noun) in ("foreigner", "tourist") else None
