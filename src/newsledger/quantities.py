@@ -33,7 +33,10 @@ GENERIC_PEOPLE = {"people", "person", "civilian", "resident", "dead", "victim", 
                   "other", "miner", "worker", "marcher", "demonstrator", "protester", "protestor", "survivor",
                   "citizen", "villager", "local", "life", "body", "death", "fatality", "casualty", "arrest",
                   "detainee", "evacuee", "refugee", "wounded", "injured", "missing", "soul", "family_member",
-                  "participant", "striker", "crowd", "turnout", "toll", "number", "figure", "total"}
+                  "participant", "striker", "crowd", "turnout", "toll", "number", "figure", "total",
+                  # what happened to them or the gathering they formed, not who they are
+                  "killed", "deceased", "perished", "manifestant", "march", "rally", "protest",
+                  "demonstration", "gathering", "attendee", "spectator", "reveller"}
 SUBGROUPS = {"child": "children", "kid": "children", "minor": "children", "girl": "children", "boy": "children",
              "baby": "children", "infant": "children", "schoolchild": "children", "woman": "women",
              "officer": "police", "policeman": "police", "policewoman": "police", "police": "police",

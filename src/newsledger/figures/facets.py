@@ -19,11 +19,16 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
     if verb is not None:
         near.append(verb)
         near += [c for c in verb.children if c.dep_ not in clausal and c.dep_ not in ("nsubj", "nsubjpass")]
+        # "were in critical condition", "remain in a serious state": the state is on the prep's object
+        for p in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"):
+            for g in (g for g in p.children if g.dep_ == "pobj"):
+                near.append(g)
+                near += [m for m in g.children if m.dep_ == "amod"]
     for t in near:
         lemma = lemma_of(t)
         if lemma in SUBSET_WORDS:
             return {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
-                    "admit": "hospitalise", "treat": "hospitalise", "intensive": "critical", "critically": "critical",
+                    "admit": "hospitalise", "treat": "hospitalise", "hospital": "hospitalise", "intensive": "critical", "critically": "critical",
                     "serious": "critical", "seriously": "critical"}.get(lemma, lemma)
     return None
 
