@@ -37,7 +37,6 @@ from .dating import event_date_for
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
 from .facets import figure_place, is_projection, predicate_lemma, subset_marker
-from .scope import RUNNING_TOTALS, clause_place, inherit_places, nationality, part_marker
 from .lexicon import (
     COUNT_NOUNS,
     MEASURE_UNITS,
@@ -47,6 +46,7 @@ from .lexicon import (
     TIME_UNITS,
     lemma_of,
 )
+from .scope import RUNNING_TOTALS, clause_place, inherit_places, nationality, part_marker
 
 
 def register_extensions() -> None:
@@ -155,7 +155,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
         f["subset"] = subset_marker(anchor, noun) or (
             "sighting" if src is not None and src.get("voice") == "eyewitness" else None) or (
-            nationality(noun)) or (None if f["place"] else part_marker(anchor, f["predicate"]))
+            nationality(noun)) or (None if f["place"] else part_marker(anchor, noun, f["predicate"]))
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):

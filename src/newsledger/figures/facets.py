@@ -28,8 +28,9 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
         lemma = lemma_of(t)
         if lemma in SUBSET_WORDS:
             return {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
-                    "admit": "hospitalise", "treat": "hospitalise", "hospital": "hospitalise", "intensive": "critical", "critically": "critical",
-                    "serious": "critical", "seriously": "critical"}.get(lemma, lemma)
+                    "admit": "hospitalise", "treat": "hospitalise", "hospital": "hospitalise",
+                    "intensive": "critical", "critically": "critical", "serious": "critical",
+                    "seriously": "critical"}.get(lemma, lemma)
     return None
 
 

@@ -82,6 +82,8 @@ def _place_of_pobj(prep: Token) -> str | None:
         if g.ent_type_ in ("GPE", "LOC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
             if any(c.dep_ == "conj" and (c.ent_type_ in ("GPE", "LOC") or c.pos_ == "PROPN") for c in g.children):
                 return COMBINED  # "in Karvelia and Mirzavan"
+            if prep.lower_ in ("across", "throughout"):
+                return "national"  # "across Rivia": the whole area, not one town in it
             return _ent_text(g)
     return None
 
@@ -115,6 +117,11 @@ def clause_place(anchor: Token, noun: Token | None) -> str | None:
         found = _place_of_noun(h)
         if found:
             return found
+    # a fronted "In the rebel-held north, rescuers said ..." frames the whole sentence
+    sent = anchor.sent
+    for c in sent.root.children:
+        if c.dep_ == "prep" and c.i == sent.start and c.lower_ in PLACE_PREPS:
+            return _place_of_pobj(c)
     return None
 
 
@@ -145,10 +152,12 @@ def part_of(anchor: Token) -> Token | None:
     return None
 
 
-def part_marker(anchor: Token, predicate: str | None) -> str | None:
+def part_marker(anchor: Token, noun: Token | None, predicate: str | None) -> str | None:
     """What sets a part apart from its whole when no place or sub-count word does: "Of these, 58
-    had expressed a wish to stay" -> "part:express". None when the figure is not a part."""
-    if part_of(anchor) is None:
+    had expressed a wish to stay" -> "part:express". None when the figure is not a part, or when
+    its own noun says which part ("five of the dead were children": the counted class does)."""
+    whole = part_of(anchor)
+    if whole is None or (noun is not None and noun.i != whole.i and noun.lemma_ != whole.lemma_):
         return None
     return f"part:{predicate or 'be'}"[:MAX_KEY]
 

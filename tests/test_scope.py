@@ -1,0 +1,64 @@
+"""Where and of whom a figure counts (figures/scope.py), read from sentences written for these tests,
+and the quantity key built from it: places, side-held areas, combined totals, parts, nationalities."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from newsledger.figures.scope import place_key
+from newsledger.quantities import assign_quantities
+from newsledger.records import Figure
+from tests.conftest import figures, one
+
+TEXT = (
+    "The earthquake struck the border of Doravia and Tesmar on Tuesday.\n\n"
+    "Doravia's death toll rose to 3,120 on Thursday, the disaster agency said.\n\n"
+    "The toll in government-held areas of Tesmar rose to 840, the health ministry said. "
+    "In the rebel-held north, rescuers said 610 people had been killed.\n\n"
+    "The combined toll in both countries now stands at 4,570.\n\n"
+    "Of the injured, 35 were in critical condition, doctors said.\n\n"
+    "Reporters saw at least 40 bodies at the stadium.\n\n"
+    "Six Brandish citizens were among the dead, the foreign ministry said.")
+
+
+def test_places_side_held_areas_and_combined_totals(nlp: Language) -> None:
+    figs = figures(nlp, TEXT)
+    assert place_key(one(figs, "3,120")["place"]) == place_key("Doravia")
+    assert one(figs, "840")["place"] == "held:government"
+    assert one(figs, "610")["place"] == "held:rebel"
+    assert one(figs, "4,570")["place"] == "combined"
+
+
+def test_sub_counts_sightings_and_nationalities(nlp: Language) -> None:
+    figs = figures(nlp, TEXT)
+    assert one(figs, "35")["subset"] == "critical"
+    assert one(figs, "at least 40")["subset"] == "sighting"
+    assert one(figs, "Six")["subset"] == "nat:brand"
+    assert one(figs, "3,120")["subset"] is None
+
+
+def test_a_source_keeps_its_place_for_its_unplaced_running_totals(nlp: Language) -> None:
+    figs = figures(nlp, "The death toll in Doravia rose to 3,120 on Sunday, the agency said. "
+                        "Its count had been 2,010 on Saturday, the agency said.")
+    assert place_key(one(figs, "2,010")["place"]) == place_key("Doravia")
+
+
+def test_place_key_joins_spellings_of_one_place() -> None:
+    assert place_key("Veshra province") == place_key("Veshra") == "veshr"
+    assert place_key("Doravia") == place_key("Doravian")
+    assert place_key(None) == "any"
+    assert place_key("held:opposition") == "held:opposition"
+
+
+def _fig(value: int, place: str | None, subset: str | None = None, date: str | None = "2030-01-02") -> Figure:
+    return Figure(doc="a", start=value, end=value + 1, text=str(value), value=value, value_high=None,
+                  qualifier="exact", unit=None, counted="people", category="killed", source="agency",
+                  event_date=date, place=place, subset=subset)
+
+
+def test_quantity_key_splits_places_and_parts_but_not_dated_from_undated() -> None:
+    figs = assign_quantities([_fig(100, "Doravia"), _fig(120, "Doravian", date=None), _fig(90, "held:rebel"),
+                              _fig(300, "combined"), _fig(12, "Doravia", "critical")])
+    q = [f.quantity for f in figs]
+    assert q[0] == q[1]  # one running total whether or not the page is dated
+    assert len({q[0], q[2], q[3], q[4]}) == 4
