@@ -131,7 +131,8 @@ def test_revisions_run_earlier_to_later_whatever_the_input_order() -> None:
 def test_same_sentence_figures_are_parts_not_revisions() -> None:
     text = "Three people died at the scene and 12 more in hospital, the agency said. Later it said 15 had died."
     starts = [text.index("Three"), text.index("12"), text.index("15")]
-    scene, hospital, total = (fig(v, source="agency", start=st, doc="a") for v, st in zip((3, 12, 15), starts))
+    scene, hospital, total = (fig(v, source="agency", start=st, doc="a")
+                              for v, st in zip((3, 12, 15), starts, strict=True))
     sents = [("a", n) for n in sentence_index(text, starts)]
     assert sents[0] == sents[1] != sents[2]
     s = conflict_summary([scene, hospital, total], ["agency"] * 3, sentences=sents)
@@ -140,6 +141,10 @@ def test_same_sentence_figures_are_parts_not_revisions() -> None:
     rose = [fig(61, date="2030-01-04", start=0), fig(52, date="2030-01-03", start=10)]
     s = conflict_summary(rose, ["agency"] * 2, sentences=[("a", 0), ("a", 0)])
     assert s.pairs == [(1, 0, "revision")]
+    # two sources set side by side in one sentence do disagree
+    side = [fig(34, source="government", start=0), fig(45, source="governor", start=40)]
+    s = conflict_summary(side, ["government", "governor"], sentences=[("a", 0), ("a", 0)])
+    assert s.pairs == [(0, 1, "dispute")] and s.disputes == 1
 
 
 def test_wire_copies_and_repeats_do_not_double_a_pair() -> None:

@@ -243,20 +243,28 @@ def _claims(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> tuple[l
     return reps, of
 
 
+def _one_source(a: str | None, b: str | None) -> bool:
+    """The same canonical source, or both unattributed (the article's own voice)."""
+    return a == b
+
+
 def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None],
                      sentences: Sequence[object | None] | None = None,
                      published: Sequence[str | None] | None = None) -> ConflictSummary:
     """Counts per kind and the pairs to keep for one quantity.
 
     Disagreements are between *claims* (see :func:`_claims`), so a wire copy never adds a second
-    copy of a pair its original gives. Two claims stated in one sentence (``sentences`` gives a
-    key per figure, e.g. (article, sentence number)) are parts of one toll ("3 died at the scene
-    and 9 in hospital"), not a revision or dispute, unless the text dates them to different days
-    ("rose to 61 on Friday from 52 on Thursday"). ``published`` (the article's date) orders
-    undated figures within a source's series. Counts are exact for any size, in O(k log k); the
-    pairs kept are all of them for small quantities and, for large ones, the steps of each
-    source's series, each day's disputes between the main sources, and the disagreements between
-    the main sources' latest figures, never k^2 rows."""
+    copy of a pair its original gives. Two claims of one source stated in one sentence
+    (``sentences`` gives a key per figure, e.g. (article, sentence number)) are parts of one toll
+    ("3 died at the scene and 9 in hospital"), not a revision, unless the text dates them to
+    different days ("rose to 61 on Friday from 52 on Thursday"); two sources set side by side in
+    one sentence ("the government put it at 34, while the governor counted 45") still disagree.
+    ``published`` (the article's date) orders undated figures within a source's series.
+
+    Counts are exact for any size, in O(k log k); the pairs kept are all of them for small
+    quantities and, for large ones, the steps of each source's series, each day's disputes between
+    the main sources, and the disagreements between the main sources' latest figures, never k^2
+    rows."""
     reps, of = _claims(figs, source_ids)
     m = len(reps)
     ivs = [interval(figs[i].value, figs[i].qualifier, figs[i].value_high)
@@ -301,7 +309,8 @@ def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None],
             for x in range(len(cs)):
                 for y in range(x + 1, len(cs)):
                     c, d = cs[x], cs[y]
-                    if day[c] and day[d] and day[c] != day[d]:
+                    if (day[c] and day[d] and day[c] != day[d]) or not _one_source(source_ids[reps[c]],
+                                                                                   source_ids[reps[d]]):
                         continue
                     if disagree_c(c, d):
                         parts.add((c, d))
