@@ -6,6 +6,7 @@ import pytest
 
 from newsledger.quantities import (
     assign_quantities,
+    breakdown_parts,
     conflict_kind,
     conflict_summary,
     conflicts,
@@ -13,7 +14,6 @@ from newsledger.quantities import (
     disagree,
     estimate,
     interval,
-    sentence_index,
 )
 from newsledger.records import Figure
 
@@ -128,23 +128,37 @@ def test_revisions_run_earlier_to_later_whatever_the_input_order() -> None:
     assert s.pairs == [(1, 0, "revision")]
 
 
-def test_same_sentence_figures_are_parts_not_revisions() -> None:
-    text = "Three people died at the scene and 12 more in hospital, the agency said. Later it said 15 had died."
-    starts = [text.index("Three"), text.index("12"), text.index("15")]
-    scene, hospital, total = (fig(v, source="agency", start=st, doc="a")
-                              for v, st in zip((3, 12, 15), starts, strict=True))
-    sents = [("a", n) for n in sentence_index(text, starts)]
-    assert sents[0] == sents[1] != sents[2]
-    s = conflict_summary([scene, hospital, total], ["agency"] * 3, sentences=sents)
+def test_one_sources_figures_in_one_article_are_parts_not_revisions() -> None:
+    # "Three died at the scene and 12 more in hospital": one source, one article, one day
+    scene, hospital = fig(3, source="agency", start=0), fig(12, source="agency", start=40)
+    later = fig(20, source="agency", date="2030-01-04", doc="b")
+    s = conflict_summary([scene, hospital, later], ["agency"] * 3)
     assert {(i, j) for i, j, _ in s.pairs} == {(0, 2), (1, 2)} and s.revisions == 2
-    # figures of one sentence dated to different days are a stated revision
+    # the article's own unattributed figures likewise
+    s = conflict_summary([fig(3, source=None), fig(12, source=None, start=40)], [None, None])
+    assert s.total == 0 and s.pairs == []
+    # figures of one article dated to different days are a stated revision
     rose = [fig(61, date="2030-01-04", start=0), fig(52, date="2030-01-03", start=10)]
-    s = conflict_summary(rose, ["agency"] * 2, sentences=[("a", 0), ("a", 0)])
+    s = conflict_summary(rose, ["agency"] * 2)
     assert s.pairs == [(1, 0, "revision")]
     # two sources set side by side in one sentence do disagree
     side = [fig(34, source="government", start=0), fig(45, source="governor", start=40)]
-    s = conflict_summary(side, ["government", "governor"], sentences=[("a", 0), ("a", 0)])
+    s = conflict_summary(side, ["government", "governor"])
     assert s.pairs == [(0, 1, "dispute")] and s.disputes == 1
+
+
+def test_parts_that_add_up_to_a_total_are_left_out() -> None:
+    text = [fig(8, start=0), fig(12, start=30), fig(20, start=60)]  # 8 + 12 = 20, one article
+    other = fig(35, source="governor", doc="b")
+    figs = [*text, other]
+    sids = [f.source for f in figs]
+    assert breakdown_parts(figs, sids) == {0, 1}
+    s = conflict_summary(figs, sids)
+    assert s.pairs == [(2, 3, "dispute")] and s.total == 1
+    e = estimate(figs, sids)
+    assert e is not None and e.conservative == 2 and 0 not in e.latest
+    # without a total they are no parts
+    assert breakdown_parts([*text[:2], fig(21, start=60)], ["ministry"] * 3) == set()
 
 
 def test_wire_copies_and_repeats_do_not_double_a_pair() -> None:
@@ -175,4 +189,8 @@ def test_estimate_latest_per_source_latest_day_range_and_bounds() -> None:
     # about 38 allows 32.3, below the government's 34: the most conservative reading among the latest figures
     assert e.conservative == 5 and e.highest == 3
     assert "latest" in e.rule
+    # a wire copy repeating the latest figure does not replace the original's
+    copy = fig(61, source="governor", date="2030-01-06", doc="copy")
+    e2 = estimate([*figs, copy], [f.source for f in [*figs, copy]])
+    assert e2 is not None and 3 in e2.latest and 6 not in e2.latest
     assert estimate([], []) is None

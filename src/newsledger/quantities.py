@@ -185,16 +185,37 @@ def conflict_kind(a: Figure, b: Figure, same_source: bool) -> str:
     return "undated"
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)|\n")
+MAX_BREAKDOWN = 12  # figures of one source in one article searched for parts that add up
 
 
-def sentence_index(text: str, starts: Sequence[int]) -> list[int]:
-    """The sentence number holding each offset (a cheap splitter: figures in one sentence are
-    what matters here, and a false split only loses a parts-of-a-toll exemption)."""
-    import bisect
-
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    return [bisect.bisect_right(ends, s) for s in starts]
+def breakdown_parts(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> set[int]:
+    """Figures that are parts of a total the same source gives in the same article for the same
+    day ("8 died when the bridge fell and 12 more drowned ... 20 in all"): two or three of them add
+    up to another. Parts measure a piece of the quantity, so they are neither revisions of the
+    total nor disagreements with other sources' totals. Groups are one article's figures, so the
+    search is small and the whole pass linear in the number of articles."""
+    by_group: dict[tuple[object, ...], list[int]] = {}
+    for i, f in enumerate(figs):
+        by_group.setdefault((f.doc, source_ids[i] if source_ids[i] is not None else f.source, f.event_date),
+                            []).append(i)
+    parts: set[int] = set()
+    for idx in by_group.values():
+        if not 3 <= len(idx) <= MAX_BREAKDOWN:
+            continue
+        totals: dict[float, list[int]] = {}
+        for i in idx:
+            totals.setdefault(float(figs[i].value), []).append(i)
+        for x in range(len(idx)):
+            for y in range(x + 1, len(idx)):
+                a, b = idx[x], idx[y]
+                pair = float(figs[a].value) + float(figs[b].value)
+                if any(t not in (a, b) for t in totals.get(pair, ())):
+                    parts.update((a, b))
+                for z in range(y + 1, len(idx)) if len(idx) >= 4 else ():
+                    c = idx[z]
+                    if any(t not in (a, b, c) for t in totals.get(pair + float(figs[c].value), ())):
+                        parts.update((a, b, c))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -243,29 +264,28 @@ def _claims(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> tuple[l
     return reps, of
 
 
-def _one_source(a: str | None, b: str | None) -> bool:
-    """The same canonical source, or both unattributed (the article's own voice)."""
-    return a == b
-
-
 def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None],
-                     sentences: Sequence[object | None] | None = None,
                      published: Sequence[str | None] | None = None) -> ConflictSummary:
     """Counts per kind and the pairs to keep for one quantity.
 
     Disagreements are between *claims* (see :func:`_claims`), so a wire copy never adds a second
-    copy of a pair its original gives. Two claims of one source stated in one sentence
-    (``sentences`` gives a key per figure, e.g. (article, sentence number)) are parts of one toll
-    ("3 died at the scene and 9 in hospital"), not a revision, unless the text dates them to
-    different days ("rose to 61 on Friday from 52 on Thursday"); two sources set side by side in
-    one sentence ("the government put it at 34, while the governor counted 45") still disagree.
+    copy of a pair its original gives. One source's figures in one article for one day are not a
+    revision of each other: they are parts or breakdowns ("3 died at the scene and 9 in
+    hospital"); a revision inside one article needs the text to date the figures to different
+    days ("rose to 61 on Friday from 52 on Thursday"). Two sources set side by side in one
+    sentence ("the government put it at 34, while the governor counted 45") still disagree.
+    Figures that add up to a total of the same article (:func:`breakdown_parts`) are left out.
     ``published`` (the article's date) orders undated figures within a source's series.
 
     Counts are exact for any size, in O(k log k); the pairs kept are all of them for small
     quantities and, for large ones, the steps of each source's series, each day's disputes between
     the main sources, and the disagreements between the main sources' latest figures, never k^2
     rows."""
-    reps, of = _claims(figs, source_ids)
+    skip = breakdown_parts(figs, source_ids)
+    kept = [i for i in range(len(figs)) if i not in skip]
+    sub_reps, of = _claims([figs[i] for i in kept], [source_ids[i] for i in kept])
+    reps = [kept[i] for i in sub_reps]
+    doc_of = [figs[i].doc for i in kept]
     m = len(reps)
     ivs = [interval(figs[i].value, figs[i].qualifier, figs[i].value_high)
            or (float(figs[i].value), float(figs[i].value)) for i in reps]
@@ -301,20 +321,21 @@ def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None],
     def kind(c: int, d: int) -> str:
         return conflict_kind(figs[reps[c]], figs[reps[d]], src[c] == src[d])
 
+    # one source's claims met together in one article, for one day: parts, not a revision (the
+    # article's own unattributed figures likewise)
     parts: set[tuple[int, int]] = set()
-    if sentences is not None:
-        for members in groups([i for i in range(len(figs)) if sentences[i] is not None],
-                              lambda i: sentences[i] if sentences else None):
-            cs = sorted({of[i] for i in members})
-            for x in range(len(cs)):
-                for y in range(x + 1, len(cs)):
-                    c, d = cs[x], cs[y]
-                    if (day[c] and day[d] and day[c] != day[d]) or not _one_source(source_ids[reps[c]],
-                                                                                   source_ids[reps[d]]):
-                        continue
-                    if disagree_c(c, d):
-                        parts.add((c, d))
-                        tally[kind(c, d)] -= 1
+    for members in groups(range(len(kept)), lambda i: doc_of[i]):
+        cs = sorted({of[i] for i in members})
+        if len(cs) > MAX_BREAKDOWN * 4:
+            continue
+        for x in range(len(cs)):
+            for y in range(x + 1, len(cs)):
+                c, d = cs[x], cs[y]
+                if source_ids[reps[c]] != source_ids[reps[d]] or (day[c] and day[d] and day[c] != day[d]):
+                    continue
+                if disagree_c(c, d):
+                    parts.add((c, d))
+                    tally[kind(c, d)] -= 1
 
     picked: set[tuple[int, int]] = set()
 
@@ -398,23 +419,30 @@ def estimate(figs: Sequence[Figure], source_ids: Sequence[str | None],
              published: Sequence[str | None] | None = None) -> Estimate | None:
     """The reconciled estimate (see ``ESTIMATE_RULE``) in one pass over the figures. A figure's
     time is its day, else its article's publication date (``published``), else input order;
-    unattributed figures count as one source."""
+    unattributed figures count as one source; parts of a total (:func:`breakdown_parts`) are not
+    readings of the quantity."""
     if not figs:
         return None
 
     def when(i: int) -> tuple[str, int]:
         return (figs[i].event_date or (published[i] if published else None) or "", i)
 
+    skip = breakdown_parts(figs, source_ids)
+    usable = [i for i in range(len(figs)) if i not in skip] or list(range(len(figs)))
+    # one figure per claim, the original article's rather than a wire copy's
+    reps, _of = _claims([figs[i] for i in usable], [source_ids[i] for i in usable])
+    usable = [usable[r] for r in reps]
     latest: dict[str | None, int] = {}
-    for i in range(len(figs)):
+    for i in usable:
         sid = source_ids[i]
         if sid not in latest or when(i) > when(latest[sid]):
             latest[sid] = i
     newest = sorted(latest.values(), key=when, reverse=True)
-    days = [f.event_date for f in figs if f.event_date]
+    days = [figs[i].event_date for i in usable if figs[i].event_date]
     last_day = max(days) if days else None
     on_day: dict[str | None, int] = {}
-    for i, f in enumerate(figs):
+    for i in usable:
+        f = figs[i]
         if last_day and f.event_date == last_day:
             sid = source_ids[i]
             if sid not in on_day or when(i) > when(on_day[sid]):

@@ -38,7 +38,6 @@ from .quantities import (
     interval,
     quantity_id,
     quantity_key,
-    sentence_index,
 )
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
@@ -560,7 +559,7 @@ class Store:
             figs = [_row_figure(r) for r in rows]
             sids = [r["source_id"] for r in rows]
             published = [r["article_date"] for r in rows]
-            summary = conflict_summary(figs, sids, _sentences(conn, rows), published)
+            summary = conflict_summary(figs, sids, published)
             pairs = [{"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"], "kind": kind}
                      for i, j, kind in summary.pairs]
             est = estimate(figs, sids, published)
@@ -584,22 +583,6 @@ class Store:
                 conn.execute(conflicts_t.insert(), pairs)
             n += 1
         return n
-
-
-def _sentences(conn: Connection, rows: Sequence[Any]) -> list[object | None]:
-    """(article, sentence number) per figure, read only for the articles that give this quantity
-    more than one figure (the only ones where two figures can share a sentence)."""
-    per_article: dict[str, list[int]] = {}
-    for i, r in enumerate(rows):
-        per_article.setdefault(r["article_id"], []).append(i)
-    several = [a for a, idx in per_article.items() if len(idx) > 1]
-    out: list[object | None] = [None] * len(rows)
-    for batch in (several[k:k + 200] for k in range(0, len(several), 200)):
-        for aid, text in conn.execute(sa.select(articles_t.c.id, articles_t.c.text).where(articles_t.c.id.in_(batch))):
-            idx = per_article[aid]
-            for i, n in zip(idx, sentence_index(text, [rows[i]["start"] for i in idx]), strict=True):
-                out[i] = (aid, n)
-    return out
 
 
 def _estimate_json(est: Any, ids: Sequence[int]) -> str | None:
