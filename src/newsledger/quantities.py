@@ -438,7 +438,7 @@ def estimate(figs: Sequence[Figure], source_ids: Sequence[str | None],
         if sid not in latest or when(i) > when(latest[sid]):
             latest[sid] = i
     newest = sorted(latest.values(), key=when, reverse=True)
-    days = [figs[i].event_date for i in usable if figs[i].event_date]
+    days = [d for i in usable if (d := figs[i].event_date)]
     last_day = max(days) if days else None
     on_day: dict[str | None, int] = {}
     for i in usable:
