@@ -1,5 +1,6 @@
 """Grouping rules: running totals stay one quantity, events and sub-groups do not; conflicts."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,21 @@ def test_conflict_counts_are_exact_for_large_quantities() -> None:
     assert {k for _, _, k in summary.pairs} >= {"dispute", "revision"}
     small = conflict_summary(figs[:20], sources[:20])
     assert len(small.pairs) == small.total
+
+
+def test_counts_match_the_pairs_kept_with_copies_and_parts() -> None:
+    import random
+    from collections import Counter
+
+    rng = random.Random(5)
+    figs = [fig(rng.randint(1, 40), date=rng.choice(["2030-01-01", "2030-01-02", None]), source=f"s{rng.randint(0, 3)}",
+                doc=f"d{rng.randint(0, 8)}", start=i) for i in range(40)]
+    # wire copies: another article repeating one article's figures, so its pairs of parts repeat
+    figs += [replace(f, doc="copy") for f in figs if f.doc == "d0"]
+    s = conflict_summary(figs, [f.source for f in figs])
+    kinds = Counter(k for _, _, k in s.pairs)
+    assert (kinds["dispute"], kinds["revision"], kinds["across_days"], kinds["undated"]) == (
+        s.disputes, s.revisions, s.across_days, s.undated)
 
 
 def test_revisions_run_earlier_to_later_whatever_the_input_order() -> None:

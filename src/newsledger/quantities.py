@@ -333,7 +333,7 @@ def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None],
                 c, d = cs[x], cs[y]
                 if source_ids[reps[c]] != source_ids[reps[d]] or (day[c] and day[d] and day[c] != day[d]):
                     continue
-                if disagree_c(c, d):
+                if (c, d) not in parts and disagree_c(c, d):
                     parts.add((c, d))
                     tally[kind(c, d)] -= 1
 
