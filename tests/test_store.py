@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from newsledger.report import conflict_list, ledger, spec_records
+from newsledger.report import QuantityView, conflict_list, ledger, spec_records
 from newsledger.store import SCHEMA_VERSION, Store, analyze, articles_t, figures_t, schema_version, sources_t
 
 pytestmark = pytest.mark.slow
@@ -151,3 +151,64 @@ def test_ids_repeated_within_a_run_are_reported(tmp_path: Path) -> None:
                  '{"id": "x", "text": "The agency said 4 people died."}\n', encoding="utf-8")
     r = analyze([f], tmp_path / "d.db")
     assert r.added == 1 and len(r.errors) == 1 and "duplicate article id" in r.errors[0].message
+
+
+FLOOD = Path(__file__).parent / "data" / "ledger" / "conflicts.jsonl"
+
+
+def _killed(store: Store) -> QuantityView:
+    return next(q for q in ledger(store) if q.category == "killed")
+
+
+def test_stored_kinds_follow_days_and_skip_copies_and_parts(db_target: str) -> None:
+    from newsledger.report import disagreements
+
+    analyze([FLOOD], db_target)
+    store = _open(db_target)
+    q = _killed(store)
+    # rescue service 20 (4 Mar) -> 35 (5 Mar); governor 48 (5 Mar) -> 60 (6 Mar); 35 vs 48 on 5 Mar
+    assert (q.n_disputes, q.n_revisions, q.n_across_days, q.n_undated) == (1, 2, 3, 0)
+    groups, more = disagreements(store, quantity_id=q.id)
+    assert not more
+    pairs = {(c.a.value, c.a.event_date, c.b.value, c.b.event_date, c.kind) for g in groups for c in g.pairs}
+    assert (35, "2030-03-05", 48, "2030-03-05", "dispute") in pairs
+    assert (20, "2030-03-04", 35, "2030-03-05", "revision") in pairs
+    assert (48, "2030-03-05", 60, "2030-03-06", "revision") in pairs
+    assert all(k != "dispute" or da == db for _, da, _, db, k in pairs)
+    # the wire copy adds no pair, and the parts of the 20 (8 + 12) are no revision of it
+    cited = {c.a.citation.article_id for g in groups for c in g.pairs} | {
+        c.b.citation.article_id for g in groups for c in g.pairs}
+    assert "varn-1-copy" not in cited
+    assert not {8, 12} & {v for p in pairs for v in (p[0], p[2])}
+    # the newest group comes first
+    assert groups[0].newest_day == "2030-03-06"
+
+
+def test_stored_estimate_has_provenance(db_target: str) -> None:
+    analyze([FLOOD], db_target)
+    store = _open(db_target)
+    e = _killed(store).estimate
+    assert e is not None and "latest" in e.rule
+    assert [(f.source, f.value, f.event_date) for f in e.latest] == [
+        ("Anel Rusk", 60, "2030-03-06"), ("national rescue service", 35, "2030-03-05")]
+    assert e.day == "2030-03-06" and e.low is not None and e.low.value == 60
+    assert e.conservative is not None and (e.conservative.value, e.conservative.citation.article_id) == (35, "varn-2")
+    assert e.highest is not None and e.highest.citation.article_id == "varn-3"
+
+
+def test_migration_8_upgrades_a_store_without_estimates(db_target: str) -> None:
+    from newsledger.store import connect, meta_t, quantities_t
+
+    analyze([FLOOD], db_target)
+    engine = connect(db_target)
+    with engine.begin() as conn:
+        for col in ("n_across_days", "n_undated", "estimate"):
+            conn.exec_driver_sql(f"ALTER TABLE quantities DROP COLUMN {col}")
+        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version").values(value="3"))
+    engine.dispose()
+    store = _open(db_target)
+    with store.engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert conn.execute(sa.select(sa.func.count()).where(quantities_t.c.estimate.is_not(None))).scalar() == 0
+    assert store.refresh_dirty() == _count(store, quantities_t)
+    assert _killed(store).estimate is not None and _killed(store).n_across_days == 3

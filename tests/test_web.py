@@ -105,3 +105,43 @@ def test_openapi_describes_the_json_endpoints(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = set(spec["paths"])
     assert {"/quantities.json", "/quantities/{qid}.json", "/search.json", "/sources/{sid}.json"} <= paths
+
+
+@pytest.fixture(scope="module")
+def flood_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = tmp_path_factory.mktemp("flood") / "ledger.db"
+    analyze([DATA / "conflicts.jsonl"], db)
+    store = Store(db)
+    with TestClient(create_app(store=store)) as c:
+        yield c
+    store.close()
+
+
+def _killed_id(c: TestClient) -> str:
+    return str(next(q["id"] for q in c.get("/quantities.json").json()["items"] if q["category"] == "killed"))
+
+
+def test_quantity_page_shows_estimate_latest_per_source_and_grouped_disagreements(flood_client: TestClient) -> None:
+    qid = _killed_id(flood_client)
+    data = flood_client.get(f"/quantities/{qid}.json").json()
+    e = data["q"]["estimate"]
+    assert [(f["source"], f["text"]) for f in e["latest"]] == [("Anel Rusk", "60"), ("national rescue service", "35")]
+    assert e["conservative"]["citation"]["article_id"] == "varn-2" and e["day"] == "2030-03-06"
+    kinds = [g["kind"] for g in data["groups"]]
+    assert sorted(kinds) == ["across_days", "dispute", "revision", "revision"]
+    assert data["groups"][0]["newest_day"] == "2030-03-06" and data["has_more"] is False
+    page = flood_client.get(f"/quantities/{qid}").text
+    assert "Reconciled estimate" in page and "Rule: Each source&#39;s latest figure" in page
+    latest = page[page.index('<table id="latest">'):page.index("</table>", page.index('<table id="latest">'))]
+    assert latest.count("<tr>") == 3 and "Anel Rusk" in latest and "national rescue service" in latest
+    assert "revised up from “48” (2030-03-05) to “60” (2030-03-06)" in page
+    assert flood_client.get(f"/quantities/{qid}?page=2").status_code == 200
+    assert "id=\"disagreements\"" not in flood_client.get(f"/quantities/{qid}?page=2").text
+
+
+def test_conflicts_page_is_grouped_and_filters_kinds(flood_client: TestClient) -> None:
+    items = flood_client.get("/conflicts.json?kind=dispute").json()["items"]
+    assert len(items) == 1 and items[0]["pairs"][0]["a"]["event_date"] == items[0]["pairs"][0]["b"]["event_date"]
+    across = flood_client.get("/conflicts.json?kind=across_days").json()["items"]
+    assert len(across) == 1 and across[0]["n_pairs"] == 3
+    assert "across days" in flood_client.get("/conflicts").text

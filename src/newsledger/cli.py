@@ -253,33 +253,43 @@ def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
 
 @main.command("conflicts")
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
-@click.option("--kind", type=click.Choice(["dispute", "revision"]), help="Only disputes or only revisions.")
-@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--kind", type=click.Choice(["dispute", "revision", "across_days", "undated"]),
+              help="Only one kind of disagreement.")
+@click.option("--quantity", "quantity_id", help="Only this quantity id.")
+@click.option("--limit", default=50, show_default=True, type=int, help="Groups (source pairs) to show.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def conflicts_cmd(db: str, kind: str | None, limit: int, fmt: str) -> None:
-    """Pairs of figures for the same quantity that cannot both be true (the spec's interval rule):
-    a revision when one source changed its figure, a dispute when two sources differ.
+def conflicts_cmd(db: str, kind: str | None, quantity_id: str | None, limit: int, fmt: str) -> None:
+    """Figures of one quantity that cannot both be true (the spec's interval rule), one row per
+    quantity and source pair, newest first: a revision when one source changed its figure (earlier
+    -> later), a dispute when two sources differ about the same day, across_days when they speak of
+    different days, undated when a day is unknown.
 
     Example:
 
         newsledger conflicts --db ledger.db --kind dispute
     """
-    from .report import as_dict, conflict_list
+    from .report import as_dict, disagreements
 
     with _store(db) as store:
-        items = conflict_list(store, kind=kind, limit=limit)
+        groups, more = disagreements(store, kind=kind, quantity_id=quantity_id, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps(as_dict(items), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(as_dict(groups), ensure_ascii=False, indent=1))
         return
     t = Table(title="Conflicts", expand=True)
-    for col in ("quantity", "kind", "one side", "other side"):
+    for col in ("quantity", "kind", "newest: one side", "other side", "pairs"):
         t.add_column(col, overflow="fold")
-    def side(f: Any) -> str:
-        return f"{f.display} — {f.source or '(article)'}, {f.event_date} ({f.citation.outlet or f.citation.article_id})"
 
-    for c in items:
-        t.add_row(c.quantity_label, c.kind, side(c.a), side(c.b))
+    def side(f: Any) -> str:
+        return (f"“{f.text}” — {f.source or '(article)'}, {f.event_date or 'undated'} "
+                f"({f.citation.outlet or f.citation.article_id}, #{f.id})")
+
+    for g in groups:
+        if g.pairs:
+            c = g.pairs[0]
+            t.add_row(f"{g.quantity_label} ({g.quantity_id})", g.kind, side(c.a), side(c.b), str(g.n_pairs))
     Console(width=160).print(t)
+    if more:
+        click.echo(f"(more groups: raise --limit above {limit})")
 
 
 @main.command("timeline")

@@ -9,8 +9,8 @@ days, so revisions line up; per-event counts (crowds, arrests, evacuation convoy
 are split by day and crowds also by place. Grouping is a dictionary look-up per
 figure: cost grows linearly with the corpus.
 
-Conflicts follow the spec's interval rule; a conflict between two figures of the
-same source is a *revision*, between different sources a *dispute*.
+Conflicts follow the spec's interval rule; what a disagreement means (revision, same-day dispute,
+across days, undated) depends on who and when; see :func:`conflict_kind`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -159,42 +159,80 @@ def disagree(a: Figure, b: Figure) -> bool:
     return ia[1] < ib[0] or ib[1] < ia[0]
 
 
+KINDS = ("dispute", "revision", "across_days", "undated")
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """Two figures of one quantity whose allowed ranges do not overlap."""
+    """Two figures of one quantity whose allowed ranges do not overlap; ``a`` is the earlier."""
 
     quantity: str
     a: Figure
     b: Figure
-    kind: str  # "revision" (same source) or "dispute" (different sources)
+    kind: str  # one of KINDS
 
 
 def conflict_kind(a: Figure, b: Figure, same_source: bool) -> str:
-    """A source changing its own figure is a revision; two sources differing is a dispute."""
-    return "revision" if same_source else "dispute"
+    """What a disagreement means depends on who and when. One source's successive figures are a
+    *revision*; two sources differing about the same day are a *dispute*; two sources on
+    different days are neither (``across_days``: a toll that grew is not a quarrel); a figure
+    without a day can never be shown to disagree about the same day (``undated``)."""
+    if same_source:
+        return "revision"
+    if a.event_date and b.event_date:
+        return "dispute" if a.event_date == b.event_date else "across_days"
+    return "undated"
 
 
-def conflicts(figures: Iterable[Figure], source_key: dict[str, str] | None = None) -> list[Conflict]:
-    """Every disagreeing pair within each quantity."""
-    groups: dict[str, list[Figure]] = {}
-    for f in figures:
-        if f.quantity:
-            groups.setdefault(f.quantity, []).append(f)
-    out: list[Conflict] = []
-    for qid, members in groups.items():
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                a, b = members[i], members[j]
-                if disagree(a, b):
-                    ka = (source_key or {}).get(a.source or "", (a.source or "").lower())
-                    kb = (source_key or {}).get(b.source or "", (b.source or "").lower())
-                    out.append(Conflict(qid, a, b, conflict_kind(a, b, ka == kb)))
-    return out
+MAX_BREAKDOWN = 12  # figures of one source in one article searched for parts that add up
 
 
-# ---------------------------------------------------------------- conflicts at scale
+def breakdown_parts(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> set[int]:
+    """Figures that are parts of a total the same source gives in the same article for the same
+    day ("8 died when the bridge fell and 12 more drowned ... 20 in all"): two or three of them add
+    up to another. Parts measure a piece of the quantity, so they are neither revisions of the
+    total nor disagreements with other sources' totals. Groups are one article's figures, so the
+    search is small and the whole pass linear in the number of articles."""
+    by_group: dict[tuple[object, ...], list[int]] = {}
+    for i, f in enumerate(figs):
+        by_group.setdefault((f.doc, source_ids[i] if source_ids[i] is not None else f.source, f.event_date),
+                            []).append(i)
+    parts: set[int] = set()
+    for idx in by_group.values():
+        if not 3 <= len(idx) <= MAX_BREAKDOWN:
+            continue
+        totals: dict[float, list[int]] = {}
+        for i in idx:
+            totals.setdefault(float(figs[i].value), []).append(i)
+        for x in range(len(idx)):
+            for y in range(x + 1, len(idx)):
+                a, b = idx[x], idx[y]
+                pair = float(figs[a].value) + float(figs[b].value)
+                if any(t not in (a, b) for t in totals.get(pair, ())):
+                    parts.update((a, b))
+                for z in range(y + 1, len(idx)) if len(idx) >= 4 else ():
+                    c = idx[z]
+                    if any(t not in (a, b, c) for t in totals.get(pair + float(figs[c].value), ())):
+                        parts.update((a, b, c))
+    return parts
 
-ALL_PAIRS_LIMIT = 60  # up to this many figures, every disagreeing pair is kept
+
+@dataclass(frozen=True)
+class ConflictSummary:
+    """Exact counts per kind, and the pairs worth storing (figure indices, earlier first)."""
+
+    disputes: int
+    revisions: int
+    across_days: int
+    undated: int
+    pairs: list[tuple[int, int, str]]
+
+    @property
+    def total(self) -> int:
+        return self.disputes + self.revisions + self.across_days + self.undated
+
+
+ALL_PAIRS_LIMIT = 60  # up to this many distinct claims, every disagreeing pair is kept
 MAX_PAIR_SOURCES = 12
 
 
@@ -207,49 +245,213 @@ def count_disagreeing(intervals: Sequence[tuple[float, float]]) -> int:
     return sum(len(los) - bisect.bisect_right(los, hi) for _, hi in intervals)
 
 
-def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None]
-                     ) -> tuple[int, int, list[tuple[int, int, str]]]:
-    """(disputes, revisions, pairs to keep) for one quantity.
+def _claims(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> tuple[list[int], list[int]]:
+    """Collapse figures into claims: the same source saying the same thing about the same day,
+    however many articles (wire copies, re-reports) repeat it. Returns the representative figure
+    of each claim (the first, so an original before its copies) and each figure's claim."""
+    seen: dict[tuple[object, ...], int] = {}
+    reps: list[int] = []
+    of: list[int] = []
+    for i, f in enumerate(figs):
+        key = (source_ids[i], f.source if source_ids[i] is None else "", float(f.value),
+               None if f.value_high is None else float(f.value_high), f.qualifier, f.event_date)
+        c = seen.get(key)
+        if c is None:
+            c = seen[key] = len(reps)
+            reps.append(i)
+        of.append(c)
+    return reps, of
 
-    The counts are exact for any number of figures. The pairs kept are all disagreeing pairs
-    for small quantities; for large ones (a toll reported by thousands of articles) they are the
-    disagreements between each source's latest figures and the steps of each source's own
-    series, which is what a reader needs to see, without storing k^2 rows."""
-    ivs = [interval(f.value, f.qualifier, f.value_high) or (float(f.value), float(f.value)) for f in figs]
-    by_source: dict[str | None, list[int]] = {}
-    for i, sid in enumerate(source_ids):
-        by_source.setdefault(sid, []).append(i)
-    revisions = sum(count_disagreeing([ivs[i] for i in idx]) for sid, idx in by_source.items() if sid is not None)
-    total = count_disagreeing(ivs)
-    disputes = total - revisions
 
-    def disagree_ix(i: int, j: int) -> bool:
-        return ivs[i][1] < ivs[j][0] or ivs[j][1] < ivs[i][0]
+def conflict_summary(figs: Sequence[Figure], source_ids: Sequence[str | None],
+                     published: Sequence[str | None] | None = None) -> ConflictSummary:
+    """Counts per kind and the pairs to keep for one quantity.
 
-    def kind(i: int, j: int) -> str:
-        same = source_ids[i] is not None and source_ids[i] == source_ids[j]
-        return "revision" if same else "dispute"
+    Disagreements are between *claims* (see :func:`_claims`), so a wire copy never adds a second
+    copy of a pair its original gives. One source's figures in one article for one day are not a
+    revision of each other: they are parts or breakdowns ("3 died at the scene and 9 in
+    hospital"); a revision inside one article needs the text to date the figures to different
+    days ("rose to 61 on Friday from 52 on Thursday"). Two sources set side by side in one
+    sentence ("the government put it at 34, while the governor counted 45") still disagree.
+    Figures that add up to a total of the same article (:func:`breakdown_parts`) are left out.
+    ``published`` (the article's date) orders undated figures within a source's series.
 
-    pairs: list[tuple[int, int, str]] = []
-    if len(figs) <= ALL_PAIRS_LIMIT:
-        for i in range(len(figs)):
-            for j in range(i + 1, len(figs)):
-                if disagree_ix(i, j):
-                    pairs.append((i, j, kind(i, j)))
-        return disputes, revisions, pairs
-    order = {i: (figs[i].event_date or "", i) for i in range(len(figs))}
-    # the sources that reported most, latest figure each: bounded however many sources there are
-    main = sorted(by_source.values(), key=lambda idx: (-len(idx), min(idx)))[:MAX_PAIR_SOURCES]
-    latest = [max(idx, key=lambda i: order[i]) for idx in main]
-    for a in range(len(latest)):
-        for b in range(a + 1, len(latest)):
-            i, j = sorted((latest[a], latest[b]))
-            if disagree_ix(i, j):
-                pairs.append((i, j, kind(i, j)))
-    for sid, idx in by_source.items():
-        series = sorted(idx, key=lambda i: order[i])
-        for i, j in pairwise(series):
-            if disagree_ix(i, j):
-                a, b = sorted((i, j))
-                pairs.append((a, b, "revision" if sid is not None else "dispute"))
-    return disputes, revisions, pairs
+    Counts are exact for any size, in O(k log k); the pairs kept are all of them for small
+    quantities and, for large ones, the steps of each source's series, each day's disputes between
+    the main sources, and the disagreements between the main sources' latest figures, never k^2
+    rows."""
+    skip = breakdown_parts(figs, source_ids)
+    kept = [i for i in range(len(figs)) if i not in skip]
+    sub_reps, of = _claims([figs[i] for i in kept], [source_ids[i] for i in kept])
+    reps = [kept[i] for i in sub_reps]
+    doc_of = [figs[i].doc for i in kept]
+    m = len(reps)
+    ivs = [interval(figs[i].value, figs[i].qualifier, figs[i].value_high)
+           or (float(figs[i].value), float(figs[i].value)) for i in reps]
+    day = [figs[i].event_date for i in reps]
+    # an unattributed claim is its own source: two of them are never one source's revision
+    src: list[object] = [source_ids[i] if source_ids[i] is not None else ("none", c) for c, i in enumerate(reps)]
+    when = [(figs[i].event_date or (published[i] if published else None) or "", i) for i in reps]
+
+    def groups(members: Iterable[int], key: Callable[[int], object]) -> list[list[int]]:
+        out: dict[object, list[int]] = {}
+        for c in members:
+            out.setdefault(key(c), []).append(c)
+        return list(out.values())
+
+    def count(members: Sequence[int]) -> int:
+        return count_disagreeing([ivs[c] for c in members]) if len(members) > 1 else 0
+
+    def within_sources(members: Sequence[int]) -> int:
+        return sum(count(g) for g in groups(members, lambda c: src[c]))
+
+    every = list(range(m))
+    revisions = within_sources(every)
+    different = count(every) - revisions
+    dated = [c for c in every if day[c]]
+    different_dated = count(dated) - within_sources(dated)
+    disputes = sum(count(g) - within_sources(g) for g in groups(dated, lambda c: day[c]))
+    tally = {"revision": revisions, "dispute": disputes, "across_days": different_dated - disputes,
+             "undated": different - different_dated}
+
+    def disagree_c(c: int, d: int) -> bool:
+        return ivs[c][1] < ivs[d][0] or ivs[d][1] < ivs[c][0]
+
+    def kind(c: int, d: int) -> str:
+        return conflict_kind(figs[reps[c]], figs[reps[d]], src[c] == src[d])
+
+    # one source's claims met together in one article, for one day: parts, not a revision (the
+    # article's own unattributed figures likewise)
+    parts: set[tuple[int, int]] = set()
+    for members in groups(range(len(kept)), lambda i: doc_of[i]):
+        cs = sorted({of[i] for i in members})
+        if len(cs) > MAX_BREAKDOWN * 4:
+            continue
+        for x in range(len(cs)):
+            for y in range(x + 1, len(cs)):
+                c, d = cs[x], cs[y]
+                if source_ids[reps[c]] != source_ids[reps[d]] or (day[c] and day[d] and day[c] != day[d]):
+                    continue
+                if (c, d) not in parts and disagree_c(c, d):
+                    parts.add((c, d))
+                    tally[kind(c, d)] -= 1
+
+    picked: set[tuple[int, int]] = set()
+
+    def keep(c: int, d: int) -> None:
+        c, d = min(c, d), max(c, d)
+        if c != d and (c, d) not in parts and disagree_c(c, d):
+            picked.add((c, d))
+
+    if m <= ALL_PAIRS_LIMIT:
+        for c in range(m):
+            for d in range(c + 1, m):
+                keep(c, d)
+    else:
+        by_src = groups(every, lambda c: src[c])
+        main = {src[g[0]] for g in sorted(by_src, key=lambda g: (-len(g), g[0]))[:MAX_PAIR_SOURCES]}
+        for g in by_src:
+            for c, d in pairwise(sorted(g, key=lambda c: when[c])):
+                keep(c, d)
+        latest = [max(g, key=lambda c: when[c]) for g in by_src if src[g[0]] in main]
+        for x in range(len(latest)):
+            for y in range(x + 1, len(latest)):
+                keep(latest[x], latest[y])
+        for g in groups([c for c in dated if src[c] in main], lambda c: day[c]):
+            last = [max(s, key=lambda c: when[c]) for s in groups(g, lambda c: src[c])]
+            for x in range(len(last)):
+                for y in range(x + 1, len(last)):
+                    keep(last[x], last[y])
+    pairs = []
+    for c, d in sorted(picked):
+        first, second = sorted((c, d), key=lambda c: when[c])
+        pairs.append((reps[first], reps[second], kind(c, d)))
+    return ConflictSummary(tally["dispute"], tally["revision"], tally["across_days"], tally["undated"], pairs)
+
+
+def conflicts(figures: Iterable[Figure], source_key: dict[str, str] | None = None) -> list[Conflict]:
+    """The disagreements within each quantity, classified and collapsed as :func:`conflict_summary`
+    does (no article text here, so no same-sentence exemption)."""
+    groups: dict[str, list[Figure]] = {}
+    for f in figures:
+        if f.quantity:
+            groups.setdefault(f.quantity, []).append(f)
+    out: list[Conflict] = []
+    for qid, members in groups.items():
+        sids = [(source_key or {}).get(f.source or "", (f.source or "").lower() or None) for f in members]
+        for i, j, kind in conflict_summary(members, sids).pairs:
+            out.append(Conflict(qid, members[i], members[j], kind))
+    return out
+
+
+# ---------------------------------------------------------------- reconciled estimate
+
+ESTIMATE_RULE = ("Each source's latest figure; the range across sources on the most recent day with any "
+                 "figure; the most conservative is the lowest lower bound among the sources' latest figures, "
+                 "the highest the largest value among them.")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A reconciled reading of one quantity, as casualty infoboxes give it: every part points at
+    a figure (index into the list given), which carries its source, article and day."""
+
+    latest: tuple[int, ...]  # each source's latest figure, newest first
+    day: str | None  # the most recent day with any figure
+    low: int | None  # lowest figure of that day across sources
+    high: int | None  # highest figure of that day across sources
+    conservative: int | None  # lowest lower bound among the latest figures
+    highest: int | None  # largest value among the latest figures
+    rule: str = ESTIMATE_RULE
+
+
+def _top(f: Figure) -> float:
+    return float(f.value_high if f.value_high is not None else f.value)
+
+
+def _bottom(f: Figure) -> float:
+    iv = interval(f.value, f.qualifier, f.value_high)
+    return iv[0] if iv else float(f.value)
+
+
+def estimate(figs: Sequence[Figure], source_ids: Sequence[str | None],
+             published: Sequence[str | None] | None = None) -> Estimate | None:
+    """The reconciled estimate (see ``ESTIMATE_RULE``) in one pass over the figures. A figure's
+    time is its day, else its article's publication date (``published``), else input order;
+    unattributed figures count as one source; parts of a total (:func:`breakdown_parts`) are not
+    readings of the quantity."""
+    if not figs:
+        return None
+
+    def when(i: int) -> tuple[str, int]:
+        return (figs[i].event_date or (published[i] if published else None) or "", i)
+
+    skip = breakdown_parts(figs, source_ids)
+    usable = [i for i in range(len(figs)) if i not in skip] or list(range(len(figs)))
+    # one figure per claim, the original article's rather than a wire copy's
+    reps, _of = _claims([figs[i] for i in usable], [source_ids[i] for i in usable])
+    usable = [usable[r] for r in reps]
+    latest: dict[str | None, int] = {}
+    for i in usable:
+        sid = source_ids[i]
+        if sid not in latest or when(i) > when(latest[sid]):
+            latest[sid] = i
+    newest = sorted(latest.values(), key=when, reverse=True)
+    days = [d for i in usable if (d := figs[i].event_date)]
+    last_day = max(days) if days else None
+    on_day: dict[str | None, int] = {}
+    for i in usable:
+        f = figs[i]
+        if last_day and f.event_date == last_day:
+            sid = source_ids[i]
+            if sid not in on_day or when(i) > when(on_day[sid]):
+                on_day[sid] = i
+    that_day = list(on_day.values())
+
+    def lowest(idx: Sequence[int]) -> int | None:
+        return min(idx, key=lambda i: (_bottom(figs[i]), float(figs[i].value), i)) if idx else None
+
+    def largest(idx: Sequence[int]) -> int | None:
+        return max(idx, key=lambda i: (_top(figs[i]), -i)) if idx else None
+
+    return Estimate(tuple(newest), last_day, lowest(that_day), largest(that_day), lowest(newest), largest(newest))

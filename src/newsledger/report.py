@@ -98,6 +98,23 @@ class QuantityView:
     first_date: str | None
     last_date: str | None
     figures: list[FigureView] = field(default_factory=list)
+    n_across_days: int = 0
+    n_undated: int = 0
+    estimate: EstimateView | None = None
+
+
+@dataclass
+class EstimateView:
+    """The reconciled estimate of a quantity (see quantities.ESTIMATE_RULE); each part is a figure
+    with its source, article and day."""
+
+    rule: str
+    day: str | None
+    latest: list[FigureView]
+    low: FigureView | None
+    high: FigureView | None
+    conservative: FigureView | None
+    highest: FigureView | None
 
 
 @dataclass
@@ -154,7 +171,21 @@ def _figure_views(store: Store, where: Any, statements: bool = True) -> list[Fig
 def _quantity_view(row: Any) -> QuantityView:
     return QuantityView(row["id"], row["label"], row["story_id"], row["category"], row["unit"], row["n_figures"],
                         row["n_sources"], row["n_outlets"], row["n_conflicts"], row["n_disputes"],
-                        row["n_revisions"], row["first_date"], row["last_date"])
+                        row["n_revisions"], row["first_date"], row["last_date"],
+                        n_across_days=row["n_across_days"], n_undated=row["n_undated"])
+
+
+def _estimate_view(raw: str | None, figs: dict[int, FigureView]) -> EstimateView | None:
+    """The stored estimate (figure ids) with its figures; None for a store not yet refreshed."""
+    if not raw:
+        return None
+    e = json.loads(raw)
+
+    def get(i: int | None) -> FigureView | None:
+        return figs.get(i) if i is not None else None
+
+    return EstimateView(e["rule"], e["day"], [figs[i] for i in e["latest"] if i in figs], get(e["low"]),
+                        get(e["high"]), get(e["conservative"]), get(e["highest"]))
 
 
 def ledger(store: Store, *, min_figures: int = 1, contested_only: bool = False, limit: int | None = None,
@@ -170,14 +201,16 @@ def ledger(store: Store, *, min_figures: int = 1, contested_only: bool = False, 
     if limit:
         q = q.limit(limit)
     with store.engine.connect() as conn:
-        views = [_quantity_view(r) for r in conn.execute(q).mappings()]
+        rows = conn.execute(q).mappings().all()
+    views = [_quantity_view(r) for r in rows]
     if views:
         figs = _figure_views(store, figures_t.c.quantity_id.in_([v.id for v in views]))
         by_q: dict[str, list[FigureView]] = {}
         for f in figs:
             by_q.setdefault(f.quantity_id or "", []).append(f)
-        for v in views:
+        for v, r in zip(views, rows, strict=True):
             v.figures = by_q.get(v.id, [])
+            v.estimate = _estimate_view(r["estimate"], {f.id: f for f in v.figures})
     return views
 
 
@@ -194,6 +227,70 @@ def conflict_list(store: Store, *, kind: str | None = None, limit: int | None = 
     figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(ids))} if ids else {}
     return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
             for r in rows]
+
+
+@dataclass
+class DisagreementGroup:
+    """The disagreements of one kind between one pair of sources (one source for revisions) in
+    one quantity: the newest pair first, with how many there are in all."""
+
+    quantity_id: str
+    quantity_label: str
+    kind: str
+    sources: tuple[str | None, str | None]
+    newest_day: str | None
+    n_pairs: int
+    pairs: list[ConflictView]
+
+
+KIND_ORDER = {"dispute": 0, "revision": 1, "across_days": 2, "undated": 3}
+
+
+def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | None = None,
+                  limit: int | None = None, offset: int = 0, pairs_per_group: int = 20
+                  ) -> tuple[list[DisagreementGroup], bool]:
+    """Stored conflict pairs collapsed per (quantity, kind, source pair), newest first; a page of
+    groups and whether more follow. Only the page's figures are loaded."""
+    fa, fb = figures_t.alias("fa"), figures_t.alias("fb")
+    q = (sa.select(conflicts_t.c.id, conflicts_t.c.quantity_id, conflicts_t.c.kind, conflicts_t.c.figure_a,
+                   conflicts_t.c.figure_b, quantities_t.c.label, quantities_t.c.n_disputes,
+                   fa.c.source_id.label("sa"), fb.c.source_id.label("sb"), fa.c.source.label("na"),
+                   fb.c.source.label("nb"), fa.c.event_date.label("da"), fb.c.event_date.label("db"))
+         .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+         .join(fa, fa.c.id == conflicts_t.c.figure_a).join(fb, fb.c.id == conflicts_t.c.figure_b))
+    if quantity_id:
+        q = q.where(conflicts_t.c.quantity_id == quantity_id)
+    if kind:
+        q = q.where(conflicts_t.c.kind == kind)
+    with store.engine.connect() as conn:
+        rows = conn.execute(q).mappings().all()
+    grouped: dict[tuple[str, str, tuple[str, str]], list[Any]] = {}
+    for r in rows:
+        who = tuple(sorted((r["sa"] or f"?{r['na'] or ''}", r["sb"] or f"?{r['nb'] or ''}")))
+        grouped.setdefault((r["quantity_id"], r["kind"], (who[0], who[1])), []).append(r)
+
+    def newest(r: Any) -> tuple[str, str, int]:
+        return (r["db"] or "", r["da"] or "", r["id"])
+
+    for members in grouped.values():
+        members.sort(key=newest, reverse=True)
+    # within a quantity newest first (kind, then sources, break ties); quantities most disputed first
+    order = sorted(grouped, key=lambda k: (KIND_ORDER.get(k[1], 9), k[2]))
+    order.sort(key=lambda k: newest(grouped[k][0])[:2], reverse=True)
+    order.sort(key=lambda k: (-grouped[k][0]["n_disputes"], k[0]))
+    page = order[offset: offset + limit if limit else None]
+    ids = sorted({r[c] for k in page for r in grouped[k][:pairs_per_group] for c in ("figure_a", "figure_b")})
+    figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(ids))} if ids else {}
+    out = []
+    for k in page:
+        members = grouped[k]
+        first = members[0]
+        views = [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
+                 for r in members[:pairs_per_group] if r["figure_a"] in figs and r["figure_b"] in figs]
+        if views:
+            out.append(DisagreementGroup(k[0], first["label"], k[1], (views[0].a.source, views[0].b.source),
+                                         first["db"] or first["da"], len(members), views))
+    return out, bool(limit) and len(order) > offset + (limit or 0)
 
 
 @dataclass
@@ -293,7 +390,7 @@ class Briefing:
 
 def _claim_md(f: FigureView) -> str:
     who = f.source or "the article itself"
-    return (f"**{f.display}** {f.counted or ''} ({f.event_date or 'undated'}), {who} — "
+    return (f"**{f.display}** “{f.text}” {f.counted or ''} ({f.event_date or 'undated'}), {who} — "
             f"{citation_text(f.citation)}: “{f.citation.quote.strip()}”")
 
 
@@ -322,14 +419,24 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
         for f in q.figures:
             latest[f.source or "(article)"] = f
             counts[f.source or "(article)"] = counts.get(f.source or "(article)", 0) + 1
+        if q.estimate is not None:
+            latest = {f.source or "(article)": f for f in reversed(q.estimate.latest)}
         if len(latest) > MAX_SOURCES:
-            keep = sorted(counts, key=lambda k: -counts[k])[:MAX_SOURCES]
-            latest = {k: latest[k] for k in keep}
+            keep = sorted(counts, key=lambda k: -counts.get(k, 0))[:MAX_SOURCES]
+            latest = {k: latest[k] for k in keep if k in latest}
         head = f"## {q.label}"
         status = (f"{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
-                  f"{q.n_disputes} disputed pairs, {q.n_revisions} revisions")
-        md += [head, "", status, "", "Latest figure from each source:", ""]
+                  f"{q.n_disputes} same-day disputes, {q.n_revisions} revisions, "
+                  f"{q.n_across_days + q.n_undated} disagreements across days or undated")
+        md += [head, "", status, ""]
         hp.append(f"<section><h2>{html.escape(q.label)}</h2><p>{html.escape(status)}</p>")
+        if q.estimate is not None:
+            est = estimate_lines(q.estimate)
+            md += ["Reconciled estimate:", "", *[f"- {line}" for line in est], "", f"_Rule: {q.estimate.rule}_", ""]
+            hp.append("<p>Reconciled estimate:</p><ul class='estimate'>"
+                      + "".join(f"<li>{html.escape(line)}</li>" for line in est)
+                      + f"</ul><p><small>Rule: {html.escape(q.estimate.rule)}</small></p>")
+        md += ["Latest figure from each source:", ""]
         chart = svg_chart(q) if q.n_conflicts else ""
         if chart:
             hp.append(chart)
@@ -355,13 +462,15 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
                       + (" (wire copy)" if f.citation.duplicate_of else "")
                       + f"</small><blockquote>{html.escape(f.citation.quote.strip())}</blockquote></li>")
         hp.append("</ul></details>")
-        disputes = _pairs(q, "dispute")
-        if disputes:
-            md += ["", "Who disputes whom:", ""]
-            hp.append("<p>Who disputes whom:</p><ul>")
-            for a, b in disputes[:8]:
-                line = (f"{a.source or 'article'} says {a.display} ({a.event_date}), "
-                        f"{b.source or 'article'} says {b.display} ({b.event_date})")
+        groups, _more = disagreements(store, quantity_id=q.id, kind="dispute", limit=8, pairs_per_group=1)
+        if groups:
+            md += ["", "Who disputes whom (same day):", ""]
+            hp.append("<p>Who disputes whom (same day):</p><ul>")
+            for g in groups:
+                c = g.pairs[0]
+                line = f"{_said(c.a)} vs {_said(c.b)}"
+                if g.n_pairs > 1:
+                    line += f" (and {g.n_pairs - 1} more such pairs)"
                 md.append(f"- {line}")
                 hp.append(f"<li class='dispute'>{html.escape(line)}</li>")
             hp.append("</ul>")
@@ -371,24 +480,24 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
     return Briefing("\n".join(md), "\n".join(hp))
 
 
-def _pairs(q: QuantityView, kind: str) -> list[tuple[FigureView, FigureView]]:
-    """Disagreeing pairs of one kind, bounded for large quantities (see conflict_summary)."""
-    from .quantities import conflict_summary
-    from .records import Figure
+def _said(f: FigureView) -> str:
+    """A figure as reported, hedge words included, with its day and where to find it."""
+    return (f"{f.source or 'the article'} says “{f.text}” ({f.event_date or 'undated'}; "
+            f"{citation_text(f.citation)}, article {f.citation.article_id}, figure #{f.id})")
 
-    recs = [Figure(doc=f.citation.article_id, start=f.start, end=f.end, text=f.text, value=f.value,
-                   value_high=f.value_high, qualifier=f.qualifier, unit=f.unit, counted=f.counted,
-                   category=f.category, source=f.source, event_date=f.event_date) for f in q.figures]
-    _d, _r, picked = conflict_summary(recs, [f.source_id for f in q.figures])
-    out = []
-    seen: set[tuple[str, str, str, str]] = set()
-    for i, j, k in picked:
-        a, b = q.figures[i], q.figures[j]
-        key = (a.source or "", a.display, b.source or "", b.display)
-        if k == kind and key not in seen:
-            seen.add(key)
-            out.append((a, b))
-    return out
+
+def estimate_lines(e: EstimateView) -> list[str]:
+    """The reconciled estimate in words, each part with its provenance."""
+    lines = []
+    if e.day and e.low is not None and e.high is not None:
+        span = e.low.display if e.low.id == e.high.id else f"{e.low.display} to {e.high.display}"
+        lines.append(f"On {e.day}, the latest day with any figure: {span} "
+                     f"({_said(e.low)}" + ("" if e.low.id == e.high.id else f"; {_said(e.high)}") + ")")
+    if e.conservative is not None:
+        lines.append(f"Most conservative: {e.conservative.display} ({_said(e.conservative)})")
+    if e.highest is not None:
+        lines.append(f"Highest: {e.highest.display} ({_said(e.highest)})")
+    return lines
 
 
 # ---------------------------------------------------------------- export

@@ -30,13 +30,20 @@ from sqlalchemy.engine import Connection, Engine
 from . import dedup
 from .config import Config
 from .ingest import Article, ItemError, read_articles
-from .quantities import RUNNING, conflict_summary, counted_class, interval, quantity_id, quantity_key
+from .quantities import (
+    RUNNING,
+    conflict_summary,
+    counted_class,
+    estimate,
+    interval,
+    quantity_id,
+    quantity_key,
+)
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import StoryIndex
 from .util import batched
 
-SCHEMA_VERSION = 3
 IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
 metadata = sa.MetaData()
 
@@ -114,6 +121,11 @@ quantities_t = sa.Table(
     sa.Column("first_date", sa.String(10)), sa.Column("last_date", sa.String(10)),
     sa.Column("n_conflicts", sa.Integer, nullable=False, index=True),
     sa.Column("n_disputes", sa.Integer, nullable=False), sa.Column("n_revisions", sa.Integer, nullable=False),
+    # migration 8: disagreements that are neither revision nor same-day dispute, and the reconciled
+    # estimate (JSON: figure ids of each source's latest figure, the latest day's range, the bounds)
+    sa.Column("n_across_days", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("n_undated", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("estimate", sa.Text),
 )
 conflicts_t = sa.Table(
     "conflicts", metadata,
@@ -188,7 +200,24 @@ def _migration_3(conn: Connection) -> None:
         conn.execute(articles_t.update().where(articles_t.c.id == aid).values(seq=base + i))
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
+def _migration_8(conn: Connection) -> None:
+    """Conflicts with time (same-day disputes, across-days, undated) and the reconciled estimate:
+    new columns, and every quantity marked dirty so the next analyze recomputes it."""
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("quantities")}
+    for name in ("n_across_days", "n_undated"):
+        if name not in cols:
+            conn.exec_driver_sql(f"ALTER TABLE quantities ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0")
+    if "estimate" not in cols:
+        conn.exec_driver_sql("ALTER TABLE quantities ADD COLUMN estimate TEXT")
+    stale = sa.select(quantities_t.c.id).where(quantities_t.c.id.not_in(sa.select(dirty_t.c.id)))
+    conn.execute(dirty_t.insert().from_select(["id"], stale))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
+                                                       8: _migration_8}
+
+
+SCHEMA_VERSION = max(MIGRATIONS)
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -528,9 +557,12 @@ class Store:
             if not rows:
                 continue
             figs = [_row_figure(r) for r in rows]
-            n_disputes, n_revisions, picked = conflict_summary(figs, [r["source_id"] for r in rows])
+            sids = [r["source_id"] for r in rows]
+            published = [r["article_date"] for r in rows]
+            summary = conflict_summary(figs, sids, published)
             pairs = [{"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"], "kind": kind}
-                     for i, j, kind in picked]
+                     for i, j, kind in summary.pairs]
+            est = estimate(figs, sids, published)
             values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
             dates = sorted(r["event_date"] for r in rows if r["event_date"])
             first = figs[0]
@@ -544,11 +576,26 @@ class Store:
                 n_outlets=len({r["outlet"] or r["article_id"] for r in rows}),
                 min_value=min(values) if values else None, max_value=max(values) if values else None,
                 first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-                n_conflicts=n_disputes + n_revisions, n_disputes=n_disputes, n_revisions=n_revisions))
+                n_conflicts=summary.total, n_disputes=summary.disputes, n_revisions=summary.revisions,
+                n_across_days=summary.across_days, n_undated=summary.undated,
+                estimate=_estimate_json(est, [r["id"] for r in rows])))
             if pairs:
                 conn.execute(conflicts_t.insert(), pairs)
             n += 1
         return n
+
+
+def _estimate_json(est: Any, ids: Sequence[int]) -> str | None:
+    """The estimate with figure ids in place of list positions (the views read the figures)."""
+    if est is None:
+        return None
+
+    def fid(i: int | None) -> int | None:
+        return None if i is None else int(ids[i])
+
+    return json.dumps({"latest": [fid(i) for i in est.latest], "day": est.day, "low": fid(est.low),
+                       "high": fid(est.high), "conservative": fid(est.conservative),
+                       "highest": fid(est.highest), "rule": est.rule})
 
 
 def _label(f: Figure, cls: str, place: str | None) -> str:

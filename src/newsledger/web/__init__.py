@@ -125,8 +125,8 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
                             source or None, category or None)
 
     @app.get("/quantities/{qid}.json", tags=["json"], summary="One quantity: figures, chart, conflicts")
-    def quantity_json(qid: str) -> dict[str, Any]:
-        return found(views.quantity(store, qid), "quantity")
+    def quantity_json(qid: str, page: int = 1) -> dict[str, Any]:
+        return found(views.quantity(store, qid, max(1, page)), "quantity")
 
     @app.get("/sources/{sid}.json", tags=["json"], summary="One source: its figures and statements")
     def source_json(sid: str) -> dict[str, Any]:
@@ -148,7 +148,8 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
 
     @app.get("/quantities/{qid}", include_in_schema=False)
     def quantity_page(request: Request, qid: str) -> Response:
-        return render(request, "quantity.html", found(views.quantity(store, qid), "quantity"), False)
+        data = found(views.quantity(store, qid, page_of(request)), "quantity")
+        return render(request, "quantity.html", {**data, "base": base_for(request)}, False)
 
     @app.get("/conflicts", include_in_schema=False)
     def conflicts_page(request: Request, kind: str | None = None) -> Response:

@@ -11,10 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..records import CATEGORIES
-from ..report import ConflictView, FigureView, _figure_views, ledger, svg_chart
+from ..report import ConflictView, DisagreementGroup, FigureView, _figure_views, disagreements, ledger, svg_chart
 from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
 
 PAGE = 50
+GROUP_PAGE = 20  # source pairs per page of a quantity's disagreements
 MAX_FIGURE_ROWS = 500
 
 
@@ -77,30 +78,38 @@ def quantities(store: Store, page: int, contested: bool) -> dict[str, Any]:
     return {"items": rows[:PAGE], "page": page, "has_more": len(rows) > PAGE}
 
 
-def quantity(store: Store, qid: str) -> dict[str, Any] | None:
+def _group(g: DisagreementGroup) -> dict[str, Any]:
+    return {"quantity_id": g.quantity_id, "quantity_label": g.quantity_label, "kind": g.kind,
+            "sources": list(g.sources), "newest_day": g.newest_day, "n_pairs": g.n_pairs,
+            "pairs": [_conflict(c) for c in g.pairs]}
+
+
+def quantity(store: Store, qid: str, page: int = 1) -> dict[str, Any] | None:
+    """One quantity: the reconciled estimate, each source's latest figure, the disagreements
+    per source pair (newest first, a page of them), then every figure."""
     views = ledger(store, quantity_id=qid)
     if not views:
         return None
     q = views[0]
-    with store.engine.connect() as conn:
-        cids = list(conn.execute(sa.select(conflicts_t.c.id).where(conflicts_t.c.quantity_id == qid)
-                                 .order_by(conflicts_t.c.id).limit(200)).scalars())
-    confl = _conflicts_by_id(store, cids) if cids else []
+    groups, more = disagreements(store, quantity_id=qid, limit=GROUP_PAGE, offset=(page - 1) * GROUP_PAGE)
     data = asdict(q)
     # the chart shows every figure; the table the latest ones (a months-long toll has thousands)
     data["figures"] = [_fig(f) for f in q.figures[-MAX_FIGURE_ROWS:]]
     data["figures_total"] = len(q.figures)
-    return {"q": data, "chart": svg_chart(q, width=760, height=300), "conflicts": [_conflict(c) for c in confl]}
+    e = q.estimate
+    data["estimate"] = None if e is None else {
+        "rule": e.rule, "day": e.day, "latest": [_fig(f) for f in e.latest],
+        **{k: (_fig(f) if f is not None else None) for k, f in (("low", e.low), ("high", e.high),
+                                                                 ("conservative", e.conservative),
+                                                                 ("highest", e.highest))}}
+    return {"q": data, "chart": svg_chart(q, width=760, height=300), "groups": [_group(g) for g in groups],
+            "page": page, "has_more": more}
 
 
 def conflicts(store: Store, page: int, kind: str | None) -> dict[str, Any]:
-    q = sa.select(conflicts_t.c.id)
-    if kind:
-        q = q.where(conflicts_t.c.kind == kind)
-    with store.engine.connect() as conn:
-        ids = list(conn.execute(q.order_by(conflicts_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1)).scalars())
-    items = _conflicts_by_id(store, ids[:PAGE]) if ids else []
-    return {"items": [_conflict(c) for c in items], "page": page, "has_more": len(ids) > PAGE, "kind": kind}
+    """Disagreements across the ledger, one item per quantity and source pair, paged."""
+    groups, more = disagreements(store, kind=kind, limit=PAGE, offset=(page - 1) * PAGE, pairs_per_group=1)
+    return {"items": [_group(g) for g in groups], "page": page, "has_more": more, "kind": kind}
 
 
 def articles(store: Store, page: int) -> dict[str, Any]:
