@@ -6,6 +6,7 @@ from spacy.tokens import Doc, Token
 
 from ..statements.speakers import strip_possessive
 from .lexicon import FORECAST_VERBS, GROWTH_VERBS, NATIONAL_WORDS, PLACE_PREPS, SUBSET_WORDS, lemma_of
+from .scope import frame_place
 
 
 def subset_marker(anchor: Token, noun: Token | None) -> str | None:
@@ -92,7 +93,7 @@ def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | No
     k = sent.end
     while k > para_start:
         prev = doc[k - 1].sent
-        place = _fronted_place(doc, prev.start, prev.end)
+        place = _fronted_place(doc, prev.start, prev.end) or (frame_place(prev[0]) if prev.start < sent.start else None)
         if place:
             return place
         k = prev.start
