@@ -25,14 +25,23 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
             for g in (g for g in p.children if g.dep_ == "pobj"):
                 near.append(g)
                 near += [m for m in g.children if m.dep_ == "amod"]
+    found = set()
     for t in near:
         lemma = lemma_of(t)
         if lemma in SUBSET_WORDS:
-            return {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
-                    "admit": "hospitalise", "treat": "hospitalise", "hospital": "hospitalise",
-                    "intensive": "critical", "critically": "critical", "serious": "critical",
-                    "seriously": "critical"}.get(lemma, lemma)
-    return None
+            found.add(SUBSET_KEYS.get(lemma, lemma))
+        elif lemma in GRAVE_WORDS and lemma_of(t.head) in ("condition", "state"):
+            found.add("critical")  # "in extremely grave condition"
+    # the narrowest state wins: "17 of them in critical condition" after "107 hospitalised"
+    return min(found, key=lambda k: (SUBSET_RANK.get(k, len(SUBSET_RANK)), k)) if found else None
+
+
+# how a state word is keyed: the cumulative admitted count vs those still in hospital vs critical
+SUBSET_KEYS = {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
+               "admit": "hospitalise", "treat": "hospitalise", "hospital": "in hospital", "intensive": "critical",
+               "critically": "critical", "serious": "critical", "seriously": "critical"}
+SUBSET_RANK = {"critical": 0, "in hospital": 1, "hospitalise": 2}
+GRAVE_WORDS = {"grave", "heavy", "life-threatening"}
 
 
 def predicate_lemma(anchor: Token, noun: Token | None, stop: set[int]) -> str | None:
