@@ -13,15 +13,23 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
     """The word that marks a sub-count ("admitted 46", "16 of them in a critical condition"),
     looked for in the figure's own phrase and its own verb, not in other clauses."""
     clausal = {"advcl", "ccomp", "conj", "relcl", "parataxis", "xcomp", "csubj"}
-    near: list[Token] = [t for t in anchor.subtree if t.i != anchor.i]
+    # the figure's own phrase, not another figure's nested in it ("107 ..., 17 of them in critical condition")
+    nested = {t.i for c in anchor.subtree if c.i != anchor.i and c.like_num for t in c.subtree}
+    near: list[Token] = [t for t in anchor.subtree if t.i != anchor.i and t.i not in nested]
     if noun is not None:
         near += [c for c in noun.children if c.dep_ in ("amod", "acl", "compound")]
     verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
         near.append(verb)
-        near += [c for c in verb.children if c.dep_ not in clausal and c.dep_ not in ("nsubj", "nsubjpass")]
+        # words of the verb after a later figure hanging on it are that figure's ("107 people had been
+        # hospitalised, 17 of them in critical condition")
+        later = [c.i for c in verb.children if c.like_num and c.i > anchor.i and c.i not in
+                 {t.i for t in anchor.subtree}]
+        cut = min(later) if later else len(anchor.doc)
+        own = [c for c in verb.children if c.i < cut]
+        near += [c for c in own if c.dep_ not in clausal and c.dep_ not in ("nsubj", "nsubjpass")]
         # "were in critical condition", "remain in a serious state": the state is on the prep's object
-        for p in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"):
+        for p in (c for c in own if c.dep_ == "prep" and c.lower_ == "in"):
             for g in (g for g in p.children if g.dep_ == "pobj"):
                 near.append(g)
                 near += [m for m in g.children if m.dep_ == "amod"]

@@ -80,6 +80,12 @@ def _place_of_pobj(prep: Token) -> str | None:
             return COMBINED  # "in both countries", "in the two countries"
         if g.lower_ in ("country", "nation") and any(c.lower_ in ("the", "whole", "entire") for c in g.children):
             return "national"
+        if g.lower_ == "capital" and any(c.lower_ == "the" for c in g.children):
+            # "in the capital" vs "outside the capital": the capital city, or the rest of the country
+            return "outside:capital" if prep.lower_ == "outside" else "capital"
+        named = [c for c in g.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if g.pos_ == "NOUN" and named and g.lower_ not in ("areas", "area", "region"):
+            return _ent_text(named[0]) + " " + g.text  # "at Tarsenne-Nord station"
         if g.ent_type_ in ("GPE", "LOC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
             if any(c.dep_ == "conj" and (c.ent_type_ in ("GPE", "LOC") or c.pos_ == "PROPN") for c in g.children):
                 return COMBINED  # "in Karvelia and Mirzavan"
@@ -153,7 +159,7 @@ def place_key(place: str | None) -> str:
     if not place:
         return "any"
     p = place.strip().lower()
-    if p.startswith("held:") or p in (COMBINED, "national"):
+    if p.startswith(("held:", "outside:")) or p in (COMBINED, "national", "capital"):
         return p
     words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) if w not in _PLACE_KIND]
     words = [w for w in words if not _DIRECTION.match(w)] or words
