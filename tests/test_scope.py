@@ -62,3 +62,17 @@ def test_quantity_key_splits_places_and_parts_but_not_dated_from_undated() -> No
     q = [f.quantity for f in figs]
     assert q[0] == q[1]  # one running total whether or not the page is dated
     assert len({q[0], q[2], q[3], q[4]}) == 4
+
+
+def test_capital_destination_remainder_and_narrowest_state(nlp: Language) -> None:
+    figs = figures(nlp, "The ministry said 57,000 people had marched in the capital and 420,000 outside the "
+                        "capital.\n\nOf the 130 evacuees, 72 were heading to Karsia. The other 58 stayed behind.\n\n"
+                        "Doctors said 107 people had been hospitalised, 17 of them in critical condition. "
+                        "Ninety remain in hospital, officials said.")
+    assert one(figs, "57,000")["place"] == "capital"
+    assert one(figs, "420,000")["place"] == "outside:capital"
+    assert one(figs, "72")["place"] == "Karsia"
+    assert (one(figs, "58")["subset"] or "").startswith("part:")
+    assert one(figs, "107")["subset"] == "hospitalise"
+    assert one(figs, "17")["subset"] == "critical"
+    assert one(figs, "Ninety")["subset"] == "in hospital"

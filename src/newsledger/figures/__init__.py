@@ -46,7 +46,7 @@ from .lexicon import (
     TIME_UNITS,
     lemma_of,
 )
-from .scope import RUNNING_TOTALS, clause_place, inherit_places, nationality, part_marker
+from .scope import RUNNING_TOTALS, clause_place, destination, inherit_places, nationality, part_marker
 
 
 def register_extensions() -> None:
@@ -151,6 +151,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "predicate": predicate_lemma(anchor, noun, stop),
         })
         f = out[-1]
+        if f["place"] is None and category == "evacuated":
+            f["place"] = destination(anchor)
         # what sets a sub-count apart from the total: a state word ("in critical condition"), a
         # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
         f["subset"] = subset_marker(anchor, noun) or (

@@ -6,32 +6,50 @@ from spacy.tokens import Doc, Token
 
 from ..statements.speakers import strip_possessive
 from .lexicon import FORECAST_VERBS, GROWTH_VERBS, NATIONAL_WORDS, PLACE_PREPS, SUBSET_WORDS, lemma_of
+from .scope import frame_place
 
 
 def subset_marker(anchor: Token, noun: Token | None) -> str | None:
     """The word that marks a sub-count ("admitted 46", "16 of them in a critical condition"),
     looked for in the figure's own phrase and its own verb, not in other clauses."""
     clausal = {"advcl", "ccomp", "conj", "relcl", "parataxis", "xcomp", "csubj"}
-    near: list[Token] = [t for t in anchor.subtree if t.i != anchor.i]
+    # the figure's own phrase, not another figure's nested in it ("107 ..., 17 of them in critical condition")
+    nested = {t.i for c in anchor.subtree if c.i != anchor.i and c.like_num for t in c.subtree}
+    near: list[Token] = [t for t in anchor.subtree if t.i != anchor.i and t.i not in nested]
     if noun is not None:
         near += [c for c in noun.children if c.dep_ in ("amod", "acl", "compound")]
     verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
         near.append(verb)
-        near += [c for c in verb.children if c.dep_ not in clausal and c.dep_ not in ("nsubj", "nsubjpass")]
+        # words of the verb after a later figure hanging on it are that figure's ("107 people had been
+        # hospitalised, 17 of them in critical condition")
+        later = [c.i for c in verb.children if c.like_num and c.i > anchor.i and c.i not in
+                 {t.i for t in anchor.subtree}]
+        cut = min(later) if later else len(anchor.doc)
+        own = [c for c in verb.children if c.i < cut]
+        near += [c for c in own if c.dep_ not in clausal and c.dep_ not in ("nsubj", "nsubjpass")]
         # "were in critical condition", "remain in a serious state": the state is on the prep's object
-        for p in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "in"):
+        for p in (c for c in own if c.dep_ == "prep" and c.lower_ == "in"):
             for g in (g for g in p.children if g.dep_ == "pobj"):
                 near.append(g)
                 near += [m for m in g.children if m.dep_ == "amod"]
+    found = set()
     for t in near:
         lemma = lemma_of(t)
         if lemma in SUBSET_WORDS:
-            return {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
-                    "admit": "hospitalise", "treat": "hospitalise", "hospital": "hospitalise",
-                    "intensive": "critical", "critically": "critical", "serious": "critical",
-                    "seriously": "critical"}.get(lemma, lemma)
-    return None
+            found.add(SUBSET_KEYS.get(lemma, lemma))
+        elif lemma in GRAVE_WORDS and lemma_of(t.head) in ("condition", "state"):
+            found.add("critical")  # "in extremely grave condition"
+    # the narrowest state wins: "17 of them in critical condition" after "107 hospitalised"
+    return min(found, key=lambda k: (SUBSET_RANK.get(k, len(SUBSET_RANK)), k)) if found else None
+
+
+# how a state word is keyed: the cumulative admitted count vs those still in hospital vs critical
+SUBSET_KEYS = {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hospitalized": "hospitalise",
+               "admit": "hospitalise", "treat": "hospitalise", "hospital": "in hospital", "intensive": "critical",
+               "critically": "critical", "serious": "critical", "seriously": "critical"}
+SUBSET_RANK = {"critical": 0, "in hospital": 1, "hospitalise": 2}
+GRAVE_WORDS = {"grave", "heavy", "life-threatening"}
 
 
 def predicate_lemma(anchor: Token, noun: Token | None, stop: set[int]) -> str | None:
@@ -92,7 +110,7 @@ def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | No
     k = sent.end
     while k > para_start:
         prev = doc[k - 1].sent
-        place = _fronted_place(doc, prev.start, prev.end)
+        place = _fronted_place(doc, prev.start, prev.end) or (frame_place(prev[0]) if prev.start < sent.start else None)
         if place:
             return place
         k = prev.start

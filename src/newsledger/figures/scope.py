@@ -17,6 +17,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from ..statements.lexicon import EVIDENCE_VERBS, SPEECH_VERBS
 from .counted import _fronted_partitive, of_object
 from .lexicon import COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
 
@@ -79,6 +80,12 @@ def _place_of_pobj(prep: Token) -> str | None:
             return COMBINED  # "in both countries", "in the two countries"
         if g.lower_ in ("country", "nation") and any(c.lower_ in ("the", "whole", "entire") for c in g.children):
             return "national"
+        if g.lower_ == "capital" and any(c.lower_ == "the" for c in g.children):
+            # "in the capital" vs "outside the capital": the capital city, or the rest of the country
+            return "outside:capital" if prep.lower_ == "outside" else "capital"
+        named = [c for c in g.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if g.pos_ == "NOUN" and named and g.lower_ not in ("areas", "area", "region"):
+            return _ent_text(named[0]) + " " + g.text  # "at Tarsenne-Nord station"
         if g.ent_type_ in ("GPE", "LOC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
             if any(c.dep_ == "conj" and (c.ent_type_ in ("GPE", "LOC") or c.pos_ == "PROPN") for c in g.children):
                 return COMBINED  # "in Karvelia and Mirzavan"
@@ -117,6 +124,10 @@ def clause_place(anchor: Token, noun: Token | None) -> str | None:
         found = _place_of_noun(h)
         if found:
             return found
+    if verb is not None:
+        found = _place_subject(verb)
+        if found:
+            return found
     # a fronted "In the rebel-held north, rescuers said ..." frames the whole sentence
     sent = anchor.sent
     for c in sent.root.children:
@@ -125,13 +136,30 @@ def clause_place(anchor: Token, noun: Token | None) -> str | None:
     return None
 
 
+def _place_subject(verb: Token) -> str | None:
+    """A place as the subject of what happened ("Port Vandel brought 60,000 people into the
+    streets", "Gravenne turned out again"), not of a reporting verb ("Olvania said 40 died")."""
+    if lemma_of(verb) in SPEECH_VERBS or lemma_of(verb) in EVIDENCE_VERBS:
+        return None
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.ent_type_ in ("GPE", "LOC") and c.pos_ == "PROPN":
+            return _ent_text(c)
+    return None
+
+
+def frame_place(sent_start: Token) -> str | None:
+    """The place a sentence sets for the figures after it in its paragraph: a place as the subject
+    of its main verb ("Gravenne turned out again on Saturday.")."""
+    return _place_subject(sent_start.sent.root) if sent_start.sent.root.pos_ in ("VERB", "AUX") else None
+
+
 def place_key(place: str | None) -> str:
     """A place name reduced so spellings of one place meet: "Veshan province" and "Veshan" ->
     "veshan"; "Karvelia" and "Karvelian" share a stem. Side-held and combined keys pass through."""
     if not place:
         return "any"
     p = place.strip().lower()
-    if p.startswith("held:") or p in (COMBINED, "national"):
+    if p.startswith(("held:", "outside:")) or p in (COMBINED, "national", "capital"):
         return p
     words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) if w not in _PLACE_KIND]
     words = [w for w in words if not _DIRECTION.match(w)] or words
@@ -152,10 +180,28 @@ def part_of(anchor: Token) -> Token | None:
     return None
 
 
+def destination(anchor: Token) -> str | None:
+    """Where the people a movement count is about went: "72 were heading to Zavorne", "buses
+    reached Belomir". Read for evacuations, whose parts by destination are separate quantities."""
+    verb = next((t for t in anchor.ancestors if t.pos_ == "VERB"), None)
+    if verb is None:
+        return None
+    for c in verb.children:
+        objs = [g for g in c.children if g.dep_ == "pobj"] if (
+            c.dep_ == "prep" and c.lower_ in ("to", "towards", "into")) else ([c] if c.dep_ == "dobj" else [])
+        for g in objs:
+            if g.ent_type_ in ("GPE", "LOC", "FAC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
+                return _ent_text(g)
+    return None
+
+
 def part_marker(anchor: Token, noun: Token | None, predicate: str | None) -> str | None:
     """What sets a part apart from its whole when no place or sub-count word does: "Of these, 58
     had expressed a wish to stay" -> "part:express". None when the figure is not a part, or when
     its own noun says which part ("five of the dead were children": the counted class does)."""
+    if any(c.dep_ == "amod" and c.lower_ in ("other", "remaining") for c in anchor.children) and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in anchor.children):
+        return f"part:{predicate or 'be'}"[:MAX_KEY]  # "the other 68 were handed over": the rest of a whole
     whole = part_of(anchor)
     if whole is None or (noun is not None and noun.i != whole.i and noun.lemma_ != whole.lemma_):
         return None
