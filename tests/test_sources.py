@@ -170,6 +170,29 @@ def test_acronym_spelled_out_in_the_role() -> None:
     assert reg.resolve("Velmaria's quake agency", story="s-1").id == acr.id
 
 
+def test_acronym_inside_a_plain_description_is_the_body() -> None:
+    reg = SourceRegistry()
+    body = reg.resolve("Confederation of Velmarian Labour", story="s-1")
+    assert reg.resolve("CVL", story="s-1").id == body.id
+    assert reg.resolve("trade union CVL", story="s-1").id == body.id
+    assert reg.resolve("CVL spokesman", story="s-1").id != body.id  # a person speaking for it
+
+
+def test_remembered_names_of_a_moved_article_do_not_pull_in_its_old_story() -> None:
+    reg = SourceRegistry()
+    old = reg.resolve("authorities", story="s-1")
+    reg.remember("s-4", "authorities", old.id)  # the article now sits in story s-4
+    assert reg.resolve("authorities", story="s-4").id != old.id
+
+
+def test_body_words_do_not_make_a_person() -> None:
+    reg = SourceRegistry()
+    hall = reg.resolve("Torvel City Hall", story="s-1")
+    assert not hall.person
+    assert reg.resolve("City Hall", story="s-1").id == hall.id
+    assert reg.resolve("City Hall", story="s-2").id != hall.id
+
+
 def test_acronym_with_an_unclosed_bracket() -> None:
     reg = SourceRegistry()
     a = reg.resolve("International Kettle Relief Alliance (IKRA", story="s-1")

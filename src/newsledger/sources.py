@@ -29,6 +29,10 @@ STOPWORDS = {"the", "of", "a", "an", "and", "for", "in", "on", "at", "s", "its",
 GENERIC_SINGLE = {"ministry", "police", "union", "government", "authorities", "officials", "official",
                   "spokesman", "spokeswoman", "spokesperson", "company", "agency", "army", "military",
                   "organisers", "organizers", "witnesses", "residents", "doctors", "media", "sources", "unions"}
+BODY_WORDS = wordlists.words("body_words")
+COLLECTIVE = wordlists.words("collective_nouns")
+DESCRIPTORS = wordlists.words("name_descriptors")
+PERSON_TITLES = wordlists.words("person_titles")
 KIND_WORDS: list[tuple[str, set[str]]] = [
     ("un_ngo", {"un", "u.n.", "united", "nations", "ocha", "unicef", "unhcr", "who", "wfp", "iom", "red", "cross",
                 "crescent", "msf", "amnesty", "ngo", "charity", "ifrc", "oxfam", "save", "care", "relief",
@@ -74,7 +78,8 @@ def looks_like_person(name: str) -> bool:
     low = {w.lower().strip(".,") for w in toks}
     org_words = set().union(*(words for _, words in KIND_WORDS), ORG_HINTS) - {
         "general", "captain", "admiral", "colonel"}
-    return not (low & org_words)
+    # "City Hall", "Health Directorate": two words of body names (one may be a surname: "Hall")
+    return not (low & org_words) and len(low & BODY_WORDS) < 2
 
 
 def source_kind(name: str, role: str | None = None, person: bool | None = None) -> str:
@@ -94,10 +99,6 @@ def source_kind(name: str, role: str | None = None, person: bool | None = None) 
 
 _PERSON_OF = re.compile(r"^([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3}) (?:of|from|at) (?:the )?(.+)$")
 
-BODY_WORDS = wordlists.words("body_words")
-COLLECTIVE = wordlists.words("collective_nouns")
-DESCRIPTORS = wordlists.words("name_descriptors")
-PERSON_TITLES = wordlists.words("person_titles")
 # words that never make a body name specific: "the Health Ministry" names no particular ministry
 COMMON = BODY_WORDS | {w for p in COLLECTIVE for w in p.split()} | STOPWORDS
 FUNCTION_WORDS = {"of", "and", "for", "the", "on", "de", "du", "des", "la", "le", "&"}
@@ -296,9 +297,10 @@ class SourceRegistry:
 
     def remember(self, story: str | None, name: str, sid: str) -> None:
         """Record that ``name`` means source ``sid`` in ``story`` (also used to reload a store)."""
-        if sid not in self.sources:
-            return
         scope = story or ""
+        src = self.sources.get(sid)
+        if src is None or (src.story is not None and src.story != scope):
+            return  # a source scoped to the story the article was in before it moved
         self._in_story.setdefault(scope, {})[_key(name)] = sid
         self._story_ids.setdefault(scope, {})[sid] = None
 
@@ -410,6 +412,12 @@ class SourceRegistry:
             for acr, long in self._expansions[scope]:
                 if _key(acr) in known and _same_body(body, parse_body(long)):
                     return self.sources[known[_key(acr)]]
+        toks = name.split()
+        acrs = [t for t in toks if _ACRONYM.fullmatch(t)]
+        rest = set(_words(" ".join(t for t in toks if t not in acrs)))
+        if (len(acrs) == 1 < len(toks) and _key(acrs[0]) in known and not rest & PERSON_TITLES
+                and all(t.islower() for t in toks if t not in acrs)):
+            return self.sources[known[_key(acrs[0])]]  # "trade union CAL", "IHC staff"
         is_acr = bool(_ACRONYM.fullmatch(name))
         for src in self._story_sources(scope):
             if src.person:
