@@ -70,6 +70,12 @@ def test_different_first_names_stay_different_people() -> None:
     assert len(_ids(reg, ["Ivana Morozka", "Petra Morozka"])) == 2
 
 
+def test_a_one_word_body_is_not_taken_for_a_like_surname() -> None:
+    reg = SourceRegistry()
+    body = reg.resolve("Velmora", story="s-1")
+    assert reg.resolve("Anna Velmor", story="s-1").id != body.id
+
+
 def test_title_before_a_name_is_the_role() -> None:
     reg = SourceRegistry()
     a = reg.resolve("Kasia Dremmel", story="s-1")

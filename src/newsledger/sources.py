@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -57,10 +58,11 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
     t = _ascii(text).lower().replace("’", "'")
     t = re.sub(r"'s\b|'", " ", t)
-    return [w for w in re.findall(r"[a-z0-9.]+", t) if w not in STOPWORDS]
+    return tuple(w for w in re.findall(r"[a-z0-9.]+", t) if w not in STOPWORDS)
 
 
 ORG_HINTS = {"union", "group", "company", "council", "committee", "federation", "alliance", "party", "bank",
@@ -114,6 +116,7 @@ def _key(name: str) -> str:
     return " ".join(_words(name)) or name.lower().strip()
 
 
+@lru_cache(maxsize=65536)
 def translit(word: str) -> str:
     """A spelling key that transliteration variants of one name share: Zelensky, Zelenskyy,
     Zelenskiy and Zelenskij; Volodymyr and Wolodymyr; Oleksandr and Olexandr; Yevhen and Evhen."""
@@ -147,6 +150,7 @@ def same_place(a: str | None, b: str | None) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
 
+@lru_cache(maxsize=65536)
 def acronym_fits(acr: str, long: str) -> bool:
     """Whether ``acr`` is made of the leading letters of the words of ``long`` (function words
     may be skipped): CAL = Confederation of Ardelian Labour, IHRA = International Hospital ..."""
@@ -186,6 +190,7 @@ class BodyName:
     collective: bool
 
 
+@lru_cache(maxsize=65536)
 def parse_body(name: str) -> BodyName:
     text = _ascii(name.replace("’", "'")).strip()
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
@@ -202,13 +207,14 @@ def parse_body(name: str) -> BodyName:
     rest = " ".join(toks)
     words = _words(rest)
     low = [t.lower() for t in toks]
-    before_of = _words(" ".join(toks[:low.index("of")])) if "of" in low[1:] else []
-    head = (before_of or words or [""])[-1]
+    before_of = _words(" ".join(toks[:low.index("of")])) if "of" in low[1:] else ()
+    head = (before_of or words or ("",))[-1]
     distinctive = any(t[:1].isupper() and re.sub(r"[^\w]", "", t.lower()) not in COMMON for t in toks)
     collective = head in COMMON - BODY_WORDS or any(rest.lower().endswith(p) for p in COLLECTIVE)
     return BodyName(frozenset(words), head, place, distinctive, collective)
 
 
+@lru_cache(maxsize=65536)
 def _identifies(name: str) -> bool:
     """Whether a body's name says which body it is, outside any story ("KAVED", "Velmaria's
     health ministry"; not "the ministry", "Karvelian authorities")."""
@@ -437,7 +443,9 @@ class SourceRegistry:
         # a surname alone met first in this story ("Zelenskyy said") becomes the full name's
         sur = translit((_words(name) or [""])[-1])
         for src in self._story_sources(scope):
-            if not src.person and len(src.name.split()) == 1 and fuzz.ratio(sur, translit(src.name)) >= 85:
+            other = translit(src.name)
+            close = other == sur or (min(len(other), len(sur)) >= 7 and fuzz.ratio(sur, other) >= 88)
+            if not src.person and len(src.name.split()) == 1 and not src.name.isupper() and close:
                 src.person, src.name = True, name
                 src.kind = source_kind(name, role or src.affiliation, True)
                 if src.story is None:
