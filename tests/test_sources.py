@@ -199,6 +199,14 @@ def test_body_words_do_not_make_a_person() -> None:
     assert reg.resolve("City Hall", story="s-2").id != hall.id
 
 
+def test_acronym_first_bare_then_spelled_out_in_a_later_role() -> None:
+    reg = SourceRegistry()
+    acr = reg.resolve("TESK", story="s-1")
+    assert reg.resolve("TESK", "Velmaria's quake agency", story="s-1").id == acr.id
+    assert reg.resolve("Velmarian quake agency", story="s-1").id == acr.id
+    assert acr.affiliation is None  # its own expansion is not an affiliation
+
+
 def test_acronym_with_an_unclosed_bracket() -> None:
     reg = SourceRegistry()
     a = reg.resolve("International Kettle Relief Alliance (IKRA", story="s-1")

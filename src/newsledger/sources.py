@@ -332,6 +332,10 @@ class SourceRegistry:
         sid = self._in_story.get(scope, {}).get(_key(name))
         if sid is not None:
             src = self.sources[sid]
+            if _ACRONYM.fullmatch(name) and role and self._names_body(role):
+                self._learn_pair(scope, name, role)  # its expansion, met later, is this source
+                self._in_story[scope].setdefault(_key(role), sid)
+                return src
             self._note_role(src, role)
             return src
         src = self._resolve(name, role, person, scope)
