@@ -167,6 +167,8 @@ def test_acronym_and_expansion_from_the_text_are_one_source() -> None:
     reg2 = SourceRegistry()
     acr = reg2.resolve("OKAL", story="s-1")
     assert reg2.resolve("Ostravian Kettle Aid League", story="s-1").id == acr.id
+    un = reg2.resolve("UN", story="s-1")
+    assert reg2.resolve("United Nations", story="s-1").id == un.id
 
 
 def test_acronym_spelled_out_in_the_role() -> None:
