@@ -1,10 +1,16 @@
-"""One canonical source per speaker across articles, with a kind and an affiliation.
+"""One canonical source per speaker, with a kind and an affiliation, scoped by story where
+the name alone does not say which body it is.
 
-"Volodymyr Zelensky", "Zelenskyy" and "Ukraine's leader Volodymyr Zelensky" are one
-person; "Dravenia's emergency ministry", "the emergency ministry" and "Ministry of
-Emergency Situations" are one body. People match on a fuzzy surname (and a
-compatible first name); organisations match when the content words of one name
-are contained in the other's. Kinds come from the words of the name and the role.
+People are global: "Volodymyr Zelensky", "Wolodymyr Selenskyj" and "Zelenskyy" are one person
+(surnames compared after a transliteration normalisation, then fuzzily; a surname alone
+attaches to the full name used in the same story). Named bodies ("Ministry of Health of
+Dravenia", "KAVED", "Brenholm Institute") are global too. Generic bodies ("authorities",
+"the health ministry", "Ministry of Interior", "local officials") only mean something
+inside one story, and inside one country where the name says so ("Dravenian authorities"
+and "Mirzavan's authorities" differ), so they resolve within their story: to the one
+specific body of that story they are shorthand for, or to a source scoped to the story.
+An acronym and its expansion in one story ("... Agency (KAVED)", later "KAVED") are one
+source. Kinds come from the words of the name and the role.
 """
 
 from __future__ import annotations
@@ -12,8 +18,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
+
+from . import wordlists
 
 MAX_POSTING = 200
 KINDS = ("government", "military", "un_ngo", "media", "official", "person", "other")
@@ -21,6 +30,10 @@ STOPWORDS = {"the", "of", "a", "an", "and", "for", "in", "on", "at", "s", "its",
 GENERIC_SINGLE = {"ministry", "police", "union", "government", "authorities", "officials", "official",
                   "spokesman", "spokeswoman", "spokesperson", "company", "agency", "army", "military",
                   "organisers", "organizers", "witnesses", "residents", "doctors", "media", "sources", "unions"}
+BODY_WORDS = wordlists.words("body_words")
+COLLECTIVE = wordlists.words("collective_nouns")
+DESCRIPTORS = wordlists.words("name_descriptors")
+PERSON_TITLES = wordlists.words("person_titles")
 KIND_WORDS: list[tuple[str, set[str]]] = [
     ("un_ngo", {"un", "u.n.", "united", "nations", "ocha", "unicef", "unhcr", "who", "wfp", "iom", "red", "cross",
                 "crescent", "msf", "amnesty", "ngo", "charity", "ifrc", "oxfam", "save", "care", "relief",
@@ -45,10 +58,11 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
     t = _ascii(text).lower().replace("’", "'")
     t = re.sub(r"'s\b|'", " ", t)
-    return [w for w in re.findall(r"[a-z0-9.]+", t) if w not in STOPWORDS]
+    return tuple(w for w in re.findall(r"[a-z0-9.]+", t) if w not in STOPWORDS)
 
 
 ORG_HINTS = {"union", "group", "company", "council", "committee", "federation", "alliance", "party", "bank",
@@ -66,7 +80,8 @@ def looks_like_person(name: str) -> bool:
     low = {w.lower().strip(".,") for w in toks}
     org_words = set().union(*(words for _, words in KIND_WORDS), ORG_HINTS) - {
         "general", "captain", "admiral", "colonel"}
-    return not (low & org_words)
+    # "City Hall", "Health Directorate": two words of body names (one may be a surname: "Hall")
+    return not (low & org_words) and len(low & BODY_WORDS) < 2
 
 
 def source_kind(name: str, role: str | None = None, person: bool | None = None) -> str:
@@ -86,6 +101,146 @@ def source_kind(name: str, role: str | None = None, person: bool | None = None) 
 
 _PERSON_OF = re.compile(r"^([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3}) (?:of|from|at) (?:the )?(.+)$")
 
+# words that never make a body name specific: "the Health Ministry" names no particular ministry
+COMMON = BODY_WORDS | {w for p in COLLECTIVE for w in p.split()} | STOPWORDS
+FUNCTION_WORDS = {"of", "and", "for", "the", "on", "de", "du", "des", "la", "le", "&"}
+DEMONYM_ENDINGS = ("ian", "ean", "an", "ese", "ish", "i")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,7}")
+_NAME_WORD = r"(?:[A-Z][\w'’-]*|of|and|for|the|on|de|du|des|la|le|&)"
+_ACR_IN_TEXT = re.compile(rf"({_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,9}})[ \t]+\(([A-Z][A-Z0-9&]{{1,7}})\)")
+_TRAILING_ACR = re.compile(r"^(.*\S)\s*\(([A-Z][A-Z0-9&]{1,7})\)?$")
+
+
+def _key(name: str) -> str:
+    """What two spellings of one name share: content words, lower case, no articles."""
+    return " ".join(_words(name)) or name.lower().strip()
+
+
+@lru_cache(maxsize=65536)
+def translit(word: str) -> str:
+    """A spelling key that transliteration variants of one name share: Zelensky, Zelenskyy,
+    Zelenskiy and Zelenskij; Volodymyr and Wolodymyr; Oleksandr and Olexandr; Yevhen and Evhen."""
+    w = re.sub(r"[^a-z]", "", _ascii(word).lower())
+    for a, b in (("cks", "x"), ("ks", "x"), ("kh", "h"), ("ph", "f"), ("ck", "k"), ("tch", "ch"),
+                 ("dzh", "j"), ("dj", "j"), ("w", "v")):
+        w = w.replace(a, b)
+    w = re.sub(r"(^|[aeiou])[yj]e", r"\1e", w)  # Yevhen/Evhen, Sergeyev/Sergeev
+    w = w.replace("y", "i").replace("j", "i")
+    return re.sub(r"(.)\1+", r"\1", w)  # -yy/-iy/-ij endings, doubled letters
+
+
+def _surname_keys(surname: str) -> tuple[str, ...]:
+    """Index keys for a surname: its start, and its start past the first letter (Z/S, C/K)."""
+    t = translit(surname)
+    return (t[:3], "~" + t[1:4])
+
+
+def place_stem(word: str) -> str:
+    """A country or town and its demonym share a stem prefix: Karvelia/Karvelian/Karvelia's."""
+    w = re.sub(r"[^a-z]", "", _ascii(word).lower().replace("'s", "").replace("’s", ""))
+    for suf in ("ians", "ian", "ean", "ans", "an", "ese", "ish", "is", "i", "a", "e", "s"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            return w[: -len(suf)]
+    return w
+
+
+def same_place(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+@lru_cache(maxsize=65536)
+def acronym_fits(acr: str, long: str) -> bool:
+    """Whether ``acr`` is made of the leading letters of the words of ``long`` (function words
+    may be skipped): CAL = Confederation of Ardelian Labour, IHRA = International Hospital ..."""
+    letters = re.sub(r"[^a-z0-9]", "", acr.lower())
+    toks = [t.lower() for t in re.findall(r"[A-Za-z][\w'’]*|&", _ascii(long))]
+    if not letters or len(toks) < 2 or len(toks) > 12:
+        return False
+    seen: dict[tuple[int, int], bool] = {}
+
+    def fit(i: int, j: int) -> bool:
+        if (i, j) in seen:
+            return seen[(i, j)]
+        if j == len(toks):
+            ok = i == len(letters)
+        else:
+            t = toks[j]
+            ok = t in FUNCTION_WORDS and fit(i, j + 1)
+            for k in range(1, min(3, len(t)) + 1):
+                if ok:
+                    break
+                ok = letters[i:i + k] == t[:k] and fit(i + k, j + 1)
+        seen[(i, j)] = ok
+        return ok
+
+    return fit(0, 0)
+
+
+@dataclass(frozen=True)
+class BodyName:
+    """A body's name taken apart: its content words, head noun, the place it belongs to, whether
+    some word names a particular body ("Brenholm", "KAVED") and whether it is a collective."""
+
+    words: frozenset[str]
+    head: str
+    place: str | None
+    distinctive: bool
+    collective: bool
+
+
+@lru_cache(maxsize=65536)
+def parse_body(name: str) -> BodyName:
+    text = _ascii(name.replace("’", "'")).strip()
+    text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I)
+    toks = [t for t in text.split() if not ("-" in t and t.lower().rsplit("-", 1)[-1] in DESCRIPTORS)]
+    place = None
+    if len(toks) > 1 and toks[0][:1].isupper() and toks[0].lower().endswith("'s"):
+        place, toks = place_stem(toks[0][:-2]), toks[1:]  # "Karvelia's health ministry"
+    elif (len(toks) >= 3 and toks[-2].lower() in ("of", "in") and toks[-1][:1].isupper()
+          and toks[-1].lower() not in COMMON):
+        place, toks = place_stem(toks[-1]), toks[:-2]  # "Ministry of Health of Karvelia"
+    elif (len(toks) >= 2 and toks[0][:1].isupper() and toks[0].lower() not in COMMON
+          and toks[0].lower().endswith(DEMONYM_ENDINGS)):
+        place, toks = place_stem(toks[0]), toks[1:]  # "Karvelian authorities"
+    rest = " ".join(toks)
+    words = _words(rest)
+    low = [t.lower() for t in toks]
+    before_of = _words(" ".join(toks[:low.index("of")])) if "of" in low[1:] else ()
+    head = (before_of or words or ("",))[-1]
+    distinctive = any(t[:1].isupper() and re.sub(r"[^\w]", "", t.lower()) not in COMMON for t in toks)
+    collective = head in COMMON - BODY_WORDS or any(rest.lower().endswith(p) for p in COLLECTIVE)
+    return BodyName(frozenset(words), head, place, distinctive, collective)
+
+
+@lru_cache(maxsize=65536)
+def _identifies(name: str) -> bool:
+    """Whether a body's name says which body it is, outside any story ("KAVED", "Velmaria's
+    health ministry"; not "the ministry", "Karvelian authorities")."""
+    b = parse_body(name)
+    return b.distinctive or (b.place is not None and not b.collective) or not b.words
+
+
+def _same_body(a: BodyName, b: BodyName) -> bool:
+    return bool(a.words) and a.words == b.words and a.head == b.head and same_place(a.place, b.place)
+
+
+_TITLED = re.compile(r"^(.+?) ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,2})$")
+
+
+def split_title(name: str) -> tuple[str, str] | None:
+    """("Health Minister of Valmensk Region Irena Pashkova") -> the person and the title."""
+    m = _TITLED.match(name)
+    if m is None or not set(_words(m.group(1))) & PERSON_TITLES:
+        return None
+    for cut in range(len(name.split()) - 2, 0, -1):  # the longest person-looking tail
+        toks = name.split()
+        head, tail = " ".join(toks[:cut]), " ".join(toks[cut:])
+        if len(toks) - cut <= 3 and looks_like_person(tail) and set(_words(head)) & PERSON_TITLES:
+            return tail, head
+    return None
+
 
 @dataclass
 class Source:
@@ -95,11 +250,14 @@ class Source:
     affiliation: str | None
     person: bool
     aliases: set[str] = field(default_factory=set)
+    story: str | None = None  # set for a source that only means something within one story
 
 
 @dataclass
 class SourceRegistry:
-    """Canonical sources seen so far; :meth:`resolve` maps a name (and role) to one of them."""
+    """Canonical sources seen so far; :meth:`resolve` maps a name (and role, and the story the
+    name was used in) to one of them. Within a story the same name always resolves the same
+    way (:meth:`remember` replays earlier resolutions when a store is reopened)."""
 
     sources: dict[str, Source] = field(default_factory=dict)
     _by_alias: dict[str, str] = field(default_factory=dict)
@@ -107,17 +265,32 @@ class SourceRegistry:
     _by_word: dict[str, set[str]] = field(default_factory=dict)
     # ids whose record changed since the caller last cleared this (so only those are written)
     changed: set[str] = field(default_factory=set)
+    # story -> name key -> source id: how names were resolved in that story
+    _in_story: dict[str, dict[str, str]] = field(default_factory=dict)
+    # story -> ids of the sources used there, in first-use order
+    _story_ids: dict[str, dict[str, None]] = field(default_factory=dict)
+    # story -> name key -> name key of the same body's acronym or expansion
+    _pairs: dict[str, dict[str, str]] = field(default_factory=dict)
+    # story -> (acronym, expansion as written) pairs, to match other spellings of the expansion
+    _expansions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     def add(self, src: Source) -> None:
         self.sources[src.id] = src
+        if src.story is not None:  # scoped: found through its story only
+            self._story_ids.setdefault(src.story, {})[src.id] = None
+            return
         for alias in src.aliases | {src.name}:
-            self._by_alias[alias.lower()] = src.id
+            if src.person or _identifies(alias):
+                self._by_alias[alias.lower()] = src.id
         self._index(src)
 
     def _index(self, src: Source) -> None:
+        if src.story is not None:
+            return
         words = _words(src.name)
         if src.person and words:
-            self._by_surname.setdefault(words[-1][:4], []).append(src.id)
+            for k in _surname_keys(words[-1]):
+                self._by_surname.setdefault(k, []).append(src.id)
         else:
             for w in words:
                 self._by_word.setdefault(w, set()).add(src.id)
@@ -128,65 +301,269 @@ class SourceRegistry:
             n += 1
         return f"src-{n}"
 
-    def resolve(self, name: str, role: str | None = None, person: bool | None = None) -> Source:
-        """The canonical source for a speaker name as the extractor gave it."""
-        m = _PERSON_OF.match(name)
-        if m and looks_like_person(m.group(1)):
-            # "Ivo Rusnak of the State Mine Rescue Service": the person, affiliated with the body
-            name, role = m.group(1), role or m.group(2)
-        key = name.lower().strip()
-        if key in self._by_alias:
-            src = self.sources[self._by_alias[key]]
-            if role and not src.affiliation:
-                src.affiliation = role
-                self.changed.add(src.id)
+    def remember(self, story: str | None, name: str, sid: str) -> None:
+        """Record that ``name`` means source ``sid`` in ``story`` (also used to reload a store)."""
+        scope = story or ""
+        src = self.sources.get(sid)
+        if src is None or (src.story is not None and src.story != scope):
+            return  # a source scoped to the story the article was in before it moved
+        self._in_story.setdefault(scope, {})[_key(name)] = sid
+        self._story_ids.setdefault(scope, {})[sid] = None
+
+    def read_text(self, text: str, story: str | None = None) -> None:
+        """Learn "Long Name (ACR)" pairs an article spells out, for its story."""
+        for m in _ACR_IN_TEXT.finditer(text):
+            toks, acr = m.group(1).split(), m.group(2)
+            for i, t in enumerate(toks):
+                if t[:1].isupper() and acronym_fits(acr, " ".join(toks[i:])):
+                    self._learn_pair(story or "", acr, " ".join(toks[i:]))
+                    break
+
+    def _learn_pair(self, scope: str, acr: str, long: str) -> None:
+        pairs = self._pairs.setdefault(scope, {})
+        pairs.setdefault(_key(acr), _key(long))
+        pairs.setdefault(_key(long), _key(acr))
+        self._expansions.setdefault(scope, []).append((acr, long))
+
+    def resolve(self, name: str, role: str | None = None, person: bool | None = None, *,
+                story: str | None = None) -> Source:
+        """The canonical source for a speaker name as the extractor gave it, in ``story``."""
+        scope = story or ""
+        sid = self._in_story.get(scope, {}).get(_key(name))
+        if sid is not None:
+            src = self.sources[sid]
+            if _ACRONYM.fullmatch(name) and role and self._names_body(role):
+                self._learn_pair(scope, name, role)  # its expansion, met later, is this source
+                self._in_story[scope].setdefault(_key(role), sid)
+                return src
+            self._note_role(src, role)
             return src
-        is_person = looks_like_person(name) if person is None else person
-        words = _words(name)
-        generic = len(words) <= 1 and (not words or words[0] in GENERIC_SINGLE or name[:1].islower())
-        found = None
-        if not generic:
-            found = self._match_person(name) if is_person else self._match_org(name)
-            if found is None and not is_person and len(name.split()) == 1:
-                found = self._match_person(name)  # "Zelenskyy" alone
-        if found is not None:
-            src = self.sources[found]
-            src.aliases.add(name)
-            self._by_alias[key] = src.id
-            # keep the fullest form as the display name
-            if len(name) > len(src.name) and (src.person == is_person) and not name.lower().startswith("the "):
-                src.name = name
-                self._index(src)
-            if role and not src.affiliation:
-                src.affiliation = role
+        src = self._resolve(name, role, person, scope)
+        self.remember(scope, name, src.id)
+        partner = self._pairs.get(scope, {}).get(_key(name))
+        if partner:
+            self._in_story[scope].setdefault(partner, src.id)
+        return src
+
+    def _note_role(self, src: Source, role: str | None) -> None:
+        if role and not src.affiliation and _key(role) != _key(src.name):
+            src.affiliation = role
             self.changed.add(src.id)
-            return src
-        src = Source(self._new_id(), name, source_kind(name, role, is_person), role, is_person, {name})
+
+    def _found(self, src: Source, name: str, role: str | None, rename: bool) -> Source:
+        """Add ``name`` as an alias of ``src`` (as its display name when fuller)."""
+        src.aliases.add(name)
+        if src.story is None and (src.person or _identifies(name)):
+            self._by_alias[name.lower()] = src.id
+        if rename and len(name) > len(src.name) and not name.lower().startswith("the "):
+            src.name = name
+            self._index(src)
+        self._note_role(src, role)
+        self.changed.add(src.id)
+        return src
+
+    def _new(self, name: str, role: str | None, person: bool, story: str | None) -> Source:
+        src = Source(self._new_id(), name, source_kind(name, role, person), role, person, {name}, story)
         self.add(src)
         self.changed.add(src.id)
         return src
 
-    def _match_person(self, name: str) -> str | None:
+    def _resolve(self, name: str, role: str | None, person: bool | None, scope: str) -> Source:
+        m = _PERSON_OF.match(name)
+        if m and looks_like_person(m.group(1)):
+            # "Ivo Rusnak of the State Mine Rescue Service": the person, affiliated with the body
+            name, role = m.group(1), role or m.group(2)
+        titled = split_title(name) if person is None and not looks_like_person(name) else None
+        if titled is not None:
+            name, role = titled[0], role or titled[1]
+        m = _TRAILING_ACR.match(name)
+        if m and acronym_fits(m.group(2), m.group(1)):
+            # "International Hospital Relief Alliance (IHRA": the body, and its acronym learnt
+            self._learn_pair(scope, m.group(2), m.group(1))
+            name = m.group(1)
+        if _ACRONYM.fullmatch(name) and role and self._names_body(role):
+            # "Karvelia's disaster agency, KAVED": the role spells out the acronym
+            self._learn_pair(scope, name, role)
+            role = None
+        same = self._same_in_story(scope, name)
+        if same is not None:
+            return self._found(same, name, role, rename=not _ACRONYM.fullmatch(name))
+        is_person = looks_like_person(name) if person is None else person
+        if is_person:
+            return self._resolve_person(name, role, scope)
+        key = name.lower().strip()
+        if key in self._by_alias:
+            found = self.sources[self._by_alias[key]]
+            return self._found(found, name, role, rename=False)
+        body = parse_body(name)
+        if not body.words:
+            return self._new(name, role, False, scope)
+        if body.distinctive or (body.place is not None and not body.collective):
+            return self._resolve_named(name, role, body, scope)
+        return self._resolve_generic(name, role, body, scope)
+
+    @staticmethod
+    def _names_body(role: str) -> bool:
+        words = set(_words(role))
+        return bool(words) and not (words & PERSON_TITLES) and parse_body(role).head in BODY_WORDS | ORG_HINTS
+
+    def _story_sources(self, scope: str) -> list[Source]:
+        return [self.sources[sid] for sid in self._story_ids.get(scope, {})]
+
+    def _same_in_story(self, scope: str, name: str) -> Source | None:
+        """The source an acronym or its expansion already resolved to in this story."""
+        known = self._in_story.get(scope, {})
+        partner = self._pairs.get(scope, {}).get(_key(name))
+        if partner and partner in known:
+            return self.sources[known[partner]]
+        if self._expansions.get(scope):
+            # "Karvelian disaster agency" after "Karvelia's disaster agency, KAVED"
+            body = parse_body(name)
+            for acr, long in self._expansions[scope]:
+                if _key(acr) in known and _same_body(body, parse_body(long)):
+                    return self.sources[known[_key(acr)]]
+        toks = name.split()
+        acrs = [t for t in toks if _ACRONYM.fullmatch(t)]
+        rest = set(_words(" ".join(t for t in toks if t not in acrs)))
+        if (len(acrs) == 1 < len(toks) and _key(acrs[0]) in known and not rest & PERSON_TITLES
+                and all(t.islower() for t in toks if t not in acrs)):
+            return self.sources[known[_key(acrs[0])]]  # "trade union CAL", "IHC staff"
+        is_acr = bool(_ACRONYM.fullmatch(name))
+        for src in self._story_sources(scope):
+            if src.person:
+                continue
+            if is_acr and any(acronym_fits(name, a) for a in src.aliases | {src.name}):
+                return src
+            if not is_acr and any(_ACRONYM.fullmatch(a) and acronym_fits(a, name) for a in src.aliases):
+                return src
+        return None
+
+    # ------------------------------------------------------------ people
+
+    def _resolve_person(self, name: str, role: str | None, scope: str) -> Source:
+        found = self._match_person(name, scope)
+        if found is not None:
+            return self._found(self.sources[found], name, role, rename=self.sources[found].person)
+        # a surname alone met first in this story ("Zelenskyy said") becomes the full name's
+        sur = translit((_words(name) or [""])[-1])
+        for src in self._story_sources(scope):
+            other = translit(src.name)
+            close = other == sur or (min(len(other), len(sur)) >= 7 and fuzz.ratio(sur, other) >= 88)
+            if not src.person and len(src.name.split()) == 1 and not src.name.isupper() and close:
+                src.person, src.name = True, name
+                src.kind = source_kind(name, role or src.affiliation, True)
+                if src.story is None:
+                    self._index(src)
+                return self._found(src, name, role, rename=False)
+        return self._new(name, role, True, None)
+
+    def _match_person(self, name: str, scope: str = "") -> str | None:
         words = _words(name)
         if not words:
             return None
-        surname = words[-1]
-        for sid in self._by_surname.get(surname[:4], []):
+        surname = translit(words[-1])
+        firsts = [translit(w) for w in words[:-1]]
+        local = [s.id for s in self._story_sources(scope) if s.person]
+        indexed = [sid for k in _surname_keys(words[-1]) for sid in self._by_surname.get(k, [])]
+        for sid in dict.fromkeys(local + indexed):
             other = _words(self.sources[sid].name)
             if not other:
                 continue
-            if fuzz.ratio(surname, other[-1]) < 85:
-                if not (len(words) == 1 and fuzz.ratio(surname, other[0]) >= 90):
+            if fuzz.ratio(surname, translit(other[-1])) < 85:
+                if not (len(words) == 1 and fuzz.ratio(surname, translit(other[0])) >= 90):
                     continue
-            if len(words) > 1 and len(other) > 1 and fuzz.ratio(words[0], other[0]) < 70:
+            ofirsts = [translit(w) for w in other[:-1]]
+            if firsts and ofirsts and max(fuzz.ratio(a, b) for a in firsts for b in ofirsts) < 70:
                 continue
             return sid
         if len(words) == 1:
             # a first name alone ("Andriy said") matches a person with that first name
-            for sid, src in self.sources.items():
+            for src in self._story_sources(scope) + list(self.sources.values()):
                 other = _words(src.name)
-                if src.person and len(other) > 1 and fuzz.ratio(words[0], other[0]) >= 92:
-                    return sid
+                if src.person and len(other) > 1 and fuzz.ratio(surname, translit(other[0])) >= 92:
+                    return src.id
+        return None
+
+    # ------------------------------------------------------------ bodies
+
+    def _resolve_named(self, name: str, role: str | None, body: BodyName, scope: str) -> Source:
+        """A body the name itself identifies: global, though within a story a generic name met
+        earlier ("the ministry") keeps standing for it."""
+        for src in self._story_sources(scope):
+            if not src.person and any(_same_body(body, parse_body(a)) for a in src.aliases | {src.name}):
+                return self._found(src, name, role, rename=True)
+        found = self._match_org(name) if body.distinctive else self._match_qualified(body)
+        if found is None and body.distinctive and len(name.split()) == 1:
+            found = self._match_person(name, scope)  # "Zelenskyy" alone
+        if found is not None and found in self._story_ids.get(scope, {}):
+            return self._found(self.sources[found], name, role, rename=True)
+        bound = self._bindable(scope, body)
+        if bound is not None:
+            return self._bind(bound, name, role)
+        if found is not None:
+            return self._found(self.sources[found], name, role, rename=True)
+        return self._new(name, role, False, None)
+
+    def _resolve_generic(self, name: str, role: str | None, body: BodyName, scope: str) -> Source:
+        """A generic body ("authorities", "the health ministry"): the one body of this story it
+        is shorthand for, else a source of this story (and country) only."""
+        cands = []
+        for src in self._story_sources(scope):
+            if src.person:
+                continue
+            other = parse_body(src.name)
+            if (other.head == body.head and body.words <= other.words
+                    and (body.place is None or same_place(body.place, other.place))):
+                cands.append((src, other))
+        if len(cands) == 1:
+            return self._found(cands[0][0], name, role, rename=False)
+        for src, other in cands:
+            if src.story is not None and other.words == body.words and same_place(other.place, body.place):
+                return self._found(src, name, role, rename=False)
+        bound = self._bindable(scope, body)
+        if bound is not None:
+            return self._bind(bound, name, role)
+        return self._new(name, role, False, scope)
+
+    def _bindable(self, scope: str, body: BodyName) -> Source | None:
+        """The one story-scoped generic source that a fuller name met later in the same story
+        names ("the ministry", then "Karvelia's Health Ministry")."""
+        out = []
+        for src in self._story_sources(scope):
+            if src.story is None or src.person:
+                continue
+            other = parse_body(src.name)
+            if other.distinctive or other.head != body.head or not other.words <= body.words:
+                continue
+            if other.place is not None and not same_place(other.place, body.place):
+                continue
+            if other.words == body.words and (other.place is not None or body.place is None):
+                continue
+            out.append(src)
+        return out[0] if len(out) == 1 else None
+
+    def _bind(self, src: Source, name: str, role: str | None) -> Source:
+        src.name = name
+        src.kind = source_kind(name, role or src.affiliation, False)
+        return self._found(src, name, role, rename=False)
+
+    def _match_qualified(self, body: BodyName) -> str | None:
+        """A global body of the same place with the same (or a containing) set of words."""
+        cands: set[str] = set()
+        for w in body.words:
+            posting = self._by_word.get(w, set())
+            if len(posting) <= MAX_POSTING:
+                cands |= posting
+        for sid in sorted(cands):
+            src = self.sources[sid]
+            if src.person:
+                continue
+            other = parse_body(src.name)
+            if other.place is None or not same_place(other.place, body.place) or other.head != body.head:
+                continue
+            small, large = sorted((body.words, other.words), key=len)
+            if small == large or (small <= large and len(small) >= 2):
+                return sid
         return None
 
     def _match_org(self, name: str) -> str | None:

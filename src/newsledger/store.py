@@ -80,6 +80,7 @@ sources_t = sa.Table(
     sa.Column("id", sa.String(32), primary_key=True), sa.Column("name", sa.Text, nullable=False),
     sa.Column("kind", sa.String(32), nullable=False), sa.Column("affiliation", sa.Text),
     sa.Column("person", sa.Boolean, nullable=False), sa.Column("aliases", sa.Text, nullable=False),
+    sa.Column("story_id", sa.String(32), index=True),
 )
 statements_t = sa.Table(
     "statements", metadata,
@@ -200,6 +201,16 @@ def _migration_3(conn: Connection) -> None:
         conn.execute(articles_t.update().where(articles_t.c.id == aid).values(seq=base + i))
 
 
+def _migration_7(conn: Connection) -> None:
+    """Sources get a ``story_id``: generic bodies ("authorities", "the health ministry") are
+    one source per story, not one across crises. Existing sources stay global."""
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("sources")}
+    if "story_id" not in cols:
+        conn.exec_driver_sql("ALTER TABLE sources ADD COLUMN story_id VARCHAR(32)")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_sources_story_id ON sources (story_id)")
+
+
+
 def _migration_8(conn: Connection) -> None:
     """Conflicts with time (same-day disputes, across-days, undated) and the reconciled estimate:
     new columns, and every quantity marked dirty so the next analyze recomputes it."""
@@ -213,8 +224,9 @@ def _migration_8(conn: Connection) -> None:
     conn.execute(dirty_t.insert().from_select(["id"], stale))
 
 
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
-                                                       8: _migration_8}
+                                                       7: _migration_7, 8: _migration_8}
 
 
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -348,7 +360,14 @@ class Store:
         reg = SourceRegistry()
         for row in conn.execute(sa.select(sources_t)).mappings():
             reg.add(Source(row["id"], row["name"], row["kind"], row["affiliation"], bool(row["person"]),
-                           set(json.loads(row["aliases"]))))
+                           set(json.loads(row["aliases"])), row["story_id"]))
+        # how each name was resolved in each story, so a reopened store resolves it the same way
+        for tab, col in ((figures_t, figures_t.c.source), (statements_t, statements_t.c.speaker)):
+            for story, name, sid in conn.execute(
+                    sa.select(articles_t.c.story_id, col, tab.c.source_id).distinct()
+                    .join(articles_t, articles_t.c.id == tab.c.article_id)
+                    .where(tab.c.source_id.is_not(None), articles_t.c.story_id.is_not(None))):
+                reg.remember(story, name, sid)
         return reg
 
     def _load_stories(self, conn: Connection) -> StoryIndex:
@@ -363,7 +382,7 @@ class Store:
 
     def _save_source(self, conn: Connection, src: Source) -> None:
         row = {"name": src.name, "kind": src.kind, "affiliation": src.affiliation, "person": src.person,
-               "aliases": json.dumps(sorted(src.aliases), ensure_ascii=False)}
+               "aliases": json.dumps(sorted(src.aliases), ensure_ascii=False), "story_id": src.story}
         done = conn.execute(sources_t.update().where(sources_t.c.id == src.id).values(**row)).rowcount
         if not done:
             conn.execute(sources_t.insert().values(id=src.id, **row))
@@ -440,7 +459,7 @@ class Store:
         """Place a staged article in the ledger: near-duplicate of an earlier article, story,
         canonical sources, quantity ids. Articles must be linked in ``seq`` order, which makes a
         distributed run give exactly the single-process result. Returns whether it is a duplicate."""
-        row = conn.execute(sa.select(articles_t.c.minhash, articles_t.c.names)
+        row = conn.execute(sa.select(articles_t.c.minhash, articles_t.c.names, articles_t.c.text)
                            .where(articles_t.c.id == article_id)).first()
         if row is None:
             return False
@@ -459,9 +478,10 @@ class Store:
             if new:
                 conn.execute(story_names_t.insert(), new)
         sources.changed.clear()
+        sources.read_text(row[2], story)
 
         def source_id(name: str | None, role: str | None) -> str | None:
-            return sources.resolve(name, role).id if name else None
+            return sources.resolve(name, role, story=story).id if name else None
 
         stmts = conn.execute(sa.select(statements_t.c.id, statements_t.c.speaker, statements_t.c.speaker_role)
                              .where(statements_t.c.article_id == article_id).order_by(statements_t.c.id)).all()
