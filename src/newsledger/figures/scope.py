@@ -17,6 +17,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, SPEECH_VERBS
 from .counted import _fronted_partitive, of_object
 from .lexicon import COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
@@ -29,9 +30,8 @@ _SIDE_HELD = re.compile(r"^([a-z]+)-(held|controlled|run|occupied)$")
 _BOTH = {"both", "two", "all"}
 _REGION_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "state", "states"}
 # words that say what kind of place a name is, not which one ("Veshan province" = "Veshan")
-_PLACE_KIND = {"province", "region", "city", "district", "county", "state", "oblast", "town", "village",
-               "area", "areas", "governorate", "prefecture", "department", "municipality", "itself", "as",
-               "a", "whole", "the", "of", "capital"}
+PLACE_NOUNS = wordlists.words("place_nouns")
+_PLACE_KIND = PLACE_NOUNS | {"itself", "as", "a", "whole", "the", "of", "capital"}
 _DIRECTION = re.compile(r"^(north|south|east|west|central|northern|southern|eastern|western)"
                         r"(-?(east|west|eastern|western))?$")
 MAX_KEY = 32
@@ -84,7 +84,7 @@ def _place_of_pobj(prep: Token) -> str | None:
             # "in the capital" vs "outside the capital": the capital city, or the rest of the country
             return "outside:capital" if prep.lower_ == "outside" else "capital"
         named = [c for c in g.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
-        if g.pos_ == "NOUN" and named and g.lower_ not in ("areas", "area", "region"):
+        if g.pos_ == "NOUN" and named and g.lower_ in PLACE_NOUNS and g.lower_ not in ("areas", "area", "region"):
             return _ent_text(named[0]) + " " + g.text  # "at Tarsenne-Nord station"
         if g.ent_type_ in ("GPE", "LOC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
             if any(c.dep_ == "conj" and (c.ent_type_ in ("GPE", "LOC") or c.pos_ == "PROPN") for c in g.children):
@@ -141,9 +141,11 @@ def _place_subject(verb: Token) -> str | None:
     streets", "Gravenne turned out again"), not of a reporting verb ("Olvania said 40 died")."""
     if lemma_of(verb) in SPEECH_VERBS or lemma_of(verb) in EVIDENCE_VERBS:
         return None
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and c.ent_type_ in ("GPE", "LOC") and c.pos_ == "PROPN":
-            return _ent_text(c)
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    # one subject only: a dateline ("LISK, Varnia (VW) - Floods ... killed 20") parses as a second one
+    if len(subjects) == 1 and subjects[0].ent_type_ in ("GPE", "LOC") and subjects[0].pos_ == "PROPN" and \
+            not subjects[0].text.isupper():
+        return _ent_text(subjects[0])
     return None
 
 
