@@ -179,3 +179,12 @@ def test_describe_says_how_a_date_was_obtained() -> None:
     assert describe("2032-02-10", "dateline") == "2032-02-10 (from dateline)"
     assert describe("2032-02-10", "inferred") == "2032-02-10 (inferred from the text)"
     assert describe(None, "none") is None
+
+
+@pytest.mark.parametrize("text", [
+    "KYIV/LVIV, April 7 (TWA) - Shelling went on.",
+    "SÃO TOMÉ, April 7 (TWA) - Shelling went on.",
+    "PORT-AU-ELLIS, Tesland, 7 April (TWA) – Shelling went on.",
+])
+def test_dateline_places_with_slashes_hyphens_and_accents(text: str) -> None:
+    assert dateline_date(text, "https://example.org/2027/04/x") == dt.date(2027, 4, 7)

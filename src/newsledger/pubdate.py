@@ -47,11 +47,13 @@ _URL_YEAR = re.compile(r"/(?P<y>(?:19|20)\d{2})/")
 _DAY_MONTH_YEAR = (r"(?:(?P<mon1>" + _MONTH_WORD + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?"
                    r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>" + _MONTH_WORD + r"))"
                    r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?")
+# a place in a dateline: "KYIV", "Port-au-Prince", "SÃO PAULO", "KYIV/LVIV"
+_PLACE = r"[A-ZÀ-Þ](?:[^\W\d_]|[.'’/\- ]){1,40}?"
 # "CITY, Country, Feb 10 (Agency) --": a capitalised place, optional region, the date, an
 # optional agency in brackets, then a dash; the dateline opens the body (after a byline line).
 # Wire copy may drop the place ("April 7 (AP) --"); a weekday alone then is too loose to count.
 _DATELINE = re.compile(
-    r"^(?:(?P<city>[A-Z][A-Za-z.'\- ]{1,40}?)\s*,\s*(?:[A-Z][A-Za-z.'\- ]{1,40}?,\s*)?)?"
+    r"^(?:(?P<city>" + _PLACE + r")\s*,\s*(?:" + _PLACE + r",\s*)?)?"
     r"(?:(?P<wd>" + _WD + r")|" + _DAY_MONTH_YEAR + r")"
     r"\s*(?:\([^)\n]{1,80}\))?\s*(?:--|[–—-])\s", re.M)
 _STAMP = re.compile(r"\b(?:Updated|Published|Posted|Last updated|First published)\b:?\s*(?:on\s+)?"
