@@ -188,3 +188,9 @@ def test_describe_says_how_a_date_was_obtained() -> None:
 ])
 def test_dateline_places_with_slashes_hyphens_and_accents(text: str) -> None:
     assert dateline_date(text, "https://example.org/2027/04/x") == dt.date(2027, 4, 7)
+
+
+def test_a_planned_date_does_not_give_a_dateline_its_year() -> None:
+    # without a weekday, only a date named as past dates the dateline; a plan is no evidence
+    assert infer_year("The reform is due to take effect on 1 September 2031.", 2, 16) is None
+    assert infer_year("The reform took effect on 1 September 2030.", 2, 16) == 2031

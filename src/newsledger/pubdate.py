@@ -159,9 +159,9 @@ def infer_year(text: str, month: int, day: int) -> int | None:
     after), else from the years it mentions (an article is not older than the events it names,
     and rarely more than a decade newer). The weekdays the lead names decide between them: a
     wire lead names the day it reports and the days just before it, so the dateline day falls
-    on or just after them. Without a weekday, a full date's year is taken (the next year when
-    the full date is later in its year than the dateline day, a past event); bare years alone
-    are too weak and give None."""
+    on or just after them. Without a weekday, the year of the latest full date named as past is
+    taken (the next year when that date is later in its year than the dateline day); bare years
+    alone are too weak and give None."""
     full = full_dates(text)
     years = [int(m.group("y")) for m in _YEAR_MENTION.finditer(text)]
     if full:
@@ -174,9 +174,10 @@ def infer_year(text: str, month: int, day: int) -> int | None:
         return None
     weekdays = [WEEKDAYS.index(m.group("wd").lower()) for m in _WEEKDAY.finditer(_lead(text))]
     if not weekdays:
-        if not full:
+        past = past_dates(text)  # a plan ("due to take effect on 1 September 2031") says nothing
+        if not past:
             return None
-        latest = max(full)
+        latest = max(past)
         return latest.year + 1 if (latest.month, latest.day) > (month, day) else latest.year
     best: tuple[int, int, int] | None = None
     for year in cands:
