@@ -207,7 +207,10 @@ def test_articles_record_their_publication_day_and_its_basis(db_target: str, tmp
     assert analyze([data], db_target).unchanged == 4
 
 
-def test_migration_6_fills_the_publication_day_of_an_old_store(db_target: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("old_version", ["3", "99"])
+def test_migration_6_fills_the_publication_day_of_an_old_store(db_target: str, tmp_path: Path,
+                                                               old_version: str) -> None:
+    """From schema 3, and from a store already past number 6 (made by a branch merged earlier)."""
     from newsledger.store import LEDGER_VIEW, meta_t
 
     analyze([_write(tmp_path / "undated.jsonl", UNDATED)], db_target)
@@ -219,11 +222,11 @@ def test_migration_6_fills_the_publication_day_of_an_old_store(db_target: str, t
         conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN pub_date")
         conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN pub_date_basis")
         conn.exec_driver_sql(LEDGER_VIEW)
-        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version").values(value="3"))
+        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version").values(value=old_version))
     store.close()
     store = _open(db_target)
     with store.engine.connect() as conn:
-        assert schema_version(conn) == SCHEMA_VERSION
+        assert schema_version(conn) == max(SCHEMA_VERSION, int(old_version))
         view = dict(conn.execute(sa.text("SELECT article_id, published_basis FROM ledger")).all())
     assert _pub_rows(store)["by-url"] == (None, "2027-03-05", "url")
     assert _pub_rows(store)["dated"] == ("2027-03-04", "2027-03-04", "published")
