@@ -1,7 +1,22 @@
+import datetime as dt
+
 import pytest
 from spacy.language import Language
 
-from newsledger.pubdate import dateline_date, infer_pub_date, infer_year, stamp_date, url_date, url_month
+from newsledger.pubdate import (
+    PubDate,
+    dateline,
+    dateline_date,
+    describe,
+    infer_pub_date,
+    infer_year,
+    lead_full_date,
+    past_dates,
+    publication,
+    stamp_date,
+    url_date,
+    url_month,
+)
 from tests.conftest import figures, one
 
 
@@ -98,3 +113,84 @@ def test_infer_prefers_url_then_dateline_then_stamp_then_lead() -> None:
 def test_undated_article_dates_its_figures_from_the_url_or_dateline(nlp: Language) -> None:
     text = "PORT ELLIS, 5 March 2027 (TWA) – At least 40 people have died in the floods, officials said."
     assert one(figures(nlp, text, None), "At least 40")["event_date"] == "2027-03-05"
+
+
+def test_a_number_opening_the_slug_is_no_day_of_the_month() -> None:
+    assert url_date("https://example.org/2027/03/12-killed-in-floods") is None
+    assert url_month("https://example.org/2027/03/12-killed-in-floods") == (2027, 3)
+    assert str(url_date("https://example.org/2027/03/12/killed-in-floods")) == "2027-03-12"
+    # mixed separators are no date either
+    assert url_date("https://example.org/2027/03-12/floods") is None
+
+
+@pytest.mark.parametrize("text", [
+    "PORT ELLIS, April 7 (TWA) - Floods cut the coast road.",
+    "April 7 (TWA) -- Floods cut the coast road.",
+    "PORT ELLIS, 7 April – Floods cut the coast road.",
+    "Apr 7 (TWA) -- Floods cut the coast road.",
+])
+def test_dateline_forms_with_the_year_of_the_url(text: str) -> None:
+    assert dateline(text, "https://example.org/world/2027/04/floods") == (dt.date(2027, 4, 7), True)
+
+
+def test_dateline_without_place_takes_its_year_from_the_text() -> None:
+    text = "Feb 10 (TWA) -- Floods cut the coast road on Tuesday, the worst since the storm of 3 May 2031."
+    # 2032-02-10 is a Tuesday, after the storm the text names
+    assert dateline(text) == (dt.date(2032, 2, 10), False)
+    # a weekday alone without a place is too loose to be a dateline
+    assert dateline("Tuesday -- Floods cut the coast road.") is None
+
+
+def test_past_dates_leave_out_plans_and_deadlines() -> None:
+    text = ("Rebels were driven out by the army on 3 May 2031. Talks are due to resume on 4 June 2031, "
+            "and the road will be rebuilt by 1 July 2031. The vote on 9 May 2031 will decide.")
+    assert past_dates(text) == [dt.date(2031, 5, 3)]
+    lead = ("Repairs to the coast road, cut by the floods of 2 March 2027, are scheduled to start on "
+            "1 October 2027, the ministry said in a statement on its website on Friday.")
+    assert lead_full_date(lead) == dt.date(2027, 3, 2)
+
+
+def test_publication_records_its_basis() -> None:
+    body = "PORT ELLIS, 5 March 2027 (TWA) – Floods cut the road."
+    assert publication(body, None, "2027-03-04") == PubDate("2027-03-04", "published")
+    assert publication(body, None, "2027-03-04", "metadata") == PubDate("2027-03-04", "metadata")
+    assert publication(body, "https://example.org/2027/03/06/flood") == PubDate("2027-03-06", "url")
+    assert publication(body) == PubDate("2027-03-05", "dateline")
+    stamp = "Floods cut the road\n\nUpdated: March 6, 2027 10:15 GMT\n\nFloods cut the coast road."
+    assert publication(stamp) == PubDate("2027-03-06", "metadata")
+    lead = ("The ministry informed on Saturday, 6 March 2027, that floods had cut the coast road, "
+            "leaving several villages without power or drinking water for a third day.")
+    assert publication(lead) == PubDate("2027-03-06", "inferred")
+    assert publication("Floods cut the coast road.") == PubDate(None, None)
+
+
+def test_a_stamp_beats_a_dateline_whose_year_is_only_inferred() -> None:
+    # the dateline's year would come from the lead's weekday and the bare year; the stamp says it
+    text = ("Floods\n\nPublished: March 4, 2029\n\nPORT ELLIS, March 4 (TWA) -- Floods cut the coast road on "
+            "Thursday, the worst since 2023.")
+    assert publication(text) == PubDate("2029-03-04", "metadata")
+    # a dateline whose year is inferred says so
+    assert publication(text.split("\n\n", 2)[2]) == PubDate("2027-03-04", "inferred")
+
+
+def test_describe_says_how_a_date_was_obtained() -> None:
+    assert describe("2032-02-10", "published") == "2032-02-10"
+    assert describe("2032-02-10", "url") == "2032-02-10 (from URL)"
+    assert describe("2032-02-10", "dateline") == "2032-02-10 (from dateline)"
+    assert describe("2032-02-10", "inferred") == "2032-02-10 (inferred from the text)"
+    assert describe(None, "none") is None
+
+
+@pytest.mark.parametrize("text", [
+    "KYIV/LVIV, April 7 (TWA) - Shelling went on.",
+    "SÃO TOMÉ, April 7 (TWA) - Shelling went on.",
+    "PORT-AU-ELLIS, Tesland, 7 April (TWA) – Shelling went on.",
+])
+def test_dateline_places_with_slashes_hyphens_and_accents(text: str) -> None:
+    assert dateline_date(text, "https://example.org/2027/04/x") == dt.date(2027, 4, 7)
+
+
+def test_a_planned_date_does_not_give_a_dateline_its_year() -> None:
+    # without a weekday, only a date named as past dates the dateline; a plan is no evidence
+    assert infer_year("The reform is due to take effect on 1 September 2031.", 2, 16) is None
+    assert infer_year("The reform took effect on 1 September 2030.", 2, 16) == 2031

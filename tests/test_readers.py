@@ -29,6 +29,7 @@ def test_html_page_main_text_without_clutter() -> None:
     assert (a.title, a.date, a.outlet) == ("Aftershock rattles Osk valley as toll rises to 58", "2026-08-07",
                                            "Valley Courier")
     assert a.url == "https://valleycourier.example/news/2026/08/07/aftershock-osk"
+    assert a.date_basis == "metadata"  # the page's metadata gave the date, not the input
     assert "killed 58 people" in a.text and "9,000 people are sleeping in shelters" in a.text
     for clutter in ("Advertisement", "Sign up now", "morning briefing", "valleyfan88", "Comments", "1,105 Posts",
                     "Cookie settings", "BREAKING", "Related stories"):

@@ -212,3 +212,81 @@ def test_migration_8_upgrades_a_store_without_estimates(db_target: str) -> None:
         assert conn.execute(sa.select(sa.func.count()).where(quantities_t.c.estimate.is_not(None))).scalar() == 0
     assert store.refresh_dirty() == _count(store, quantities_t)
     assert _killed(store).estimate is not None and _killed(store).n_across_days == 3
+UNDATED = [
+    {"id": "dated", "date": "2027-03-04", "outlet": "Coast Wire", "url": "https://coastwire.example/floods-cut-road",
+     "text": "PORT ELLIS, Tesland (CW) -- Floods cut the coast road on Thursday, killing at least 40 people, "
+             "the Tesland civil defence agency said."},
+    {"id": "by-url", "outlet": "Daily Tesland", "url": "https://dailytesland.example/news/2027/03/05/floods-toll",
+     "text": "The death toll from the floods in Port Ellis rose to 52 on Friday, the Tesland civil defence "
+             "agency said."},
+    {"id": "by-dateline", "outlet": "Tesland Radio",
+     "text": "PORT ELLIS, 6 March 2027 (TR) -- Rescuers found 9 more bodies in Port Ellis on Saturday, the "
+             "Tesland civil defence agency said."},
+    {"id": "no-date", "outlet": "Tesland Radio",
+     "text": "Rescuers in Port Ellis said 12 people were still missing after the floods."},
+]
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> Path:
+    import json
+
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _pub_rows(store: Store) -> dict[str, tuple[str | None, str | None, str | None]]:
+    with store.engine.connect() as conn:
+        return {r[0]: (r[1], r[2], r[3]) for r in conn.execute(sa.select(
+            articles_t.c.id, articles_t.c.date, articles_t.c.pub_date, articles_t.c.pub_date_basis))}
+
+
+def test_articles_record_their_publication_day_and_its_basis(db_target: str, tmp_path: Path) -> None:
+    from newsledger.ingest import Article
+    from newsledger.store import content_hash
+
+    data = _write(tmp_path / "undated.jsonl", UNDATED)
+    analyze([data], db_target)
+    store = _open(db_target)
+    # the input's date stays as given; the effective day and its basis sit beside it
+    assert _pub_rows(store) == {"dated": ("2027-03-04", "2027-03-04", "published"),
+                                "by-url": (None, "2027-03-05", "url"),
+                                "by-dateline": (None, "2027-03-06", "dateline"),
+                                "no-date": (None, None, "none")}
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(articles_t.c.content_hash).where(articles_t.c.id == "by-url")).scalar()
+        ledger_rows = set(conn.execute(sa.text(
+            "SELECT article_id, published, published_basis FROM ledger")).all())
+    assert stored == content_hash(Article(**{k: v for k, v in UNDATED[1].items()}))
+    assert {("by-url", "2027-03-05", "url"), ("by-dateline", "2027-03-06", "dateline"),
+            ("dated", "2027-03-04", "published")} <= ledger_rows
+    # the figures of an undated article are dated against the inferred day
+    with store.engine.connect() as conn:
+        days = set(conn.execute(sa.select(figures_t.c.event_date).where(figures_t.c.article_id == "by-url")).scalars())
+    assert days == {"2027-03-05"}
+    assert analyze([data], db_target).unchanged == 4
+
+
+@pytest.mark.parametrize("old_version", ["3", "99"])
+def test_migration_6_fills_the_publication_day_of_an_old_store(db_target: str, tmp_path: Path,
+                                                               old_version: str) -> None:
+    """From schema 3, and from a store already past number 6 (made by a branch merged earlier)."""
+    from newsledger.store import LEDGER_VIEW, meta_t
+
+    analyze([_write(tmp_path / "undated.jsonl", UNDATED)], db_target)
+    store = _open(db_target)
+    # take the store back to schema 3: no publication columns, the old ledger view
+    with store.begin() as conn:
+        conn.exec_driver_sql("DROP VIEW ledger")
+        conn.exec_driver_sql("DROP INDEX ix_articles_pub_date")
+        conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN pub_date")
+        conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN pub_date_basis")
+        conn.exec_driver_sql(LEDGER_VIEW)
+        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version").values(value=old_version))
+    store.close()
+    store = _open(db_target)
+    with store.engine.connect() as conn:
+        assert schema_version(conn) == max(SCHEMA_VERSION, int(old_version))
+        view = dict(conn.execute(sa.text("SELECT article_id, published_basis FROM ledger")).all())
+    assert _pub_rows(store)["by-url"] == (None, "2027-03-05", "url")
+    assert _pub_rows(store)["dated"] == ("2027-03-04", "2027-03-04", "published")
+    assert view["by-dateline"] == "dateline"

@@ -145,3 +145,32 @@ def test_conflicts_page_is_grouped_and_filters_kinds(flood_client: TestClient) -
     across = flood_client.get("/conflicts.json?kind=across_days").json()["items"]
     assert len(across) == 1 and across[0]["n_pairs"] == 3
     assert "across days" in flood_client.get("/conflicts").text
+def test_inferred_publication_days_are_shown_with_their_basis(tmp_path: Path) -> None:
+    from newsledger.report import brief, figure_rows
+
+    data = tmp_path / "undated.jsonl"
+    data.write_text(
+        '{"id": "by-url", "outlet": "Daily Tesland", "url": "https://dailytesland.example/2027/03/05/toll", '
+        '"text": "The death toll from the floods in Port Ellis rose to 52, the Tesland civil defence agency said."}\n'
+        '{"id": "given", "date": "2027-03-04", "outlet": "Coast Wire", "text": "At least 40 people were killed '
+        'in the floods in Port Ellis, the Tesland civil defence agency said."}\n', encoding="utf-8")
+    db = tmp_path / "ledger.db"
+    analyze([data], db)
+    store = Store(db)
+    try:
+        with TestClient(create_app(store=store)) as c:
+            listing = c.get("/articles").text
+            assert "2027-03-05 (from URL)" in listing and "2027-03-04<" in listing
+            assert "2027-03-05 (from URL)" in c.get("/articles/by-url").text
+            assert "2027-03-05 (from URL)" in c.get("/").text
+            items = {a["id"]: a for a in c.get("/articles.json").json()["items"]}
+            assert (items["by-url"]["date"], items["by-url"]["pub_date"], items["by-url"]["pub_date_basis"]) == (
+                None, "2027-03-05", "url")
+            qid = next(q["id"] for q in c.get("/quantities.json").json()["items"] if q["n_figures"] == 2)
+            assert "2027-03-05 (from URL)" in c.get(f"/quantities/{qid}").text
+        md = brief(store).markdown
+        assert "Daily Tesland, 2027-03-05 (from URL)" in md and "Coast Wire, 2027-03-04:" in md
+        rows = {r["article_id"]: r for r in figure_rows(store)}
+        assert (rows["by-url"]["published"], rows["by-url"]["published_basis"]) == ("2027-03-05", "url")
+    finally:
+        store.close()

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from . import pipeline
 from .config import Config
 from .ingest import Article, ItemError, read_articles
-from .pubdate import infer_pub_date
+from .pubdate import PubDate, publication
 from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import StoryIndex, article_names
@@ -28,12 +28,14 @@ from .util import batched
 
 @dataclass
 class ArticleResult:
-    """One processed article: its records and the names used to place it in a story."""
+    """One processed article: its records, the names used to place it in a story, and the
+    publication day its figures were dated against (with how it was obtained)."""
 
     article: Article
     figures: list[Figure]
     statements: list[Statement]
     names: list[str]
+    pub: PubDate | None = None
 
 
 @dataclass
@@ -78,10 +80,14 @@ def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[li
     return figures, statements
 
 
-def make_doc(nlp: Language, article: Article) -> Doc:
+def article_pub(article: Article) -> PubDate:
+    """The article's effective publication day: as given, else from its URL, dateline, stamp or lead."""
+    return publication(article.text, article.url, article.date, article.date_basis)
+
+
+def make_doc(nlp: Language, article: Article, pub: PubDate | None = None) -> Doc:
     doc = nlp.make_doc(article.text)
-    # an article without a date gets the day its URL, dateline or stamp gives
-    doc._.pub_date = article.date or infer_pub_date(article.text, article.url)
+    doc._.pub_date = (pub or article_pub(article)).date
     doc._.outlet = article.outlet
     return doc
 
@@ -116,9 +122,10 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
     # frees them again, so memory stays flat however long the run (records are plain Python)
     for chunk in batched(good, ZONE_ARTICLES):
         with nlp.memory_zone():
-            for doc, article in nlp.pipe(((make_doc(nlp, a), a) for a in chunk), **kwargs):
+            docs = ((make_doc(nlp, a, p), (a, p)) for a in chunk for p in (article_pub(a),))
+            for doc, (article, pub) in nlp.pipe(docs, **kwargs):
                 figures, statements = doc_records(doc, article.id)
-                yield ArticleResult(article, figures, statements, article_names(doc))
+                yield ArticleResult(article, figures, statements, article_names(doc), pub)
 
 
 ZONE_ARTICLES = 1000

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from .dates import WEEKDAYS, month_number
 
@@ -31,7 +32,7 @@ _WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 # a date written in a URL: separated numeric, month word, compact, or a query parameter
 _URL_PATTERNS = [
-    re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d{2})[/_-](?P<m>\d{1,2})[/_-](?P<d>\d{1,2})(?![0-9])"),
+    re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d{2})(?P<sep>[/_-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![0-9])"),
     re.compile(r"(?<![0-9])(?P<y>(?:19|20)\d{2})/(?P<mon>" + _MON_URL + r")/(?P<d>\d{1,2})(?![0-9])", re.I),
     re.compile(r"(?<![0-9])(?P<d>\d{1,2})[/_-](?P<mon>" + _MON_URL + r")[/_-](?P<y>(?:19|20)\d{2})(?![0-9])",
                re.I),
@@ -46,10 +47,13 @@ _URL_YEAR = re.compile(r"/(?P<y>(?:19|20)\d{2})/")
 _DAY_MONTH_YEAR = (r"(?:(?P<mon1>" + _MONTH_WORD + r")\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?"
                    r"|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>" + _MONTH_WORD + r"))"
                    r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?")
+# a place in a dateline: "KYIV", "Port-au-Prince", "SÃO PAULO", "KYIV/LVIV"
+_PLACE = r"[A-ZÀ-Þ](?:[^\W\d_]|[.'’/\- ]){1,40}?"
 # "CITY, Country, Feb 10 (Agency) --": a capitalised place, optional region, the date, an
-# optional agency in brackets, then a dash; the dateline opens the body (after a byline line)
+# optional agency in brackets, then a dash; the dateline opens the body (after a byline line).
+# Wire copy may drop the place ("April 7 (AP) --"); a weekday alone then is too loose to count.
 _DATELINE = re.compile(
-    r"^(?P<city>[A-Z][A-Za-z.'\- ]{1,40}?)\s*,\s*(?:[A-Z][A-Za-z.'\- ]{1,40}?,\s*)?"
+    r"^(?:(?P<city>" + _PLACE + r")\s*,\s*(?:" + _PLACE + r",\s*)?)?"
     r"(?:(?P<wd>" + _WD + r")|" + _DAY_MONTH_YEAR + r")"
     r"\s*(?:\([^)\n]{1,80}\))?\s*(?:--|[–—-])\s", re.M)
 _STAMP = re.compile(r"\b(?:Updated|Published|Posted|Last updated|First published)\b:?\s*(?:on\s+)?"
@@ -86,6 +90,9 @@ def url_date(url: str | None) -> dt.date | None:
     for pattern in _URL_PATTERNS:
         for m in pattern.finditer(url):
             g = m.groupdict()
+            # "/2032/02/10-killed-in-quake": a number opening the slug is no day of the month
+            if url[m.start("d") - 1] == "/" and re.match(r"[-_][A-Za-z]", url[m.end():]):
+                continue
             try:
                 day = _date(int(g["y"]), _month_of(g), int(g["d"]))
             except KeyError:
@@ -152,9 +159,9 @@ def infer_year(text: str, month: int, day: int) -> int | None:
     after), else from the years it mentions (an article is not older than the events it names,
     and rarely more than a decade newer). The weekdays the lead names decide between them: a
     wire lead names the day it reports and the days just before it, so the dateline day falls
-    on or just after them. Without a weekday, a full date's year is taken (the next year when
-    the full date is later in its year than the dateline day, a past event); bare years alone
-    are too weak and give None."""
+    on or just after them. Without a weekday, the year of the latest full date named as past is
+    taken (the next year when that date is later in its year than the dateline day); bare years
+    alone are too weak and give None."""
     full = full_dates(text)
     years = [int(m.group("y")) for m in _YEAR_MENTION.finditer(text)]
     if full:
@@ -167,9 +174,10 @@ def infer_year(text: str, month: int, day: int) -> int | None:
         return None
     weekdays = [WEEKDAYS.index(m.group("wd").lower()) for m in _WEEKDAY.finditer(_lead(text))]
     if not weekdays:
-        if not full:
+        past = past_dates(text)  # a plan ("due to take effect on 1 September 2031") says nothing
+        if not past:
             return None
-        latest = max(full)
+        latest = max(past)
         return latest.year + 1 if (latest.month, latest.day) > (month, day) else latest.year
     best: tuple[int, int, int] | None = None
     for year in cands:
@@ -198,38 +206,50 @@ def _latest_named_day(text: str, year_hint: tuple[int, int | None] | None) -> dt
     return max(days) if days else None
 
 
-def dateline_date(text: str, url: str | None = None) -> dt.date | None:
-    """The day of a dateline opening the text (within its first lines)."""
+def dateline(text: str, url: str | None = None) -> tuple[dt.date, bool] | None:
+    """The day of a dateline opening the text (within its first lines), and whether its year is
+    sure (written in the dateline, or given by the URL) rather than inferred from the text."""
     m = _DATELINE.search(text[:HEAD_CHARS])
     if m is None:
         return None
     g = m.groupdict()
     hint = url_month(url)
     if g.get("wd"):
+        if not g.get("city"):
+            return None
         wd = WEEKDAYS.index((g["wd"] or "").lower())
         if hint is not None and hint[1] is not None:
             first = dt.date(hint[0], hint[1], 1)
             days = [first + dt.timedelta(days=k) for k in range(31)]
             days = [d for d in days if d.month == hint[1] and d.weekday() == wd]
             if len(days) == 1:
-                return days[0]
+                return days[0], True
         ref = _latest_named_day(text, hint)
         if ref is None:
             return None
-        return ref + dt.timedelta(days=(wd - ref.weekday()) % 7)
+        return ref + dt.timedelta(days=(wd - ref.weekday()) % 7), False
     md = _md(g)
     if md is None:
         return None
     if g.get("y"):
-        return _date(int(g["y"] or 0), *md)
+        day = _date(int(g["y"] or 0), *md)
+        return (day, True) if day else None
     if hint is not None:
         year = hint[0]
         # a December dateline under a January URL (or the reverse) crosses the year
         if hint[1] is not None and abs(hint[1] - md[0]) > 6:
             year += 1 if md[0] < hint[1] else -1
-        return _date(year, *md)
+        day = _date(year, *md)
+        return (day, True) if day else None
     inferred = infer_year(text, *md)
-    return _date(inferred, *md) if inferred else None
+    day = _date(inferred, *md) if inferred else None
+    return (day, False) if day else None
+
+
+def dateline_date(text: str, url: str | None = None) -> dt.date | None:
+    """The day of a dateline opening the text, however its year was found."""
+    found = dateline(text, url)
+    return found[0] if found else None
 
 
 def stamp_date(text: str) -> dt.date | None:
@@ -245,15 +265,78 @@ def stamp_date(text: str) -> dt.date | None:
     return None
 
 
+# words before a date that make it a target or a plan, not something past
+_AHEAD_BEFORE = re.compile(r"(?:\b(?:by|until|till|before)\s+(?:the\s+end\s+of\s+)?"
+                           r"|\b(?:due|scheduled|expected|planned|deadline|will|would|to be|postponed|delayed)\b"
+                           r"[^.;:\n]{0,30})$", re.I)
+_AHEAD_AFTER = re.compile(r"^[^.;\n]{0,25}\b(?:will|is due|is expected|is scheduled|deadline)\b", re.I)
+
+
+def past_dates(text: str) -> list[dt.date]:
+    """The full dates a text names as past: not after "by", "until", "due", "will" and the like."""
+    out = []
+    for m in _FULL_DATE.finditer(text):
+        if _AHEAD_BEFORE.search(text[max(0, m.start() - 40):m.start()]) or _AHEAD_AFTER.search(text[m.end():]):
+            continue
+        out.extend(full_dates(m.group(0)))
+    return out
+
+
 def lead_full_date(text: str) -> dt.date | None:
-    """The latest full date in the opening paragraph ("informed on 14 May 2031 that ...")."""
-    full = full_dates(_lead(text))
-    return max(full) if full else None
+    """The latest past full date in the opening paragraph ("informed on 14 May 2031 that ...")."""
+    found = past_dates(_lead(text))
+    return max(found) if found else None
+
+
+BASES = ("published", "metadata", "url", "dateline", "inferred")
+_BASIS_LABEL = {"metadata": "from page metadata", "url": "from URL", "dateline": "from dateline",
+                "inferred": "inferred from the text"}
+
+
+@dataclass(frozen=True)
+class PubDate:
+    """An article's effective publication day and how it was obtained (one of :data:`BASES`)."""
+
+    date: str | None
+    basis: str | None
+
+
+def publication(text: str, url: str | None = None, given: str | None = None,
+                given_basis: str | None = None) -> PubDate:
+    """The publication day and its basis, the most reliable signal first.
+
+    A date the input gives wins (``published``, or ``metadata`` when a page's metadata gave
+    it); then the URL; a dateline whose year is written or comes from the URL; an "Updated"
+    or "Published" stamp; a dateline whose year is inferred from the text; the lead's latest
+    past date. A wrong day is worse than none, so a weaker signal never overrides a stronger
+    one, and the latest past date of the whole text is not used: a date deep in the text is
+    as often a plan or an anniversary as the news of the day."""
+    if given:
+        return PubDate(given, given_basis if given_basis in BASES else "published")
+    found = url_date(url)
+    if found is not None:
+        return PubDate(found.isoformat(), "url")
+    line = dateline(text, url)
+    if line is not None and line[1]:
+        return PubDate(line[0].isoformat(), "dateline")
+    found = stamp_date(text)
+    if found is not None:
+        return PubDate(found.isoformat(), "metadata")
+    if line is not None:
+        return PubDate(line[0].isoformat(), "inferred")
+    found = lead_full_date(text)
+    return PubDate(found.isoformat(), "inferred") if found else PubDate(None, None)
+
+
+def describe(day: str | None, basis: str | None) -> str | None:
+    """A publication day as shown to people: a day the input gave as is, any other with how it
+    was obtained ("2032-02-10 (from URL)")."""
+    if not day:
+        return None
+    label = _BASIS_LABEL.get(basis or "")
+    return f"{day} ({label})" if label else day
 
 
 def infer_pub_date(text: str, url: str | None = None) -> str | None:
-    """The publication day (ISO) from the URL, a dateline, a stamp or the lead, else None."""
-    for found in (url_date(url), dateline_date(text, url), stamp_date(text), lead_full_date(text)):
-        if found is not None:
-            return found.isoformat()
-    return None
+    """The publication day (ISO) from the URL, a dateline, a stamp or the text, else None."""
+    return publication(text, url).date

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 
 import sqlalchemy as sa
 
+from .pubdate import describe
 from .quantities import interval
 from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
 
@@ -52,6 +53,7 @@ class Citation:
     quote_start: int
     quote_end: int
     duplicate_of: str | None = None
+    published_basis: str | None = None  # how ``published`` was obtained (see pubdate.BASES)
 
 
 @dataclass
@@ -136,8 +138,13 @@ def _fmt(v: float | None) -> str:
 
 # ---------------------------------------------------------------- loading
 
+# the effective publication day: as given, else as inferred (stores are filled by migration 6)
+_PUBLISHED = sa.func.coalesce(articles_t.c.pub_date, articles_t.c.date)
+
+
 def _figure_query() -> sa.Select[Any]:
-    return (sa.select(figures_t, articles_t.c.outlet, articles_t.c.date.label("published"), articles_t.c.title,
+    return (sa.select(figures_t, articles_t.c.outlet, _PUBLISHED.label("published"),
+                      articles_t.c.pub_date_basis.label("published_basis"), articles_t.c.title,
                       articles_t.c.url, articles_t.c.text.label("article_text"), articles_t.c.dup_of,
                       sources_t.c.name.label("source_name"), sources_t.c.kind.label("source_kind"))
             .join(articles_t, articles_t.c.id == figures_t.c.article_id)
@@ -161,7 +168,7 @@ def _figure_views(store: Store, where: Any, statements: bool = True) -> list[Fig
         if qs is None or qe is None:
             qs, qe = sentence_at(text, r["start"], r["end"])
         cit = Citation(r["article_id"], r["outlet"], r["published"], r["title"], r["url"], text[qs:qe], qs, qe,
-                       r["dup_of"])
+                       r["dup_of"], r["published_basis"])
         out.append(FigureView(r["id"], r["text"], r["value"], r["value_high"], r["qualifier"], r["unit"],
                               r["counted"], r["category"], r["source_name"] or r["source"], r["source_id"],
                               r["source_kind"], r["event_date"], r["quantity_id"], r["start"], r["end"], cit))
@@ -307,7 +314,7 @@ def timeline(store: Store, *, quantity_id: str | None = None) -> list[TimelineDa
         where = sa.and_(where, figures_t.c.quantity_id == quantity_id)
     figs = _figure_views(store, where)
     with store.engine.connect() as conn:
-        per_day = sa.select(articles_t.c.date, sa.func.count()).group_by(articles_t.c.date)
+        per_day = sa.select(_PUBLISHED, sa.func.count()).group_by(_PUBLISHED)
         counts: dict[str, int] = {d: int(n) for d, n in conn.execute(per_day).all()}
     days: dict[str, list[FigureView]] = {}
     for f in figs:
@@ -319,7 +326,7 @@ def timeline(store: Store, *, quantity_id: str | None = None) -> list[TimelineDa
 
 def citation_text(c: Citation) -> str:
     outlet = c.outlet or c.article_id
-    when = c.published or "undated"
+    when = describe(c.published, c.published_basis) or "undated"
     return f"{outlet}, {when}"
 
 
@@ -502,15 +509,16 @@ def estimate_lines(e: EstimateView) -> list[str]:
 
 # ---------------------------------------------------------------- export
 
-EXPORT_COLUMNS = ["id", "article_id", "outlet", "published", "start", "end", "text", "value", "value_high",
-                  "qualifier", "unit", "counted", "category", "source", "source_id", "source_kind", "event_date",
-                  "quantity_id", "quote"]
+EXPORT_COLUMNS = ["id", "article_id", "outlet", "published", "published_basis", "start", "end", "text", "value",
+                  "value_high", "qualifier", "unit", "counted", "category", "source", "source_id", "source_kind",
+                  "event_date", "quantity_id", "quote"]
 
 
 def figure_rows(store: Store) -> list[dict[str, Any]]:
     figs = _figure_views(store, sa.true())
     return [{"id": f.id, "article_id": f.citation.article_id, "outlet": f.citation.outlet,
-             "published": f.citation.published, "start": f.start, "end": f.end, "text": f.text, "value": f.value,
+             "published": f.citation.published, "published_basis": f.citation.published_basis, "start": f.start,
+             "end": f.end, "text": f.text, "value": f.value,
              "value_high": f.value_high, "qualifier": f.qualifier, "unit": f.unit, "counted": f.counted,
              "category": f.category, "source": f.source, "source_id": f.source_id, "source_kind": f.source_kind,
              "event_date": f.event_date, "quantity_id": f.quantity_id, "quote": f.citation.quote}
@@ -572,6 +580,7 @@ def export(store: Store, fmt: str, out: TextIO | Path | None = None) -> int:
             raise ValueError("parquet export needs an output file (-o)")
         table = pa.Table.from_pylist(rows, schema=pa.schema([
             ("id", pa.int64()), ("article_id", pa.string()), ("outlet", pa.string()), ("published", pa.string()),
+            ("published_basis", pa.string()),
             ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("value", pa.float64()),
             ("value_high", pa.float64()), ("qualifier", pa.string()), ("unit", pa.string()),
             ("counted", pa.string()), ("category", pa.string()), ("source", pa.string()),

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import dedup
 from .config import Config
 from .ingest import Article, ItemError, read_articles
+from .pubdate import PubDate, publication
 from .quantities import (
     RUNNING,
     conflict_summary,
@@ -62,6 +63,8 @@ articles_t = sa.Table(
     sa.Column("names", sa.Text),
     sa.Column("ingested_at", sa.String(32)),
     sa.Column("seq", sa.BigInteger, index=True),
+    # the effective publication day (``date`` as given, else inferred) and how it was obtained
+    sa.Column("pub_date", sa.String(10), index=True), sa.Column("pub_date_basis", sa.String(16)),
 )
 bands_t = sa.Table(
     "article_bands", metadata,
@@ -225,10 +228,47 @@ def _migration_8(conn: Connection) -> None:
 
 
 
+LEDGER_VIEW_6 = LEDGER_VIEW.replace(
+    "a.date AS published,", "COALESCE(a.pub_date, a.date) AS published, a.pub_date_basis AS published_basis,")
+
+
+def _migration_6(conn: Connection) -> None:
+    """Articles record their effective publication day and its basis (``pub_date``,
+    ``pub_date_basis``): undated pages get the day their URL, dateline or stamp gives, so the
+    ledger, web and exports show a date and say how it was obtained. Stored articles are
+    filled in here; the ledger view's ``published`` becomes the effective day."""
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("articles")}
+    if "pub_date" not in cols:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN pub_date VARCHAR(10)")
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN pub_date_basis VARCHAR(16)")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_pub_date ON articles (pub_date)")
+    conn.execute(articles_t.update().where(articles_t.c.pub_date.is_(None), articles_t.c.date.is_not(None))
+                 .values(pub_date=articles_t.c.date, pub_date_basis="published"))
+    undated = sa.select(articles_t.c.id, articles_t.c.url, articles_t.c.text).where(
+        articles_t.c.date.is_(None), articles_t.c.pub_date_basis.is_(None)).order_by(articles_t.c.id)
+    last = ""
+    while True:
+        rows = conn.execute(undated.where(articles_t.c.id > last).limit(500)).all()
+        if not rows:
+            break
+        for aid, url, text in rows:
+            pub = publication(text, url)
+            conn.execute(articles_t.update().where(articles_t.c.id == aid)
+                         .values(pub_date=pub.date, pub_date_basis=pub.basis or "none"))
+        last = rows[-1][0]
+    conn.exec_driver_sql("DROP VIEW IF EXISTS ledger")
+    conn.exec_driver_sql(LEDGER_VIEW_6)
+
+
+def _lacks_pub_date(conn: Connection) -> bool:
+    return "pub_date" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
-                                                       7: _migration_7, 8: _migration_8}
-
-
+                                                       6: _migration_6, 7: _migration_7, 8: _migration_8}
+# migrations are numbered apart on parallel branches, so one may be merged after a store already
+# passed its number; such a migration still runs when its check finds the store without it
+MISSING: dict[int, Callable[[Connection], bool]] = {6: _lacks_pub_date}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -284,11 +324,11 @@ def migrate(engine: Engine) -> int:
     with engine.begin() as conn:
         version = schema_version(conn)
         for v in sorted(MIGRATIONS):
-            if v > version:
+            if v > version or (v in MISSING and MISSING[v](conn)):
                 MIGRATIONS[v](conn)
-                version = v
+                version = max(version, v)
                 conn.execute(meta_t.delete().where(meta_t.c.key == "schema_version"))
-                conn.execute(meta_t.insert().values(key="schema_version", value=str(v)))
+                conn.execute(meta_t.insert().values(key="schema_version", value=str(version)))
     return version
 
 
@@ -417,10 +457,13 @@ class Store:
         return best, best_sim
 
     def stage_article(self, conn: Connection, article: Article, figures: list[Figure],
-                      statements: list[Statement], names: list[str], seq: int) -> None:
+                      statements: list[Statement], names: list[str], seq: int, pub: PubDate | None = None) -> None:
         """Store one extracted article with its records, not yet linked to stories, sources or
         quantities (that is :meth:`link_article`, which must run in ``seq`` order). Replaces
-        an earlier version of the same article."""
+        an earlier version of the same article. ``pub`` is the publication day extraction
+        dated the figures against (worked out again from the article when not given)."""
+        if pub is None:
+            pub = publication(article.text, article.url, article.date, article.date_basis)
         exists = conn.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first()
         if exists:
             old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article.id)
@@ -434,6 +477,7 @@ class Store:
             id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
             text=article.text, content_hash=content_hash(article), story_id=None, dup_of=None, similarity=None,
             minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False), seq=seq,
+            pub_date=pub.date, pub_date_basis=pub.basis or "none",
             ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
                                         for b, bucket in enumerate(dedup.bands(sig))])
@@ -516,11 +560,11 @@ class Store:
 
     def add_article(self, conn: Connection, article: Article, figures: list[Figure],
                     statements: list[Statement], names: list[str], sources: SourceRegistry,
-                    stories: StoryIndex, seq: int | None = None) -> bool:
+                    stories: StoryIndex, seq: int | None = None, pub: PubDate | None = None) -> bool:
         """Stage and link one article in one transaction (the single-process path)."""
         if seq is None:
             seq = self.next_seq(conn)
-        self.stage_article(conn, article, figures, statements, names, seq)
+        self.stage_article(conn, article, figures, statements, names, seq, pub)
         return self.link_article(conn, article.id, sources, stories)
 
     def next_seq(self, conn: Connection) -> int:
@@ -691,7 +735,8 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     articles = read_articles(inputs, config, dedupe_ids=False)
     for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item):
         with store.begin() as conn:
-            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources, stories, seq)
+            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources, stories, seq,
+                                    res.pub)
         seq += 1
         was = res.article.id in existed
         existed.discard(res.article.id)

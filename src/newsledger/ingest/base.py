@@ -27,6 +27,9 @@ class Article:
     outlet: str | None = None
     url: str | None = None
     origin: str = ""
+    # how ``date`` was obtained when the input did not state it: "metadata" for a web page's
+    # own metadata (see :mod:`newsledger.pubdate`); None means the input gave it
+    date_basis: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "date": self.date, "title": self.title, "outlet": self.outlet,

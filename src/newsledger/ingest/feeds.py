@@ -85,7 +85,7 @@ def read_feed(data: bytes, where: str, fetch_linked: bool, timeout: float, max_b
             art = extract_html(got[0], str(eid), here, url=link, fallback_date=date)
             if isinstance(art, Article):
                 art = Article(id=art.id, text=art.text, date=art.date or date, title=art.title or entry.get("title"),
-                              outlet=art.outlet or outlet, url=link, origin=here)
+                              outlet=art.outlet or outlet, url=link, origin=here, date_basis=art.date_basis)
             yield art
             continue
         text = _text_of(entry)

@@ -43,5 +43,7 @@ def extract_html(data: bytes, article_id: str, where: str, url: str | None = Non
         return ItemError(where, "no article text found in the HTML page")
     body = "\n\n".join(lines)
     page_url = getattr(doc, "url", None) or url
-    return Article(id=article_id, text=body, date=valid_date(getattr(doc, "date", None)) or fallback_date,
-                   title=title or None, outlet=getattr(doc, "sitename", None) or None, url=page_url, origin=where)
+    meta_date = valid_date(getattr(doc, "date", None))
+    return Article(id=article_id, text=body, date=meta_date or fallback_date,
+                   title=title or None, outlet=getattr(doc, "sitename", None) or None, url=page_url, origin=where,
+                   date_basis="metadata" if meta_date else None)

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from ..pubdate import describe
 from ..store import Store
 from . import views
 
@@ -41,6 +42,7 @@ def _env() -> Environment:
     env.filters["urlpart"] = lambda s: quote(str(s), safe="")
     env.filters["num"] = _num
     env.filters["safe_url"] = _safe_url
+    env.filters["published"] = describe  # {{ a.pub_date|published(a.pub_date_basis) }}
     return env
 
 

@@ -16,6 +16,9 @@ from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sou
 
 PAGE = 50
 GROUP_PAGE = 20  # source pairs per page of a quantity's disagreements
+# the effective publication day (as given, else inferred) and how it was obtained; templates show
+# them with the ``published`` filter ("2032-02-10 (from URL)")
+PUB_COLS = (articles_t.c.pub_date, articles_t.c.pub_date_basis)
 MAX_FIGURE_ROWS = 500
 
 
@@ -46,9 +49,9 @@ def overview(store: Store) -> dict[str, Any]:
             .order_by(quantities_t.c.n_disputes.desc(), quantities_t.c.n_figures.desc(), quantities_t.c.id)
             .limit(15)).mappings()]
         newest = [dict(r) for r in conn.execute(
-            sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date,
+            sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, *PUB_COLS,
                       articles_t.c.dup_of)
-            .order_by(articles_t.c.date.desc(), articles_t.c.id).limit(15)).mappings()]
+            .order_by(articles_t.c.pub_date.desc(), articles_t.c.id).limit(15)).mappings()]
         rev_ids = list(conn.execute(
             sa.select(conflicts_t.c.id).where(conflicts_t.c.kind == "revision")
             .order_by(conflicts_t.c.id.desc()).limit(10)).scalars())
@@ -115,9 +118,9 @@ def conflicts(store: Store, page: int, kind: str | None) -> dict[str, Any]:
 def articles(store: Store, page: int) -> dict[str, Any]:
     n_fig = sa.select(sa.func.count()).select_from(figures_t).where(
         figures_t.c.article_id == articles_t.c.id).scalar_subquery()
-    q = (sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, articles_t.c.dup_of,
-                   n_fig.label("n_figures"))
-         .order_by(articles_t.c.date.desc(), articles_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1))
+    q = (sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, *PUB_COLS,
+                   articles_t.c.dup_of, n_fig.label("n_figures"))
+         .order_by(articles_t.c.pub_date.desc(), articles_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1))
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(q).mappings()]
     return {"items": rows[:PAGE], "page": page, "has_more": len(rows) > PAGE}
@@ -126,7 +129,8 @@ def articles(store: Store, page: int) -> dict[str, Any]:
 def article(store: Store, article_id: str) -> dict[str, Any] | None:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.url,
-                                     articles_t.c.date, articles_t.c.text, articles_t.c.dup_of, articles_t.c.story_id)
+                                     articles_t.c.date, *PUB_COLS, articles_t.c.text, articles_t.c.dup_of,
+                                     articles_t.c.story_id)
                            .where(articles_t.c.id == article_id)).mappings().first()
         if row is None:
             return None
@@ -186,9 +190,9 @@ def source(store: Store, sid: str) -> dict[str, Any] | None:
         if row is None:
             return None
         stmts = [dict(r) for r in conn.execute(
-            sa.select(statements_t, articles_t.c.outlet, articles_t.c.date.label("published"))
+            sa.select(statements_t, articles_t.c.outlet, *PUB_COLS)
             .join(articles_t, articles_t.c.id == statements_t.c.article_id)
-            .where(statements_t.c.source_id == sid).order_by(articles_t.c.date, statements_t.c.start)
+            .where(statements_t.c.source_id == sid).order_by(articles_t.c.pub_date, statements_t.c.start)
             .limit(500)).mappings()]
     s = dict(row)
     s["aliases"] = json.loads(s["aliases"])
@@ -202,9 +206,9 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
     offset = (page - 1) * PAGE
     art_filters: list[Any] = []
     if date_from:
-        art_filters.append(articles_t.c.date >= date_from)
+        art_filters.append(articles_t.c.pub_date >= date_from)
     if date_to:
-        art_filters.append(articles_t.c.date <= date_to)
+        art_filters.append(articles_t.c.pub_date <= date_to)
     if outlet:
         art_filters.append(articles_t.c.outlet.ilike(f"%{outlet}%"))
     # statements and figures are searched inside the articles the full-text index finds, so the
@@ -214,16 +218,16 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
         if q.strip():
             # with filters, rank first and filter after (bounded), else page in the index
             ids = scope if art_filters else scope[offset: offset + PAGE + 1]
-            sel = sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date).where(
-                articles_t.c.id.in_(ids), *art_filters)
+            sel = sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date,
+                            *PUB_COLS).where(articles_t.c.id.in_(ids), *art_filters)
             found = {r["id"]: dict(r) for r in conn.execute(sel).mappings()}
             arts = [found[i] for i in ids if i in found]
             if art_filters:
                 arts = arts[offset: offset + PAGE + 1]
         elif art_filters:
             arts = [dict(r) for r in conn.execute(
-                sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date)
-                .where(*art_filters).order_by(articles_t.c.date.desc()).offset(offset).limit(PAGE + 1)).mappings()]
+                sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, *PUB_COLS)
+                .where(*art_filters).order_by(articles_t.c.pub_date.desc()).offset(offset).limit(PAGE + 1)).mappings()]
         else:
             arts = []
         st_q = (sa.select(statements_t, articles_t.c.outlet)
