@@ -36,7 +36,7 @@ from .sources import Source, SourceRegistry
 from .stories import StoryIndex
 from .util import batched
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
 metadata = sa.MetaData()
 
@@ -100,7 +100,7 @@ figures_t = sa.Table(
     sa.Column("event_date", sa.String(10), index=True), sa.Column("date_basis", sa.String(16)),
     sa.Column("place", sa.Text), sa.Column("projection", sa.Boolean, nullable=False),
     sa.Column("subset", sa.String(32)), sa.Column("predicate", sa.String(64)),
-    sa.Column("quantity_id", sa.String(32), index=True),
+    sa.Column("quantity_id", sa.String(32), index=True), sa.Column("event", sa.String(32)),
 )
 quantities_t = sa.Table(
     "quantities", metadata,
@@ -188,7 +188,17 @@ def _migration_3(conn: Connection) -> None:
         conn.execute(articles_t.update().where(articles_t.c.id == aid).values(seq=base + i))
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3}
+def _migration_4(conn: Connection) -> None:
+    """Figures get the incident they count (``event``) when it is not the story's current one, so a
+    background toll ("the 1987 quake killed 11,400") keeps out of the current toll's quantity.
+    Figures stored before have none: re-analyze to fill it."""
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("figures")}
+    if "event" not in cols:
+        conn.exec_driver_sql("ALTER TABLE figures ADD COLUMN event VARCHAR(32)")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
+                                                       4: _migration_4}
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -404,7 +414,7 @@ class Store:
                  "unit": f.unit, "counted": f.counted, "category": f.category, "source": f.source,
                  "source_role": f.source_role, "source_id": None, "event_date": f.event_date,
                  "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
-                 "predicate": f.predicate, "quantity_id": None} for f in figures])
+                 "predicate": f.predicate, "quantity_id": None, "event": f.event} for f in figures])
 
     def link_article(self, conn: Connection, article_id: str, sources: SourceRegistry,
                      stories: StoryIndex) -> bool:
@@ -576,7 +586,7 @@ def _row_figure(r: Any) -> Figure:
                   category=r["category"], source=r["source"], event_date=r["event_date"],
                   quantity=r["quantity_id"], source_role=r["source_role"], date_basis=r["date_basis"],
                   place=r["place"], projection=bool(r["projection"]), subset=r["subset"],
-                  predicate=r["predicate"])
+                  predicate=r["predicate"], event=r.get("event"))
 
 
 def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, config: Config | None = None,
