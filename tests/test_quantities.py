@@ -101,3 +101,11 @@ def test_conflict_counts_are_exact_for_large_quantities() -> None:
     small = figs[:20]
     d2, r2, pairs2 = conflict_summary(small, sources[:20])
     assert len(pairs2) == d2 + r2
+
+
+def test_another_incident_is_its_own_quantity() -> None:
+    out = assign_quantities([fig(41), fig(58, doc="b"), fig(11400, event="1987"), fig(11400, doc="b", event="1987"),
+                             fig(9000, event="since")])
+    assert out[0].quantity == out[1].quantity
+    assert out[2].quantity == out[3].quantity != out[0].quantity
+    assert out[4].quantity not in (out[0].quantity, out[2].quantity)

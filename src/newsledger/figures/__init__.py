@@ -136,7 +136,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)
         event = event_key(anchor, noun, stop, category)
         projection = is_projection(anchor, noun)
-        event_date, basis = incident_date(event, projection, category, event_date, basis)
+        event_date, basis = incident_date(anchor, event, projection, category, event_date, basis)
         span = doc[e.span_start: e.end]
         value = num.normalize(e.value)
         high = num.normalize(e.value_high)

@@ -40,6 +40,7 @@ from .lexicon import lemma_of
 OTHER_DAY_AFTER = 30
 # the running-toll categories: their quantity is not keyed by day, so an old day must key it
 _TOLLS = {"killed", "injured", "missing", "trapped", "displaced"}
+_START_VERBS = {"begin", "start", "erupt", "break", "open"}  # "the war began on June 2, killing 640": not its toll
 _PRIOR_WORDS = {"previous", "last", "earlier", "former", "past", "prior"}
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _CLAUSAL = {"relcl", "advcl", "ccomp", "acl", "conj", "parataxis", "xcomp", "csubj", "appos"}
@@ -256,10 +257,10 @@ def _origin(words: list[Token], anchor: Token, r: _Reader) -> str | None:
 
 
 def _after_comparison(verb: Token, r: _Reader) -> str | None:
-    """A participle right after a comparison's clause belongs to it, wherever the parser hung it:
-    "the deadliest since the ferry sank in 2029, leaving 311 dead". Returns the compared
-    incident's key (its year, else "prior")."""
-    if verb.tag_ != "VBG":
+    """A participle or "with" phrase right after a comparison's clause belongs to it, wherever
+    the parser hung it: "the deadliest since the ferry sank in 2029, leaving 311 dead" ("with
+    the loss of 311 lives"). Returns the compared incident's key (its year, else "prior")."""
+    if verb.tag_ != "VBG" and not (verb.dep_ == "prep" and verb.lower_ == "with"):
         return None
     doc = verb.doc
     for s in doc[verb.sent.start: verb.i]:
@@ -312,13 +313,14 @@ def event_key(anchor: Token, noun: Token | None, stop: set[int], category: str) 
                     key = _marks(subj, r, path_ids, toll) or _demonstrative(subj, r)
                     if key:
                         return key
-                    if incident_kind(subj) == "long" and not any(w.lower_ in ("this", "these") for w in subj.children):
+                    if incident_kind(subj) == "long" and lemma_of(node) not in _START_VERBS and \
+                            not any(w.lower_ in ("this", "these") for w in subj.children):
                         return "since"  # "the war, now in its 13th year, has killed 310,000": its whole toll
         elif incident_kind(node) is not None:
             key = _demonstrative(node, r)
             if key:
                 return key
-        if node.pos_ in ("VERB", "AUX") and node.dep_ in ("advcl", "acl", "conj"):
+        if (node.pos_ in ("VERB", "AUX") and node.dep_ in ("advcl", "acl", "conj")) or node.dep_ == "prep":
             key = _after_comparison(node, r)
             if key:
                 return key
@@ -351,14 +353,19 @@ def event_key(anchor: Token, noun: Token | None, stop: set[int], category: str) 
     return None
 
 
-def incident_date(event: str | None, projection: bool, category: str, event_date: str | None,
+def incident_date(anchor: Token, event: str | None, projection: bool, category: str, event_date: str | None,
                   basis: str | None) -> tuple[str | None, str | None]:
-    """The (event_date, basis) that fits the figure's incident: a past year's incident has no
-    day unless its own clause gives one of that year; a past day's toll is of that day; a
+    """The (event_date, basis) that fits the figure's incident: a past year's incident has the
+    day its sentence gives in that year, else none; a past day's toll is of that day; a
     forecast of a toll has none (a forecast crowd or convoy keeps the day it is expected on)."""
     if event is not None and event.isdigit():
         if event_date and event_date[:4] == event:
-            return event_date, basis  # "since the ferry sank on 14 March 2029, ... 311"
+            return event_date, basis
+        sent = anchor.sent
+        days = [d["date"] for d in anchor.doc._.dates or [] if sent.start <= d["root"] < sent.end
+                and d.get("date") and d["precision"] == "day" and d["date"][:4] == event]
+        if days:
+            return days[0], "explicit"  # "since the ferry sank on 14 March 2029, with the loss of 311 lives"
         return None, None
     if event is not None and event.startswith("on:"):
         return event[3:], basis if event_date == event[3:] else "explicit"
