@@ -32,6 +32,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from ..dates import MONTHS
 from ..wordlists import mapping
 from .lexicon import lemma_of
 
@@ -41,6 +42,7 @@ OTHER_DAY_AFTER = 30
 # the running-toll categories: their quantity is not keyed by day, so an old day must key it
 _TOLLS = {"killed", "injured", "missing", "trapped", "displaced"}
 _START_VERBS = {"begin", "start", "erupt", "break", "open"}  # "the war began on June 2, killing 640": not its toll
+_COMPARE_VERBS = {"compare", "exceed", "surpass", "dwarf", "eclipse", "match", "outstrip", "overtake"}
 _PRIOR_WORDS = {"previous", "last", "earlier", "former", "past", "prior"}
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _CLAUSAL = {"relcl", "advcl", "ccomp", "acl", "conj", "parataxis", "xcomp", "csubj", "appos"}
@@ -102,6 +104,11 @@ class _Reader:
             return True
         if d.get("date") and d["precision"] == "day" and self.ref is not None:
             return (self.ref - dt.date.fromisoformat(d["date"])).days > OTHER_DAY_AFTER
+        month = next((MONTHS[w] for w in re.findall(r"[a-z]+", (d.get("text") or "").lower()) if w in MONTHS), None)
+        if d["precision"] == "month" and month and self.ref is not None:
+            # "since February" in a May report: the month's first day, in the latest year not after the report
+            year = y or (self.ref.year if month <= self.ref.month else self.ref.year - 1)
+            return (self.ref - dt.date(year, month, 1)).days > OTHER_DAY_AFTER
         return False
 
     def dates_in(self, lo: int, hi: int) -> list[dict[str, Any]]:
@@ -166,6 +173,9 @@ def _marks(node: Token, r: _Reader, path_ids: set[int], toll: bool, left_only: b
                 return str(y)
             if any(w.lower_ == "year" for w in words) and any(w.lower_ == "last" for w in words) and r.year:
                 return str(r.year - 1)
+            if any(incident_kind(w) and any(a.lower_ in _PRIOR_WORDS for a in w.children if a.dep_ == "amod")
+                   for w in words):
+                return "prior"  # "compared with 40 in the previous flood"
         if c.dep_ == "prep" and c.lower_ == "before" and any(incident_kind(w) == "long" for w in _span_tokens(c)):
             return "before"  # "had 38,000 residents before the war"
         if once and c.dep_ in ("amod", "det") and c.lower_ in _PRIOR_WORDS:
@@ -197,7 +207,7 @@ def _demonstrative(noun: Token, r: _Reader) -> str | None:
     return str(years[-1]) if years else "prior"
 
 
-def _when_antecedent(node: Token, r: _Reader) -> str | None:
+def _when_antecedent(node: Token, r: _Reader, toll: bool) -> str | None:
     """"the one of 1987 in Sarpa, when 11,400 died": a "when" clause is about the time named
     just before it, wherever the parser hung it."""
     if node.dep_ not in ("relcl", "advcl") or not any(
@@ -210,7 +220,7 @@ def _when_antecedent(node: Token, r: _Reader) -> str | None:
         if r.past_year(y):
             return str(y)
     for d in r.dates_in(lo, left - 1):
-        key = r.date_key(d, True)
+        key = r.date_key(d, toll)
         if key:
             return key
     return None
@@ -247,6 +257,10 @@ def _origin(words: list[Token], anchor: Token, r: _Reader) -> str | None:
         words = list(prev)
     lo, hi = words[0].i, words[-1].i
     if any(r.old_start(d) for d in r.dates_in(lo, hi)):
+        return "since"
+    # a bare month the date finder left out ("Since February," opening the sentence)
+    months = [w for w in words if w.lower_ in MONTHS and not any(c.like_num for c in w.children)]
+    if any(r.old_start({"text": m.text, "precision": "month", "date": None}) for m in months):
         return "since"
     if any(r.past_year(_year_token(w)) for w in words):
         return "since"
@@ -302,8 +316,12 @@ def event_key(anchor: Token, noun: Token | None, stop: set[int], category: str) 
     crossed = False  # past a relative clause: the noun it describes counts, its sentence does not
     prev: Token | None = None
     for node in path:
-        key = _marks(node, r, path_ids, toll, prev is not None and prev.dep_ == "conj") \
-            or _when_antecedent(node, r)
+        # a coordinated verb shares only the words before its head; the subject of a comparison
+        # ("the toll of 64 compares with 40 in the previous flood") none of what it is compared with
+        left_only = prev is not None and (prev.dep_ == "conj" or (
+            prev.dep_ in ("nsubj", "nsubjpass") and lemma_of(node) in _COMPARE_VERBS))
+        key = _marks(node, r, path_ids, toll, left_only) \
+            or _when_antecedent(node, r, toll)
         if key:
             return key
         if node.pos_ in ("VERB", "AUX"):
