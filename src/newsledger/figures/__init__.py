@@ -35,7 +35,7 @@ from .counted import (
     within_phrase,
 )
 from .dating import event_date_for
-from .events import event_key, incident_date
+from .events import Incidents, event_key, incident_date
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
 from .facets import figure_place, is_projection, predicate_lemma, subset_marker
@@ -70,6 +70,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     # reporting verbs bound the climb from a figure to the words that say what happened
     stop = {cue[0] for s in stmts for cue in s.get("cues_all", [])}
+    incidents = Incidents(doc)
     for e, anchor in kept:
         counted = counted_for(doc, e, anchor)
         noun = counted.noun
@@ -134,7 +135,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         src = source_for(anchor, stmts, doc._.voices)
         owner = figure_owner(anchor)
         event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)
-        event = event_key(anchor, noun, stop, category)
+        event = event_key(anchor, noun, stop, category, incidents)
         projection = is_projection(anchor, noun)
         event_date, basis = incident_date(anchor, event, projection, category, event_date, basis)
         span = doc[e.span_start: e.end]

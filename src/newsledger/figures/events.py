@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Any
 
 from spacy.tokens import Doc, Token
@@ -48,9 +49,14 @@ _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _CLAUSAL = {"relcl", "advcl", "ccomp", "acl", "conj", "parataxis", "xcomp", "csubj", "appos"}
 
 
+@cache
+def _incident_nouns() -> dict[str, str]:
+    return mapping("incident_nouns")
+
+
 def incident_kind(t: Token) -> str | None:
     """"once" or "long" for a noun naming an incident, else None."""
-    return mapping("incident_nouns").get(lemma_of(t)) if t.pos_ in ("NOUN", "PROPN") else None
+    return _incident_nouns().get(lemma_of(t)) if t.pos_ in ("NOUN", "PROPN") else None
 
 
 def _pub(doc: Doc) -> dt.date | None:
@@ -67,19 +73,30 @@ def _year_token(t: Token) -> int | None:
     return None
 
 
-class _Reader:
-    """The dates and years one document names, against its publication day."""
+class Incidents:
+    """The dates and years one document names, against its publication day (built once per
+    document and shared by its figures)."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.pub = _pub(doc)
-        years = [y for y in (_year_token(t) for t in doc) if y]
         # an article with no known day is taken to be of the latest year it names
+        years = [int(y) for y in _YEAR.findall(doc.text)] if self.pub is None else []
         self.year = self.pub.year if self.pub else (max(years) if years else None)
         self.dates: list[dict[str, Any]] = doc._.dates or []
         # the report is at least as late as the latest day it names, when its own day is unknown
         days = [dt.date.fromisoformat(d["date"]) for d in self.dates if d.get("date") and d["precision"] == "day"]
         self.ref = self.pub or (max(days) if days else None)
+        # dates by the word they modify ("killed ... on June 28" -> killed, "the flood of 1987" -> flood)
+        self.by_head: dict[int, list[dict[str, Any]]] = {}
+        for d in self.dates:
+            if d.get("role") in ("since", "comparison"):
+                continue
+            head = doc[d["root"]].head
+            while head.pos_ == "ADP" and head.head != head:
+                head = head.head
+            if head.i != d["root"]:
+                self.by_head.setdefault(head.i, []).append(d)
 
     def past_year(self, y: int | None) -> bool:
         return y is not None and self.year is not None and 1800 <= y < self.year
@@ -116,16 +133,7 @@ class _Reader:
 
     def attached(self, node: Token) -> list[dict[str, Any]]:
         """Dates that modify ``node`` ("killed ... on June 28", "the flood of 1987")."""
-        out = []
-        for d in self.dates:
-            if d.get("role") in ("since", "comparison"):
-                continue
-            head = self.doc[d["root"]].head
-            while head.pos_ == "ADP" and head.head != head:
-                head = head.head
-            if head.i == node.i and d["root"] != node.i:
-                out.append(d)
-        return out
+        return self.by_head.get(node.i, [])
 
 
 def _span_tokens(t: Token) -> list[Token]:
@@ -137,7 +145,7 @@ def _span_tokens(t: Token) -> list[Token]:
     return out
 
 
-def _marks(node: Token, r: _Reader, path_ids: set[int], toll: bool, left_only: bool = False) -> str | None:
+def _marks(node: Token, r: Incidents, path_ids: set[int], toll: bool, left_only: bool = False) -> str | None:
     """An incident mark on ``node`` itself: a year ("the 1987 quake", "in 2016", "the one of
     1987", "last year's"), an old date, "the previous quake", "pre-war". ``left_only``: reached
     from a coordinated verb, whose share of this one's words are those before it ("In 2016, 58
@@ -183,12 +191,12 @@ def _marks(node: Token, r: _Reader, path_ids: set[int], toll: bool, left_only: b
     # "a pre-war population" (the parser splits "pre", "-", "war")
     left = " ".join(w.lower_ for w in node.lefts)
     m = re.search(r"\bpre\s*-?\s*(\w+)", left)
-    if m and mapping("incident_nouns").get(m.group(1)) == "long":
+    if m and _incident_nouns().get(m.group(1)) == "long":
         return "before"
     return None
 
 
-def _demonstrative(noun: Token, r: _Reader) -> str | None:
+def _demonstrative(noun: Token, r: Incidents) -> str | None:
     """"That earthquake left 11,400 dead": an incident named before; its year if a sentence
     just before gives one."""
     if incident_kind(noun) is None or not any(c.lower_ in ("that", "those") and c.dep_ == "det"
@@ -207,7 +215,7 @@ def _demonstrative(noun: Token, r: _Reader) -> str | None:
     return str(years[-1]) if years else "prior"
 
 
-def _when_antecedent(node: Token, r: _Reader, toll: bool) -> str | None:
+def _when_antecedent(node: Token, r: Incidents, toll: bool) -> str | None:
     """"the one of 1987 in Sarpa, when 11,400 died": a "when" clause is about the time named
     just before it, wherever the parser hung it."""
     if node.dep_ not in ("relcl", "advcl") or not any(
@@ -245,7 +253,7 @@ def _superlative(node: Token) -> bool:
                                      for c in node.children if c.dep_ in ("attr", "acomp", "appos"))
 
 
-def _origin(words: list[Token], anchor: Token, r: _Reader) -> str | None:
+def _origin(words: list[Token], anchor: Token, r: Incidents) -> str | None:
     """"since" when a count starts long before the report; None for a start in the current
     incident ("since Tuesday", "since the quake struck")."""
     if not words:
@@ -270,7 +278,7 @@ def _origin(words: list[Token], anchor: Token, r: _Reader) -> str | None:
     return None
 
 
-def _after_comparison(verb: Token, r: _Reader) -> str | None:
+def _after_comparison(verb: Token, r: Incidents) -> str | None:
     """A participle or "with" phrase right after a comparison's clause belongs to it, wherever
     the parser hung it: "the deadliest since the ferry sank in 2029, leaving 311 dead" ("with
     the loss of 311 lives"). Returns the compared incident's key (its year, else "prior")."""
@@ -296,11 +304,12 @@ def _after_comparison(verb: Token, r: _Reader) -> str | None:
     return None
 
 
-def event_key(anchor: Token, noun: Token | None, stop: set[int], category: str) -> str | None:
+def event_key(anchor: Token, noun: Token | None, stop: set[int], category: str,
+              incidents: Incidents | None = None) -> str | None:
     """The incident the figure at ``anchor`` counts, as a stable key, or None for the story's
     current one. ``stop`` holds reporting verbs: what they say about their speaker's
     circumstances does not date the figure."""
-    r = _Reader(anchor.doc)
+    r = incidents or Incidents(anchor.doc)
     toll = category in _TOLLS
     path: list[Token] = [anchor]
     said: Token | None = None
