@@ -48,6 +48,10 @@ def event_of(nlp: Language, text: str, figure: str, date: str | None = PUB) -> s
     # another incident named without a year
     ("That flood left 27 people dead.", "27", "prior"),
     ("By comparison, the last big flood killed 40 people.", "40", "prior"),
+    ("Last year, 300 people died on the roads.", "300", "2032"),
+    # the same harm somewhere else
+    ("On Tuesday alone, air strikes elsewhere in the province killed 87 people, the agency said.", "87", "elsewhere"),
+    ("Shelling killed 12 people elsewhere in the city on Friday.", "12", "elsewhere"),
     ("The toll of 64 compares with 40 in the previous flood.", "40", "prior"),
 ])
 def test_background_incidents_get_their_own_key(nlp: Language, text: str, figure: str, key: str) -> None:

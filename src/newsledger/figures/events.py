@@ -15,6 +15,7 @@ stable key, the same in every article that cites that incident:
 - ``"since"``: a running total counted from a past start ("since the war began", "since
   June 28" months ago, "have since been killed" after a sentence naming such a start);
 - ``"before"``: a state before a long incident ("before the war", "pre-war population");
+- ``"elsewhere"``: the same kind of harm elsewhere ("strikes elsewhere in the province killed 87");
 - ``"prior"``: another incident the text names without a year ("that earthquake" with no
   year in reach, "the previous quake", a superlative's comparison "the deadliest since
   a tremor killed 41").
@@ -166,9 +167,11 @@ def _marks(node: Token, r: Incidents, path_ids: set[int], toll: bool, left_only:
         y = _year_token(c)
         if r.past_year(y) and c.dep_ in ("nummod", "compound", "amod", "npadvmod"):
             return str(y)
-        if c.dep_ == "poss" and c.lower_ == "year" and any(a.lower_ == "last" for a in c.children) \
+        if c.dep_ in ("poss", "npadvmod") and c.lower_ == "year" and any(a.lower_ == "last" for a in c.children) \
                 and r.year is not None:
-            return str(r.year - 1)  # "last year's floods"
+            return str(r.year - 1)  # "last year's floods", "Last year, 300 people died"
+        if c.dep_ == "advmod" and c.lower_ == "elsewhere":
+            return "elsewhere"  # "strikes elsewhere in the province killed 87": not the story's incident
         if c.dep_ == "prep" and c.lower_ in ("in", "of", "during", "from", "on"):
             words = _span_tokens(c)
             for d in r.dates_in(words[0].i, max(w.i for w in words)):
