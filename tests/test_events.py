@@ -97,6 +97,15 @@ def test_a_per_event_count_of_a_past_day_is_keyed_by_its_day_alone(nlp: Language
     assert one(found, "120")["event"] is None
 
 
+def test_a_recent_day_of_last_year_is_the_current_crisis(nlp: Language) -> None:
+    """Early January: "December 28" (even with its year) is last week, not a past year's incident."""
+    for text in ("The storm on December 28 killed 64 people.", "The storm on December 28, 2032 killed 64 people.",
+                 "Rescuers said 64 people had died since December 28."):
+        assert event_of(nlp, text, "64", "2033-01-03") is None, text
+    assert event_of(nlp, "Since the start of the war in February 2032, 9,000 people have been killed.",
+                    "9,000", "2033-01-03") == "since"
+
+
 def test_the_deadliest_since_a_year_keys_only_the_old_toll(nlp: Language) -> None:
     text = ("The flood has killed 64 people, the deadliest since 1999, when a storm killed 310 people "
             "in the same valley.")

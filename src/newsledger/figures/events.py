@@ -98,36 +98,55 @@ class Incidents:
                 head = head.head
             if head.i != d["root"]:
                 self.by_head.setdefault(head.i, []).append(d)
+        # the year of a full date ("December 28, 2032") is that day's, judged by its distance
+        self.day_tokens = {i for d in self.dates if d["precision"] == "day" for i in range(d["start"], d["end"])}
 
     def past_year(self, y: int | None) -> bool:
         return y is not None and self.year is not None and 1800 <= y < self.year
 
-    def date_key(self, d: dict[str, Any], toll: bool) -> str | None:
-        """The key of an incident a date names, when that date is not the current story's."""
+    def year_of(self, t: Token) -> int | None:
+        """The year ``t`` writes, when before the report's year and not part of a full date."""
+        y = _year_token(t)
+        return y if t.i not in self.day_tokens and self.past_year(y) else None
+
+    def years_in(self, lo: int, hi: int) -> list[int]:
+        """Past years the words ``lo``..``hi`` name: bare years, and the year of an old date."""
+        out = [y for y in (self.year_of(t) for t in self.doc[lo: hi + 1]) if y]
+        out += [int(k) for d in self.dates_in(lo, hi) if (k := self.date_key(d, False)) and k.isdigit()]
+        return out
+
+    def _old(self, d: dict[str, Any]) -> tuple[int | None, bool]:
+        """(the year a date names, whether it lies long before the report). A day counts by its
+        distance from the report ("December 28" in a 3 January report is recent), a month by its
+        last day, a bare year by being before the report's year."""
         m = _YEAR.search(d.get("text") or "")
-        y = int(d["date"][:4]) if d.get("date") else (int(m.group(1)) if m else None)
-        if self.past_year(y):
-            return str(y)
-        if toll and d.get("date") and d["precision"] == "day" and self.ref is not None:
+        written = int(m.group(1)) if m else None
+        if d.get("date") and d["precision"] == "day":
             day = dt.date.fromisoformat(d["date"])
-            if (self.ref - day).days > OTHER_DAY_AFTER:
-                return f"on:{d['date']}"
+            return day.year, self.ref is not None and (self.ref - day).days > OTHER_DAY_AFTER
+        month = next((MONTHS[w] for w in re.findall(r"[a-z]+", (d.get("text") or "").lower()) if w in MONTHS), None)
+        if d["precision"] == "month" and month and self.ref is not None:
+            # "since February" in a May report: in the latest year not after the report
+            year = written or (self.ref.year if month <= self.ref.month else self.ref.year - 1)
+            end = dt.date(year + month // 12, month % 12 + 1, 1)
+            return year, (self.ref - end).days > OTHER_DAY_AFTER
+        return written, self.past_year(written)
+
+    def date_key(self, d: dict[str, Any], toll: bool) -> str | None:
+        """The key of an incident a date names, when that date is not the current story's: its
+        year when before the report's year, else (a running toll's) its day."""
+        year, old = self._old(d)
+        if not old:
+            return None
+        if self.past_year(year):
+            return str(year)
+        if toll and d.get("date") and d["precision"] == "day":
+            return f"on:{d['date']}"
         return None
 
     def old_start(self, d: dict[str, Any]) -> bool:
         """A "since" date that starts a count long before the report."""
-        m = _YEAR.search(d.get("text") or "")
-        y = int(d["date"][:4]) if d.get("date") else (int(m.group(1)) if m else None)
-        if self.past_year(y):
-            return True
-        if d.get("date") and d["precision"] == "day" and self.ref is not None:
-            return (self.ref - dt.date.fromisoformat(d["date"])).days > OTHER_DAY_AFTER
-        month = next((MONTHS[w] for w in re.findall(r"[a-z]+", (d.get("text") or "").lower()) if w in MONTHS), None)
-        if d["precision"] == "month" and month and self.ref is not None:
-            # "since February" in a May report: the month's first day, in the latest year not after the report
-            year = y or (self.ref.year if month <= self.ref.month else self.ref.year - 1)
-            return (self.ref - dt.date(year, month, 1)).days > OTHER_DAY_AFTER
-        return False
+        return self._old(d)[1]
 
     def dates_in(self, lo: int, hi: int) -> list[dict[str, Any]]:
         return [d for d in self.dates if lo <= d["root"] <= hi]
@@ -151,8 +170,8 @@ def _marks(node: Token, r: Incidents, path_ids: set[int], toll: bool, left_only:
     1987", "last year's"), an old date, "the previous quake", "pre-war". ``left_only``: reached
     from a coordinated verb, whose share of this one's words are those before it ("In 2016, 58
     died and 200 were hurt", but not "founded in 1951 and working in 80 countries")."""
-    y = _year_token(node)
-    if r.past_year(y) and node.dep_ in ("pobj", "npadvmod", "nummod", "compound", "appos"):
+    y = r.year_of(node)
+    if y and node.dep_ in ("pobj", "npadvmod", "nummod", "compound", "appos"):
         return str(y)  # "in 2016, when 58 persons perished"
     for d in r.attached(node):
         if left_only and d["root"] > node.i:
@@ -164,8 +183,8 @@ def _marks(node: Token, r: Incidents, path_ids: set[int], toll: bool, left_only:
     for c in node.children:
         if c.i in path_ids or c.dep_ in _CLAUSAL or (left_only and c.i > node.i):
             continue
-        y = _year_token(c)
-        if r.past_year(y) and c.dep_ in ("nummod", "compound", "amod", "npadvmod"):
+        y = r.year_of(c)
+        if y and c.dep_ in ("nummod", "compound", "amod", "npadvmod"):
             return str(y)
         if c.dep_ in ("poss", "npadvmod") and c.lower_ == "year" and any(a.lower_ == "last" for a in c.children) \
                 and r.year is not None:
@@ -178,8 +197,7 @@ def _marks(node: Token, r: Incidents, path_ids: set[int], toll: bool, left_only:
                 key = r.date_key(d, toll) if d.get("role") not in ("since", "comparison") else None
                 if key:
                     return key  # "860 in the attack of the Front on June 28"
-            ys = [_year_token(w) for w in words]
-            y = next((v for v in ys if r.past_year(v)), None)
+            y = next((v for v in map(r.year_of, words) if v), None)
             if y is not None:
                 return str(y)
             if any(w.lower_ == "year" for w in words) and any(w.lower_ == "last" for w in words) and r.year:
@@ -212,10 +230,8 @@ def _demonstrative(noun: Token, r: Incidents) -> str | None:
         if lo == 0:
             break
         lo = doc[lo - 1].sent.start
-    years = [y for y in (_year_token(t) for t in doc[lo: sent.start]) if r.past_year(y)]
-    years += [int(m.group(1)) for d in r.dates_in(lo, sent.start - 1)
-              if (m := _YEAR.search(d.get("text") or "")) and r.past_year(int(m.group(1)))]
-    return str(years[-1]) if years else "prior"
+    years = r.years_in(lo, sent.start - 1) if sent.start > lo else []
+    return str(max(years)) if years else "prior"
 
 
 def _when_antecedent(node: Token, r: Incidents, toll: bool) -> str | None:
@@ -227,8 +243,8 @@ def _when_antecedent(node: Token, r: Incidents, toll: bool) -> str | None:
     left = node.left_edge.i
     lo = max(node.sent.start, left - 8)
     for t in reversed(node.doc[lo:left]):
-        y = _year_token(t)
-        if r.past_year(y):
+        y = r.year_of(t)
+        if y:
             return str(y)
     for d in r.dates_in(lo, left - 1):
         key = r.date_key(d, toll)
@@ -273,7 +289,7 @@ def _origin(words: list[Token], anchor: Token, r: Incidents) -> str | None:
     months = [w for w in words if w.lower_ in MONTHS and not any(c.like_num for c in w.children)]
     if any(r.old_start({"text": m.text, "precision": "month", "date": None}) for m in months):
         return "since"
-    if any(r.past_year(_year_token(w)) for w in words):
+    if any(r.year_of(w) for w in words):
         return "since"
     kinds = [incident_kind(w) for w in words]
     if "long" in kinds:
@@ -297,9 +313,7 @@ def _after_comparison(verb: Token, r: Incidents) -> str | None:
         if not all(w.is_punct for w in doc[frame[-1].i + 1: verb.left_edge.i]):
             continue
         holder = s.head if s.dep_ == "prep" else s.head.head
-        ys = [y for y in (_year_token(w) for w in frame) if r.past_year(y)]
-        ys += [int(m.group(1)) for d in r.dates_in(frame[0].i, frame[-1].i)
-               if (m := _YEAR.search(d.get("text") or "")) and r.past_year(int(m.group(1)))]
+        ys = r.years_in(frame[0].i, frame[-1].i)
         if ys:
             return str(ys[0])
         if _superlative(holder):
