@@ -176,6 +176,12 @@ def test_a_background_toll_is_stored_with_its_incident_and_keeps_its_own_quantit
     assert by[("fl-1", "41")][0] is None
     assert by[("fl-1", "41")][1] == by[("fl-2", "58")][1]  # the current toll's revision
     assert by[("fl-1", "27")][1] == by[("fl-2", "27")][1] != by[("fl-1", "41")][1]
+    from newsledger.store import quantities_t
+
+    with store.engine.connect() as conn:
+        labels = dict(conn.execute(sa.select(quantities_t.c.id, quantities_t.c.label)).all())
+    assert "2030" in labels[by[("fl-1", "27")][1]]  # the ledger says which incident
+    assert "2030" not in labels[by[("fl-1", "41")][1]]
 
 
 def test_migration_4_adds_the_event_column_to_a_version_3_store(db_target: str) -> None:

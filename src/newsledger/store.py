@@ -571,6 +571,12 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
         bits.append(f"({f.subset})")
     if f.projection:
         bits.append("(forecast)")
+    if f.event:
+        # another incident than the story's own (figures/events.py): say which, so a reader
+        # does not take the 1987 quake's toll for a revision of this one
+        bits.append({"since": "(running total since an earlier start)", "before": "(before the incident)",
+                     "prior": "(an earlier incident)", "elsewhere": "(elsewhere)"}.get(
+            f.event, f"(incident of {f.event.removeprefix('on:')})"))
     if f.category == "attended" and place:
         bits.append(f"in {place}")
     if f.category in ("attended", "detained", "evacuated", "military") and f.event_date:
