@@ -136,6 +136,8 @@ def test_a_date_next_to_one_figure_does_not_date_its_neighbour(nlp: Language) ->
     ("She said she expected about 350 people to arrive overnight.", "about 350"),
     ("If the truce holds, the convoy could bring out up to 300 more people.", "up to 300"),
     ("The minister said the fund would run a deficit of 13.5 billion euros a year by 2035.", "13.5 billion euros"),
+    ("Doctors said the toll could be as high as 500.", "500"),
+    ("The agency warned that up to 1 million people could be displaced by the spring.", "up to 1 million"),
 ])
 def test_forecasts(nlp: Language, text: str, figure: str) -> None:
     assert one(figures(nlp, text, "2033-11-05"), figure)["projection"]
@@ -143,6 +145,7 @@ def test_forecasts(nlp: Language, text: str, figure: str) -> None:
 
 @pytest.mark.parametrize(("text", "figure"), [
     ("Up to 100 people could be trapped under the rubble.", "Up to 100"),  # a hedged present count
+    ("As many as 60 people could still be in the building.", "As many as 60"),
     ("Police said 40 people may have died.", "40"),
     ("The ministry said 40 people had died and warned of more deaths.", "40"),
     ("The death toll rose to 4,000 on Friday.", "4,000"),

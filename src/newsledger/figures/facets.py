@@ -13,9 +13,11 @@ from .lexicon import (
     FORECAST_VERBS,
     GROWTH_VERBS,
     NATIONAL_WORDS,
+    OUTCOME_VERBS,
     PLACE_PREPS,
     STATE_VERBS,
     SUBSET_WORDS,
+    TOTAL_NOUNS,
     lemma_of,
 )
 
@@ -83,7 +85,11 @@ def is_projection(anchor: Token, noun: Token | None = None) -> bool:
     final = _final_total(anchor, noun, verb)
     if modals & {"could", "may", "might"}:
         passive = any(c.dep_ == "auxpass" for c in kids)
-        return lemma in GROWTH_VERBS or final or (not passive and lemma not in STATE_VERBS)
+        # "the toll could be as high as 500": what a total may come to, not who may be somewhere now
+        total = lemma == "be" and any(c.dep_ == "nsubj" and lemma_of(c) in TOTAL_NOUNS and anchor not in c.subtree
+                                      for c in kids)
+        return lemma in GROWTH_VERBS or final or total or (passive and lemma in OUTCOME_VERBS) or (
+            not passive and lemma not in STATE_VERBS)
     if modals & {"will", "would", "'ll", "shall"}:
         return lemma in GROWTH_VERBS or lemma in END_VERBS or final
     return any(lemma_of(t) in FORECAST_NOUNS for t in [anchor, *anchor.ancestors] if t.pos_ == "NOUN")

@@ -94,6 +94,9 @@ FORECAST_NOUNS = {"projection", "forecast", "prediction"}
 FINAL_WORDS = {"final", "eventual", "ultimate"}
 # "up to 100 people could be trapped", "may number 40,000": a hedged present count, not a forecast
 STATE_VERBS = {"be", "number", "include", "have", "remain", "total", "stand", "lie", "live"}
+# "up to a million people could be displaced": what may yet happen to them
+OUTCOME_VERBS = {"displace", "affect", "kill", "infect", "evacuate", "uproot"}
+TOTAL_NOUNS = {"toll", "number", "figure", "total", "count"}
 NATIONAL_WORDS = {"nationwide", "countrywide", "national"}
 PLACE_PREPS = {"in", "across", "at", "through", "outside", "near", "throughout", "inside", "within"}
 
