@@ -120,3 +120,46 @@ def test_a_date_next_to_one_figure_does_not_date_its_neighbour(nlp: Language) ->
     fs = figures(nlp, "Twelve people remain missing, down from 30 a day earlier, police said.", date="2024-06-14")
     assert one(fs, "30")["event_date"] == "2024-06-13"
     assert one(fs, "Twelve")["event_date"] == "2024-06-14"
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Experts warned the toll could reach 40,000.", "40,000"),
+    ("The institute now projects that the final toll may top 30,000.", "30,000"),
+    ("The institute estimated that deaths in both provinces could exceed 10,000.", "10,000"),
+    ("It believes the final toll will end up between 28,000 and 52,000.", "between 28,000 and 52,000"),
+    ('He said the final toll would be "somewhere above 200".', "200"),
+    ("The official said the flood could yet claim as many as 160 lives.", "as many as 160"),
+    ("Officials warned of more than 10,000 deaths.", "more than 10,000"),
+    ("The toll is on course to pass 1,000.", "1,000"),
+    ("The toll could wind up near 900, the agency said.", "900"),
+    ("More than 2 million people are expected to take part.", "More than 2 million"),
+    ("She said she expected about 350 people to arrive overnight.", "about 350"),
+    ("If the truce holds, the convoy could bring out up to 300 more people.", "up to 300"),
+    ("The minister said the fund would run a deficit of 13.5 billion euros a year by 2035.", "13.5 billion euros"),
+    ("Doctors said the toll could be as high as 500.", "500"),
+    ("The agency warned that up to 1 million people could be displaced by the spring.", "up to 1 million"),
+])
+def test_forecasts(nlp: Language, text: str, figure: str) -> None:
+    assert one(figures(nlp, text, "2033-11-05"), figure)["projection"]
+
+
+@pytest.mark.parametrize(("text", "figure"), [
+    ("Up to 100 people could be trapped under the rubble.", "Up to 100"),  # a hedged present count
+    ("As many as 60 people could still be in the building.", "As many as 60"),
+    ("Police said 40 people may have died.", "40"),
+    ("The ministry said 40 people had died and warned of more deaths.", "40"),
+    ("The death toll rose to 4,000 on Friday.", "4,000"),
+    ("The final toll was 152, the report said.", "152"),
+    ("Police could not reach 40 villages.", "40"),
+    ("The ministry expects to publish a new count; 61 people have died so far.", "61"),
+])
+def test_reported_counts_are_not_forecasts(nlp: Language, text: str, figure: str) -> None:
+    assert not one(figures(nlp, text, "2033-11-05"), figure)["projection"]
+
+
+def test_a_toll_forecast_has_no_day_a_crowd_forecast_keeps_its_day(nlp: Language) -> None:
+    toll = one(figures(nlp, "On Tuesday, doctors feared the toll could reach 500.", "2033-11-05"), "500")
+    assert (toll["projection"], toll["event_date"]) == (True, None)
+    crowd = one(figures(nlp, "The union expects 35,000 marchers in the city on Tuesday.", "2033-11-05"),
+                "35,000")
+    assert crowd["projection"] and crowd["event_date"] is not None

@@ -210,3 +210,11 @@ def test_estimate_latest_per_source_latest_day_range_and_bounds() -> None:
     e2 = estimate([*figs, copy], [f.source for f in [*figs, copy]])
     assert e2 is not None and 3 in e2.latest and 6 not in e2.latest
     assert estimate([], []) is None
+
+
+def test_another_incident_is_its_own_quantity() -> None:
+    out = assign_quantities([fig(41), fig(58, doc="b"), fig(11400, event="1987"), fig(11400, doc="b", event="1987"),
+                             fig(9000, event="since")])
+    assert out[0].quantity == out[1].quantity
+    assert out[2].quantity == out[3].quantity != out[0].quantity
+    assert out[4].quantity not in (out[0].quantity, out[2].quantity)

@@ -290,3 +290,47 @@ def test_migration_6_fills_the_publication_day_of_an_old_store(db_target: str, t
     assert _pub_rows(store)["by-url"] == (None, "2027-03-05", "url")
     assert _pub_rows(store)["dated"] == ("2027-03-04", "2027-03-04", "published")
     assert view["by-dateline"] == "dateline"
+def test_a_background_toll_is_stored_with_its_incident_and_keeps_its_own_quantity(
+        db_target: str, tmp_path: Path) -> None:
+    import json
+
+    src = tmp_path / "flood.jsonl"
+    src.write_text("\n".join(json.dumps(a) for a in [
+        {"id": "fl-1", "date": "2033-11-04", "title": "Osland flood toll rises",
+         "text": "The Osland flood has killed 41 people, the ministry said on Friday. "
+                 "A 2030 flood near Kessa killed 27 people."},
+        {"id": "fl-2", "date": "2033-11-05", "title": "Osland flood toll rises again",
+         "text": "The Osland flood has killed 58 people, the ministry said on Saturday. "
+                 "The 2030 flood near Kessa killed 27 people."},
+    ]) + "\n", encoding="utf-8")
+    analyze([src], db_target)
+    store = _open(db_target)
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(figures_t.c.article_id, figures_t.c.text, figures_t.c.event,
+                                      figures_t.c.quantity_id)).all()
+    by = {(r[0], r[1]): (r[2], r[3]) for r in rows}
+    assert by[("fl-1", "27")][0] == by[("fl-2", "27")][0] == "2030"
+    assert by[("fl-1", "41")][0] is None
+    assert by[("fl-1", "41")][1] == by[("fl-2", "58")][1]  # the current toll's revision
+    assert by[("fl-1", "27")][1] == by[("fl-2", "27")][1] != by[("fl-1", "41")][1]
+    from newsledger.store import quantities_t
+
+    with store.engine.connect() as conn:
+        labels = dict(conn.execute(sa.select(quantities_t.c.id, quantities_t.c.label)).all())
+    assert "2030" in labels[by[("fl-1", "27")][1]]  # the ledger says which incident
+    assert "2030" not in labels[by[("fl-1", "41")][1]]
+
+
+def test_migration_4_adds_the_event_column_to_a_version_3_store(db_target: str) -> None:
+    from newsledger.store import connect, meta_t
+
+    engine = connect(db_target)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE figures DROP COLUMN event")
+        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version").values(value="3"))
+    engine.dispose()
+    engine = connect(db_target)
+    with engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert "event" in {c["name"] for c in sa.inspect(conn).get_columns("figures")}
+    engine.dispose()

@@ -74,7 +74,7 @@ def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[li
                counted=f["counted"], category=f["category"], source=f["source"],
                source_role=f["source_role"], event_date=f["event_date"], date_basis=f["date_basis"],
                place=f["place"], projection=bool(f["projection"]), subset=f["subset"],
-               predicate=f["predicate"])
+               predicate=f["predicate"], event=f.get("event"))
         for f in doc._.figures or []
     ]
     return figures, statements

@@ -90,6 +90,7 @@ def quantity_key(f: Figure, story: str, neighbours: Sequence[Figure] = (),
     category = MERGED_CATEGORY.get(f.category, f.category)
     key = [story, category, counted_class(f, neighbours), f.unit or "", "forecast" if f.projection else "count",
            f.subset or "all"]
+    key.append(f.event or "")  # another incident than the story's current one (figures/events.py)
     if f.category in PER_EVENT:
         key.append(f.event_date or "undated")
     # where: a country, a region, a side's areas, or both countries together (figures/scope.py)

@@ -39,6 +39,9 @@ class Figure:
     projection: bool = False
     subset: str | None = None
     predicate: str | None = None
+    # the incident counted when it is not the story's current one ("1987", "since", "prior"; see
+    # figures/events.py): a ledger key, not a spec field
+    event: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": "figure", "doc": self.doc, "field": self.field, "start": self.start,

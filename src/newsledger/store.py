@@ -111,7 +111,7 @@ figures_t = sa.Table(
     sa.Column("event_date", sa.String(10), index=True), sa.Column("date_basis", sa.String(16)),
     sa.Column("place", sa.Text), sa.Column("projection", sa.Boolean, nullable=False),
     sa.Column("subset", sa.String(32)), sa.Column("predicate", sa.String(64)),
-    sa.Column("quantity_id", sa.String(32), index=True),
+    sa.Column("quantity_id", sa.String(32), index=True), sa.Column("event", sa.String(32)),
 )
 quantities_t = sa.Table(
     "quantities", metadata,
@@ -204,6 +204,16 @@ def _migration_3(conn: Connection) -> None:
         conn.execute(articles_t.update().where(articles_t.c.id == aid).values(seq=base + i))
 
 
+def _migration_4(conn: Connection) -> None:
+    """Figures get the incident they count (``event``) when it is not the story's current one, so a
+    background toll ("the 1987 quake killed 11,400") keeps out of the current toll's quantity.
+    Figures stored before have none: re-analyze to fill it."""
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("figures")}
+    if "event" not in cols:
+        conn.exec_driver_sql("ALTER TABLE figures ADD COLUMN event VARCHAR(32)")
+
+
+
 def _migration_7(conn: Connection) -> None:
     """Sources get a ``story_id``: generic bodies ("authorities", "the health ministry") are
     one source per story, not one across crises. Existing sources stay global."""
@@ -264,11 +274,20 @@ def _lacks_pub_date(conn: Connection) -> bool:
     return "pub_date" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}
 
 
+def _lacks_column(table: str, column: str) -> Callable[[Connection], bool]:
+    def check(conn: Connection) -> bool:
+        return column not in {c["name"] for c in sa.inspect(conn).get_columns(table)}
+    return check
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
-                                                       6: _migration_6, 7: _migration_7, 8: _migration_8}
+                                                       4: _migration_4, 6: _migration_6, 7: _migration_7,
+                                                       8: _migration_8}
 # migrations are numbered apart on parallel branches, so one may be merged after a store already
 # passed its number; such a migration still runs when its check finds the store without it
-MISSING: dict[int, Callable[[Connection], bool]] = {6: _lacks_pub_date}
+MISSING: dict[int, Callable[[Connection], bool]] = {
+    4: _lacks_column("figures", "event"), 6: _lacks_pub_date, 7: _lacks_column("sources", "story_id"),
+    8: _lacks_column("quantities", "estimate")}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -496,7 +515,7 @@ class Store:
                  "unit": f.unit, "counted": f.counted, "category": f.category, "source": f.source,
                  "source_role": f.source_role, "source_id": None, "event_date": f.event_date,
                  "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
-                 "predicate": f.predicate, "quantity_id": None} for f in figures])
+                 "predicate": f.predicate, "quantity_id": None, "event": f.event} for f in figures])
 
     def link_article(self, conn: Connection, article_id: str, sources: SourceRegistry,
                      stories: StoryIndex) -> bool:
@@ -672,6 +691,12 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
         bits.append(f"({f.subset})")
     if f.projection:
         bits.append("(forecast)")
+    if f.event:
+        # another incident than the story's own (figures/events.py): say which, so a reader
+        # does not take the 1987 quake's toll for a revision of this one
+        bits.append({"since": "(running total since an earlier start)", "before": "(before the incident)",
+                     "prior": "(an earlier incident)", "elsewhere": "(elsewhere)"}.get(
+            f.event, f"(incident of {f.event.removeprefix('on:')})"))
     if f.category == "attended" and place:
         bits.append(f"in {place}")
     if f.category in ("attended", "detained", "evacuated", "military") and f.event_date:
@@ -687,7 +712,7 @@ def _row_figure(r: Any) -> Figure:
                   category=r["category"], source=r["source"], event_date=r["event_date"],
                   quantity=r["quantity_id"], source_role=r["source_role"], date_basis=r["date_basis"],
                   place=r["place"], projection=bool(r["projection"]), subset=r["subset"],
-                  predicate=r["predicate"])
+                  predicate=r["predicate"], event=r.get("event"))
 
 
 def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, config: Config | None = None,

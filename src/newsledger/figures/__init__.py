@@ -7,7 +7,8 @@ Stages per figure: number expression -> exclusions (dates, ages, durations,
 measurements, names, phone numbers) -> qualifier -> counted noun through the
 dependency parse -> category from the words that govern it -> source from the
 statement whose cue dominates it -> event date (a date in its own clause, else
-present tense means publication day, else the day in context).
+present tense means publication day, else the day in context) -> the incident it counts
+when not the current one (figures/events.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .counted import (
     within_phrase,
 )
 from .dating import event_date_for
+from .events import Incidents, event_key, incident_date
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
 from .facets import figure_place, is_projection, predicate_lemma, subset_marker
@@ -69,6 +71,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     # reporting verbs bound the climb from a figure to the words that say what happened
     stop = {cue[0] for s in stmts for cue in s.get("cues_all", [])}
+    incidents = Incidents(doc)
     for e, anchor in kept:
         counted = counted_for(doc, e, anchor)
         noun = counted.noun
@@ -133,6 +136,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         src = source_for(anchor, stmts, doc._.voices)
         owner = figure_owner(anchor)
         event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)
+        event = event_key(anchor, noun, stop, category, incidents)
+        projection = is_projection(anchor, noun)
+        event_date, basis = incident_date(anchor, event, projection, category, event_date, basis)
         span = doc[e.span_start: e.end]
         value = num.normalize(e.value)
         high = num.normalize(e.value_high)
@@ -146,7 +152,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
-            "projection": is_projection(anchor),
+            "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
         })

@@ -5,7 +5,21 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..statements.speakers import strip_possessive
-from .lexicon import FORECAST_VERBS, GROWTH_VERBS, NATIONAL_WORDS, PLACE_PREPS, SUBSET_WORDS, lemma_of
+from .lexicon import (
+    END_VERBS,
+    FINAL_WORDS,
+    FORECAST_FRAMES,
+    FORECAST_NOUNS,
+    FORECAST_VERBS,
+    GROWTH_VERBS,
+    NATIONAL_WORDS,
+    OUTCOME_VERBS,
+    PLACE_PREPS,
+    STATE_VERBS,
+    SUBSET_WORDS,
+    TOTAL_NOUNS,
+    lemma_of,
+)
 from .scope import frame_place
 
 
@@ -65,16 +79,64 @@ def predicate_lemma(anchor: Token, noun: Token | None, stop: set[int]) -> str | 
     return noun.lemma_.lower() if noun is not None else None
 
 
-def is_projection(anchor: Token) -> bool:
-    """A forecast rather than a count: "could rise to 45,000", "is expected to reach 100"."""
-    for t in anchor.ancestors:
-        if t.pos_ not in ("VERB", "AUX"):
-            continue
-        lemma = lemma_of(t)
-        modal = any(c.tag_ == "MD" and c.lower_ not in ("can",) for c in t.children)
-        forecast = t.dep_ == "xcomp" and lemma_of(t.head) in FORECAST_VERBS
-        return lemma in GROWTH_VERBS and (modal or forecast)
+def is_projection(anchor: Token, noun: Token | None = None) -> bool:
+    """A forecast rather than a count: "could rise to 45,000", "is expected to reach 100", "may
+    top 30,000", "could yet claim 160 lives", "expects more than 35,000 marchers", "the final toll
+    will end up between 28,000 and 52,000". Not a hedged present count ("up to 100 people could
+    be trapped", "may have died") nor a past report ("said 40 had died")."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    lemma = lemma_of(verb)
+    kids = list(verb.children)
+    modals = {c.lower_ for c in kids if c.tag_ == "MD"}
+    perfect = any(c.dep_ == "aux" and lemma_of(c) == "have" for c in kids)
+    negated = any(c.dep_ == "neg" for c in kids)
+    if perfect or negated:
+        return False
+    if lemma in FORECAST_VERBS and (verb.tag_ != "VBN" or any(c.dep_ == "auxpass" for c in kids)):
+        return True  # "expects 35,000 marchers", "3 million are expected to take part", "warned of 10,000 deaths"
+    # "is expected to reach", "expected 350 people to arrive", "is on course to top", "likely to rise"
+    head = verb.head if verb.dep_ in ("xcomp", "ccomp") else None
+    infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in kids)
+    frame = [head, *head.children, *(g for c in head.children if c.dep_ == "prep" for g in c.children)] \
+        if head is not None else []
+    if head is not None and infinitive and (lemma_of(head) in FORECAST_VERBS or (
+            lemma in GROWTH_VERBS and any(lemma_of(c) in FORECAST_FRAMES for c in frame))):
+        return True
+    if _future_year(verb):
+        return True  # "would run a deficit of 13.5 billion euros a year by 2035"
+    final = _final_total(anchor, noun, verb)
+    if modals & {"could", "may", "might"}:
+        passive = any(c.dep_ == "auxpass" for c in kids)
+        # "the toll could be as high as 500": what a total may come to, not who may be somewhere now
+        total = lemma == "be" and any(c.dep_ == "nsubj" and lemma_of(c) in TOTAL_NOUNS and anchor not in c.subtree
+                                      for c in kids)
+        return lemma in GROWTH_VERBS or final or total or (passive and lemma in OUTCOME_VERBS) or (
+            not passive and lemma not in STATE_VERBS)
+    if modals & {"will", "would", "'ll", "shall"}:
+        return lemma in GROWTH_VERBS or lemma in END_VERBS or final
+    return any(lemma_of(t) in FORECAST_NOUNS for t in [anchor, *anchor.ancestors] if t.pos_ == "NOUN")
+
+
+def _future_year(verb: Token) -> bool:
+    """The verb is set in a year after the report's ("by 2035", "in 2040")."""
+    pub = str(verb.doc._.pub_date or "")[:4]
+    if not pub.isdigit():
+        return False
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "in", "until"):
+            for g in c.children:
+                if g.dep_ == "pobj" and len(g.text) == 4 and g.text.isdigit() and int(g.text) > int(pub):
+                    return True
     return False
+
+
+def _final_total(anchor: Token, noun: Token | None, verb: Token) -> bool:
+    """"the final toll", "the eventual number of victims": what a forecast is about."""
+    cands = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "attr", "dobj")]
+    cands += [anchor] + ([noun] if noun is not None else [])
+    return any(c.lower_ in FINAL_WORDS for t in cands for c in t.children if c.dep_ == "amod")
 
 
 def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | None:

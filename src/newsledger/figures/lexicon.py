@@ -87,6 +87,16 @@ SUBSET_WORDS = {"hospitalise", "hospitalize", "hospitalised", "hospitalized", "a
 GROWTH_VERBS = {"rise", "climb", "reach", "top", "pass", "exceed", "increase", "grow", "hit", "double", "surpass",
                 "swell", "jump", "soar"}
 FORECAST_VERBS = {"expect", "project", "forecast", "predict", "fear", "warn"}
+# forecasts: "is on course to top", "is likely to rise to", "is set to reach"; "will end up at"
+FORECAST_FRAMES = {"course", "likely", "set", "poised", "due", "bound"}
+END_VERBS = {"end", "wind", "finish", "settle", "stand"}
+FORECAST_NOUNS = {"projection", "forecast", "prediction"}
+FINAL_WORDS = {"final", "eventual", "ultimate"}
+# "up to 100 people could be trapped", "may number 40,000": a hedged present count, not a forecast
+STATE_VERBS = {"be", "number", "include", "have", "remain", "total", "stand", "lie", "live"}
+# "up to a million people could be displaced": what may yet happen to them
+OUTCOME_VERBS = {"displace", "affect", "kill", "infect", "evacuate", "uproot"}
+TOTAL_NOUNS = {"toll", "number", "figure", "total", "count"}
 NATIONAL_WORDS = {"nationwide", "countrywide", "national"}
 PLACE_PREPS = {"in", "across", "at", "through", "outside", "near", "throughout", "inside", "within"}
 
