@@ -36,7 +36,6 @@ from .sources import Source, SourceRegistry
 from .stories import StoryFeatures, StorySummary, cluster, story_id, summarize
 from .util import batched
 
-SCHEMA_VERSION = 3
 IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
 metadata = sa.MetaData()
 
@@ -209,6 +208,7 @@ def _migration_5(conn: Connection) -> None:
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
                                                        5: _migration_5}
+SCHEMA_VERSION = max(MIGRATIONS)
 
 
 def sqlite_url(path: str | Path) -> str:

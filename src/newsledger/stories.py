@@ -173,6 +173,8 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
     ids = [aid for aid, _ in rows]
     days = np.array([_day(f.date) for _, f in rows])
     X = DictVectorizer(sort=True).fit_transform([f.terms() for _, f in rows]).tocsr()
+    if X.shape[1] == 0:  # no article names anything: each is a story of its own
+        return {aid: story_id(aid) for aid in ids}
     present = X.copy()
     present.data[:] = 1.0
     df = np.asarray(present.sum(axis=0)).ravel()
