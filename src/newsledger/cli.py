@@ -241,7 +241,8 @@ def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
         return
     console = Console(width=160)
     for q in views:
-        t = Table(title=f"{q.label}  [{q.id}]  {q.n_figures} figures, {q.n_sources} sources, "
+        story = f"  ({q.story_label})" if q.story_label else ""
+        t = Table(title=f"{q.label}{story}  [{q.id}]  {q.n_figures} figures, {q.n_sources} sources, "
                         f"{q.n_disputes} disputes, {q.n_revisions} revisions", expand=True, title_justify="left")
         for col in ("date", "figure", "source", "outlet", "quote"):
             t.add_column(col, overflow="fold")
@@ -278,7 +279,7 @@ def conflicts_cmd(db: str, kind: str | None, limit: int, fmt: str) -> None:
         return f"{f.display} — {f.source or '(article)'}, {f.event_date} ({f.citation.outlet or f.citation.article_id})"
 
     for c in items:
-        t.add_row(c.quantity_label, c.kind, side(c.a), side(c.b))
+        t.add_row(c.quantity_label + (f"\n{c.story_label}" if c.story_label else ""), c.kind, side(c.a), side(c.b))
     Console(width=160).print(t)
 
 

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 
 from .quantities import interval
-from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
+from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
 
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)")
 
@@ -98,6 +98,7 @@ class QuantityView:
     first_date: str | None
     last_date: str | None
     figures: list[FigureView] = field(default_factory=list)
+    story_label: str | None = None  # "earthquake · Karsa / Velmora · 6–12 Feb 2031"
 
 
 @dataclass
@@ -107,6 +108,7 @@ class ConflictView:
     kind: str
     a: FigureView
     b: FigureView
+    story_label: str | None = None
 
 
 def _fmt(v: float | None) -> str:
@@ -154,13 +156,19 @@ def _figure_views(store: Store, where: Any, statements: bool = True) -> list[Fig
 def _quantity_view(row: Any) -> QuantityView:
     return QuantityView(row["id"], row["label"], row["story_id"], row["category"], row["unit"], row["n_figures"],
                         row["n_sources"], row["n_outlets"], row["n_conflicts"], row["n_disputes"],
-                        row["n_revisions"], row["first_date"], row["last_date"])
+                        row["n_revisions"], row["first_date"], row["last_date"], story_label=row.get("story_label"))
+
+
+def quantity_select() -> sa.Select[Any]:
+    """Quantities with the label of their story (for every view that lists quantities)."""
+    return (sa.select(quantities_t, stories_t.c.label.label("story_label"))
+            .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id))
 
 
 def ledger(store: Store, *, min_figures: int = 1, contested_only: bool = False, limit: int | None = None,
            offset: int = 0, quantity_id: str | None = None) -> list[QuantityView]:
     """Quantities with their figures, most disputed first."""
-    q = sa.select(quantities_t).where(quantities_t.c.n_figures >= min_figures)
+    q = quantity_select().where(quantities_t.c.n_figures >= min_figures)
     if contested_only:
         q = q.where(quantities_t.c.n_conflicts > 0)
     if quantity_id:
@@ -182,7 +190,9 @@ def ledger(store: Store, *, min_figures: int = 1, contested_only: bool = False, 
 
 
 def conflict_list(store: Store, *, kind: str | None = None, limit: int | None = None) -> list[ConflictView]:
-    q = (sa.select(conflicts_t, quantities_t.c.label).join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+    q = (sa.select(conflicts_t, quantities_t.c.label, stories_t.c.label.label("story_label"))
+         .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+         .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id)
          .order_by(quantities_t.c.n_disputes.desc(), conflicts_t.c.quantity_id, conflicts_t.c.id))
     if kind:
         q = q.where(conflicts_t.c.kind == kind)
@@ -192,8 +202,8 @@ def conflict_list(store: Store, *, kind: str | None = None, limit: int | None = 
         rows = conn.execute(q).mappings().all()
     ids = sorted({r["figure_a"] for r in rows} | {r["figure_b"] for r in rows})
     figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(ids))} if ids else {}
-    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
-            for r in rows]
+    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]],
+                         r["story_label"]) for r in rows]
 
 
 @dataclass
@@ -326,7 +336,8 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
             keep = sorted(counts, key=lambda k: -counts[k])[:MAX_SOURCES]
             latest = {k: latest[k] for k in keep}
         head = f"## {q.label}"
-        status = (f"{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
+        story = f"{q.story_label} · " if q.story_label else ""
+        status = (f"{story}{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
                   f"{q.n_disputes} disputed pairs, {q.n_revisions} revisions")
         md += [head, "", status, "", "Latest figure from each source:", ""]
         hp.append(f"<section><h2>{html.escape(q.label)}</h2><p>{html.escape(status)}</p>")
