@@ -42,6 +42,8 @@ GENERIC_NAMES = {"un", "united nations", "u.n.", "eu", "european union", "nato",
 # how much each kind of feature counts towards similarity (before IDF)
 WEIGHTS = {"p": 1.5, "n": 1.0, "e": 1.0}
 MIN_SIMILARITY = 0.2  # cosine of the TF-IDF vectors for an edge
+MIN_AVERAGE_SIMILARITY = 0.15  # mean cosine between two groups of articles for them to be one story
+MAX_EXACT = 3000  # articles per component refined by average linkage
 MIN_SHARED = 2  # distinct shared features for an edge (one common name is chance)
 WINDOW_DAYS = 14  # dated articles further apart than this are never linked directly
 IDF_FLOOR = 0.2  # names in (almost) every article still count a little: a corpus of one crisis stays one
@@ -231,12 +233,40 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
         r_all = c_all = np.zeros(0, dtype=np.int64)
     graph = csr_matrix((np.ones(len(r_all)), (r_all, c_all)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
+    labels = _split_chains(X, labels)
     founder: dict[int, tuple[str, str]] = {}
     for i, lab in enumerate(labels):
         key = (rows[i][1].date or "9999-12-31", ids[i])
         if lab not in founder or key < founder[lab]:
             founder[lab] = key
     return {ids[i]: story_id(founder[lab][1]) for i, lab in enumerate(labels)}
+
+
+def _split_chains(X: Any, labels: Any) -> Any:
+    """Within each connected component, merge articles by average linkage: two groups join
+    only if their articles are similar on average, so one article that
+    mentions two events of a war (or two that share only the war's names) cannot chain them
+    into one story. Components larger than MAX_EXACT stay whole (dense features would not fit)."""
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    out = labels.copy()
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    for lab in np.unique(labels):
+        members = np.flatnonzero(labels == lab)
+        if len(members) < 3 or len(members) > MAX_EXACT:
+            continue
+        sub = X[members]
+        cols = np.unique(sub.indices)
+        dense = sub[:, cols].toarray()
+        # every pair counts (no connectivity): a pair that shares nothing pulls the average down
+        model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
+                                        distance_threshold=1.0 - MIN_AVERAGE_SIMILARITY)
+        parts = model.fit_predict(dense)
+        for p in np.unique(parts)[1:]:
+            out[members[parts == p]] = next_label
+            next_label += 1
+    return out
 
 
 def story_id(founding_article: str) -> str:
