@@ -209,6 +209,9 @@ def _migration_5(conn: Connection) -> None:
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
                                                        5: _migration_5}
 SCHEMA_VERSION = max(MIGRATIONS)
+# the story of an article linked but not yet clustered (never a real story id, so the next
+# :meth:`Store.update_stories` always moves it and links its records)
+PROVISIONAL = "new-"
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -418,11 +421,12 @@ class Store:
                  "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
                  "predicate": f.predicate, "quantity_id": None} for f in figures])
 
-    def link_article(self, conn: Connection, article_id: str, sources: SourceRegistry) -> bool:
-        """Place a staged article in the ledger: near-duplicate of an earlier article, a story
-        (its original's, else a story of its own until :meth:`update_stories` clusters it),
-        canonical sources, quantity ids. Articles must be linked in ``seq`` order, which makes a
-        distributed run give exactly the single-process result. Returns whether it is a duplicate."""
+    def link_article(self, conn: Connection, article_id: str) -> bool:
+        """Place a staged article in the ledger: near-duplicate of an earlier article, and a
+        provisional story (its original's, else one of its own). Its records are linked (sources,
+        quantity ids) by :meth:`update_stories`, once its real story is known, so each new article
+        is linked once. Articles must be linked in ``seq`` order, which makes a distributed run
+        give exactly the single-process result. Returns whether it is a duplicate."""
         row = conn.execute(sa.select(articles_t.c.minhash).where(articles_t.c.id == article_id)).first()
         if row is None:
             return False
@@ -433,7 +437,8 @@ class Store:
             story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
         conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
             dup_of=dup_of, similarity=sim if dup_of else None))
-        self.link_records(conn, article_id, story or story_id(article_id), sources)
+        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
+            story_id=story or PROVISIONAL + story_id(article_id)[2:]))
         return dup_of is not None
 
     def link_records(self, conn: Connection, article_id: str, story: str, sources: SourceRegistry) -> None:
@@ -474,13 +479,13 @@ class Store:
         conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(story_id=story))
 
     def add_article(self, conn: Connection, article: Article, figures: list[Figure],
-                    statements: list[Statement], names: list[str], sources: SourceRegistry,
-                    seq: int | None = None, features: StoryFeatures | None = None) -> bool:
+                    statements: list[Statement], names: list[str], seq: int | None = None,
+                    features: StoryFeatures | None = None) -> bool:
         """Stage and link one article in one transaction (the single-process path)."""
         if seq is None:
             seq = self.next_seq(conn)
         self.stage_article(conn, article, figures, statements, names, seq, features)
-        return self.link_article(conn, article.id, sources)
+        return self.link_article(conn, article.id)
 
     def next_seq(self, conn: Connection) -> int:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles_t.c.seq), -1))).scalar() or 0) + 1
@@ -491,8 +496,6 @@ class Store:
 
     def link_pending(self, batch: int = 200) -> int:
         """Link every staged article, in ``seq`` order, in small transactions (resumable)."""
-        with self.engine.connect() as conn:
-            sources = self._load_sources(conn)
         n = 0
         while True:
             with self.begin() as conn:
@@ -500,7 +503,7 @@ class Store:
                 if not ids:
                     break
                 for aid in ids:
-                    self.link_article(conn, aid, sources)
+                    self.link_article(conn, aid)
                     n += 1
         if n:
             self.update_stories(batch)
@@ -638,7 +641,6 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     report = AnalyzeReport()
     store.link_pending()  # finish what a killed distributed run staged
     with store.engine.connect() as conn:
-        sources = store._load_sources(conn)
         seq = store.next_seq(conn)
     existed: set[str] = set()
     run_start = seq
@@ -671,8 +673,7 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     articles = read_articles(inputs, config, dedupe_ids=False)
     for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item):
         with store.begin() as conn:
-            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources, seq,
-                                    res.features)
+            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, seq, res.features)
         seq += 1
         was = res.article.id in existed
         existed.discard(res.article.id)
