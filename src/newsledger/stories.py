@@ -248,7 +248,7 @@ def _split_chains(X: Any, labels: Any) -> Any:
     mentions two events of a war (or two that share only the war's names) cannot chain them
     into one story. Components larger than MAX_EXACT stay whole (dense features would not fit)."""
     import numpy as np
-    from sklearn.cluster import AgglomerativeClustering
+    from scipy.cluster.hierarchy import fcluster, linkage
 
     out = labels.copy()
     next_label = int(labels.max()) + 1 if len(labels) else 0
@@ -259,10 +259,10 @@ def _split_chains(X: Any, labels: Any) -> Any:
         sub = X[members]
         cols = np.unique(sub.indices)
         dense = sub[:, cols].toarray()
-        # every pair counts (no connectivity): a pair that shares nothing pulls the average down
-        model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                        distance_threshold=1.0 - MIN_AVERAGE_SIMILARITY)
-        parts = model.fit_predict(dense)
+        # every pair counts: a pair that shares nothing pulls the average down (scipy's average
+        # linkage; scikit-learn's AgglomerativeClustering is the same and slower to import)
+        tree = linkage(dense, method="average", metric="cosine")
+        parts = fcluster(tree, t=1.0 - MIN_AVERAGE_SIMILARITY, criterion="distance")
         for p in np.unique(parts)[1:]:
             out[members[parts == p]] = next_label
             next_label += 1
