@@ -119,7 +119,9 @@ def articles(store: Store, page: int) -> dict[str, Any]:
 def article(store: Store, article_id: str) -> dict[str, Any] | None:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.url,
-                                     articles_t.c.date, articles_t.c.text, articles_t.c.dup_of, articles_t.c.story_id)
+                                     articles_t.c.date, articles_t.c.text, articles_t.c.dup_of, articles_t.c.story_id,
+                                     stories_t.c.label.label("story_label"))
+                           .outerjoin(stories_t, stories_t.c.id == articles_t.c.story_id)
                            .where(articles_t.c.id == article_id)).mappings().first()
         if row is None:
             return None
