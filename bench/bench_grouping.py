@@ -60,13 +60,11 @@ def synthetic(n: int, story_size: int = 40, seed: int = 7) -> list[tuple[Article
 def run(n: int) -> float:
     data = synthetic(n)
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
-        with store.engine.connect() as conn:
-            sources = store._load_sources(conn)
-            stories = store._load_stories(conn)
         start = time.perf_counter()
         for art, figs, stmts, names in data:
             with store.begin() as conn:
-                store.add_article(conn, art, figs, stmts, names, sources, stories)
+                store.add_article(conn, art, figs, stmts, names)
+        store.update_stories()
         store.refresh_dirty()
         return (time.perf_counter() - start) / n
 

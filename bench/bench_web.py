@@ -27,11 +27,10 @@ from newsledger.store import Store
 
 def build(db: Path, n: int) -> None:
     with Store(db) as store:
-        with store.engine.connect() as conn:
-            sources, stories = store._load_sources(conn), store._load_stories(conn)
         for art, figs, stmts, names in synthetic(n):
             with store.begin() as conn:
-                store.add_article(conn, art, figs, stmts, names, sources, stories)
+                store.add_article(conn, art, figs, stmts, names)
+        store.update_stories()
         store.refresh_dirty()
 
 

@@ -174,3 +174,15 @@ def test_inferred_publication_days_are_shown_with_their_basis(tmp_path: Path) ->
         assert (rows["by-url"]["published"], rows["by-url"]["published_basis"]) == ("2027-03-05", "url")
     finally:
         store.close()
+
+
+def test_quantities_carry_their_story_label(client: TestClient) -> None:
+    """Every page that lists quantities says which story (crisis) each belongs to, in words."""
+    items = client.get("/quantities.json").json()["items"]
+    labels = {i["story_label"] for i in items}
+    assert None not in labels and "earthquake · Osk City / Osk valley · 4–5 Aug 2030" in labels
+    qid = items[0]["id"]
+    assert items[0]["story_label"] in client.get(f"/quantities/{qid}").text
+    assert items[0]["story_label"] in client.get("/quantities").text
+    conflicts = client.get("/conflicts.json").json()["items"]
+    assert conflicts and all(c["story_label"] in labels for c in conflicts)

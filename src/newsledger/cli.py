@@ -241,7 +241,8 @@ def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
         return
     console = Console(width=160)
     for q in views:
-        t = Table(title=f"{q.label}  [{q.id}]  {q.n_figures} figures, {q.n_sources} sources, "
+        story = f"  ({q.story_label})" if q.story_label else ""
+        t = Table(title=f"{q.label}{story}  [{q.id}]  {q.n_figures} figures, {q.n_sources} sources, "
                         f"{q.n_disputes} disputes, {q.n_revisions} revisions", expand=True, title_justify="left")
         for col in ("date", "figure", "source", "outlet", "quote"):
             t.add_column(col, overflow="fold")
@@ -286,7 +287,8 @@ def conflicts_cmd(db: str, kind: str | None, quantity_id: str | None, limit: int
     for g in groups:
         if g.pairs:
             c = g.pairs[0]
-            t.add_row(f"{g.quantity_label} ({g.quantity_id})", g.kind, side(c.a), side(c.b), str(g.n_pairs))
+            label = f"{g.quantity_label} ({g.quantity_id})" + (f"\n{g.story_label}" if g.story_label else "")
+            t.add_row(label, g.kind, side(c.a), side(c.b), str(g.n_pairs))
     Console(width=160).print(t)
     if more:
         click.echo(f"(more groups: raise --limit above {limit})")

@@ -22,7 +22,7 @@ from .ingest import Article, ItemError, read_articles
 from .pubdate import PubDate, publication
 from .quantities import assign_quantities
 from .records import Figure, Statement
-from .stories import StoryIndex, article_names
+from .stories import StoryFeatures, article_names, cluster, story_features
 from .util import batched
 
 
@@ -36,6 +36,7 @@ class ArticleResult:
     statements: list[Statement]
     names: list[str]
     pub: PubDate | None = None
+    features: StoryFeatures = field(default_factory=StoryFeatures)
 
 
 @dataclass
@@ -125,7 +126,7 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
             docs = ((make_doc(nlp, a, p), (a, p)) for a in chunk for p in (article_pub(a),))
             for doc, (article, pub) in nlp.pipe(docs, **kwargs):
                 figures, statements = doc_records(doc, article.id)
-                yield ArticleResult(article, figures, statements, article_names(doc), pub)
+                yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc))
 
 
 ZONE_ARTICLES = 1000
@@ -136,15 +137,17 @@ def process_articles(articles: Iterable[Article | ItemError], config: Config | N
                      nlp: Language | None = None,
                      on_item: Callable[[Article | ItemError], None] | None = None) -> ExtractResult:
     """Run the pipeline over articles (errors pass through into the result). Figures get
-    quantity ids grouped across the articles of the run, story by story."""
+    quantity ids grouped across the articles of the run, story by story (stories are clustered
+    once all articles are read, so they do not depend on the input order)."""
     result = ExtractResult()
     figures: list[Figure] = []
-    index = StoryIndex()
+    features: list[tuple[str, StoryFeatures]] = []
     for item in iter_processed(articles, config, nlp, result.errors, on_item):
         result.articles += 1
-        result.stories[item.article.id] = index.assign(item.names)
+        features.append((item.article.id, item.features))
         figures.extend(item.figures)
         result.statements.extend(item.statements)
+    result.stories = cluster(features)
     result.figures = assign_quantities(figures, result.stories)
     return result
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from .pubdate import describe
 from .quantities import interval
-from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
+from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
 
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)")
 
@@ -103,6 +103,7 @@ class QuantityView:
     n_across_days: int = 0
     n_undated: int = 0
     estimate: EstimateView | None = None
+    story_label: str | None = None  # "earthquake · Karsa / Velmora · 6–12 Feb 2031"
 
 
 @dataclass
@@ -126,6 +127,7 @@ class ConflictView:
     kind: str
     a: FigureView
     b: FigureView
+    story_label: str | None = None
 
 
 def _fmt(v: float | None) -> str:
@@ -179,7 +181,8 @@ def _quantity_view(row: Any) -> QuantityView:
     return QuantityView(row["id"], row["label"], row["story_id"], row["category"], row["unit"], row["n_figures"],
                         row["n_sources"], row["n_outlets"], row["n_conflicts"], row["n_disputes"],
                         row["n_revisions"], row["first_date"], row["last_date"],
-                        n_across_days=row["n_across_days"], n_undated=row["n_undated"])
+                        n_across_days=row["n_across_days"], n_undated=row["n_undated"],
+                        story_label=row.get("story_label"))
 
 
 def _estimate_view(raw: str | None, figs: dict[int, FigureView]) -> EstimateView | None:
@@ -195,10 +198,16 @@ def _estimate_view(raw: str | None, figs: dict[int, FigureView]) -> EstimateView
                         get(e["high"]), get(e["conservative"]), get(e["highest"]))
 
 
+def quantity_select() -> sa.Select[Any]:
+    """Quantities with the label of their story (for every view that lists quantities)."""
+    return (sa.select(quantities_t, stories_t.c.label.label("story_label"))
+            .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id))
+
+
 def ledger(store: Store, *, min_figures: int = 1, contested_only: bool = False, limit: int | None = None,
            offset: int = 0, quantity_id: str | None = None) -> list[QuantityView]:
     """Quantities with their figures, most disputed first."""
-    q = sa.select(quantities_t).where(quantities_t.c.n_figures >= min_figures)
+    q = quantity_select().where(quantities_t.c.n_figures >= min_figures)
     if contested_only:
         q = q.where(quantities_t.c.n_conflicts > 0)
     if quantity_id:
@@ -222,7 +231,9 @@ def ledger(store: Store, *, min_figures: int = 1, contested_only: bool = False, 
 
 
 def conflict_list(store: Store, *, kind: str | None = None, limit: int | None = None) -> list[ConflictView]:
-    q = (sa.select(conflicts_t, quantities_t.c.label).join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+    q = (sa.select(conflicts_t, quantities_t.c.label, stories_t.c.label.label("story_label"))
+         .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+         .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id)
          .order_by(quantities_t.c.n_disputes.desc(), conflicts_t.c.quantity_id, conflicts_t.c.id))
     if kind:
         q = q.where(conflicts_t.c.kind == kind)
@@ -232,8 +243,8 @@ def conflict_list(store: Store, *, kind: str | None = None, limit: int | None = 
         rows = conn.execute(q).mappings().all()
     ids = sorted({r["figure_a"] for r in rows} | {r["figure_b"] for r in rows})
     figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(ids))} if ids else {}
-    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
-            for r in rows]
+    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]],
+                         r["story_label"]) for r in rows]
 
 
 @dataclass
@@ -248,6 +259,7 @@ class DisagreementGroup:
     newest_day: str | None
     n_pairs: int
     pairs: list[ConflictView]
+    story_label: str | None = None
 
 
 KIND_ORDER = {"dispute": 0, "revision": 1, "across_days": 2, "undated": 3}
@@ -262,8 +274,10 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
     q = (sa.select(conflicts_t.c.id, conflicts_t.c.quantity_id, conflicts_t.c.kind, conflicts_t.c.figure_a,
                    conflicts_t.c.figure_b, quantities_t.c.label, quantities_t.c.n_disputes,
                    fa.c.source_id.label("sa"), fb.c.source_id.label("sb"), fa.c.source.label("na"),
-                   fb.c.source.label("nb"), fa.c.event_date.label("da"), fb.c.event_date.label("db"))
+                   fb.c.source.label("nb"), fa.c.event_date.label("da"), fb.c.event_date.label("db"),
+                   stories_t.c.label.label("story_label"))
          .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+         .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id)
          .join(fa, fa.c.id == conflicts_t.c.figure_a).join(fb, fb.c.id == conflicts_t.c.figure_b))
     if quantity_id:
         q = q.where(conflicts_t.c.quantity_id == quantity_id)
@@ -292,11 +306,12 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
     for k in page:
         members = grouped[k]
         first = members[0]
-        views = [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
+        views = [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]],
+                              r["story_label"])
                  for r in members[:pairs_per_group] if r["figure_a"] in figs and r["figure_b"] in figs]
         if views:
             out.append(DisagreementGroup(k[0], first["label"], k[1], (views[0].a.source, views[0].b.source),
-                                         first["db"] or first["da"], len(members), views))
+                                         first["db"] or first["da"], len(members), views, first["story_label"]))
     return out, bool(limit) and len(order) > offset + (limit or 0)
 
 
@@ -432,7 +447,8 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
             keep = sorted(counts, key=lambda k: -counts.get(k, 0))[:MAX_SOURCES]
             latest = {k: latest[k] for k in keep if k in latest}
         head = f"## {q.label}"
-        status = (f"{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
+        story = f"{q.story_label} · " if q.story_label else ""
+        status = (f"{story}{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
                   f"{q.n_disputes} same-day disputes, {q.n_revisions} revisions, "
                   f"{q.n_across_days + q.n_undated} disagreements across days or undated")
         md += [head, "", status, ""]

@@ -1,9 +1,9 @@
 """The corpus store: SQLite by default, PostgreSQL for a ``postgresql://`` URL, one code path.
 
-Tables a user can query: ``articles`` (with ``story_id``, ``dup_of``), ``sources``,
+Tables a user can query: ``articles`` (with ``story_id``, ``dup_of``), ``stories``, ``sources``,
 ``statements``, ``figures`` (with ``quantity_id`` and ``source_id``), ``quantities``,
 ``conflicts``; plus the indexes behind incremental work (``article_bands`` for
-near-duplicates, ``story_names`` for stories) and full-text search (SQLite FTS5
+near-duplicates, ``articles.story_features`` for stories) and full-text search (SQLite FTS5
 table ``articles_fts``; a ``tsvector`` column with a GIN index on PostgreSQL).
 
 Writes are per article and transactional: an article is stored with all its
@@ -42,7 +42,7 @@ from .quantities import (
 )
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
-from .stories import StoryIndex
+from .stories import StoryFeatures, StorySummary, cluster, story_id, summarize
 from .util import batched
 
 IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
@@ -65,6 +65,7 @@ articles_t = sa.Table(
     sa.Column("seq", sa.BigInteger, index=True),
     # the effective publication day (``date`` as given, else inferred) and how it was obtained
     sa.Column("pub_date", sa.String(10), index=True), sa.Column("pub_date_basis", sa.String(16)),
+    sa.Column("story_features", sa.Text),
 )
 bands_t = sa.Table(
     "article_bands", metadata,
@@ -73,6 +74,14 @@ bands_t = sa.Table(
               index=True),
     sa.Index("ix_article_bands_bucket", "bucket"),
 )
+# one row per story, rewritten each time stories are re-clustered
+stories_t = sa.Table(
+    "stories", metadata,
+    sa.Column("id", sa.String(32), primary_key=True), sa.Column("label", sa.Text, nullable=False),
+    sa.Column("first_date", sa.String(10)), sa.Column("last_date", sa.String(10)),
+    sa.Column("n_articles", sa.Integer, nullable=False), sa.Column("n_outlets", sa.Integer, nullable=False),
+)
+# superseded by ``articles.story_features`` (migration 5); kept so older stores still match the schema
 story_names_t = sa.Table(
     "story_names", metadata,
     sa.Column("name", sa.String(255), nullable=False), sa.Column("story_id", sa.String(32), nullable=False),
@@ -280,15 +289,30 @@ def _lacks_column(table: str, column: str) -> Callable[[Connection], bool]:
     return check
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: _migration_1, 2: _migration_2, 3: _migration_3,
-                                                       4: _migration_4, 6: _migration_6, 7: _migration_7,
-                                                       8: _migration_8}
+
+def _migration_5(conn: Connection) -> None:
+    """Stories clustered over the whole corpus: each article keeps its story features, and a
+    ``stories`` table holds each story's label, date range and size. Stories of older stores
+    are recomputed (from their stored names and dates) by the next run."""
+    cols = {c["name"] for c in sa.inspect(conn).get_columns("articles")}
+    if "story_features" not in cols:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN story_features TEXT")
+    stories_t.create(conn, checkfirst=True)
+
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5, 6: _migration_6,
+    7: _migration_7, 8: _migration_8}
 # migrations are numbered apart on parallel branches, so one may be merged after a store already
 # passed its number; such a migration still runs when its check finds the store without it
 MISSING: dict[int, Callable[[Connection], bool]] = {
-    4: _lacks_column("figures", "event"), 6: _lacks_pub_date, 7: _lacks_column("sources", "story_id"),
-    8: _lacks_column("quantities", "estimate")}
+    4: _lacks_column("figures", "event"), 5: _lacks_column("articles", "story_features"), 6: _lacks_pub_date,
+    7: _lacks_column("sources", "story_id"), 8: _lacks_column("quantities", "estimate")}
 SCHEMA_VERSION = max(MIGRATIONS)
+# the story of an article linked but not yet clustered (never a real story id, so the next
+# :meth:`Store.update_stories` always moves it and links its records)
+PROVISIONAL = "new-"
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -429,16 +453,6 @@ class Store:
                 reg.remember(story, name, sid)
         return reg
 
-    def _load_stories(self, conn: Connection) -> StoryIndex:
-        idx = StoryIndex()
-        rows = conn.execute(sa.select(story_names_t.c.name, story_names_t.c.story_id)
-                            .order_by(story_names_t.c.story_id, story_names_t.c.name))
-        for name, sid in rows:
-            idx.add(sid, {name})
-        nums = [int(s[2:]) for s in idx.names if s.startswith("s-") and s[2:].isdigit()]
-        idx.counter = max(nums, default=0)
-        return idx
-
     def _save_source(self, conn: Connection, src: Source) -> None:
         row = {"name": src.name, "kind": src.kind, "affiliation": src.affiliation, "person": src.person,
                "aliases": json.dumps(sorted(src.aliases), ensure_ascii=False), "story_id": src.story}
@@ -476,7 +490,8 @@ class Store:
         return best, best_sim
 
     def stage_article(self, conn: Connection, article: Article, figures: list[Figure],
-                      statements: list[Statement], names: list[str], seq: int, pub: PubDate | None = None) -> None:
+                      statements: list[Statement], names: list[str], seq: int, pub: PubDate | None = None,
+                      features: StoryFeatures | None = None) -> None:
         """Store one extracted article with its records, not yet linked to stories, sources or
         quantities (that is :meth:`link_article`, which must run in ``seq`` order). Replaces
         an earlier version of the same article. ``pub`` is the publication day extraction
@@ -497,6 +512,7 @@ class Store:
             text=article.text, content_hash=content_hash(article), story_id=None, dup_of=None, similarity=None,
             minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False), seq=seq,
             pub_date=pub.date, pub_date_basis=pub.basis or "none",
+            story_features=(features or StoryFeatures(date=article.date, names={n: 1 for n in names})).to_json(),
             ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
                                         for b, bucket in enumerate(dedup.bands(sig))])
@@ -517,31 +533,32 @@ class Store:
                  "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
                  "predicate": f.predicate, "quantity_id": None, "event": f.event} for f in figures])
 
-    def link_article(self, conn: Connection, article_id: str, sources: SourceRegistry,
-                     stories: StoryIndex) -> bool:
-        """Place a staged article in the ledger: near-duplicate of an earlier article, story,
-        canonical sources, quantity ids. Articles must be linked in ``seq`` order, which makes a
-        distributed run give exactly the single-process result. Returns whether it is a duplicate."""
-        row = conn.execute(sa.select(articles_t.c.minhash, articles_t.c.names, articles_t.c.text)
-                           .where(articles_t.c.id == article_id)).first()
+    def link_article(self, conn: Connection, article_id: str) -> bool:
+        """Place a staged article in the ledger: near-duplicate of an earlier article, and a
+        provisional story (its original's, else one of its own). Its records are linked (sources,
+        quantity ids) by :meth:`update_stories`, once its real story is known, so each new article
+        is linked once. Articles must be linked in ``seq`` order, which makes a distributed run
+        give exactly the single-process result. Returns whether it is a duplicate."""
+        row = conn.execute(sa.select(articles_t.c.minhash).where(articles_t.c.id == article_id)).first()
         if row is None:
             return False
         sig = dedup.from_bytes(row[0])
-        names = json.loads(row[1] or "[]")
         dup_of, sim = self._find_duplicate(conn, sig, dedup.bands(sig), exclude=article_id)
         story = None
         if dup_of is not None:
             story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
-        story = stories.assign(names, story)
-        kept = stories.recorded(story, names)
-        if kept:
-            have = set(conn.execute(sa.select(story_names_t.c.name).where(sa.and_(
-                story_names_t.c.story_id == story, story_names_t.c.name.in_(kept)))).scalars())
-            new = [{"name": n, "story_id": story} for n in dict.fromkeys(kept) if n not in have]
-            if new:
-                conn.execute(story_names_t.insert(), new)
+        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
+            dup_of=dup_of, similarity=sim if dup_of else None))
+        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
+            story_id=story or PROVISIONAL + story_id(article_id)[2:]))
+        return dup_of is not None
+
+    def link_records(self, conn: Connection, article_id: str, story: str, sources: SourceRegistry) -> None:
+        """Put an article in ``story`` and (re)link its records: canonical sources and quantity
+        ids, which depend on the story. The quantities its figures leave and join are marked dirty."""
         sources.changed.clear()
-        sources.read_text(row[2], story)
+        text = conn.execute(sa.select(articles_t.c.text).where(articles_t.c.id == article_id)).scalar()
+        sources.read_text(text or "", story)
 
         def source_id(name: str | None, role: str | None) -> str | None:
             return sources.resolve(name, role, story=story).id if name else None
@@ -552,7 +569,7 @@ class Store:
         rows = conn.execute(sa.select(figures_t).where(figures_t.c.article_id == article_id)
                             .order_by(figures_t.c.id)).mappings().all()
         figs = [_row_figure(r) for r in rows]
-        touched: set[str] = set()
+        touched: set[str] = {r["quantity_id"] for r in rows if r["quantity_id"]}
         fig_updates = []
         for r, f in zip(rows, figs, strict=True):
             sid = source_id(f.source, f.source_role)
@@ -573,18 +590,16 @@ class Store:
                          .values(source_id=sa.bindparam("b_sid"), quantity_id=sa.bindparam("b_qid")),
                          [{"b_id": i, "b_sid": sid, "b_qid": qid} for i, sid, qid in fig_updates])
         self._mark_dirty(conn, touched)
-        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
-            story_id=story, dup_of=dup_of, similarity=sim if dup_of else None))
-        return dup_of is not None
+        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(story_id=story))
 
     def add_article(self, conn: Connection, article: Article, figures: list[Figure],
-                    statements: list[Statement], names: list[str], sources: SourceRegistry,
-                    stories: StoryIndex, seq: int | None = None, pub: PubDate | None = None) -> bool:
+                    statements: list[Statement], names: list[str], seq: int | None = None,
+                    pub: PubDate | None = None, features: StoryFeatures | None = None) -> bool:
         """Stage and link one article in one transaction (the single-process path)."""
         if seq is None:
             seq = self.next_seq(conn)
-        self.stage_article(conn, article, figures, statements, names, seq, pub)
-        return self.link_article(conn, article.id, sources, stories)
+        self.stage_article(conn, article, figures, statements, names, seq, pub, features)
+        return self.link_article(conn, article.id)
 
     def next_seq(self, conn: Connection) -> int:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles_t.c.seq), -1))).scalar() or 0) + 1
@@ -595,18 +610,56 @@ class Store:
 
     def link_pending(self, batch: int = 200) -> int:
         """Link every staged article, in ``seq`` order, in small transactions (resumable)."""
-        with self.engine.connect() as conn:
-            sources = self._load_sources(conn)
-            stories = self._load_stories(conn)
         n = 0
         while True:
             with self.begin() as conn:
                 ids = self.unlinked(conn, batch)
                 if not ids:
-                    return n
+                    break
                 for aid in ids:
-                    self.link_article(conn, aid, sources, stories)
+                    self.link_article(conn, aid)
                     n += 1
+        if n:
+            self.update_stories(batch)
+        return n
+
+    def update_stories(self, batch: int = 200) -> int:
+        """Re-cluster all linked articles into stories (from their stored features, no parsing),
+        move every article whose story changed, relinking its records, and rewrite the
+        ``stories`` table. Near-duplicates stay in their original's story. Safe to kill and
+        rerun: each moved article is relinked in the transaction that moves it. Returns the
+        number of articles moved."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id, articles_t.c.dup_of,
+                                          articles_t.c.date, articles_t.c.outlet, articles_t.c.names,
+                                          articles_t.c.story_features, articles_t.c.seq)
+                                .where(articles_t.c.story_id.is_not(None))).all()
+        features = {r[0]: StoryFeatures.from_json(r[6], r[3], json.loads(r[5] or "[]")) for r in rows}
+        current = {r[0]: r[1] for r in rows}
+        dup_of = {r[0]: r[2] for r in rows if r[2] and r[2] in current}
+        wanted = cluster((aid, f) for aid, f in features.items() if aid not in dup_of)
+        for aid, orig in dup_of.items():
+            wanted[aid] = wanted.get(orig) or story_id(orig)
+        seq = {r[0]: (r[7] if r[7] is not None else -1) for r in rows}
+        moved = sorted((aid for aid in wanted if wanted[aid] != current[aid]), key=lambda a: (seq[a], a))
+        if moved:
+            with self.engine.connect() as conn:
+                sources = self._load_sources(conn)
+            for chunk in batched(moved, batch):
+                with self.begin() as conn:
+                    for aid in chunk:
+                        self.link_records(conn, aid, wanted[aid], sources)
+        summaries = summarize(wanted, features, {r[0]: r[4] for r in rows})
+        with self.begin() as conn:
+            self._save_stories(conn, summaries)
+        return len(moved)
+
+    def _save_stories(self, conn: Connection, summaries: Iterable[StorySummary]) -> None:
+        conn.execute(stories_t.delete())
+        values = [{"id": s.id, "label": s.label, "first_date": s.first_date, "last_date": s.last_date,
+                   "n_articles": s.n_articles, "n_outlets": s.n_outlets} for s in summaries]
+        for chunk in batched(values, 1000):
+            conn.execute(stories_t.insert(), list(chunk))
 
     def _mark_dirty(self, conn: Connection, qids: set[str]) -> None:
         if not qids:
@@ -726,8 +779,6 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     report = AnalyzeReport()
     store.link_pending()  # finish what a killed distributed run staged
     with store.engine.connect() as conn:
-        sources = store._load_sources(conn)
-        stories = store._load_stories(conn)
         seq = store.next_seq(conn)
     existed: set[str] = set()
     run_start = seq
@@ -760,14 +811,15 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     articles = read_articles(inputs, config, dedupe_ids=False)
     for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item):
         with store.begin() as conn:
-            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, sources, stories, seq,
-                                    res.pub)
+            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, seq, res.pub,
+                                    res.features)
         seq += 1
         was = res.article.id in existed
         existed.discard(res.article.id)
         report.replaced += was
         report.added += not was
         report.duplicates += dup
+    store.update_stories()
     report.quantities_updated = store.refresh_dirty()
     store.close()
     return report

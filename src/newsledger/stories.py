@@ -1,47 +1,57 @@
-"""Group articles into stories (one evolving event) by the names they share.
+"""Group articles into stories (one crisis each) by what they are about and when.
 
-A corpus can hold several crises at once; figures are only compared within a story.
-Each article is summarised by the names it mentions most (places, organisations,
-people). An article joins the story whose names overlap its own the most, if the
-overlap is large enough; otherwise it starts a new story. The assignment is
-incremental and uses an inverted index from names to stories, so the cost per
-article does not grow with the corpus.
+A corpus can hold several crises at once, and figures are only compared within a story.
+Each article is summarised by a small stored feature set (:class:`StoryFeatures`): the places
+it names, the other names it mentions most (organisations, people, nationalities), the nouns
+that say what kind of event it is (earthquake, explosion, strike...), and its date.
+
+Clustering is recomputed over all articles whenever the corpus grows, so the result does not
+depend on the order articles arrived in: articles become TF-IDF vectors (names shared by
+nearly every article weigh little, a name shared by a handful weighs much), two articles are
+linked when their cosine similarity is high, they share at least two names and their dates
+are close, and stories are the connected components of that sparse graph. The graph is built
+in chunks of date-sorted rows against the articles in their date window only, so memory
+stays bounded and no n x n matrix is ever formed. A story's id comes from its earliest
+article, so reruns and incremental runs keep ids.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc
 
-NAME_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "EVENT"}
-TOP_NAMES = 12
-MIN_SHARED = 2
-MIN_SCORE = 0.25
-# a name shared by this many stories identifies none of them (like a stop word); skipping it keeps
-# the look-up cost per article flat as the corpus grows
-MAX_STORIES_PER_NAME = 50
-# a story is defined by the names it started with; capping them stops a long story from
-# swallowing unrelated articles through the ever-growing list of people it has mentioned
-MAX_NAMES_PER_STORY = 40
-# names that say nothing about which event a story is (news agencies, world bodies)
-GENERIC_NAMES = {"reuters", "ap", "afp", "associated press", "agence france-presse", "un", "united nations",
-                 "the united nations", "u.n.", "eu", "european union", "nato", "who", "red cross", "bbc", "cnn",
-                 "twitter", "facebook", "telegram", "x"}
+from . import wordlists
 
+NAME_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "EVENT", "NORP"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+TOP_NAMES = 12  # the names kept in ``articles.names`` (near-duplicates, search)
+TOP_FEATURES = 30  # names per kind kept as story features
+# names that say nothing about which event a story is (world bodies, platforms); news agencies
+# come from the ``news_agencies`` word list
+GENERIC_NAMES = {"un", "united nations", "u.n.", "eu", "european union", "nato", "who", "red cross", "twitter",
+                 "facebook", "telegram", "x", "instagram", "youtube", "tiktok"}
 
-def article_names(doc: Doc, top: int = TOP_NAMES) -> list[str]:
-    """The names an article mentions most, normalised (lower case, no possessive, no "the")."""
-    counts: Counter[str] = Counter()
-    for ent in doc.ents:
-        if ent.label_ not in NAME_LABELS:
-            continue
-        name = normalize_name(ent.text)
-        if name and name not in GENERIC_NAMES and len(name) > 1:
-            counts[name] += 1
-    return [n for n, _ in counts.most_common(top)]
+# how much each kind of feature counts towards similarity (before IDF)
+WEIGHTS = {"p": 1.5, "n": 1.0, "e": 1.0}
+MIN_SIMILARITY = 0.2  # cosine of the TF-IDF vectors for an edge
+MIN_AVERAGE_SIMILARITY = 0.15  # mean cosine between two groups of articles for them to be one story
+MAX_EXACT = 3000  # articles per component refined by average linkage
+MIN_SHARED = 2  # distinct shared features for an edge (one common name is chance)
+WINDOW_DAYS = 14  # dated articles further apart than this are never linked directly
+IDF_FLOOR = 0.2  # names in (almost) every article still count a little: a corpus of one crisis stays one
+# a name in more articles than this identifies no single story (like a stop word): it is dropped,
+# which also bounds the cost of the similarity products on large corpora
+MAX_DF = 5000
+CELLS_PER_CHUNK = 4_000_000  # rows x candidate columns per sparse product
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def normalize_name(text: str) -> str:
@@ -54,54 +64,281 @@ def normalize_name(text: str) -> str:
     return " ".join(t.split())
 
 
-@dataclass
-class StoryIndex:
-    """Stories seen so far: their names, and names -> stories for candidate look-up."""
+def _display(text: str) -> str:
+    t = " ".join(text.split())
+    for suffix in ("'s", "’s", "'", "’"):
+        if t.endswith(suffix):
+            t = t[: -len(suffix)]
+    if t.lower().startswith("the "):
+        t = t[4:]
+    return t
 
-    names: dict[str, set[str]] = field(default_factory=dict)
-    index: dict[str, set[str]] = field(default_factory=dict)
-    counter: int = 0
 
-    def assign(self, names: Iterable[str], story_id: str | None = None) -> str:
-        """The story for an article with these names (joining or creating one)."""
-        mine = set(names)
-        if story_id is None:
-            story_id = self.best(mine)
-        if story_id is None:
-            self.counter += 1
-            story_id = f"s-{self.counter}"
-            while story_id in self.names:
-                self.counter += 1
-                story_id = f"s-{self.counter}"
-        self.add(story_id, mine)
-        return story_id
+def _generic(name: str) -> bool:
+    return name in GENERIC_NAMES or name in wordlists.words("news_agencies") or len(name) <= 1
 
-    def best(self, mine: set[str]) -> str | None:
-        shared: Counter[str] = Counter()
-        for name in mine:
-            posting = self.index.get(name, ())
-            if len(posting) > MAX_STORIES_PER_NAME:
-                continue
-            for sid in posting:
-                shared[sid] += 1
-        best_id, best_score = None, 0.0
-        for sid, n in shared.items():
-            if n < MIN_SHARED:
-                continue
-            score = n / max(1, min(len(mine), len(self.names[sid])))
-            if score >= MIN_SCORE and (score > best_score or (score == best_score and best_id and sid < best_id)):
-                best_id, best_score = sid, score
-        return best_id
 
-    def add(self, story_id: str, names: set[str]) -> None:
-        have = self.names.setdefault(story_id, set())
-        for name in sorted(names):
-            if name in have or len(have) >= MAX_NAMES_PER_STORY:
-                continue
-            have.add(name)
-            self.index.setdefault(name, set()).add(story_id)
+def article_names(doc: Doc, top: int = TOP_NAMES) -> list[str]:
+    """The names an article mentions most, normalised (lower case, no possessive, no "the")."""
+    counts: Counter[str] = Counter()
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS - {"NORP"}:
+            continue
+        name = normalize_name(ent.text)
+        if name and not _generic(name):
+            counts[name] += 1
+    return [n for n, _ in counts.most_common(top)]
 
-    def recorded(self, story_id: str, names: list[str]) -> list[str]:
-        """Which of ``names`` the story keeps (what the store should persist)."""
-        have = self.names.get(story_id, set())
-        return [n for n in names if n in have]
+
+@dataclass(frozen=True)
+class StoryFeatures:
+    """What an article is about, as stored per article: display name -> mentions, by kind."""
+
+    date: str | None = None
+    places: dict[str, int] = field(default_factory=dict)
+    names: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"date": self.date, "places": self.places, "names": self.names, "events": self.events},
+                          ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None, date: str | None = None, names: Sequence[str] = ()) -> StoryFeatures:
+        """Stored features; for an article stored before they existed, its names and date."""
+        if not text:
+            return cls(date=date, names={n: 1 for n in names})
+        d: dict[str, Any] = json.loads(text)
+        return cls(date=d.get("date") or date, places=dict(d.get("places") or {}), names=dict(d.get("names") or {}),
+                   events=dict(d.get("events") or {}))
+
+    def terms(self) -> dict[str, float]:
+        """Feature key -> weighted sublinear term frequency (keys normalised, kind-prefixed)."""
+        out: dict[str, float] = {}
+        for kind, counts in (("p", self.places), ("n", self.names), ("e", self.events)):
+            for name, c in counts.items():
+                key = normalize_name(name)
+                if not key:
+                    continue
+                k = f"{kind}:{key}"
+                out[k] = max(out.get(k, 0.0), WEIGHTS[kind] * (1.0 + math.log(max(1, c))))
+        return out
+
+
+def story_features(doc: Doc) -> StoryFeatures:
+    """The features of a processed article: named places, other names, event nouns, its date
+    (published, else inferred: ``doc._.pub_date``)."""
+    places: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    shown: dict[str, Counter[str]] = {}
+    for ent in doc.ents:
+        if ent.label_ not in NAME_LABELS:
+            continue
+        key = normalize_name(ent.text)
+        if not key or _generic(key) or not any(ch.isalpha() for ch in key):
+            continue
+        (places if ent.label_ in PLACE_LABELS else names)[key] += 1
+        shown.setdefault(key, Counter())[_display(ent.text)] += 1
+    events: Counter[str] = Counter(t.lemma_.lower() for t in doc if t.pos_ == "NOUN"
+                                   and t.lemma_.lower() in wordlists.words("story_events"))
+
+    def top(c: Counter[str]) -> dict[str, int]:
+        # ties broken by name so the features do not depend on the order of mentions
+        best = sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_FEATURES]
+        return {sorted(shown[k].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]: n for k, n in best}
+
+    date = getattr(doc._, "pub_date", None) if doc.has_extension("pub_date") else None
+    return StoryFeatures(date=date or None, places=top(places), names=top(names),
+                         events=dict(sorted(events.items())))
+
+
+def _day(date: str | None) -> float:
+    try:
+        return float(dt.date.fromisoformat((date or "")[:10]).toordinal())
+    except ValueError:
+        return math.nan
+
+
+def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
+    """Article id -> story id for articles with these features. Deterministic and independent
+    of the order of ``items``; a story's id is :func:`story_id` of its earliest article."""
+    import numpy as np
+    from scipy.sparse import csr_matrix, diags
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.preprocessing import normalize
+
+    rows = sorted(items, key=lambda it: it[0])
+    n = len(rows)
+    if n == 0:
+        return {}
+    ids = [aid for aid, _ in rows]
+    days = np.array([_day(f.date) for _, f in rows])
+    X = DictVectorizer(sort=True).fit_transform([f.terms() for _, f in rows]).tocsr()
+    if X.shape[1] == 0:  # no article names anything: each is a story of its own
+        return {aid: story_id(aid) for aid in ids}
+    present = X.copy()
+    present.data[:] = 1.0
+    df = np.asarray(present.sum(axis=0)).ravel()
+    keep = (df >= 2) & (df <= MAX_DF)  # a name in one article links nothing and only dilutes it
+    idf = np.where(keep, np.maximum(np.log(n / np.maximum(df, 1)), IDF_FLOOR), 0.0)
+    X = normalize(X @ diags(idf)).tocsr()
+    B = (present @ diags(keep.astype(float))).tocsr()
+    B.eliminate_zeros()
+
+    # chunks of rows in date order, each compared with the articles within the date window
+    order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
+    sorted_days = days[order]
+    undated = np.flatnonzero(np.isnan(days))
+    src: list[Any] = []
+    dst: list[Any] = []
+    start = 0
+    while start < n:
+        end = start + 1
+        lo = sorted_days[start]
+        # grow the chunk while the rows x candidates product stays within budget
+        while end < n:
+            hi = sorted_days[end]
+            if np.isnan(hi) or np.isnan(lo):
+                width = n
+            else:
+                width = int(np.searchsorted(sorted_days, hi + WINDOW_DAYS, "right")
+                            - np.searchsorted(sorted_days, lo - WINDOW_DAYS, "left")) + len(undated)
+            if (end + 1 - start) * width > CELLS_PER_CHUNK:
+                break
+            end += 1
+        chunk = order[start:end]
+        lo, hi = sorted_days[start], sorted_days[end - 1]
+        if np.isnan(lo) or np.isnan(hi):
+            cands = np.arange(n)
+        else:
+            a = np.searchsorted(sorted_days, lo - WINDOW_DAYS, "left")
+            b = np.searchsorted(sorted_days, hi + WINDOW_DAYS, "right")
+            cands = np.union1d(order[a:b], undated)
+        sim = (X[chunk] @ X[cands].T).tocoo()
+        strong = sim.data >= MIN_SIMILARITY
+        r, c = chunk[sim.row[strong]], cands[sim.col[strong]]
+        pair = r < c
+        r, c = r[pair], c[pair]
+        if len(r):
+            shared = np.asarray(B[r].multiply(B[c]).sum(axis=1)).ravel()
+            gap = np.abs(days[r] - days[c])
+            ok = (shared >= MIN_SHARED) & ~(gap > WINDOW_DAYS)  # an unknown date is no gap
+            src.append(r[ok])
+            dst.append(c[ok])
+        start = end
+    if src:
+        r_all, c_all = np.concatenate(src), np.concatenate(dst)
+    else:
+        r_all = c_all = np.zeros(0, dtype=np.int64)
+    graph = csr_matrix((np.ones(len(r_all)), (r_all, c_all)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labels = _split_chains(X, labels)
+    founder: dict[int, tuple[str, str]] = {}
+    for i, lab in enumerate(labels):
+        key = (rows[i][1].date or "9999-12-31", ids[i])
+        if lab not in founder or key < founder[lab]:
+            founder[lab] = key
+    return {ids[i]: story_id(founder[lab][1]) for i, lab in enumerate(labels)}
+
+
+def _split_chains(X: Any, labels: Any) -> Any:
+    """Within each connected component, merge articles by average linkage: two groups join
+    only if their articles are similar on average, so one article that
+    mentions two events of a war (or two that share only the war's names) cannot chain them
+    into one story. Components larger than MAX_EXACT stay whole (dense features would not fit)."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    out = labels.copy()
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    for lab in np.unique(labels):
+        members = np.flatnonzero(labels == lab)
+        if len(members) < 3 or len(members) > MAX_EXACT:
+            continue
+        sub = X[members]
+        cols = np.unique(sub.indices)
+        dense = sub[:, cols].toarray()
+        # every pair counts: a pair that shares nothing pulls the average down (scipy's average
+        # linkage; scikit-learn's AgglomerativeClustering is the same and slower to import)
+        tree = linkage(dense, method="average", metric="cosine")
+        parts = fcluster(tree, t=1.0 - MIN_AVERAGE_SIMILARITY, criterion="distance")
+        for p in np.unique(parts)[1:]:
+            out[members[parts == p]] = next_label
+            next_label += 1
+    return out
+
+
+def story_id(founding_article: str) -> str:
+    """A story's id, derived from the id of its earliest article (stable across runs)."""
+    return "s-" + hashlib.sha1(founding_article.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """One row of the ``stories`` table."""
+
+    id: str
+    label: str
+    first_date: str | None
+    last_date: str | None
+    n_articles: int
+    n_outlets: int
+
+
+def summarize(stories: dict[str, str], features: dict[str, StoryFeatures],
+              outlets: dict[str, str | None] | None = None) -> list[StorySummary]:
+    """A readable summary per story: "earthquake · Karsa / Velmora · 6–12 Feb 2031" (the event
+    noun most characteristic of the story, its two most mentioned places, its date range)."""
+    outlets = outlets or {}
+    n = max(1, len(features))
+    doc_freq: Counter[str] = Counter()
+    for f in features.values():
+        doc_freq.update(set(f.events))
+    members: dict[str, list[str]] = {}
+    for aid, sid in stories.items():
+        members.setdefault(sid, []).append(aid)
+    out = []
+    for sid in sorted(members):
+        arts = sorted(members[sid])
+        feats = [features[a] for a in arts if a in features]
+        event_score: dict[str, float] = {}
+        place_score: dict[str, float] = {}
+        place_form: dict[str, Counter[str]] = {}
+        for f in feats:
+            for e in f.events:
+                event_score[e] = event_score.get(e, 0.0) + 1.0 + math.log(n / doc_freq[e])
+            for p, c in f.places.items():
+                key = normalize_name(p)
+                place_score[key] = place_score.get(key, 0.0) + 1.0 + 0.1 * min(c, 10)
+                place_form.setdefault(key, Counter())[p] += c
+        event = sorted(event_score.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if event_score else ""
+        top = sorted(place_score.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+        places = " / ".join(sorted(place_form[k].items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, _ in top)
+        dates = sorted(f.date[:10] for f in feats if f.date)
+        first, last = (dates[0], dates[-1]) if dates else (None, None)
+        label = " · ".join(b for b in (event, places, date_range(first, last)) if b) or sid
+        out.append(StorySummary(sid, label, first, last, len(arts),
+                                len({outlets.get(a) or a for a in arts})))
+    return out
+
+
+def date_range(first: str | None, last: str | None) -> str:
+    """"6–12 Feb 2031", "28 Jan – 3 Feb 2031", "30 Dec 2030 – 2 Jan 2031" or one day."""
+    if not first or not last:
+        return ""
+    try:
+        a, b = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except ValueError:
+        return ""
+
+    def day(d: dt.date, year: bool = True) -> str:
+        return f"{d.day} {MONTHS[d.month - 1]}" + (f" {d.year}" if year else "")
+
+    if a == b:
+        return day(a)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{day(b)}"
+    if a.year == b.year:
+        return f"{day(a, False)} – {day(b)}"
+    return f"{day(a)} – {day(b)}"

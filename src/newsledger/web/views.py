@@ -11,8 +11,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..records import CATEGORIES
-from ..report import ConflictView, DisagreementGroup, FigureView, _figure_views, disagreements, ledger, svg_chart
-from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t
+from ..report import (
+    ConflictView,
+    DisagreementGroup,
+    FigureView,
+    _figure_views,
+    disagreements,
+    ledger,
+    quantity_select,
+    svg_chart,
+)
+from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
 
 PAGE = 50
 GROUP_PAGE = 20  # source pairs per page of a quantity's disagreements
@@ -31,7 +40,8 @@ def _fig(f: FigureView, labels: dict[str, str] | None = None) -> dict[str, Any]:
 
 
 def _conflict(c: ConflictView) -> dict[str, Any]:
-    return {"quantity_id": c.quantity_id, "quantity_label": c.quantity_label, "kind": c.kind,
+    return {"quantity_id": c.quantity_id, "quantity_label": c.quantity_label, "story_label": c.story_label,
+            "kind": c.kind,
             "a": _fig(c.a), "b": _fig(c.b)}
 
 
@@ -45,7 +55,7 @@ def overview(store: Store) -> dict[str, Any]:
                  "outlets": int(conn.execute(sa.select(sa.func.count(sa.distinct(articles_t.c.outlet)))).scalar()
                                 or 0)}
         contested = [dict(r) for r in conn.execute(
-            sa.select(quantities_t).where(quantities_t.c.n_conflicts > 0)
+            quantity_select().where(quantities_t.c.n_conflicts > 0)
             .order_by(quantities_t.c.n_disputes.desc(), quantities_t.c.n_figures.desc(), quantities_t.c.id)
             .limit(15)).mappings()]
         newest = [dict(r) for r in conn.execute(
@@ -62,17 +72,18 @@ def overview(store: Store) -> dict[str, Any]:
 
 def _conflicts_by_id(store: Store, ids: list[int]) -> list[ConflictView]:
     with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(conflicts_t, quantities_t.c.label)
+        rows = conn.execute(sa.select(conflicts_t, quantities_t.c.label, stories_t.c.label.label("story_label"))
                             .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
+                            .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id)
                             .where(conflicts_t.c.id.in_(ids)).order_by(conflicts_t.c.id.desc())).mappings().all()
     fids = sorted({r["figure_a"] for r in rows} | {r["figure_b"] for r in rows})
     figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(fids))} if fids else {}
-    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]])
-            for r in rows if r["figure_a"] in figs and r["figure_b"] in figs]
+    return [ConflictView(r["quantity_id"], r["label"], r["kind"], figs[r["figure_a"]], figs[r["figure_b"]],
+                         r["story_label"]) for r in rows if r["figure_a"] in figs and r["figure_b"] in figs]
 
 
 def quantities(store: Store, page: int, contested: bool) -> dict[str, Any]:
-    q = sa.select(quantities_t)
+    q = quantity_select()
     if contested:
         q = q.where(quantities_t.c.n_conflicts > 0)
     q = q.order_by(quantities_t.c.n_disputes.desc(), quantities_t.c.n_figures.desc(), quantities_t.c.id)
@@ -130,7 +141,8 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.url,
                                      articles_t.c.date, *PUB_COLS, articles_t.c.text, articles_t.c.dup_of,
-                                     articles_t.c.story_id)
+                                     articles_t.c.story_id, stories_t.c.label.label("story_label"))
+                           .outerjoin(stories_t, stories_t.c.id == articles_t.c.story_id)
                            .where(articles_t.c.id == article_id)).mappings().first()
         if row is None:
             return None
