@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from .figures.scope import place_key
+from .figures.scope import COMBINED, RUNNING_TOTALS, place_key
 from .records import Figure
 
 _IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "people", "persons": "person",
@@ -101,6 +101,39 @@ def quantity_key(f: Figure, story: str, neighbours: Sequence[Figure] = (),
     if f.category == "aid":
         key.append(source_key or (f.source or "").lower())
     return tuple(key)
+
+
+def source_places(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> dict[tuple[str, str], str]:
+    """(source id, category) -> the place a source gives its running totals in one story, when one
+    place is named more often than any other (and at least twice): a body keeps the toll of its
+    own area ("KAVED: 13,204 killed in Karvelia"), so its unplaced totals ("KAVED said 1,762 had
+    been killed") are that area's. Read over the whole story, so the result is order-independent."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for f, sid in zip(figs, source_ids, strict=True):
+        if sid is None or not f.place or not _inheritable(f):
+            continue
+        key = place_key(f.place)
+        if key in ("any", COMBINED):
+            continue
+        bucket = counts.setdefault((sid, f.category), {})
+        bucket[key] = bucket.get(key, 0) + 1
+    out: dict[tuple[str, str], str] = {}
+    for k, bucket in counts.items():
+        ranked = sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0]))
+        if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            out[k] = ranked[0][0]
+    return out
+
+
+def _inheritable(f: Figure) -> bool:
+    return f.category in RUNNING_TOTALS and not f.subset and not f.event and not f.projection
+
+
+def story_place(f: Figure, source_id: str | None, places: dict[tuple[str, str], str]) -> str | None:
+    """The figure's place, or, for an unplaced running total, its source's place in the story."""
+    if f.place or source_id is None or not _inheritable(f):
+        return f.place
+    return places.get((source_id, f.category))
 
 
 def quantity_id(key: tuple[str, ...]) -> str:

@@ -20,7 +20,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from .quantities import (
     interval,
     quantity_id,
     quantity_key,
+    source_places,
+    story_place,
 )
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
@@ -668,8 +670,50 @@ class Store:
         if qids - known:
             conn.execute(dirty_t.insert(), [{"id": q} for q in sorted(qids - known)])
 
+    def resolve_stories(self) -> int:
+        """Story-level quantity identity for every story with a dirty quantity: an unplaced running
+        total takes the place its source gives such totals in the story (quantities.source_places).
+        Read from all of the story's figures, so the result does not depend on the order articles
+        arrived; figures whose quantity changes mark the old and new quantity dirty. Idempotent."""
+        with self.engine.connect() as conn:
+            stories = sorted({s for s in conn.execute(
+                sa.select(articles_t.c.story_id).distinct()
+                .join(figures_t, figures_t.c.article_id == articles_t.c.id)
+                .where(figures_t.c.quantity_id.in_(sa.select(dirty_t.c.id)))).scalars() if s})
+        moved = 0
+        for story in stories:
+            with self.begin() as conn:
+                moved += self._resolve_story(conn, story)
+        return moved
+
+    def _resolve_story(self, conn: Connection, story: str) -> int:
+        rows = conn.execute(sa.select(figures_t).join(articles_t, articles_t.c.id == figures_t.c.article_id)
+                            .where(articles_t.c.story_id == story)
+                            .order_by(figures_t.c.article_id, figures_t.c.id)).mappings().all()
+        figs = [_row_figure(r) for r in rows]
+        sids = [r["source_id"] for r in rows]
+        places = source_places(figs, sids)
+        by_doc: dict[str, list[Figure]] = {}
+        for f in figs:
+            by_doc.setdefault(f.doc, []).append(f)
+        updates, touched = [], set()
+        for r, f, sid in zip(rows, figs, sids, strict=True):
+            eff = story_place(f, sid, places)
+            near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
+            qid = quantity_id(quantity_key(replace(f, place=eff), story, near, sid))
+            if qid != r["quantity_id"]:
+                updates.append({"b_id": r["id"], "b_qid": qid})
+                touched |= {qid, r["quantity_id"]} - {None}
+        if updates:
+            conn.execute(figures_t.update().where(figures_t.c.id == sa.bindparam("b_id"))
+                         .values(quantity_id=sa.bindparam("b_qid")), updates)
+            self._mark_dirty(conn, touched)
+        return len(updates)
+
     def refresh_dirty(self, batch: int = 200) -> int:
-        """Recompute every quantity marked dirty, in small transactions."""
+        """Recompute every quantity marked dirty, in small transactions (after the story-level
+        identity pass over the stories they belong to)."""
+        self.resolve_stories()
         done = 0
         while True:
             with self.begin() as conn:

@@ -70,6 +70,8 @@ def _place_of_noun(tok: Token) -> str | None:
 
 
 def _place_of_pobj(prep: Token) -> str | None:
+    if any(c.dep_ == "conj" and c.pos_ == "ADP" and _is_place(prep) and _is_place(c) for c in prep.children):
+        return COMBINED  # "in Velmora and in the villages downstream": more than one place
     for g in prep.children:
         if g.dep_ != "pobj":
             continue
@@ -93,6 +95,13 @@ def _place_of_pobj(prep: Token) -> str | None:
                 return "national"  # "across Rivia": the whole area, not one town in it
             return _ent_text(g)
     return None
+
+
+def _is_place(prep: Token) -> bool:
+    """Whether a preposition's object names a place ("in Velmora", "in the villages"), not a
+    state or a setting ("at the scene", "in hospital")."""
+    return any(g.dep_ == "pobj" and (g.ent_type_ in ("GPE", "LOC", "FAC") or g.lemma_.lower() in PLACE_NOUNS or (
+        g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES)) for g in prep.children)
 
 
 def _ent_text(tok: Token) -> str:
