@@ -94,7 +94,7 @@ def quantities(store: Store, page: int, contested: bool) -> dict[str, Any]:
 
 def _group(g: DisagreementGroup) -> dict[str, Any]:
     return {"quantity_id": g.quantity_id, "quantity_label": g.quantity_label, "kind": g.kind,
-            "sources": list(g.sources), "newest_day": g.newest_day, "n_pairs": g.n_pairs,
+            "sources": list(g.sources), "newest_day": g.newest_day, "n_pairs": g.n_pairs, "story_label": g.story_label,
             "pairs": [_conflict(c) for c in g.pairs]}
 
 
