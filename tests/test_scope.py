@@ -3,6 +3,10 @@ and the quantity key built from it: places, side-held areas, combined totals, pa
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
 from spacy.language import Language
 
 from newsledger.figures.scope import place_key
@@ -76,3 +80,64 @@ def test_capital_destination_remainder_and_narrowest_state(nlp: Language) -> Non
     assert one(figs, "107")["subset"] == "hospitalise"
     assert one(figs, "17")["subset"] == "critical"
     assert one(figs, "Ninety")["subset"] == "in hospital"
+
+
+QUAKE = [
+    {"id": "q1", "date": "2031-02-10", "outlet": "Wire", "text":
+        "An earthquake struck Doravia and Karsia on Monday. The death toll in Doravia rose to 900, the Doravian "
+        "disaster agency said. In Karsia, the health ministry said 300 people had been killed."},
+    {"id": "q2", "date": "2031-02-11", "outlet": "Post", "text":
+        "The earthquake in Doravia and Karsia killed thousands. The Doravian disaster agency said 1,400 people had "
+        "been killed. The death toll in Doravia had reached 1,200 by Tuesday morning, the Doravian disaster agency "
+        "said."},
+    {"id": "q3", "date": "2031-02-12", "outlet": "Herald", "text":
+        "Rescuers in Doravia and Karsia searched the rubble after the earthquake. The health ministry in Karsia "
+        "said 520 people had been killed in Karsia. The toll in Karsia stood at 610 on Wednesday, the health "
+        "ministry said."},
+]
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _groups(db: str) -> set[frozenset[tuple[str, str]]]:
+    from newsledger.store import Store, figures_t
+
+    with Store(db) as store, store.engine.connect() as conn:
+        rows = conn.execute(sa.select(figures_t.c.article_id, figures_t.c.text, figures_t.c.quantity_id)).all()
+    by_q: dict[str, set[tuple[str, str]]] = {}
+    for aid, text, qid in rows:
+        by_q.setdefault(qid, set()).add((aid, text))
+    return {frozenset(v) for v in by_q.values()}
+
+
+def test_a_source_s_unplaced_toll_joins_its_area_in_the_story_whatever_the_order(
+        db_target: str, tmp_path: Path) -> None:
+    from newsledger.store import analyze
+
+    analyze([_write(tmp_path / "a.jsonl", QUAKE)], db_target)
+    groups = _groups(db_target)
+    doravia = next(g for g in groups if ("q1", "900") in g)
+    # the agency's unplaced 1,400 is its Doravia toll, not Karsia's
+    assert {("q1", "900"), ("q2", "1,400"), ("q2", "1,200")} <= doravia
+    assert not any(aid == "q3" for aid, _ in doravia)
+    assert ("q3", "610") in next(g for g in groups if ("q3", "520") in g)
+
+
+def test_story_places_do_not_depend_on_input_order(tmp_path: Path) -> None:
+    from newsledger.store import analyze
+
+    one, two = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    analyze([_write(tmp_path / "a.jsonl", QUAKE)], one)
+    analyze([_write(tmp_path / "b.jsonl", QUAKE[2:])], two)
+    analyze([_write(tmp_path / "c.jsonl", QUAKE[:2][::-1])], two)
+    assert _groups(one) == _groups(two)
+
+
+def test_several_places_joined_by_and_are_one_combined_place(nlp: Language) -> None:
+    figs = figures(nlp, "The governor said 14 people had died in Doravia and in two villages. "
+                        "The fire chief said 112 people had died at the scene or in hospital.")
+    assert one(figs, "14")["place"] == "combined"
+    assert one(figs, "112")["place"] is None
