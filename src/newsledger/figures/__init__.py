@@ -48,7 +48,15 @@ from .lexicon import (
     TIME_UNITS,
     lemma_of,
 )
-from .scope import RUNNING_TOTALS, clause_place, destination, inherit_places, nationality, part_marker
+from .scope import (
+    RUNNING_TOTALS,
+    clause_place,
+    destination,
+    inherit_places,
+    nationality,
+    part_marker,
+    partitioned_whole,
+)
 
 
 def register_extensions() -> None:
@@ -142,6 +150,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         span = doc[e.span_start: e.end]
         value = num.normalize(e.value)
         high = num.normalize(e.value_high)
+        # "of the 118 injured, 84 are treated in X": the clause's words are about the part, not the whole
+        whole = partitioned_whole(anchor, noun)
         out.append({
             "start": span.start_char, "end": span.end_char, "text": span.text,
             "value": value, "value_high": high, "qualifier": final_qualifier(e, anchor),
@@ -150,8 +160,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
-            "place": clause_place(anchor, noun) or figure_place(
+            "place": None if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
+            "_whole": whole,
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
@@ -161,18 +172,18 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             f["place"] = destination(anchor)
         # what sets a sub-count apart from the total: a state word ("in critical condition"), a
         # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
-        f["subset"] = subset_marker(anchor, noun) or (
+        f["subset"] = (None if whole else subset_marker(anchor, noun)) or (
             "sighting" if src is not None and src.get("voice") == "eyewitness" else None) or (
-            nationality(noun)) or (None if f["place"] else part_marker(anchor, noun, f["predicate"]))
+            nationality(noun)) or (None if f["place"] or whole else part_marker(anchor, noun, f["predicate"]))
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):
-        if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and \
+        if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and not f["_whole"] and \
                 out[j - 1]["category"] == f["category"]:
             f["place"] = out[j - 1]["place"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole"):
             f.pop(k, None)
     return out
 

@@ -179,6 +179,16 @@ def place_key(place: str | None) -> str:
     return " ".join(w[:5] for w in words)[:MAX_KEY]
 
 
+def partitioned_whole(anchor: Token, noun: Token | None) -> bool:
+    """Whether the figure is the whole a partitive divides ("of the 118 injured, 84 are treated in
+    Tavrel", "Of the 196, 138 were treated ..."): the words of its clause then describe the part."""
+    head = noun if noun is not None and anchor.dep_ == "nummod" and anchor.head.i == noun.i else anchor
+    of = head.head
+    if head.dep_ != "pobj" or of.lower_ != "of" or of.i == head.i:
+        return False
+    return of.head.like_num or of.i == anchor.sent.start or (of.i > 0 and anchor.doc[of.i - 1].is_punct)
+
+
 def part_of(anchor: Token) -> Token | None:
     """The larger group a partitive figure is a part of: "17 of the injured", "Of the dead, 40 ..."."""
     obj = of_object(anchor)
@@ -224,7 +234,8 @@ def inherit_places(figs: list[dict[str, Any]], running: set[str]) -> None:
     of the same kind in the article (a body reports its own jurisdiction: "the death toll in
     Karvelia rose to 13,204, KAVED said ... its count: 1,762 on Tuesday, 5,430 by Wednesday")."""
     for j, f in enumerate(figs):
-        if f["place"] is not None or f["category"] not in running or not f["source"] or f.get("subset"):
+        if f["place"] is not None or f["category"] not in running or not f["source"] or f.get("subset") or \
+                f.get("_whole"):
             continue
         for g in reversed(figs[:j]):
             if g["source"] == f["source"] and g["category"] == f["category"] and g["place"] and not g.get("subset"):
