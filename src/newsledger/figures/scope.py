@@ -126,6 +126,9 @@ def clause_place(anchor: Token, noun: Token | None) -> str | None:
                 holders.append(c)
     elif anchor.head.i != anchor.i and lemma_of(anchor.head) in COUNT_NOUNS:
         holders.append(anchor.head)  # "Combined toll in both countries now 9,610" (no verb)
+    if noun is not None:
+        # "three people who collapsed in Well Street": the place in the counted noun's own clause
+        holders += [c for c in noun.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"]
     for h in holders:
         for c in h.children:
             if c.lower_ in NATIONAL_WORDS:
@@ -246,9 +249,16 @@ def inherit_places(figs: list[dict[str, Any]], running: set[str]) -> None:
 _NATIONALS = {"citizen", "national", "foreigner", "tourist", "subject", "passport-holder"}
 
 
-def nationality(noun: Token | None) -> str | None:
+def nationality(noun: Token | None, anchor: Token | None = None) -> str | None:
     """The nationality of a group of citizens: "Valtanian citizens", "citizens of Valtania", "22
-    foreign nationals" -> "nat:valta" / "nat:foreign" (a demonym and its country share a stem)."""
+    foreign nationals", "five from Kaspira" -> "nat:valta" / "nat:foreign" / "nat:kaspi" (a
+    demonym and its country share a stem)."""
+    for h in (anchor, noun):
+        for c in (h.children if h is not None else ()):
+            if c.dep_ == "prep" and c.lower_ == "from":
+                g = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if g is not None and g.ent_type_ in ("GPE", "NORP"):
+                    return f"nat:{g.lower_[:5]}"  # "six from Norvalia"
     if noun is None or lemma_of(noun) not in _NATIONALS:
         return None
     for c in noun.children:
