@@ -196,7 +196,7 @@ def part_of(anchor: Token) -> Token | None:
     """The larger group a partitive figure is a part of: "17 of the injured", "Of the dead, 40 ..."."""
     obj = of_object(anchor)
     if obj is None or obj.like_num:
-        obj = _fronted_partitive(anchor)
+        obj = _fronted_partitive(anchor) or _fronted_pronoun(anchor)
     # a partitive names a definite group ("of the dead", "of them"); "dozens of people" does not
     if obj is not None and (obj.pos_ == "PRON" or any(
             c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "some", "any") for c in obj.children)):
@@ -210,12 +210,30 @@ def destination(anchor: Token) -> str | None:
     verb = next((t for t in anchor.ancestors if t.pos_ == "VERB"), None)
     if verb is None:
         return None
+    # "had chosen to stay in Belomir": the place is on the verb the figure's verb governs
+    verbs = [verb, *(c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB")]
+    for v in verbs:
+        stay = lemma_of(v) in ("stay", "remain", "settle", "arrive", "shelter")
+        for c in v.children:
+            objs = [g for g in c.children if g.dep_ == "pobj"] if (
+                c.dep_ == "prep" and (c.lower_ in ("to", "towards", "into") or (stay and c.lower_ in ("in", "at")))
+            ) else ([c] if c.dep_ == "dobj" else [])
+            for g in objs:
+                if g.ent_type_ in ("GPE", "LOC", "FAC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
+                    return _ent_text(g)
+    return None
+
+
+def _fronted_pronoun(anchor: Token) -> Token | None:
+    """ "Of these, 58 had expressed a wish to stay": a fronted partitive pronoun on the figure's verb."""
+    verb = anchor.head if anchor.dep_ in ("nsubj", "nsubjpass") else None
+    if verb is None:
+        return None
     for c in verb.children:
-        objs = [g for g in c.children if g.dep_ == "pobj"] if (
-            c.dep_ == "prep" and c.lower_ in ("to", "towards", "into")) else ([c] if c.dep_ == "dobj" else [])
-        for g in objs:
-            if g.ent_type_ in ("GPE", "LOC", "FAC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
-                return _ent_text(g)
+        if c.dep_ == "prep" and c.lower_ == "of" and c.i < anchor.i:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and obj.pos_ == "PRON":
+                return obj
     return None
 
 
