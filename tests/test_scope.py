@@ -66,6 +66,9 @@ def test_quantity_key_splits_places_and_parts_but_not_dated_from_undated() -> No
     q = [f.quantity for f in figs]
     assert q[0] == q[1]  # one running total whether or not the page is dated
     assert len({q[0], q[2], q[3], q[4]}) == 4
+    # a total over every place of the story is what a figure with no place (and no source area) counts
+    both = assign_quantities([_fig(300, "combined"), _fig(280, None), _fig(100, "Doravia")])
+    assert both[0].quantity == both[1].quantity != both[2].quantity
 
 
 def test_capital_destination_remainder_and_narrowest_state(nlp: Language) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from .figures.scope import COMBINED, RUNNING_TOTALS, place_key
+from .figures.scope import RUNNING_TOTALS, place_key
 from .records import Figure
 
 _IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "people", "persons": "person",
@@ -104,7 +104,7 @@ def quantity_key(f: Figure, story: str, neighbours: Sequence[Figure] = (),
 
 
 def source_places(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> dict[tuple[str, str], str]:
-    """(source id, category) -> the place a source gives its running totals in one story, when one
+    """(source id, category, forecast or not) -> the place a source gives its running totals in one story, when one
     place is named more often than any other (and at least twice): a body keeps the toll of its
     own area ("KAVED: 13,204 killed in Karvelia"), so its unplaced totals ("KAVED said 1,762 had
     been killed") are that area's. Read over the whole story, so the result is order-independent."""
@@ -113,9 +113,9 @@ def source_places(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> d
         if sid is None or not f.place or not _inheritable(f):
             continue
         key = place_key(f.place)
-        if key in ("any", COMBINED):
+        if key == "any":
             continue
-        bucket = counts.setdefault((sid, f.category), {})
+        bucket = counts.setdefault((sid, _kind(f)), {})
         bucket[key] = bucket.get(key, 0) + 1
     out: dict[tuple[str, str], str] = {}
     for k, bucket in counts.items():
@@ -126,14 +126,20 @@ def source_places(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> d
 
 
 def _inheritable(f: Figure) -> bool:
-    return f.category in RUNNING_TOTALS and not f.subset and not f.event and not f.projection
+    return f.category in RUNNING_TOTALS and not f.subset and not f.event
+
+
+def _kind(f: Figure) -> str:
+    """A source's counts and its forecasts may cover different areas (a modelling institute
+    forecasts the combined toll of two countries): places are learnt for each apart."""
+    return f.category + (":forecast" if f.projection else "")
 
 
 def story_place(f: Figure, source_id: str | None, places: dict[tuple[str, str], str]) -> str | None:
     """The figure's place, or, for an unplaced running total, its source's place in the story."""
     if f.place or source_id is None or not _inheritable(f):
         return f.place
-    return places.get((source_id, f.category))
+    return places.get((source_id, _kind(f)))
 
 
 def quantity_id(key: tuple[str, ...]) -> str:

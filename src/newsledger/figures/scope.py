@@ -170,10 +170,12 @@ def frame_place(sent_start: Token) -> str | None:
 def place_key(place: str | None) -> str:
     """A place name reduced so spellings of one place meet: "Veshan province" and "Veshan" ->
     "veshan"; "Karvelia" and "Karvelian" share a stem. Side-held and combined keys pass through."""
-    if not place:
+    if not place or place == COMBINED:
+        # a total over every place the story covers ("in both countries") is the story's total,
+        # which is also what a figure with no place and no source area measures
         return "any"
     p = place.strip().lower()
-    if p.startswith(("held:", "outside:")) or p in (COMBINED, "national", "capital"):
+    if p.startswith(("held:", "outside:")) or p in ("national", "capital"):
         return p
     words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) if w not in _PLACE_KIND]
     words = [w for w in words if not _DIRECTION.match(w)] or words
