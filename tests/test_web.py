@@ -186,3 +186,32 @@ def test_quantities_carry_their_story_label(client: TestClient) -> None:
     assert items[0]["story_label"] in client.get("/quantities").text
     conflicts = client.get("/conflicts.json").json()["items"]
     assert conflicts and all(c["story_label"] in labels for c in conflicts)
+
+
+def test_a_two_country_toll_is_shown_per_country_combined_and_forecast(tmp_path: Path) -> None:
+    """Each country's toll, the combined total and the forecast are separate quantities, each
+    with the latest figure per source; the same-day dispute (Karsia, Wednesday) is a dispute."""
+    db = tmp_path / "quake.db"
+    analyze([DATA / "two_countries.jsonl"], db)
+    store = Store(db)
+    try:
+        with TestClient(create_app(store=store)) as c:
+            items = c.get("/quantities.json").json()["items"]
+            killed = {q["id"]: q for q in items if q["category"] == "killed"}
+
+            def latest(qid: str) -> set[tuple[str | None, str]]:
+                e = c.get(f"/quantities/{qid}.json").json()["q"]["estimate"]
+                return {(f["source"], f["text"]) for f in e["latest"]}
+
+            by_value = {frozenset(t for _, t in latest(qid)): qid for qid in killed}
+            assert frozenset({"1,400"}) in by_value  # Doravia: the agency's latest
+            assert frozenset({"520", "610"}) in by_value  # Karsia: ministry and Red Crescent, Wednesday
+            assert frozenset({"1,200"}) in by_value  # both countries together
+            assert frozenset({"8,000"}) in by_value  # the forecast, apart from counts
+            assert len({by_value[k] for k in by_value}) == 4
+            doravia, karsia = killed[by_value[frozenset({"1,400"})]], killed[by_value[frozenset({"520", "610"})]]
+            assert "Doravia" in doravia["label"] and "Karsia" in karsia["label"]
+            assert "forecast" in killed[by_value[frozenset({"8,000"})]]["label"]
+            assert karsia["n_disputes"] == 1
+    finally:
+        store.close()

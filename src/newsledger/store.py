@@ -17,7 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -747,7 +747,9 @@ class Store:
             dates = sorted(r["event_date"] for r in rows if r["event_date"])
             first = figs[0]
             cls = counted_class(first)
-            label = _label(first, cls, rows[0]["place"])
+            # the place most of its figures name (figures inheriting their source's area name none)
+            named = Counter(r["place"] for r in rows if r["place"])
+            label = _label(first, cls, named.most_common(1)[0][0] if named else None)
             conn.execute(quantities_t.insert().values(
                 id=qid, story_id=rows[0]["story_id"], label=label, category=first.category, counted_class=cls,
                 unit=first.unit, running_total=first.category in RUNNING, n_figures=len(rows),
@@ -785,7 +787,9 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
     noun = cls if cls not in ("USD", "EUR", "GBP") else f"money ({cls})"
     bits = [noun, what]
     if f.subset:
-        bits.append(f"({f.subset})")
+        bits.append(_SUBSET_WORDS.get(f.subset) or (
+            f"(citizens of {f.subset[4:].title()}…)" if f.subset.startswith("nat:") else
+            f"(part: {f.subset[5:]})" if f.subset.startswith("part:") else f"({f.subset})"))
     if f.projection:
         bits.append("(forecast)")
     if f.event:
@@ -794,13 +798,26 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
         bits.append({"since": "(running total since an earlier start)", "before": "(before the incident)",
                      "prior": "(an earlier incident)", "elsewhere": "(elsewhere)"}.get(
             f.event, f"(incident of {f.event.removeprefix('on:')})"))
-    if f.category == "attended" and place:
-        bits.append(f"in {place}")
+    if place:
+        bits.append(_place_words(place))
     if f.category in ("attended", "detained", "evacuated", "military") and f.event_date:
         bits.append(f"on {f.event_date}")
     if f.unit == "percent":
         bits.insert(0, "share of")
     return " ".join(b for b in bits if b)
+
+
+_SUBSET_WORDS = {"critical": "(in critical condition)", "hospitalise": "(taken to hospital)",
+                 "in hospital": "(still in hospital)", "sighting": "(seen by reporters)",
+                 "identify": "(identified)", "recover": "(bodies recovered)", "bury": "(buried)"}
+
+
+def _place_words(place: str) -> str:
+    """A quantity's place in words: "in Karvelia", "in government-held areas", "nationwide"."""
+    if place.startswith("held:"):
+        return f"in {place[5:]}-held areas"
+    return {"national": "nationwide", "combined": "in all areas together", "capital": "in the capital",
+            "outside:capital": "outside the capital"}.get(place, f"in {place}")
 
 
 def _row_figure(r: Any) -> Figure:
