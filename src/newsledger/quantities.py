@@ -1,16 +1,17 @@
 """Group figures that measure the same real-world quantity, across articles, and flag
 where they disagree.
 
-A quantity is a block key (see :func:`quantity_key`): the story, what happened
-(category), to whom (a class of the counted noun that keeps sub-groups such as
-children or police officers apart), the unit, and whether the figure is a forecast.
-Running totals (deaths, injured, missing, displaced, ...) keep one quantity across
-days, so revisions line up; per-event counts (crowds, arrests, evacuation convoys)
-are split by day and crowds also by place. Grouping is a dictionary look-up per
-figure: cost grows linearly with the corpus.
+A quantity is a block key (:func:`quantity_key`): the story, what happened (category), to
+whom (a class of the counted noun that keeps sub-groups such as children or police apart), the
+unit, count or forecast, the sub-count (a state, a sighting, a nationality, a part of a named
+whole), the incident when it is not the story's own (``Figure.event``), and where
+(``figures/scope.place_key``: a country, a side's areas, a city; a combined total is the
+story's total). Running totals keep one quantity across days, so revisions line up; per-event
+counts (crowds, arrests, evacuation convoys) are split by day. A story-level step
+(:func:`source_places`, run by the store over a whole story) gives an unplaced running total
+the area its source reports. The README's "What a quantity is" lists every dimension.
 
-Conflicts follow the spec's interval rule; what a disagreement means (revision, same-day dispute,
-across days, undated) depends on who and when; see :func:`conflict_kind`.
+Conflicts follow the spec's interval rule; see :func:`conflict_kind` for what a pair means.
 """
 
 from __future__ import annotations
