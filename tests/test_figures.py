@@ -163,3 +163,10 @@ def test_a_toll_forecast_has_no_day_a_crowd_forecast_keeps_its_day(nlp: Language
     crowd = one(figures(nlp, "The union expects 35,000 marchers in the city on Tuesday.", "2033-11-05"),
                 "35,000")
     assert crowd["projection"] and crowd["event_date"] is not None
+
+
+def test_a_day_in_a_clause_on_the_number_dates_it(nlp: Language) -> None:
+    figs = figures(nlp, "The union said 1.95 million people had marched, down from the 2.8 million it "
+                        "reported nine days earlier.", date="2031-02-06")
+    assert one(figs, "2.8 million")["event_date"] == "2031-01-28"
+    assert one(figs, "1.95 million")["event_date"] == "2031-02-06"

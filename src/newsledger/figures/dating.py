@@ -59,8 +59,11 @@ def local_date(anchor: Token, noun: Token | None, dates: list[dict[str, Any]],
     path = [anchor, *anchor.ancestors]
     rank = {t.i: k for k, t in enumerate(path)}
     own: set[int] = set()
-    if noun is not None:
-        own.update(c.i for c in noun.children if c.dep_ in ("acl", "relcl"))
+    # a clause on the counted noun, or on the number itself ("the 2.8 million it reported nine
+    # days earlier"): its day is the figure's
+    for holder in (noun, anchor):
+        if holder is not None:
+            own.update(c.i for c in holder.children if c.dep_ in ("acl", "relcl"))
     first_verb = next((t for t in path[1:] if t.pos_ in ("VERB", "AUX")), None)
     if first_verb is not None:
         own.add(first_verb.i)
