@@ -66,6 +66,11 @@ def _place_of_noun(tok: Token) -> str | None:
             found = _place_of_pobj(c)
             if found:
                 return found
+            if lemma_of(tok) in COUNT_NOUNS and c.lower_ == "in":
+                # "the toll in Mirzavan": a toll is of a place, even when NER took the name for a body
+                g = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if g is not None and g.pos_ == "PROPN" and g.ent_type_ in ("ORG", "PERSON"):
+                    return _ent_text(g)
     return None
 
 
