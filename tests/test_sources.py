@@ -306,7 +306,3 @@ def test_a_short_name_stands_for_the_one_body_it_starts_in_its_story() -> None:
     assert reg.resolve("Amnesty", story="s-1").id == amnesty.id
     # a story that names no such body: the short name is a source of its own
     assert reg.resolve("Lanterns", story="s-2").name == "Lanterns"
-    # two bodies starting with the word: ambiguous, no link
-    reg.resolve("Harbour Authority", story="s-3")
-    reg.resolve("Harbour Workers Union", story="s-3")
-    assert reg.resolve("Harbour", story="s-3").name == "Harbour"
