@@ -144,3 +144,12 @@ def test_several_places_joined_by_and_are_one_combined_place(nlp: Language) -> N
                         "The fire chief said 112 people had died at the scene or in hospital.")
     assert one(figs, "14")["place"] == "combined"
     assert one(figs, "112")["place"] is None
+
+
+def test_bodies_recovered_and_discharged_are_sub_counts(nlp: Language) -> None:
+    figs = figures(nlp, "Crews had pulled 29 bodies from beneath the collapsed roof, the ministry said. "
+                        "Doctors said 24 people with light injuries had been discharged. "
+                        "Reporters saw at least 20 bodies being carried to ambulances.")
+    assert one(figs, "29")["subset"] == "recover"
+    assert one(figs, "24")["subset"] == "discharge"
+    assert one(figs, "at least 20")["subset"] == "sighting"

@@ -295,3 +295,14 @@ def test_migration_7_adds_story_to_an_old_sources_table(tmp_path: Path) -> None:
         row = conn.execute(sa.select(sources_t)).mappings().one()
         assert row["name"] == "authorities" and row["story_id"] is None
     engine.dispose()
+
+
+def test_a_short_name_stands_for_the_one_body_it_starts_in_its_story() -> None:
+    reg = SourceRegistry()
+    long = reg.resolve("Beacon Rescue Volunteers", story="s-1")
+    assert reg.resolve("Beacons", story="s-1").id == long.id
+    assert reg.resolve("the Beacons", story="s-1").id == long.id
+    amnesty = reg.resolve("Amnesty International", story="s-1")
+    assert reg.resolve("Amnesty", story="s-1").id == amnesty.id
+    # a story that names no such body: the short name is a source of its own
+    assert reg.resolve("Lanterns", story="s-2").name == "Lanterns"

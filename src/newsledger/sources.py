@@ -242,6 +242,20 @@ def split_title(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _short_name(name: str) -> str | None:
+    """One capitalised word (after "the"), not an acronym and not a generic body word."""
+    toks = [t for t in name.split() if t.lower() != "the"]
+    if len(toks) != 1 or not toks[0][:1].isupper() or _ACRONYM.fullmatch(toks[0]):
+        return None
+    w = toks[0].lower()
+    return None if w in GENERIC_SINGLE or w in BODY_WORDS else w
+
+
+def _first_word(name: str) -> str:
+    toks = [t for t in name.split() if t.lower() != "the"]
+    return toks[0].lower() if toks else ""
+
+
 @dataclass
 class Source:
     id: str
@@ -411,8 +425,16 @@ class SourceRegistry:
         return [self.sources[sid] for sid in self._story_ids.get(scope, {})]
 
     def _same_in_story(self, scope: str, name: str) -> Source | None:
-        """The source an acronym or its expansion already resolved to in this story."""
+        """The source an acronym or its expansion already resolved to in this story, or the body
+        a short name stands for ("the Lanterns" after "the Lantern Rescue Volunteers", "Amnesty"
+        after "Amnesty International")."""
         known = self._in_story.get(scope, {})
+        short = _short_name(name)
+        if short:
+            cands = {src.id: src for src in self._story_sources(scope) if not src.person
+                     and len(src.name.split()) > 1 and _first_word(src.name) in (short, short.rstrip("s"))}
+            if len(cands) == 1:
+                return next(iter(cands.values()))
         partner = self._pairs.get(scope, {}).get(_key(name))
         if partner and partner in known:
             return self.sources[known[partner]]

@@ -54,6 +54,8 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
             found.add(SUBSET_KEYS.get(lemma, lemma))
         elif lemma in GRAVE_WORDS and lemma_of(t.head) in ("condition", "state"):
             found.add("critical")  # "in extremely grave condition"
+    if noun is not None and lemma_of(noun) == "body" and verb is not None and lemma_of(verb) in BODY_FOUND_VERBS:
+        found.add("recover")  # "crews had pulled 29 bodies from the rubble": bodies recovered, not the toll
     # the narrowest state wins: "17 of them in critical condition" after "107 hospitalised"
     return min(found, key=lambda k: (SUBSET_RANK.get(k, len(SUBSET_RANK)), k)) if found else None
 
@@ -64,6 +66,7 @@ SUBSET_KEYS = {"hospitalize": "hospitalise", "hospitalised": "hospitalise", "hos
                "critically": "critical", "serious": "critical", "seriously": "critical"}
 SUBSET_RANK = {"critical": 0, "in hospital": 1, "hospitalise": 2}
 GRAVE_WORDS = {"grave", "heavy", "life-threatening"}
+BODY_FOUND_VERBS = {"pull", "retrieve", "recover", "find", "dig", "bring", "remove", "carry"}
 
 
 def predicate_lemma(anchor: Token, noun: Token | None, stop: set[int]) -> str | None:

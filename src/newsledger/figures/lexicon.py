@@ -80,7 +80,8 @@ PHRASES: dict[tuple[str, str], str] = {
 
 # words that make a figure a sub-count of a larger total (spec: hospitalised, identified, ...)
 SUBSET_WORDS = {"hospitalise", "hospitalize", "hospitalised", "hospitalized", "admit", "treat", "critical",
-                "intensive", "serious", "seriously", "critically", "identify", "recover", "bury", "hospital"}
+                "intensive", "serious", "seriously", "critically", "identify", "recover", "bury", "hospital",
+                "discharge"}
 
 
 
