@@ -153,3 +153,12 @@ def test_bodies_recovered_and_discharged_are_sub_counts(nlp: Language) -> None:
     assert one(figs, "29")["subset"] == "recover"
     assert one(figs, "24")["subset"] == "discharge"
     assert one(figs, "at least 20")["subset"] == "sighting"
+
+
+def test_citizens_listed_by_country_are_nationality_groups(nlp: Language) -> None:
+    figs = figures(nlp, "Among the foreign victims are five citizens of Doravia, four of Karsia and two "
+                        "from Brandia, the ministry said. A poll found 61 percent of Doravians opposed the plan.")
+    assert one(figs, "five")["subset"] == "nat:dorav"
+    assert one(figs, "four")["subset"] == "nat:karsi"
+    assert one(figs, "two")["subset"] == "nat:brand"
+    assert one(figs, "61 percent")["subset"] is None

@@ -174,7 +174,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
         f["subset"] = ("sighting" if src is not None and src.get("voice") == "eyewitness" else None) or (
             None if whole else subset_marker(anchor, noun)) or (
-            nationality(noun, anchor)) or (None if f["place"] or whole else part_marker(anchor, noun, f["predicate"]))
+            nationality(noun, anchor) if e.unit != "percent" else None) or (
+            None if f["place"] or whole else part_marker(anchor, noun, f["predicate"]))
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):

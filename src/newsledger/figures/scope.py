@@ -280,10 +280,14 @@ def nationality(noun: Token | None, anchor: Token | None = None) -> str | None:
     demonym and its country share a stem)."""
     for h in (anchor, noun):
         for c in (h.children if h is not None else ()):
-            if c.dep_ == "prep" and c.lower_ == "from":
+            if c.dep_ == "prep" and (c.lower_ == "from" or (c.lower_ == "of" and h is anchor)):
                 g = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if g is not None and g.ent_type_ in ("GPE", "NORP"):
-                    return f"nat:{g.lower_[:5]}"  # "six from Norvalia"
+                # "six from Norvalia", "four of Lusenia" (a list of citizens by country); NER often
+                # takes an unfamiliar country for a person, never for a count noun
+                if g is not None and (g.ent_type_ in ("GPE", "NORP") or (
+                        g.pos_ == "PROPN" and g.ent_type_ in ("PERSON", "") and not any(
+                            k.dep_ == "compound" for k in g.children))):
+                    return f"nat:{g.lower_[:5]}"
     if noun is None or lemma_of(noun) not in _NATIONALS:
         return None
     for c in noun.children:
