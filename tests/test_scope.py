@@ -92,7 +92,7 @@ QUAKE = [
     {"id": "q2", "date": "2031-02-11", "outlet": "Post", "text":
         "The earthquake in Doravia and Karsia killed thousands. The Doravian disaster agency said 1,400 people had "
         "been killed. The death toll in Doravia had reached 1,200 by Tuesday morning, the Doravian disaster agency "
-        "said."},
+        "said. Earlier the agency said 1,100 people had died in the country."},
     {"id": "q3", "date": "2031-02-12", "outlet": "Herald", "text":
         "Rescuers in Doravia and Karsia searched the rubble after the earthquake. The health ministry in Karsia "
         "said 520 people had been killed in Karsia. The toll in Karsia stood at 610 on Wednesday, the health "
@@ -124,7 +124,7 @@ def test_a_source_s_unplaced_toll_joins_its_area_in_the_story_whatever_the_order
     groups = _groups(db_target)
     doravia = next(g for g in groups if ("q1", "900") in g)
     # the agency's unplaced 1,400 is its Doravia toll, not Karsia's
-    assert {("q1", "900"), ("q2", "1,400"), ("q2", "1,200")} <= doravia
+    assert {("q1", "900"), ("q2", "1,400"), ("q2", "1,200"), ("q2", "1,100")} <= doravia
     assert not any(aid == "q3" for aid, _ in doravia)
     assert ("q3", "610") in next(g for g in groups if ("q3", "520") in g)
 
@@ -162,3 +162,10 @@ def test_citizens_listed_by_country_are_nationality_groups(nlp: Language) -> Non
     assert one(figs, "four")["subset"] == "nat:karsi"
     assert one(figs, "two")["subset"] == "nat:brand"
     assert one(figs, "61 percent")["subset"] is None
+
+
+def test_areas_under_a_side_s_control_are_side_held(nlp: Language) -> None:
+    figs = figures(nlp, "The ministry said 1,520 people died in the areas under the control of the government. "
+                        "Rescuers counted 1,988 dead in the north-west, which is under the control of the opposition.")
+    assert one(figs, "1,520")["place"] == "held:government"
+    assert one(figs, "1,988")["place"] == "held:opposition"

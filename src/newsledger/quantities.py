@@ -114,7 +114,7 @@ def source_places(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> d
         if sid is None or not f.place or not _inheritable(f):
             continue
         key = place_key(f.place)
-        if key == "any":
+        if key in ("any", "national"):
             continue
         bucket = counts.setdefault((sid, _kind(f)), {})
         bucket[key] = bucket.get(key, 0) + 1
@@ -138,9 +138,10 @@ def _kind(f: Figure) -> str:
 
 def story_place(f: Figure, source_id: str | None, places: dict[tuple[str, str], str]) -> str | None:
     """The figure's place, or, for an unplaced running total, its source's place in the story."""
-    if f.place or source_id is None or not _inheritable(f):
+    # "in the country" is the source's own country when the source reports one area
+    if (f.place and place_key(f.place) != "national") or source_id is None or not _inheritable(f):
         return f.place
-    return places.get((source_id, _kind(f)))
+    return places.get((source_id, _kind(f)), f.place)
 
 
 def quantity_id(key: tuple[str, ...]) -> str:

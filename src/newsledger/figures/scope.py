@@ -39,7 +39,15 @@ _NOT_PLACES = ("PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "
 
 
 def _side_held(tok: Token) -> str | None:
-    """ "government-held areas": the side, from a modifier of ``tok`` or from ``tok`` itself."""
+    """ "government-held areas": the side, from a modifier of ``tok`` or from ``tok`` itself; also
+    "areas under the control of the government", "the north-west, which is under opposition control"."""
+    for t in tok.subtree:
+        if t.lower_ == "control" and t.head.lower_ == "under" and t.i - tok.i < 12:
+            of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            side = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+            side = side or next((c for c in t.children if c.dep_ in ("compound", "amod")), None)
+            if side is not None:
+                return f"held:{side.lower_}"
     for t in [tok, *tok.children]:
         text = t.lower_
         m = _SIDE_HELD.match(text)
