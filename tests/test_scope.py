@@ -169,3 +169,9 @@ def test_areas_under_a_side_s_control_are_side_held(nlp: Language) -> None:
                         "Rescuers counted 1,988 dead in the north-west, which is under the control of the opposition.")
     assert one(figs, "1,520")["place"] == "held:government"
     assert one(figs, "1,988")["place"] == "held:opposition"
+
+
+def test_a_figure_compared_with_keeps_its_sub_group(nlp: Language) -> None:
+    figs = figures(nlp, "Twenty-one foreign nationals were among the dead, up from 19 on Sunday evening, "
+                        "the ministry said.")
+    assert one(figs, "19")["subset"] == one(figs, "Twenty-one")["subset"] == "nat:forei"

@@ -14,6 +14,7 @@ when not the current one (figures/events.py).
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from spacy.language import Language
@@ -182,11 +183,21 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and not f["_whole"] and \
                 out[j - 1]["category"] == f["category"]:
             f["place"] = out[j - 1]["place"]
+    # "21 foreign nationals were among the dead, up from 19": the figure compared with keeps the
+    # sub-group of the one it is compared to
+    for j, f in enumerate(out):
+        prev = out[j - 1] if j > 0 else None
+        if prev is not None and f["subset"] is None and prev["subset"] and prev["_sent"] == f["_sent"] and \
+                prev["category"] == f["category"] and _COMPARED.search(doc.text[prev["end"]:f["start"]]):
+            f["subset"] = prev["subset"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole"):
             f.pop(k, None)
     return out
+
+
+_COMPARED = re.compile(r"\b(?:up|down) from\s*(?:the\s*)?$", re.I)
 
 
 @Language.component("newsledger_figures", assigns=["doc._.figures"],
