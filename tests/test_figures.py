@@ -170,3 +170,10 @@ def test_a_day_in_a_clause_on_the_number_dates_it(nlp: Language) -> None:
                         "reported nine days earlier.", date="2031-02-06")
     assert one(figs, "2.8 million")["event_date"] == "2031-01-28"
     assert one(figs, "1.95 million")["event_date"] == "2031-02-06"
+
+
+def test_the_day_of_a_compared_figure_does_not_date_the_report(nlp: Language) -> None:
+    figs = figures(nlp, "Fewer people marched on Thursday, the ministry said, counting 757,000 protesters "
+                        "nationwide against 1.27 million on January 28.", date="2031-02-06")
+    assert one(figs, "1.27 million")["event_date"] == "2031-01-28"
+    assert one(figs, "757,000")["event_date"] == "2031-02-06"

@@ -175,3 +175,9 @@ def test_a_figure_compared_with_keeps_its_sub_group(nlp: Language) -> None:
     figs = figures(nlp, "Twenty-one foreign nationals were among the dead, up from 19 on Sunday evening, "
                         "the ministry said.")
     assert one(figs, "19")["subset"] == one(figs, "Twenty-one")["subset"] == "nat:forei"
+
+
+def test_a_bare_figure_takes_what_the_next_figure_of_its_sentence_counts(nlp: Language) -> None:
+    figs = figures(nlp, "The committee said 118, while the regional health ministry put the number of "
+                        "fatalities at 121.")
+    assert one(figs, "118")["category"] == one(figs, "121")["category"] == "killed"

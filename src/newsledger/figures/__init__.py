@@ -183,6 +183,13 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and not f["_whole"] and \
                 out[j - 1]["category"] == f["category"]:
             f["place"] = out[j - 1]["place"]
+    # "The committee said 118, while the ministry put the number of fatalities at 121": a bare figure
+    # with nothing to borrow before it takes what the next figure of its sentence counts
+    for j, f in enumerate(out[:-1]):
+        nxt = out[j + 1]
+        if f["category"] == "other" and f["counted"] is None and nxt["_sent"] == f["_sent"] and \
+                nxt["category"] in PEOPLE_CATEGORIES and nxt["unit"] == f["unit"] and f["unit"] is None:
+            f["category"], f["counted"] = nxt["category"], nxt["counted"]
     # "21 foreign nationals were among the dead, up from 19": the figure compared with keeps the
     # sub-group of the one it is compared to
     for j, f in enumerate(out):

@@ -70,7 +70,8 @@ def _collect_orgs(doc: Doc, quotes: list[tuple[int, int]], memory: Memory) -> No
 def _cue_date(doc: Doc, cue_ids: list[int]) -> str | None:
     """The day a statement was made: a date hanging from its cue ("said on Friday")."""
     for d in doc._.dates or []:
-        if d["precision"] != "day" or not d["date"]:
+        # "counting 757,000 against 1.27 million on January 28": the day of what is compared with
+        if d["precision"] != "day" or not d["date"] or d.get("role") == "comparison":
             continue
         root = doc[d["root"]]
         head = root.head
