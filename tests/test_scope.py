@@ -181,3 +181,11 @@ def test_a_bare_figure_takes_what_the_next_figure_of_its_sentence_counts(nlp: La
     figs = figures(nlp, "The committee said 118, while the regional health ministry put the number of "
                         "fatalities at 121.")
     assert one(figs, "118")["category"] == one(figs, "121")["category"] == "killed"
+
+
+def test_a_place_tagged_as_a_person_in_one_sentence_is_still_a_place(nlp: Language) -> None:
+    # NER tags the second "Gravenne" a person; the document tags it a place before
+    figs = figures(nlp, "Thousands marched in Gravenne and other cities of Ardelia on Saturday.\n\n"
+                        "Gravenne turned out again on Saturday. The prefecture counted 11,200 marchers.",
+                   date="2031-02-15")
+    assert one(figs, "11,200")["place"] == "Gravenne"

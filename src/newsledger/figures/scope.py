@@ -67,7 +67,7 @@ def _place_of_noun(tok: Token) -> str | None:
     for c in tok.children:
         if c.dep_ == "amod" and c.lower_ in ("combined", "overall"):
             return COMBINED
-        if c.dep_ == "poss" and (c.ent_type_ in ("GPE", "LOC") or (
+        if c.dep_ == "poss" and (_is_place_name(c) or (
                 c.pos_ == "PROPN" and c.ent_type_ not in _NOT_PLACES)):
             return _ent_text(c)
         if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
@@ -101,7 +101,7 @@ def _place_of_pobj(prep: Token) -> str | None:
         named = [c for c in g.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
         if g.pos_ == "NOUN" and named and g.lower_ in PLACE_NOUNS and g.lower_ not in ("areas", "area", "region"):
             return _ent_text(named[0]) + " " + g.text  # "at Tarsenne-Nord station"
-        if g.ent_type_ in ("GPE", "LOC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
+        if _is_place_name(g) or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
             if any(c.dep_ == "conj" and (c.ent_type_ in ("GPE", "LOC") or c.pos_ == "PROPN") for c in g.children):
                 return COMBINED  # "in Karvelia and Mirzavan"
             if prep.lower_ in ("across", "throughout"):
@@ -115,6 +115,19 @@ def _is_place(prep: Token) -> bool:
     state or a setting ("at the scene", "in hospital")."""
     return any(g.dep_ == "pobj" and (g.ent_type_ in ("GPE", "LOC", "FAC") or g.lemma_.lower() in PLACE_NOUNS or (
         g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES)) for g in prep.children)
+
+
+def _is_place_name(tok: Token) -> bool:
+    """A place name: tagged as one here, or elsewhere in the same document (NER labels an
+    unfamiliar town a person in one sentence and a place in the next; the document's vote wins)."""
+    if tok.ent_type_ in ("GPE", "LOC"):
+        return True
+    doc = tok.doc
+    places = doc.user_data.get("newsledger_places")
+    if places is None:
+        places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
+        doc.user_data["newsledger_places"] = places
+    return tok.text in places
 
 
 def _ent_text(tok: Token) -> str:
@@ -168,7 +181,7 @@ def _place_subject(verb: Token) -> str | None:
         return None
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     # one subject only: a dateline ("LISK, Varnia (VW) - Floods ... killed 20") parses as a second one
-    if len(subjects) == 1 and subjects[0].ent_type_ in ("GPE", "LOC") and subjects[0].pos_ == "PROPN" and \
+    if len(subjects) == 1 and _is_place_name(subjects[0]) and subjects[0].pos_ == "PROPN" and \
             not subjects[0].text.isupper():
         return _ent_text(subjects[0])
     return None
