@@ -189,3 +189,12 @@ def test_a_place_tagged_as_a_person_in_one_sentence_is_still_a_place(nlp: Langua
                         "Gravenne turned out again on Saturday. The prefecture counted 11,200 marchers.",
                    date="2031-02-15")
     assert one(figs, "11,200")["place"] == "Gravenne"
+
+
+def test_evacuation_parts_by_origin_and_running_totals_of_an_operation(nlp: Language) -> None:
+    figs = figures(nlp, "A total of 344 civilians joined the convoy today, 127 of them from the steelworks and "
+                        "217 from an assembly point in the city. In all, 818 civilians have been evacuated "
+                        "since the operation began on 8 May.", date="2032-05-16")
+    assert one(figs, "217")["place"] == "from:point"
+    assert one(figs, "818")["subset"] == "cumulative"
+    assert one(figs, "344")["subset"] != "cumulative"

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
-from .figures.scope import RUNNING_TOTALS, place_key
+from .figures.scope import CUMULATIVE, RUNNING_TOTALS, place_key
 from .records import Figure
 
 _IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "people", "persons": "person",
@@ -92,7 +92,8 @@ def quantity_key(f: Figure, story: str, neighbours: Sequence[Figure] = (),
     key = [story, category, counted_class(f, neighbours), f.unit or "", "forecast" if f.projection else "count",
            f.subset or "all"]
     key.append(f.event or "")  # another incident than the story's current one (figures/events.py)
-    if f.category in PER_EVENT:
+    if f.category in PER_EVENT and f.subset != CUMULATIVE:
+        # one quantity per day, unless the words make it a running total ("since the operation began")
         key.append(f.event_date or "undated")
     # where: a country, a region, a side's areas, or both countries together (figures/scope.py)
     key.append(place_key(f.place or ("national" if f.category == "attended" else None)))

@@ -809,13 +809,16 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
 
 _SUBSET_WORDS = {"critical": "(in critical condition)", "hospitalise": "(taken to hospital)",
                  "in hospital": "(still in hospital)", "sighting": "(seen by reporters)",
-                 "identify": "(identified)", "recover": "(bodies recovered)", "bury": "(buried)"}
+                 "identify": "(identified)", "recover": "(bodies recovered)", "bury": "(buried)",
+                 "discharge": "(discharged)", "cumulative": "(running total)"}
 
 
 def _place_words(place: str) -> str:
     """A quantity's place in words: "in Karvelia", "in government-held areas", "nationwide"."""
     if place.startswith("held:"):
         return f"in {place[5:]}-held areas"
+    if place.startswith("from:"):
+        return f"from {place[5:]}"
     return {"national": "nationwide", "combined": "in all areas together", "capital": "in the capital",
             "outside:capital": "outside the capital"}.get(place, f"in {place}")
 

@@ -50,8 +50,10 @@ from .lexicon import (
     lemma_of,
 )
 from .scope import (
+    CUMULATIVE,
     RUNNING_TOTALS,
     clause_place,
+    cumulative,
     destination,
     inherit_places,
     nationality,
@@ -176,7 +178,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         f["subset"] = ("sighting" if src is not None and src.get("voice") == "eyewitness" else None) or (
             None if whole else subset_marker(anchor, noun)) or (
             nationality(noun, anchor) if e.unit != "percent" else None) or (
-            None if f["place"] or whole else part_marker(anchor, noun, f["predicate"]))
+            None if f["place"] or whole else part_marker(anchor, noun, f["predicate"])) or (
+            CUMULATIVE if category in ("detained", "evacuated") and cumulative(anchor) else None)
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):

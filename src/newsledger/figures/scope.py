@@ -23,6 +23,7 @@ from .counted import _fronted_partitive, of_object
 from .lexicon import COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
 
 COMBINED = "combined"
+CUMULATIVE = "cumulative"
 # categories whose figures are running totals a body keeps for its own area
 RUNNING_TOTALS = {"killed", "injured", "missing", "trapped", "displaced"}
 # "government-held", "rebel-controlled", "opposition-run": areas held by one side of a conflict
@@ -201,7 +202,7 @@ def place_key(place: str | None) -> str:
         # which is also what a figure with no place and no source area measures
         return "any"
     p = place.strip().lower()
-    if p.startswith(("held:", "outside:")) or p in ("national", "capital"):
+    if p.startswith(("held:", "outside:", "from:")) or p in ("national", "capital"):
         return p
     words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) if w not in _PLACE_KIND]
     words = [w for w in words if not _DIRECTION.match(w)] or words
@@ -247,8 +248,15 @@ def destination(anchor: Token) -> str | None:
                 c.dep_ == "prep" and (c.lower_ in ("to", "towards", "into") or (stay and c.lower_ in ("in", "at")))
             ) else ([c] if c.dep_ == "dobj" else [])
             for g in objs:
-                if g.ent_type_ in ("GPE", "LOC", "FAC") or (g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
+                if g.ent_type_ in ("FAC",) or _is_place_name(g) or (
+                        g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
                     return _ent_text(g)
+    # "127 of them from the Kordan works and 217 from an assembly point": parts by where they came from
+    for c in anchor.children:
+        if c.dep_ == "prep" and c.lower_ == "from":
+            origin = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if origin is not None:
+                return f"from:{origin.lemma_.lower()}"
     return None
 
 
@@ -319,3 +327,23 @@ def nationality(noun: Token | None, anchor: Token | None = None) -> str | None:
             if g is not None and (g.ent_type_ in ("GPE", "NORP") or g.pos_ == "PROPN"):
                 return f"nat:{g.lower_[:5]}"
     return "nat:foreign" if lemma_of(noun) in ("foreigner", "tourist") else None
+
+
+def cumulative(anchor: Token) -> bool:
+    """A count of arrests or evacuations phrased as a running total of the operation: counted
+    "since" a start ("818 civilians were evacuated since the operation began"), "in total", "so
+    far", "to date". Such counts revise one quantity across days instead of one per day."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "since":
+            return True
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children):
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("in", "to") and any(
+                g.lower_ in ("total", "date", "all") for g in c.children):
+            return True
+        if c.lower_ == "far" and any(m.lower_ == "so" for m in c.children):
+            return True
+    return False
