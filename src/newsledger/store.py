@@ -281,10 +281,6 @@ def _migration_6(conn: Connection) -> None:
     conn.exec_driver_sql(LEDGER_VIEW_6)
 
 
-def _lacks_pub_date(conn: Connection) -> bool:
-    return "pub_date" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}
-
-
 def _lacks_column(table: str, column: str) -> Callable[[Connection], bool]:
     def check(conn: Connection) -> bool:
         return column not in {c["name"] for c in sa.inspect(conn).get_columns(table)}
@@ -309,8 +305,9 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
 # migrations are numbered apart on parallel branches, so one may be merged after a store already
 # passed its number; such a migration still runs when its check finds the store without it
 MISSING: dict[int, Callable[[Connection], bool]] = {
-    4: _lacks_column("figures", "event"), 5: _lacks_column("articles", "story_features"), 6: _lacks_pub_date,
-    7: _lacks_column("sources", "story_id"), 8: _lacks_column("quantities", "estimate")}
+    4: _lacks_column("figures", "event"), 5: _lacks_column("articles", "story_features"),
+    6: _lacks_column("articles", "pub_date"), 7: _lacks_column("sources", "story_id"),
+    8: _lacks_column("quantities", "estimate")}
 SCHEMA_VERSION = max(MIGRATIONS)
 # the story of an article linked but not yet clustered (never a real story id, so the next
 # :meth:`Store.update_stories` always moves it and links its records)

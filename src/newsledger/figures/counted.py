@@ -115,8 +115,9 @@ def copula_attribute(anchor: Token) -> Token | None:
     return attr
 
 
-def _fronted_partitive(anchor: Token) -> Token | None:
-    """ "Of the dead, 1,104 were in the province": the group named before the figure's clause."""
+def _fronted_partitive(anchor: Token, pronoun: bool = False) -> Token | None:
+    """ "Of the dead, 1,104 were in the province": the group named before the figure's clause
+    (with ``pronoun``, also "Of these, 58 had ...", whose group is a pronoun)."""
     if anchor.dep_ not in ("nsubj", "nsubjpass"):
         return None
     verb = anchor.head
@@ -125,7 +126,7 @@ def _fronted_partitive(anchor: Token) -> Token | None:
     for c in (c for v in verbs for c in v.children):
         if c.dep_ == "prep" and c.lower_ == "of" and c.i < anchor.i:
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ != "PRON" and not obj.like_num:
+            if obj is not None and (pronoun or obj.pos_ != "PRON") and not obj.like_num:
                 return obj
     return None
 

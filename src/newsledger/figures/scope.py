@@ -225,7 +225,7 @@ def part_of(anchor: Token) -> Token | None:
     """The larger group a partitive figure is a part of: "17 of the injured", "Of the dead, 40 ..."."""
     obj = of_object(anchor)
     if obj is None or obj.like_num:
-        obj = _fronted_partitive(anchor) or _fronted_pronoun(anchor)
+        obj = _fronted_partitive(anchor, pronoun=True)
     # a partitive names a definite group ("of the dead", "of them"); "dozens of people" does not
     if obj is not None and (obj.pos_ == "PRON" or any(
             c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an", "some", "any") for c in obj.children)):
@@ -257,19 +257,6 @@ def destination(anchor: Token) -> str | None:
             origin = next((g for g in c.children if g.dep_ == "pobj"), None)
             if origin is not None:
                 return f"from:{origin.lemma_.lower()}"
-    return None
-
-
-def _fronted_pronoun(anchor: Token) -> Token | None:
-    """ "Of these, 58 had expressed a wish to stay": a fronted partitive pronoun on the figure's verb."""
-    verb = anchor.head if anchor.dep_ in ("nsubj", "nsubjpass") else None
-    if verb is None:
-        return None
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ == "of" and c.i < anchor.i:
-            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ == "PRON":
-                return obj
     return None
 
 
