@@ -177,3 +177,11 @@ def test_the_day_of_a_compared_figure_does_not_date_the_report(nlp: Language) ->
                         "nationwide against 1.27 million on January 28.", date="2031-02-06")
     assert one(figs, "1.27 million")["event_date"] == "2031-01-28"
     assert one(figs, "757,000")["event_date"] == "2031-02-06"
+
+
+def test_a_day_after_since_does_not_date_the_next_sentence(nlp: Language) -> None:
+    text = ("The crush in Tavrel is the worst in Veskaria since the sinking of the ferry Silver Gull on 14 March "
+            "2029, in which perished 311 persons. In the crowd, which the local police estimate at around 100 "
+            "thousand people, there were many foreign students and tourists.")
+    figs = figures(nlp, text, "2033-11-01")
+    assert one(figs, "around 100 thousand")["event_date"] == "2033-11-01"

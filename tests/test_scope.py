@@ -198,3 +198,25 @@ def test_evacuation_parts_by_origin_and_running_totals_of_an_operation(nlp: Lang
     assert one(figs, "217")["place"] == "from:point"
     assert one(figs, "818")["subset"] == "cumulative"
     assert one(figs, "344")["subset"] != "cumulative"
+
+
+def test_nationality_of_a_bodys_own_citizens(nlp: Language) -> None:
+    figs = figures(nlp, "The Marovian government confirmed the death of its five citizens, the agency reported.")
+    assert one(figs, "five")["subset"] == "nat:marov"
+
+
+def test_an_earlier_value_stated_of_it_keeps_the_sub_count(nlp: Language) -> None:
+    figs = figures(nlp, "Injured are 109 persons. In critical condition remain 12 persons, a day earlier it was 16.")
+    assert one(figs, "12")["subset"] == "critical"
+    assert one(figs, "16")["subset"] == "critical"
+    assert one(figs, "109")["subset"] is None
+
+
+def test_people_someone_acted_on_are_a_part_of_the_toll(nlp: Language) -> None:
+    figs = figures(nlp, "Volunteers helped carry more than 80 injured people to waiting ambulances. "
+                        "The ministry said 40 people were killed and 120 were injured. "
+                        "Rescuers pulled out 12 dead. Fatalities could exceed 10,000, the institute said.")
+    assert one(figs, "more than 80")["subset"] == "act:carry"
+    assert one(figs, "120")["subset"] is None
+    assert one(figs, "12")["subset"] == "recover"  # the dead pulled out are bodies recovered
+    assert one(figs, "10,000")["subset"] is None  # the number is the object, the harm is the subject's

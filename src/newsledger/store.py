@@ -786,7 +786,8 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
     if f.subset:
         bits.append(_SUBSET_WORDS.get(f.subset) or (
             f"(citizens of {f.subset[4:].title()}…)" if f.subset.startswith("nat:") else
-            f"(part: {f.subset[5:]})" if f.subset.startswith("part:") else f"({f.subset})"))
+            f"(part: {f.subset[5:]})" if f.subset.startswith("part:") else
+            f"(those someone did this to: {f.subset[4:]})" if f.subset.startswith("act:") else f"({f.subset})"))
     if f.projection:
         bits.append("(forecast)")
     if f.event:

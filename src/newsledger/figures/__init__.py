@@ -39,7 +39,7 @@ from .dating import event_date_for
 from .events import Incidents, event_key, incident_date
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
-from .facets import figure_place, is_projection, predicate_lemma, subset_marker
+from .facets import BODY_FOUND_VERBS, figure_place, is_projection, predicate_lemma, subset_marker
 from .lexicon import (
     COUNT_NOUNS,
     MEASURE_UNITS,
@@ -52,6 +52,7 @@ from .lexicon import (
 from .scope import (
     CUMULATIVE,
     RUNNING_TOTALS,
+    acted_on,
     clause_place,
     cumulative,
     destination,
@@ -179,6 +180,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             None if whole else subset_marker(anchor, noun)) or (
             nationality(noun, anchor) if e.unit != "percent" else None) or (
             None if f["place"] or whole else part_marker(anchor, noun, f["predicate"])) or (
+            _acted_on(anchor, noun, category)) or (
             CUMULATIVE if category in ("detained", "evacuated") and cumulative(anchor) else None)
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
@@ -197,14 +199,37 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     # sub-group of the one it is compared to
     for j, f in enumerate(out):
         prev = out[j - 1] if j > 0 else None
-        if prev is not None and f["subset"] is None and prev["subset"] and prev["_sent"] == f["_sent"] and \
-                prev["category"] == f["category"] and _COMPARED.search(doc.text[prev["end"]:f["start"]]):
+        if prev is None or f["subset"] is not None or not prev["subset"] or prev["_sent"] != f["_sent"]:
+            continue
+        if prev["category"] == f["category"] and _COMPARED.search(doc.text[prev["end"]:f["start"]]):
             f["subset"] = prev["subset"]
+        elif _names_previous(doc[f["_tok"]]):
+            # "In critical condition remain 12 persons, a day earlier it was 16": "it" is the count before
+            f["subset"], f["category"], f["place"] = prev["subset"], prev["category"], prev["place"] or f["place"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole"):
             f.pop(k, None)
     return out
+
+
+def _acted_on(anchor: Token, noun: Token | None, category: str) -> str | None:
+    """Someone's action on the toll's people (scope.acted_on); the dead pulled from the rubble are
+    the bodies recovered, a sub-count every recovery report shares."""
+    act = acted_on(anchor, noun, category)
+    if act is not None and category == "killed" and act[4:] in BODY_FOUND_VERBS:
+        return "recover"
+    return act
+
+
+def _names_previous(anchor: Token) -> bool:
+    """A figure stated of "it" with a copula ("it was 16", "it had stood at 16"): the pronoun is the
+    count just given, so this figure is an earlier value of the same count."""
+    verb = anchor.head if anchor.dep_ in ("attr", "acomp") else (
+        anchor.head.head if anchor.head.dep_ == "prep" and anchor.dep_ == "pobj" else None)
+    if verb is None or lemma_of(verb) not in ("be", "stand"):
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "that", "this") for c in verb.children)
 
 
 _COMPARED = re.compile(r"\b(?:up|down) from\s*(?:the\s*)?$", re.I)

@@ -23,6 +23,7 @@ from .lexicon import (
     THING_NOUNS,
     lemma_of,
 )
+from .scope import named_place
 
 # --------------------------------------------------------------------- category
 
@@ -180,7 +181,8 @@ def presence_category(verb: Token) -> str | None:
         return None  # "there are 40 victims", "had been underground", "may have been in the mine"
     still = any(c.lower_ == "still" for c in verb.children)
     places = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "in", "on", "inside")
-              for g in c.children if g.dep_ == "pobj" and not g.like_num and g.ent_type_ not in ("DATE", "TIME")]
+              for g in c.children if g.dep_ == "pobj" and not g.like_num and (
+                  g.ent_type_ not in ("DATE", "TIME") or (g.pos_ == "PROPN" and named_place(g)))]
     if lemma == "remain" or still:
         # still in a town is where people live (population), not where they are caught
         if any(g.ent_type_ in ("GPE", "LOC") or lemma_of(g) in SETTLEMENTS for g in places):

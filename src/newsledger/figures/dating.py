@@ -132,8 +132,10 @@ def context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_star
                     return str(stmts[j]["date"])
     p = bisect.bisect_right(para_starts, anchor.i) - 1
     para_start = para_starts[p] if p >= 0 else 0
+    # "the worst since the ferry sank on 14 March 2029": a day after "since" is where a comparison
+    # starts, not the day the next sentences tell of
     before = [d for d in dates if para_start <= d["start"] < anchor.i and d["precision"] == "day" and d["date"]
-              and not d.get("possessive") and not d.get("role")]
+              and not d.get("possessive") and not d.get("role") and not _in_since_clause(doc[d["root"]])]
     if before:
         return str(before[-1]["date"])
     return None
@@ -186,7 +188,7 @@ def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | Non
         return None
     start, end = lead_paragraph(doc, para_starts)
     lead = [d for d in dates if start <= d["start"] < end and d["precision"] == "day" and d["date"]
-            and not d.get("role")]
+            and not d.get("role") and not _in_since_clause(doc[d["root"]])]
     reported = [str(st["date"]) for st in stmts if st.get("date") and start <= st["tok_start"] < end]
     pub = doc._.pub_date
     events = [d for d in lead if d["date"] not in reported and (pub is None or d["date"] <= pub)

@@ -20,7 +20,7 @@ from spacy.tokens import Token
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, SPEECH_VERBS
 from .counted import _fronted_partitive, of_object
-from .lexicon import COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
+from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
 
 COMBINED = "combined"
 CUMULATIVE = "cumulative"
@@ -126,9 +126,19 @@ def _is_place_name(tok: Token) -> bool:
     doc = tok.doc
     places = doc.user_data.get("newsledger_places")
     if places is None:
-        places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
+        places = {re.sub(r"^the ", "", e.text, flags=re.I) for e in doc.ents if e.label_ in ("GPE", "LOC")}
         doc.user_data["newsledger_places"] = places
     return tok.text in places
+
+
+def named_place(tok: Token) -> bool:
+    """A proper name the document tags as a place somewhere, compared with its proper-noun
+    modifiers ("Quarter" of "the Old Quarter", tagged LOC once and DATE the next time)."""
+    if _is_place_name(tok):
+        return True
+    lefts = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return bool(lefts) and tok.pos_ == "PROPN" and tok.doc[lefts[0].i: tok.i + 1].text in tok.doc.user_data[
+        "newsledger_places"]
 
 
 def _ent_text(tok: Token) -> str:
@@ -273,6 +283,40 @@ def part_marker(anchor: Token, noun: Token | None, predicate: str | None) -> str
     return f"part:{predicate or 'be'}"[:MAX_KEY]
 
 
+# verbs that record, report or state a toll rather than act on the people it counts
+_STAT_VERBS = {"count", "record", "report", "confirm", "include", "list", "register", "put", "estimate",
+               "number", "tally", "identify", "find", "leave", "say", "have", "see", "claim", "give", "show",
+               "kill", "injure", "wound", "hurt", "reach", "rise", "climb", "bring", "raise", "lower", "revise"}
+
+
+def acted_on(anchor: Token, noun: Token | None, category: str) -> str | None:
+    """A toll's people as the object of someone's action: "volunteers helped carry more than 80
+    injured people to ambulances", "the hospital received 186 wounded": how many the actor reached,
+    a part of the toll ("act:carry"), not the toll. Only when the harm is said by the noun itself
+    (an adjective or a noun like "wounded"), not by the verb."""
+    if category not in RUNNING_TOTALS:
+        return None
+    # the harmed people are the object and say the harm themselves ("carry 80 injured people",
+    # "received 186 wounded"), unlike "fatalities could exceed 10,000" or "the toll may top 30,000"
+    obj = noun if noun is not None and noun.dep_ == "dobj" else anchor if anchor.dep_ == "dobj" else None
+    if obj is None or lemma_of(obj) in COUNT_NOUNS or not any(
+            CATEGORY_LEMMAS.get(lemma_of(t)) == category for t in [obj, *obj.children]
+            if t.dep_ in ("amod", "acl", "compound", "dobj")):
+        return None
+    verb = obj.head
+    lemma = lemma_of(verb)
+    if verb.pos_ != "VERB" or lemma in _STAT_VERBS or CATEGORY_LEMMAS.get(lemma) == category or \
+            lemma in SPEECH_VERBS or lemma in EVIDENCE_VERBS:
+        return None
+    actor = verb
+    while actor.dep_ in ("xcomp", "conj") and not any(c.dep_ == "nsubj" for c in actor.children):
+        actor = actor.head
+    subj = next((c for c in actor.children if c.dep_ == "nsubj"), None)
+    if subj is None or lemma_of(subj) in COUNT_NOUNS or (subj.pos_ == "PRON" and subj.lower_ in ("it", "this", "that")):
+        return None
+    return f"act:{lemma}"[:MAX_KEY]
+
+
 def inherit_places(figs: list[dict[str, Any]], running: set[str]) -> None:
     """A running total given with no place takes the place of its source's nearest earlier figure
     of the same kind in the article (a body reports its own jurisdiction: "the death toll in
@@ -307,13 +351,42 @@ def nationality(noun: Token | None, anchor: Token | None = None) -> str | None:
     if noun is None or lemma_of(noun) not in _NATIONALS:
         return None
     for c in noun.children:
-        if c.dep_ in ("amod", "compound", "nmod") and (c.ent_type_ in ("NORP", "GPE") or c.lower_ == "foreign"):
+        if c.dep_ in ("amod", "compound", "nmod") and (_demonym(c) or c.lower_ == "foreign"):
             return f"nat:{c.lower_[:5]}"
         if c.dep_ == "prep" and c.lower_ == "of":
             g = next((g for g in c.children if g.dep_ == "pobj"), None)
             if g is not None and (g.ent_type_ in ("GPE", "NORP") or g.pos_ == "PROPN"):
                 return f"nat:{g.lower_[:5]}"
+        if c.dep_ == "poss" and c.lower_ in ("its", "their"):
+            # "the Kaspiran government confirmed the death of its five citizens": the citizens of
+            # the country whose body speaks
+            owner = _possessor(noun)
+            if owner is not None:
+                return owner
     return "nat:foreign" if lemma_of(noun) in ("foreigner", "tourist") else None
+
+
+def _demonym(tok: Token) -> bool:
+    """A nationality word before a noun: tagged as one, or a capitalised modifier inside a sentence
+    ("two Quilonian citizens"; NER knows few invented or rare demonyms)."""
+    return tok.ent_type_ in ("NORP", "GPE") or (
+        tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start and tok.pos_ in ("ADJ", "PROPN"))
+
+
+def _possessor(noun: Token) -> str | None:
+    """The country behind "its"/"their": the subject of the clause the noun sits in, when that is
+    a country or a body named by its nationality ("the Kaspiran government", "Lusenia")."""
+    for v in noun.ancestors:
+        if v.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None:
+            continue
+        if subj.ent_type_ in ("GPE", "NORP") and subj.pos_ == "PROPN":
+            return f"nat:{subj.lower_[:5]}"
+        mod = next((c for c in subj.children if c.dep_ in ("amod", "compound") and _demonym(c)), None)
+        return f"nat:{mod.lower_[:5]}" if mod is not None else None
+    return None
 
 
 def cumulative(anchor: Token) -> bool:
