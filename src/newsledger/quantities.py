@@ -117,8 +117,10 @@ def source_places(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> d
         key = place_key(f.place)
         if key in ("any", "national"):
             continue
-        bucket = counts.setdefault((sid, _kind(f)), {})
-        bucket[key] = bucket.get(key, 0) + 1
+        for kind in (_kind(f), "" if not f.projection else None):
+            if kind is not None:  # "": all of the source's counts, whatever they count
+                bucket = counts.setdefault((sid, kind), {})
+                bucket[key] = bucket.get(key, 0) + 1
     out: dict[tuple[str, str], str] = {}
     for k, bucket in counts.items():
         ranked = sorted(bucket.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -142,7 +144,8 @@ def story_place(f: Figure, source_id: str | None, places: dict[tuple[str, str], 
     # "in the country" is the source's own country when the source reports one area
     if (f.place and place_key(f.place) != "national") or source_id is None or not _inheritable(f):
         return f.place
-    return places.get((source_id, _kind(f)), f.place)
+    # a body that gives its death toll for one area gives its injured for that area too
+    return places.get((source_id, _kind(f))) or (None if f.projection else places.get((source_id, ""))) or f.place
 
 
 def quantity_id(key: tuple[str, ...]) -> str:
