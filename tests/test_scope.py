@@ -220,3 +220,12 @@ def test_people_someone_acted_on_are_a_part_of_the_toll(nlp: Language) -> None:
     assert one(figs, "120")["subset"] is None
     assert one(figs, "12")["subset"] == "recover"  # the dead pulled out are bodies recovered
     assert one(figs, "10,000")["subset"] is None  # the number is the object, the harm is the subject's
+
+
+def test_people_held_as_a_standing_count_are_a_running_total(nlp: Language) -> None:
+    figs = figures(nlp, "The security service says nine people are in custody in all. Police detained 41 people "
+                        "in the capital on Saturday. Two more suspects were apprehended, bringing the number "
+                        "detained to 11.")
+    assert one(figs, "nine")["subset"] == "cumulative"
+    assert one(figs, "11")["subset"] == "cumulative"
+    assert one(figs, "41")["subset"] is None  # one day's arrests

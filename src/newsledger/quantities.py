@@ -36,8 +36,8 @@ GENERIC_PEOPLE = {"people", "person", "civilian", "resident", "dead", "victim", 
                   "detainee", "evacuee", "refugee", "wounded", "injured", "missing", "soul", "family_member",
                   "participant", "striker", "crowd", "turnout", "toll", "number", "figure", "total",
                   # what happened to them or the gathering they formed, not who they are
-                  "killed", "deceased", "perished", "manifestant", "march", "rally", "protest",
-                  "demonstration", "gathering", "attendee", "spectator", "reveller"}
+                  "killed", "deceased", "perished", "detained", "arrested", "suspect", "manifestant", "march", "rally",
+                  "protest", "demonstration", "gathering", "attendee", "spectator", "reveller"}
 SUBGROUPS = {"child": "children", "kid": "children", "minor": "children", "girl": "children", "boy": "children",
              "baby": "children", "infant": "children", "schoolchild": "children", "woman": "women",
              "officer": "police", "policeman": "police", "policewoman": "police", "police": "police",

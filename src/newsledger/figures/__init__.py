@@ -55,6 +55,7 @@ from .scope import (
     acted_on,
     clause_place,
     cumulative,
+    held_total,
     destination,
     inherit_places,
     nationality,
@@ -181,7 +182,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             nationality(noun, anchor) if e.unit != "percent" else None) or (
             None if f["place"] or whole else part_marker(anchor, noun, f["predicate"])) or (
             _acted_on(anchor, noun, category)) or (
-            CUMULATIVE if category in ("detained", "evacuated") and cumulative(anchor) else None)
+            CUMULATIVE if category in ("detained", "evacuated") and cumulative(anchor) else None) or (
+            CUMULATIVE if category == "detained" and held_total(anchor) else None)
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):

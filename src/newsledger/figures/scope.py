@@ -406,4 +406,28 @@ def cumulative(anchor: Token) -> bool:
             return True
         if c.lower_ == "far" and any(m.lower_ == "so" for m in c.children):
             return True
+        if c.lower_ == "all" and any(m.lower_ == "in" for m in c.children):
+            return True  # "nine people are in custody in all"
+    return False
+
+
+_GROWTH_VERBS = {"grow", "rise", "climb", "increase", "reach", "bring", "jump", "swell", "raise"}
+
+
+def held_total(anchor: Token) -> bool:
+    """People held as a standing count rather than one day's arrests: "are in custody", "the
+    number of detained has grown to 13", "bringing the number detained to 13"."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return False
+    if lemma_of(verb) in ("be", "remain") and any(
+            c.dep_ == "prep" and c.lower_ == "in" and any(lemma_of(g) == "custody" for g in c.children)
+            for c in verb.children):
+        return True
+    head = anchor.head
+    if anchor.dep_ == "pobj" and head.lower_ == "to":
+        holder = head.head  # "has grown to 13"; "the number detained to 13" hangs on "detained"
+        growth = holder.head.head if holder.dep_ == "acl" else holder
+        if lemma_of(growth) in _GROWTH_VERBS:
+            return any(c.dep_ in ("nsubj", "dobj") and lemma_of(c) in COUNT_NOUNS for c in growth.children)
     return False
