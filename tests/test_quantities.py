@@ -218,3 +218,14 @@ def test_another_incident_is_its_own_quantity() -> None:
     assert out[0].quantity == out[1].quantity
     assert out[2].quantity == out[3].quantity != out[0].quantity
     assert out[4].quantity not in (out[0].quantity, out[2].quantity)
+
+
+def test_generic_words_for_those_counted_share_a_quantity() -> None:
+    """Who they are, not what is counted: nationals and citizens of one sub-group, suspects and
+    detainees of one running total."""
+    out = assign_quantities([fig(22, counted="foreign citizens", subset="nat:forei"),
+                             fig(21, counted="foreign nationals", subset="nat:forei", doc="b"),
+                             fig(13, "detained", counted="suspects", subset="cumulative"),
+                             fig(9, "detained", counted="people", subset="cumulative", doc="b")])
+    assert out[0].quantity == out[1].quantity
+    assert out[2].quantity == out[3].quantity

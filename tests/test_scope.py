@@ -229,3 +229,16 @@ def test_people_held_as_a_standing_count_are_a_running_total(nlp: Language) -> N
     assert one(figs, "nine")["subset"] == "cumulative"
     assert one(figs, "11")["subset"] == "cumulative"
     assert one(figs, "41")["subset"] is None  # one day's arrests
+
+
+def test_a_sentence_giving_an_earlier_value_keeps_what_is_counted(nlp: Language) -> None:
+    figs = figures(nlp, "The institute now projects that the final toll in the two countries may top 30,000. "
+                        "On Tuesday, it had estimated more than 10,000 deaths.\n\n"
+                        "The number of Brandish citizens who lost their lives has increased to 27, while 6 citizens "
+                        "are still missing. A day earlier, the ministry communicated 23 victims.\n\n"
+                        "The agency said 40 people had died. Earlier, it had reported 31 deaths.")
+    assert one(figs, "more than 10,000")["projection"] is True
+    assert one(figs, "more than 10,000")["place"] == "combined"
+    assert one(figs, "23")["subset"] == "nat:brand"
+    assert one(figs, "31")["subset"] is None and one(figs, "31")["projection"] is False
+

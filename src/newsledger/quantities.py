@@ -32,7 +32,7 @@ _IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "pe
 
 GENERIC_PEOPLE = {"people", "person", "civilian", "resident", "dead", "victim", "individual", "inhabitant",
                   "other", "miner", "worker", "marcher", "demonstrator", "protester", "protestor", "survivor",
-                  "citizen", "villager", "local", "life", "body", "death", "fatality", "casualty", "arrest",
+                  "citizen", "national", "villager", "local", "life", "body", "death", "fatality", "casualty", "arrest",
                   "detainee", "evacuee", "refugee", "wounded", "injured", "missing", "soul", "family_member",
                   "participant", "striker", "crowd", "turnout", "toll", "number", "figure", "total",
                   # what happened to them or the gathering they formed, not who they are

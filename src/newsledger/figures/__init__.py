@@ -55,8 +55,8 @@ from .scope import (
     acted_on,
     clause_place,
     cumulative,
-    held_total,
     destination,
+    held_total,
     inherit_places,
     nationality,
     part_marker,
@@ -208,6 +208,17 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         elif _names_previous(doc[f["_tok"]]):
             # "In critical condition remain 12 persons, a day earlier it was 16": "it" is the count before
             f["subset"], f["category"], f["place"] = prev["subset"], prev["category"], prev["place"] or f["place"]
+    # "It now projects 30,000. On Tuesday, it had estimated more than 10,000": a figure the next
+    # sentence gives as an earlier value keeps what the figure it looks back to counts
+    for j, f in enumerate(out):
+        if f["subset"] or not f["_sent_i"]:
+            continue
+        prev = next((g for g in reversed(out[:j]) if g["_sent_i"] == f["_sent_i"] - 1 and
+                     g["category"] == f["category"]), None)
+        if prev is not None and not prev["_whole"] and _looks_back(doc[f["_tok"]]):
+            f["subset"] = prev["subset"]
+            f["projection"] = f["projection"] or prev["projection"]
+            f["place"] = f["place"] or prev["place"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole"):
@@ -222,6 +233,20 @@ def _acted_on(anchor: Token, noun: Token | None, category: str) -> str | None:
     if act is not None and category == "killed" and act[4:] in BODY_FOUND_VERBS:
         return "recover"
     return act
+
+
+_EARLIER = re.compile(r"^\W*(?:a day earlier|the day before|earlier|previously|the previous day)\b", re.I)
+
+
+def _looks_back(anchor: Token) -> bool:
+    """A sentence that gives an earlier value of the count just reported: it opens with "A day
+    earlier," / "Earlier," or its speaker is a pronoun in the pluperfect ("it had estimated")."""
+    sent = anchor.sent
+    if _EARLIER.match(sent.text):
+        return True
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children) and any(
+        c.dep_ == "nsubj" and c.lower_ in ("it", "they") for c in verb.children)
 
 
 def _names_previous(anchor: Token) -> bool:
