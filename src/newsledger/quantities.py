@@ -37,7 +37,9 @@ GENERIC_PEOPLE = {"people", "person", "civilian", "resident", "dead", "victim", 
                   "participant", "striker", "crowd", "turnout", "toll", "number", "figure", "total",
                   # what happened to them or the gathering they formed, not who they are
                   "killed", "deceased", "perished", "detained", "arrested", "suspect", "manifestant", "march", "rally",
-                  "protest", "demonstration", "gathering", "attendee", "spectator", "reveller"}
+                  "protest", "demonstration", "gathering", "attendee", "spectator", "reveller",
+                  "hospitalised", "hospitalized", "admitted", "evacuated", "rescued", "displaced", "homeless",
+                  "trapped"}
 SUBGROUPS = {"child": "children", "kid": "children", "minor": "children", "girl": "children", "boy": "children",
              "baby": "children", "infant": "children", "schoolchild": "children", "woman": "women",
              "officer": "police", "policeman": "police", "policewoman": "police", "police": "police",
