@@ -242,3 +242,21 @@ def test_a_sentence_giving_an_earlier_value_keeps_what_is_counted(nlp: Language)
     assert one(figs, "23")["subset"] == "nat:brand"
     assert one(figs, "31")["subset"] is None and one(figs, "31")["projection"] is False
 
+
+
+def test_a_crowd_takes_the_place_whose_gathering_it_was_and_the_figure_after_it_too(nlp: Language) -> None:
+    text = ("The dockers' union, which led the local march, says 95,000 people marched to city hall on Thursday, "
+            "the largest demonstration Naples has seen since 1998. The police prefecture puts the figure at "
+            "21,500.\n\nNationwide, the unions counted 1.2 million marchers. The ministry put the number at 300,000.")
+    figs = figures(nlp, text)
+    assert one(figs, "95,000")["place"] == "Naples"
+    assert one(figs, "21,500")["place"] == "Naples"  # "the figure" is the count just given
+    assert one(figs, "300,000")["place"] == one(figs, "1.2 million")["place"]
+
+
+def test_a_present_tense_estimate_of_a_past_crowd_is_dated_by_the_gathering(nlp: Language) -> None:
+    figs = figures(nlp, "Thousands marched in Tarsenne on Saturday against the reform. In the crowd, which the "
+                        "local police estimate at around 100 thousand people, there were many students. The toll "
+                        "stands at 40, the ministry says.")
+    assert one(figs, "around 100 thousand")["event_date"] == "2024-06-08"
+    assert one(figs, "40")["event_date"] == "2024-06-14"  # a running total is as of the report

@@ -167,7 +167,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": None if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
-            "_whole": whole,
+            "_whole": whole, "_ref": _refers_back(noun),
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
@@ -219,9 +219,12 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             f["subset"] = prev["subset"]
             f["projection"] = f["projection"] or prev["projection"]
             f["place"] = f["place"] or prev["place"]
+        elif prev is not None and not prev["_whole"] and f["_ref"] and f["place"] is None:
+            # "95,000 people marched in Puerto Veles. The police puts the figure at 21,500."
+            f["place"] = prev["place"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_ref"):
             f.pop(k, None)
     return out
 
@@ -247,6 +250,13 @@ def _looks_back(anchor: Token) -> bool:
     verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
     return verb is not None and any(c.dep_ == "aux" and c.lower_ == "had" for c in verb.children) and any(
         c.dep_ == "nsubj" and c.lower_ in ("it", "they") for c in verb.children)
+
+
+def _refers_back(noun: Token | None) -> bool:
+    """ "the figure", "the number", "that number": a count named only as the count just given."""
+    return noun is not None and lemma_of(noun) in ("figure", "number", "count", "estimate") and all(
+        c.dep_ == "det" and c.lower_ in ("the", "that", "this") for c in noun.children if c.dep_ != "prep") and any(
+        c.dep_ == "det" for c in noun.children) and not any(c.dep_ == "prep" for c in noun.children)
 
 
 def _names_previous(anchor: Token) -> bool:

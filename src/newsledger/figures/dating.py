@@ -8,6 +8,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from ..statements.lexicon import EVIDENCE_VERBS, SPEECH_VERBS
 from ..wordlists import words
 
 # --------------------------------------------------------------------- dates
@@ -94,12 +95,16 @@ def local_date(anchor: Token, noun: Token | None, dates: list[dict[str, Any]],
     return d
 
 
-def is_present(anchor: Token) -> bool:
-    """Present-tense states and running totals ("are displaced", "have been evacuated", "remain")."""
+def is_present(anchor: Token, event: bool = False) -> bool:
+    """Present-tense states and running totals ("are displaced", "have been evacuated", "remain").
+    For a count of one event (``event``: a crowd) a present-tense estimate is made now about a past
+    gathering ("the crowd, which police estimate at 100,000"), so it says nothing of the day."""
     node = anchor
     while node.head != node:
         node = node.head
         if node.pos_ in ("VERB", "AUX"):
+            if event and node.lemma_.lower() in SPEECH_VERBS | EVIDENCE_VERBS:
+                return False
             if node.lemma_.lower() in words("future_verbs"):
                 return False  # "are expected to take part": ahead, not a present state
             tags = [node.tag_] + [c.tag_ for c in node.children if c.dep_ in ("aux", "auxpass")]
@@ -212,7 +217,7 @@ def event_date_for(doc: Doc, anchor: Token, noun: Token | None, src: dict[str, A
         if d["precision"] != "day":
             return None, None
         return d["date"], d["basis"] if d["date"] else None
-    if is_present(anchor):
+    if is_present(anchor, category == "attended"):
         return pub, "publication"
     event_date = context_date(doc, anchor, dates, para_starts, src, stmts)
     if event_date is None:

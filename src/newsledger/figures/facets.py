@@ -20,7 +20,7 @@ from .lexicon import (
     TOTAL_NOUNS,
     lemma_of,
 )
-from .scope import frame_place
+from .scope import _ent_text, frame_place, named_place
 
 
 def subset_marker(anchor: Token, noun: Token | None) -> str | None:
@@ -153,6 +153,13 @@ def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | No
         for c in noun.children:
             if c.dep_ == "compound" and c.pos_ == "PROPN" and c.ent_type_ not in ("ORG", "NORP"):
                 return strip_possessive(doc[c.left_edge.i: c.i + 1].text)
+        # "95,000 people walked ..., the largest demonstration Puerto Veles has seen": the place whose
+        # gathering it was
+        for a in (c for c in noun.children if c.dep_ == "appos"):
+            for rel in (r for r in a.children if r.dep_ == "relcl"):
+                subj = next((x for x in rel.children if x.dep_ == "nsubj"), None)
+                if subj is not None and subj.pos_ == "PROPN" and named_place(subj):
+                    return _ent_text(subj)
     verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
         holders.append(verb)
