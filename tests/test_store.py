@@ -376,7 +376,7 @@ def test_a_dateline_without_a_year_takes_the_year_of_its_story(db_target: str, t
 
     # a later run brings dated articles of its story: the wire copy takes their year, and its
     # relative days ("on Tuesday") and the old toll's day resolve against it
-    analyze([_write(tmp_path / "dated.jsonl", YEARLESS_DATED)], db_target)
+    assert analyze([_write(tmp_path / "dated.jsonl", YEARLESS_DATED)], db_target).story_dated == 1
     pub, figs = _wire_state(store)
     assert pub == ("2032-11-09", "dateline_story", "11-09")
     assert figs["at least 64"][:2] == (None, "2032-11-09")
@@ -395,7 +395,7 @@ def test_a_dateline_without_a_year_takes_the_year_of_its_story(db_target: str, t
     # reruns change nothing
     records = sorted(map(str, spec_records(store)))
     again = analyze([wire, tmp_path / "dated.jsonl"], db_target)
-    assert (again.added, again.unchanged) == (0, 3)
+    assert (again.added, again.unchanged, again.story_dated) == (0, 3, 0)
     assert sorted(map(str, spec_records(store))) == records
 
 

@@ -197,6 +197,6 @@ def analyze_distributed(inputs: list[str | Path], target: str | Path | None = No
         with store.engine.connect() as conn:
             after = conn.exec_driver_sql("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").scalar() or 0
         report.duplicates = int(after) - int(before)
-        date_from_stories(store, config)
+        report.story_dated = date_from_stories(store, config)
         report.quantities_updated = store.refresh_dirty()
     return report

@@ -416,6 +416,7 @@ class AnalyzeReport:
     duplicates: int = 0
     errors: list[ItemError] = field(default_factory=list)
     quantities_updated: int = 0
+    story_dated: int = 0  # articles processed again with the year their story gives (year-less datelines)
 
 
 class Store:
@@ -961,7 +962,7 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
         report.added += not was
         report.duplicates += dup
     store.update_stories()
-    date_from_stories(store, config)
+    report.story_dated = date_from_stories(store, config)
     report.quantities_updated = store.refresh_dirty()
     store.close()
     return report
