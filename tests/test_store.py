@@ -9,7 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from newsledger.report import QuantityView, conflict_list, ledger, spec_records
-from newsledger.store import SCHEMA_VERSION, Store, analyze, articles_t, figures_t, schema_version, sources_t
+from newsledger.store import (
+    SCHEMA_VERSION,
+    Store,
+    analyze,
+    articles_t,
+    figures_t,
+    quantities_t,
+    schema_version,
+    sources_t,
+)
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data" / "ledger" / "a1.jsonl"
@@ -373,6 +382,9 @@ def test_a_dateline_without_a_year_takes_the_year_of_its_story(db_target: str, t
     assert pub == (None, "none", "11-09")
     assert figs["310"][:2] == ("on:--06-28", None)
     assert figs["at least 64"][:2] == (None, None)
+    with store.engine.connect() as conn:
+        label = conn.execute(sa.select(quantities_t.c.label).where(quantities_t.c.id == figs["310"][2])).scalar()
+    assert "(incident of 28 Jun, year unknown)" in str(label)
 
     # a later run brings dated articles of its story: the wire copy takes their year, and its
     # relative days ("on Tuesday") and the old toll's day resolve against it
