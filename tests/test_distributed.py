@@ -55,12 +55,16 @@ def test_partitions_cover_every_line_once(tmp_path: Path) -> None:
 
 def test_distributed_equals_single_process(db_target: str, tmp_path: Path) -> None:
     corpus = _corpus(tmp_path / "c.jsonl", 24)
-    inputs: list[str | Path] = [corpus, DATA / "a1.jsonl", ROOT / "examples" / "articles"]
+    # yearless.jsonl: wire copy whose dateline gives no year, dated by its story once all are staged
+    inputs: list[str | Path] = [corpus, DATA / "a1.jsonl", ROOT / "examples" / "articles", DATA / "yearless.jsonl"]
     single = tmp_path / "single.db"
     analyze(inputs, single)
     report = analyze_distributed(inputs, db_target, workers=2, chunk_bytes=6000)
     assert report.errors == []
     assert snapshot(db_target) == snapshot(str(single))
+    with Store(db_target) as store, store.engine.connect() as conn:
+        assert conn.execute(sa.select(articles_t.c.pub_date_basis)
+                            .where(articles_t.c.id == "kestra-wire")).scalar() == "dateline_story"
     again = analyze_distributed(inputs, db_target, workers=2, chunk_bytes=6000)
     assert again.added == 0 and again.unchanged == report.added
     assert snapshot(db_target) == snapshot(str(single))

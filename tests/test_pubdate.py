@@ -4,9 +4,11 @@ import pytest
 from spacy.language import Language
 
 from newsledger.pubdate import (
+    STORY_BASIS,
     PubDate,
     dateline,
     dateline_date,
+    dateline_month_day,
     describe,
     infer_pub_date,
     infer_year,
@@ -14,6 +16,8 @@ from newsledger.pubdate import (
     past_dates,
     publication,
     stamp_date,
+    story_dates,
+    story_year,
     url_date,
     url_month,
 )
@@ -162,6 +166,11 @@ def test_publication_records_its_basis() -> None:
             "leaving several villages without power or drinking water for a third day.")
     assert publication(lead) == PubDate("2027-03-06", "inferred")
     assert publication("Floods cut the coast road.") == PubDate(None, None)
+    # a dateline that gives no year, in a text that gives none either: the month and day are kept
+    wire = "PORT ELLIS, Nov 9 (TWA) -- Floods cut the coast road on Tuesday."
+    assert publication(wire) == PubDate(None, None, "11-09")
+    # a dated article has no use for them
+    assert publication(wire, None, "2027-11-09").month_day is None
 
 
 def test_a_stamp_beats_a_dateline_whose_year_is_only_inferred() -> None:
@@ -179,6 +188,7 @@ def test_describe_says_how_a_date_was_obtained() -> None:
     assert describe("2032-02-10", "dateline") == "2032-02-10 (from dateline)"
     assert describe("2032-02-10", "inferred") == "2032-02-10 (inferred from the text)"
     assert describe(None, "none") is None
+    assert describe("2032-11-09", STORY_BASIS) == "2032-11-09 (from dateline, year from its story)"
 
 
 @pytest.mark.parametrize("text", [
@@ -194,3 +204,48 @@ def test_a_planned_date_does_not_give_a_dateline_its_year() -> None:
     # without a weekday, only a date named as past dates the dateline; a plan is no evidence
     assert infer_year("The reform is due to take effect on 1 September 2031.", 2, 16) is None
     assert infer_year("The reform took effect on 1 September 2030.", 2, 16) == 2031
+
+
+def test_the_month_and_day_of_a_dateline_without_a_year() -> None:
+    assert dateline_month_day("PORT ELLIS, Nov 9 (TWA) -- Floods cut the coast road.") == (11, 9)
+    assert dateline_month_day("PORT ELLIS, 9 November (TWA) – Floods cut the coast road.") == (11, 9)
+    assert dateline_month_day("PORT ELLIS, Feb 29 (TWA) -- Floods cut the coast road.") == (2, 29)  # a leap day
+    # one with a year gives its month and day too; a weekday or a day that never exists gives none
+    assert dateline_month_day("PORT ELLIS, 9 November 2027 (TWA) – Floods cut the road.") == (11, 9)
+    assert dateline_month_day("PORT ELLIS, Tuesday (TWA) -- Floods cut the coast road.") is None
+    assert dateline_month_day("PORT ELLIS, Feb 30 (TWA) -- Floods cut the coast road.") is None
+    assert dateline_month_day("Floods cut the coast road on Nov 9.") is None
+
+
+def test_story_year_puts_the_day_nearest_the_story() -> None:
+    assert story_year(11, 9, ["2032-11-10", "2032-11-13"], 14) == 2032
+    assert story_year(11, 9, [dt.date(2032, 11, 10)], 14) == 2032
+    # around new year: the day falls in the year that keeps it next to the story
+    assert story_year(12, 31, ["2033-01-02", "2033-01-05"], 14) == 2032
+    assert story_year(1, 2, ["2032-12-30"], 14) == 2033
+    # a leap day only in a leap year
+    assert story_year(2, 29, ["2032-03-02"], 14) == 2032
+    assert story_year(2, 29, ["2031-03-02"], 14) is None
+    # no dated article within the window, or none at all: no year
+    assert story_year(11, 9, ["2032-06-28"], 14) is None
+    assert story_year(11, 9, [], 14) is None
+    # a story that runs over two years (an anniversary): the nearest article decides, whatever the order
+    days = ["2031-11-20", "2032-11-08", "2032-11-12"]
+    assert story_year(11, 9, days, 14) == story_year(11, 9, list(reversed(days)), 14) == 2032
+
+
+def test_story_dates_use_only_articles_dated_by_their_own_signals() -> None:
+    stories = {"wire": "s1", "wire-b": "s1", "dated": "s1", "lone": "s2", "lone-b": "s2"}
+    pubs = {"wire": PubDate(None, None, "11-09"), "wire-b": PubDate(None, None, "11-08"),
+            "dated": PubDate("2032-11-10", "url"),
+            # a story whose only dated article got its year from the story: nothing to go on
+            "lone": PubDate(None, None, "11-09"), "lone-b": PubDate("2032-11-08", STORY_BASIS, "11-08")}
+    found = story_dates(pubs, stories, 14)
+    assert found == {"wire": PubDate("2032-11-09", STORY_BASIS, "11-09"),
+                     "wire-b": PubDate("2032-11-08", STORY_BASIS, "11-08"),
+                     "lone-b": PubDate(None, None, "11-08")}  # its story no longer gives a year
+    # once recorded, nothing changes: reruns are idempotent
+    again = {**pubs, **found}
+    assert story_dates(again, stories, 14) == {}
+    # an article with a date of its own is never re-dated
+    assert story_dates({"dated": PubDate("2032-11-10", "dateline", "11-10")}, {"dated": "s1"}, 14) == {}

@@ -1,6 +1,7 @@
 """The store on real SQLite and real PostgreSQL: ingest, idempotent reruns, incremental adds,
 near-duplicates, stories, sources, quantities, conflicts and full-text search."""
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,7 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from newsledger.report import QuantityView, conflict_list, ledger, spec_records
-from newsledger.store import SCHEMA_VERSION, Store, analyze, articles_t, figures_t, schema_version, sources_t
+from newsledger.store import (
+    SCHEMA_VERSION,
+    Store,
+    analyze,
+    articles_t,
+    figures_t,
+    quantities_t,
+    schema_version,
+    sources_t,
+)
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data" / "ledger" / "a1.jsonl"
@@ -334,3 +344,104 @@ def test_migration_4_adds_the_event_column_to_a_version_3_store(db_target: str) 
         assert schema_version(conn) == SCHEMA_VERSION
         assert "event" in {c["name"] for c in sa.inspect(conn).get_columns("figures")}
     engine.dispose()
+
+
+# wire copy with a dateline that gives no year (no date, no URL, no year in the text), and two
+# dated reports of the same (invented) crisis
+YEARLESS = [json.loads(line) for line in (DATA.parent / "yearless.jsonl").read_text(encoding="utf-8").splitlines()]
+YEARLESS_WIRE, YEARLESS_DATED = YEARLESS[0], YEARLESS[1:]
+
+
+def _wire_state(store: Store) -> tuple[tuple[object, ...], dict[str, tuple[object, ...]]]:
+    """The wire copy's publication row, and its figures: (event, event_date, quantity) by text."""
+    with store.engine.connect() as conn:
+        pub = tuple(conn.execute(sa.select(articles_t.c.pub_date, articles_t.c.pub_date_basis,
+                                           articles_t.c.pub_month_day)
+                                 .where(articles_t.c.id == "kestra-wire")).one())
+        figs = {r[0]: tuple(r[1:]) for r in conn.execute(
+            sa.select(figures_t.c.text, figures_t.c.event, figures_t.c.event_date, figures_t.c.quantity_id)
+            .where(figures_t.c.article_id == "kestra-wire"))}
+    return pub, figs
+
+
+def _quantity_of(store: Store, article: str, text: str) -> str:
+    with store.engine.connect() as conn:
+        return str(conn.execute(sa.select(figures_t.c.quantity_id).where(
+            figures_t.c.article_id == article, figures_t.c.text == text)).scalar_one())
+
+
+def test_a_dateline_without_a_year_takes_the_year_of_its_story(db_target: str, tmp_path: Path) -> None:
+    from newsledger.report import ledger
+
+    wire = _write(tmp_path / "wire.jsonl", [YEARLESS_WIRE])
+    analyze([wire], db_target)
+    store = _open(db_target)
+    pub, figs = _wire_state(store)
+    # alone, it stays undated but keeps its dateline's month and day: June 28 is months before
+    # Nov 9 whatever the year, so that toll is another incident than the current one
+    assert pub == (None, "none", "11-09")
+    assert figs["310"][:2] == ("on:--06-28", None)
+    assert figs["at least 64"][:2] == (None, None)
+    with store.engine.connect() as conn:
+        label = conn.execute(sa.select(quantities_t.c.label).where(quantities_t.c.id == figs["310"][2])).scalar()
+    assert "(incident of 28 Jun, year unknown)" in str(label)
+
+    # a later run brings dated articles of its story: the wire copy takes their year, and its
+    # relative days ("on Tuesday") and the old toll's day resolve against it
+    assert analyze([_write(tmp_path / "dated.jsonl", YEARLESS_DATED)], db_target).story_dated == 1
+    pub, figs = _wire_state(store)
+    assert pub == ("2032-11-09", "dateline_story", "11-09")
+    assert figs["at least 64"][:2] == (None, "2032-11-09")
+    assert figs["310"][:2] == ("on:2032-06-28", "2032-06-28")
+    assert figs["310"][2] == _quantity_of(store, "kestra-2", "310")  # the same background toll
+    assert figs["at least 64"][2] == _quantity_of(store, "kestra-2", "71")  # the current toll, revised
+    assert figs["310"][2] != figs["at least 64"][2]
+    with store.engine.connect() as conn:
+        basis = conn.execute(sa.text("SELECT published, published_basis FROM ledger "
+                                     "WHERE article_id = 'kestra-wire'")).first()
+    assert tuple(basis or ()) == ("2032-11-09", "dateline_story")
+    shown = {f.citation.published_basis for q in ledger(store) for f in q.figures
+             if f.citation.article_id == "kestra-wire"}
+    assert shown == {"dateline_story"}
+
+    # reruns change nothing
+    records = sorted(map(str, spec_records(store)))
+    again = analyze([wire, tmp_path / "dated.jsonl"], db_target)
+    assert (again.added, again.unchanged, again.story_dated) == (0, 3, 0)
+    assert sorted(map(str, spec_records(store))) == records
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_year_from_the_story_does_not_depend_on_input_order(db_target: str, tmp_path: Path, order: int) -> None:
+    from newsledger.extract import process_articles
+    from newsledger.ingest import Article
+
+    rows = [YEARLESS_WIRE, *YEARLESS_DATED][::order]
+    analyze([_write(tmp_path / "all.jsonl", rows)], db_target)
+    store = _open(db_target)
+    pub, figs = _wire_state(store)
+    assert pub == ("2032-11-09", "dateline_story", "11-09")
+    assert {t: f[:2] for t, f in figs.items()} == {"at least 64": (None, "2032-11-09"),
+                                                   "310": ("on:2032-06-28", "2032-06-28")}
+    assert figs["310"][2] == _quantity_of(store, "kestra-2", "310")
+    # extraction without a store gives the wire copy the same days
+    result = process_articles([Article(**r) for r in rows])
+    assert {f.text: (f.event, f.event_date) for f in result.figures if f.doc == "kestra-wire"} == \
+        {t: f[:2] for t, f in figs.items()}
+
+
+def test_migration_12_keeps_the_month_and_day_of_stored_year_less_datelines(db_target: str, tmp_path: Path) -> None:
+    """A store made before migration 12 (its number passed by a branch merged earlier, too): the
+    column is added and filled from the stored text, and the next run dates the article."""
+    from newsledger.store import meta_t
+
+    analyze([_write(tmp_path / "wire.jsonl", [YEARLESS_WIRE])], db_target)
+    store = _open(db_target)
+    with store.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN pub_month_day")
+        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version").values(value="13"))
+    store.close()
+    store = _open(db_target)
+    assert _wire_state(store)[0] == (None, "none", "11-09")
+    analyze([_write(tmp_path / "dated.jsonl", YEARLESS_DATED)], db_target)
+    assert _wire_state(store)[0] == ("2032-11-09", "dateline_story", "11-09")

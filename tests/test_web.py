@@ -215,3 +215,21 @@ def test_a_two_country_toll_is_shown_per_country_combined_and_forecast(tmp_path:
             assert karsia["n_disputes"] == 1
     finally:
         store.close()
+
+
+def test_a_year_taken_from_the_story_is_shown_as_such(tmp_path: Path) -> None:
+    """Wire copy whose dateline gives no year is dated by its story, and pages say so."""
+    from newsledger.report import figure_rows
+
+    db = tmp_path / "ledger.db"
+    analyze([Path(__file__).parent / "data" / "ledger" / "yearless.jsonl"], db)
+    store = Store(db)
+    try:
+        with TestClient(create_app(store=store)) as c:
+            label = "2032-11-09 (from dateline, year from its story)"
+            assert label in c.get("/articles/kestra-wire").text
+            assert label in c.get("/articles").text
+        rows = [r for r in figure_rows(store) if r["article_id"] == "kestra-wire"]
+        assert rows and {(r["published"], r["published_basis"]) for r in rows} == {("2032-11-09", "dateline_story")}
+    finally:
+        store.close()

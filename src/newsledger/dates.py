@@ -60,6 +60,16 @@ def month_number(name: str) -> int:
     return MONTHS.get(key) or MONTH_ABBR[key[:4] if key.startswith("sept") else key[:3]]
 
 
+def month_day_of(text: str) -> tuple[int, int] | None:
+    """(month, day) that a "June 28" or "28 June" expression names, whatever its year."""
+    for kind, pattern in _PATTERNS:
+        if kind in ("month_day", "day_month"):
+            m = pattern.search(text)
+            if m:
+                return month_number(m.group("month")), int(m.group("day"))
+    return None
+
+
 def _nearest(month: int, day: int, pub: dt.date) -> dt.date | None:
     """The occurrence of month/day closest to the publication date."""
     best: dt.date | None = None
@@ -213,7 +223,9 @@ def parse_pub_date(value: str | None) -> dt.date | None:
 
 
 def register_extensions() -> None:
-    for name in ("pub_date", "dates"):
+    # ``pub_month_day`` ("11-09"): the month and day of a dateline whose year is unknown, set
+    # only when ``pub_date`` is None (see :class:`newsledger.pubdate.PubDate`)
+    for name in ("pub_date", "pub_month_day", "dates"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 

@@ -22,7 +22,7 @@ from typing import Any
 from .config import Config
 from .ingest import Article, ItemError, read_path, screen
 from .ingest.tabular import read_jsonl
-from .store import AnalyzeReport, Store, content_hash, to_url
+from .store import AnalyzeReport, Store, content_hash, date_from_stories, to_url
 
 CHUNK_BYTES = 4 * 1024 * 1024
 SEQ_STRIDE = 1 << 24  # articles per partition, at most
@@ -197,5 +197,6 @@ def analyze_distributed(inputs: list[str | Path], target: str | Path | None = No
         with store.engine.connect() as conn:
             after = conn.exec_driver_sql("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").scalar() or 0
         report.duplicates = int(after) - int(before)
+        report.story_dated = date_from_stories(store, config)
         report.quantities_updated = store.refresh_dirty()
     return report

@@ -8,8 +8,8 @@ Stages: :mod:`ingest` reads articles; :mod:`pipeline` parses them in batches wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,10 @@ from spacy.tokens import Doc
 from . import pipeline
 from .config import Config
 from .ingest import Article, ItemError, read_articles
-from .pubdate import PubDate, publication
+from .pubdate import STORY_ROUNDS, PubDate, publication, story_dates
 from .quantities import assign_quantities
 from .records import Figure, Statement
-from .stories import StoryFeatures, article_names, cluster, story_features
+from .stories import WINDOW_DAYS, StoryFeatures, article_names, cluster, story_features
 from .util import batched
 
 
@@ -88,7 +88,9 @@ def article_pub(article: Article) -> PubDate:
 
 def make_doc(nlp: Language, article: Article, pub: PubDate | None = None) -> Doc:
     doc = nlp.make_doc(article.text)
-    doc._.pub_date = (pub or article_pub(article)).date
+    pub = pub or article_pub(article)
+    doc._.pub_date = pub.date
+    doc._.pub_month_day = None if pub.date else pub.month_day
     doc._.outlet = article.outlet
     return doc
 
@@ -110,8 +112,11 @@ def _checked(items: Iterable[Article | ItemError], config: Config, errors: list[
 
 def iter_processed(articles: Iterable[Article | ItemError], config: Config | None = None,
                    nlp: Language | None = None, errors: list[ItemError] | None = None,
-                   on_item: Callable[[Article | ItemError], None] | None = None) -> Iterator[ArticleResult]:
-    """Stream articles through the pipeline in batches; bad items go to ``errors``."""
+                   on_item: Callable[[Article | ItemError], None] | None = None,
+                   pubs: Mapping[str, PubDate] | None = None) -> Iterator[ArticleResult]:
+    """Stream articles through the pipeline in batches; bad items go to ``errors``. ``pubs``
+    gives the publication day of some articles by id (a year-less dateline dated by its story),
+    overriding what the article itself gives."""
     config = config or Config()
     nlp = nlp or pipeline.load(config)
     errs = errors if errors is not None else []
@@ -123,7 +128,8 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
     # frees them again, so memory stays flat however long the run (records are plain Python)
     for chunk in batched(good, ZONE_ARTICLES):
         with nlp.memory_zone():
-            docs = ((make_doc(nlp, a, p), (a, p)) for a in chunk for p in (article_pub(a),))
+            docs = ((make_doc(nlp, a, p), (a, p)) for a in chunk
+                    for p in ((pubs or {}).get(a.id) or article_pub(a),))
             for doc, (article, pub) in nlp.pipe(docs, **kwargs):
                 figures, statements = doc_records(doc, article.id)
                 yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc))
@@ -138,17 +144,30 @@ def process_articles(articles: Iterable[Article | ItemError], config: Config | N
                      on_item: Callable[[Article | ItemError], None] | None = None) -> ExtractResult:
     """Run the pipeline over articles (errors pass through into the result). Figures get
     quantity ids grouped across the articles of the run, story by story (stories are clustered
-    once all articles are read, so they do not depend on the input order)."""
+    once all articles are read, so they do not depend on the input order). An article whose
+    dateline lacks a year is processed again with the year its story gives (``pubdate.story_dates``)."""
     result = ExtractResult()
-    figures: list[Figure] = []
-    features: list[tuple[str, StoryFeatures]] = []
+    done: list[ArticleResult] = []
+    yearless: dict[str, int] = {}  # only these articles are kept whole, to be processed again
     for item in iter_processed(articles, config, nlp, result.errors, on_item):
         result.articles += 1
-        features.append((item.article.id, item.features))
-        figures.extend(item.figures)
-        result.statements.extend(item.statements)
-    result.stories = cluster(features)
-    result.figures = assign_quantities(figures, result.stories)
+        if item.pub is not None and item.pub.month_day:
+            yearless[item.article.id] = len(done)
+        else:
+            item = replace(item, article=replace(item.article, text=""))
+        done.append(item)
+    result.stories = cluster((r.article.id, r.features) for r in done)
+    for _ in range(STORY_ROUNDS):
+        pubs = story_dates({r.article.id: r.pub for r in done if r.pub}, result.stories, WINDOW_DAYS)
+        pubs = {aid: p for aid, p in pubs.items() if aid in yearless}
+        if not pubs:
+            break
+        redo = [done[yearless[aid]].article for aid in sorted(pubs)]
+        for r in iter_processed(redo, config, nlp, result.errors, pubs=pubs):
+            done[yearless[r.article.id]] = r
+        result.stories = cluster((r.article.id, r.features) for r in done)
+    result.figures = assign_quantities([f for r in done for f in r.figures], result.stories)
+    result.statements = [s for r in done for s in r.statements]
     return result
 
 

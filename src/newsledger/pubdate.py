@@ -15,12 +15,18 @@ text when that date fits (it is not after the dateline day), else it is inferred
 is not older than the latest year it mentions, and the weekdays its lead names fall in the
 days just before (or on) the dateline day. A weekday-only dateline is the first such weekday
 on or after the latest day the text names, or within the URL's month when that pins it.
+
+Wire copy often gives nothing else ("MORAVEL, Nov 9 (HPA) --", no year anywhere): the month and
+day are kept (``PubDate.month_day``), and the store takes the year from the article's story
+(:func:`story_year`: the year that puts that day nearest the story's dated articles), recording
+the basis ``dateline_story``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .dates import WEEKDAYS, month_number
@@ -246,6 +252,37 @@ def dateline(text: str, url: str | None = None) -> tuple[dt.date, bool] | None:
     return (day, False) if day else None
 
 
+def dateline_month_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of a month-day dateline opening the text, whether or not its year is known."""
+    m = _DATELINE.search(text[:HEAD_CHARS])
+    if m is None or m.group("wd"):
+        return None
+    md = _md(m.groupdict())
+    # a day that exists in some year (29 February only in leap years)
+    return md if md is not None and _date(2000, *md) is not None else None
+
+
+def story_year(month: int, day: int, dated: Iterable[str | dt.date], window: int) -> int | None:
+    """The year that puts a year-less dateline's month-day nearest the dated articles of its
+    story, when one of them is at most ``window`` days from it; else None.
+
+    Candidate years are those of the dated articles and the years either side (a "Dec 31"
+    dateline in a story of early January is of the year before). The nearest article decides;
+    a tie goes to the year closer to all of them, then the earlier year, so the choice does not
+    depend on the order the articles are given in."""
+    days = sorted({d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in dated if d})
+    best: tuple[int, int, int] | None = None
+    for year in sorted({y for d in days for y in (d.year - 1, d.year, d.year + 1)}):
+        cand = _date(year, month, day)
+        if cand is None:
+            continue
+        gaps = [abs((cand - d).days) for d in days]
+        key = (min(gaps), sum(gaps), year)
+        if key[0] <= window and (best is None or key < best):
+            best = key
+    return best[2] if best else None
+
+
 def dateline_date(text: str, url: str | None = None) -> dt.date | None:
     """The day of a dateline opening the text, however its year was found."""
     found = dateline(text, url)
@@ -288,17 +325,24 @@ def lead_full_date(text: str) -> dt.date | None:
     return max(found) if found else None
 
 
-BASES = ("published", "metadata", "url", "dateline", "inferred")
+# a dateline's month and day with the year its story gives (see :func:`story_year`)
+STORY_BASIS = "dateline_story"
+BASES = ("published", "metadata", "url", "dateline", "inferred", STORY_BASIS)
 _BASIS_LABEL = {"metadata": "from page metadata", "url": "from URL", "dateline": "from dateline",
-                "inferred": "inferred from the text"}
+                "inferred": "inferred from the text", STORY_BASIS: "from dateline, year from its story"}
 
 
 @dataclass(frozen=True)
 class PubDate:
-    """An article's effective publication day and how it was obtained (one of :data:`BASES`)."""
+    """An article's effective publication day and how it was obtained (one of :data:`BASES`).
+
+    ``month_day`` ("11-09") is what a year-less dateline gives when nothing in the article gives
+    the year: kept so that day-of-year logic works without it (a day named months before it is
+    another incident), and so the store can take the year from the article's story."""
 
     date: str | None
     basis: str | None
+    month_day: str | None = None
 
 
 def publication(text: str, url: str | None = None, given: str | None = None,
@@ -325,7 +369,22 @@ def publication(text: str, url: str | None = None, given: str | None = None,
     if line is not None:
         return PubDate(line[0].isoformat(), "inferred")
     found = lead_full_date(text)
-    return PubDate(found.isoformat(), "inferred") if found else PubDate(None, None)
+    if found is not None:
+        return PubDate(found.isoformat(), "inferred")
+    md = dateline_month_day(text)
+    return PubDate(None, None, f"{md[0]:02d}-{md[1]:02d}" if md else None)
+
+
+def from_story(pub: PubDate, dated: Iterable[str | dt.date], window: int) -> PubDate:
+    """``pub`` of an article whose dateline lacks a year, dated with the year its story gives
+    (the publication days of the story's other articles, ``dated``), else left undated."""
+    if not pub.month_day or pub.basis not in (None, STORY_BASIS):
+        return pub
+    month, day = (int(x) for x in pub.month_day.split("-"))
+    year = story_year(month, day, dated, window)
+    if year is None:
+        return PubDate(None, None, pub.month_day)
+    return PubDate(dt.date(year, month, day).isoformat(), STORY_BASIS, pub.month_day)
 
 
 def describe(day: str | None, basis: str | None) -> str | None:
@@ -340,3 +399,25 @@ def describe(day: str | None, basis: str | None) -> str | None:
 def infer_pub_date(text: str, url: str | None = None) -> str | None:
     """The publication day (ISO) from the URL, a dateline, a stamp or the text, else None."""
     return publication(text, url).date
+
+
+STORY_ROUNDS = 3  # re-clustering with a story's year rarely moves an article again; never loop forever
+
+
+def story_dates(pubs: Mapping[str, PubDate], stories: Mapping[str, str], window: int) -> dict[str, PubDate]:
+    """The articles whose publication day their story changes, with the new day: a dateline
+    without a year (``month_day``) takes the year that puts it nearest the story's articles
+    dated by their own signals (:func:`from_story`); one whose story no longer gives a year is
+    undated again. ``pubs`` and ``stories`` map article ids; the result depends on the stories
+    only, not on the order articles came in."""
+    own: dict[str, list[str]] = {}
+    for aid, p in pubs.items():
+        if p.date and p.basis != STORY_BASIS and aid in stories:
+            own.setdefault(stories[aid], []).append(p.date)
+    out = {}
+    for aid, p in pubs.items():
+        if p.month_day and p.basis in (None, STORY_BASIS) and aid in stories:
+            new = from_story(p, own.get(stories[aid], []), window)
+            if new != p:
+                out[aid] = new
+    return out

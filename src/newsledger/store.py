@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from . import dedup
 from .config import Config
 from .ingest import Article, ItemError, read_articles
-from .pubdate import PubDate, publication
+from .pubdate import STORY_BASIS, STORY_ROUNDS, PubDate, dateline_month_day, publication, story_dates
 from .quantities import (
     RUNNING,
     conflict_summary,
@@ -44,7 +44,7 @@ from .quantities import (
 )
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
-from .stories import StoryFeatures, StorySummary, cluster, story_id, summarize
+from .stories import MONTHS, WINDOW_DAYS, StoryFeatures, StorySummary, cluster, story_id, summarize
 from .util import batched
 
 IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
@@ -68,6 +68,9 @@ articles_t = sa.Table(
     # the effective publication day (``date`` as given, else inferred) and how it was obtained
     sa.Column("pub_date", sa.String(10), index=True), sa.Column("pub_date_basis", sa.String(16)),
     sa.Column("story_features", sa.Text),
+    # migration 12: the month and day ("11-09") of a dateline that gives no year, so the year can
+    # come from the article's story (``pubdate.story_dates``)
+    sa.Column("pub_month_day", sa.String(5)),
 )
 bands_t = sa.Table(
     "article_bands", metadata,
@@ -299,15 +302,36 @@ def _migration_5(conn: Connection) -> None:
 
 
 
+def _migration_12(conn: Connection) -> None:
+    """Articles keep the month and day of a dateline without a year (``pub_month_day``), so the
+    next analyze dates them with the year of their story. Stored undated articles are read again
+    here (the dateline only, no parsing)."""
+    if "pub_month_day" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN pub_month_day VARCHAR(5)")
+    undated = sa.select(articles_t.c.id, articles_t.c.text).where(
+        articles_t.c.date.is_(None), articles_t.c.pub_date.is_(None)).order_by(articles_t.c.id)
+    last = ""
+    while True:
+        rows = conn.execute(undated.where(articles_t.c.id > last).limit(500)).all()
+        if not rows:
+            break
+        for aid, text in rows:
+            md = dateline_month_day(text)
+            if md is not None:
+                conn.execute(articles_t.update().where(articles_t.c.id == aid)
+                             .values(pub_month_day=f"{md[0]:02d}-{md[1]:02d}"))
+        last = rows[-1][0]
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5, 6: _migration_6,
-    7: _migration_7, 8: _migration_8}
+    7: _migration_7, 8: _migration_8, 12: _migration_12}
 # migrations are numbered apart on parallel branches, so one may be merged after a store already
 # passed its number; such a migration still runs when its check finds the store without it
 MISSING: dict[int, Callable[[Connection], bool]] = {
     4: _lacks_column("figures", "event"), 5: _lacks_column("articles", "story_features"),
     6: _lacks_column("articles", "pub_date"), 7: _lacks_column("sources", "story_id"),
-    8: _lacks_column("quantities", "estimate")}
+    8: _lacks_column("quantities", "estimate"), 12: _lacks_column("articles", "pub_month_day")}
 SCHEMA_VERSION = max(MIGRATIONS)
 # the story of an article linked but not yet clustered (never a real story id, so the next
 # :meth:`Store.update_stories` always moves it and links its records)
@@ -392,6 +416,7 @@ class AnalyzeReport:
     duplicates: int = 0
     errors: list[ItemError] = field(default_factory=list)
     quantities_updated: int = 0
+    story_dated: int = 0  # articles processed again with the year their story gives (year-less datelines)
 
 
 class Store:
@@ -510,7 +535,7 @@ class Store:
             id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
             text=article.text, content_hash=content_hash(article), story_id=None, dup_of=None, similarity=None,
             minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False), seq=seq,
-            pub_date=pub.date, pub_date_basis=pub.basis or "none",
+            pub_date=pub.date, pub_date_basis=pub.basis or "none", pub_month_day=pub.month_day,
             story_features=(features or StoryFeatures(date=article.date, names={n: 1 for n in names})).to_json(),
             ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
@@ -518,19 +543,66 @@ class Store:
         if self.dialect == "sqlite":
             conn.exec_driver_sql("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
                                  (article.id, article.title or "", article.text))
+        self._insert_records(conn, article.id, figures, statements)
+
+    def _insert_records(self, conn: Connection, article_id: str, figures: list[Figure],
+                        statements: list[Statement]) -> None:
         if statements:
             conn.execute(statements_t.insert(), [
-                {"article_id": article.id, "start": st.start, "end": st.end, "text": st.text, "speaker": st.speaker,
+                {"article_id": article_id, "start": st.start, "end": st.end, "text": st.text, "speaker": st.speaker,
                  "speaker_role": st.speaker_role, "source_id": None, "direct": st.direct, "cue": st.cue}
                 for st in statements])
         if figures:
             conn.execute(figures_t.insert(), [
-                {"article_id": article.id, "start": f.start, "end": f.end, "text": f.text, "value": float(f.value),
+                {"article_id": article_id, "start": f.start, "end": f.end, "text": f.text, "value": float(f.value),
                  "value_high": None if f.value_high is None else float(f.value_high), "qualifier": f.qualifier,
                  "unit": f.unit, "counted": f.counted, "category": f.category, "source": f.source,
                  "source_role": f.source_role, "source_id": None, "event_date": f.event_date,
                  "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
                  "predicate": f.predicate, "quantity_id": None, "event": f.event} for f in figures])
+
+    def redate_article(self, conn: Connection, article: Article, figures: list[Figure],
+                       statements: list[Statement], names: list[str], pub: PubDate, features: StoryFeatures,
+                       sources: SourceRegistry) -> None:
+        """Replace the records of a stored, linked article that was processed again with another
+        publication day (a year-less dateline dated by its story), keeping its place in the
+        ledger (ingest order, near-duplicate link, story), and relink them in its story."""
+        story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == article.id)).scalar()
+        if story is None:
+            return
+        old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article.id)
+                           .distinct()).scalars().all()
+        self._mark_dirty(conn, {q for q in old if q})
+        conn.execute(figures_t.delete().where(figures_t.c.article_id == article.id))
+        conn.execute(statements_t.delete().where(statements_t.c.article_id == article.id))
+        conn.execute(articles_t.update().where(articles_t.c.id == article.id).values(
+            pub_date=pub.date, pub_date_basis=pub.basis or "none", pub_month_day=pub.month_day,
+            names=json.dumps(names, ensure_ascii=False), story_features=features.to_json()))
+        self._insert_records(conn, article.id, figures, statements)
+        self.link_records(conn, article.id, story, sources)
+
+    def story_dates(self) -> dict[str, PubDate]:
+        """The stored articles whose publication day their story now gives or changes (see
+        ``pubdate.story_dates``): year-less datelines, read against their stories' articles."""
+        md = articles_t.c.pub_month_day
+        cand = sa.select(articles_t.c.story_id).where(
+            md.is_not(None), articles_t.c.story_id.is_not(None),
+            sa.or_(articles_t.c.pub_date.is_(None), articles_t.c.pub_date_basis == STORY_BASIS))
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id, articles_t.c.pub_date,
+                                          articles_t.c.pub_date_basis, md)
+                                .where(articles_t.c.story_id.in_(cand.distinct()))).all()
+        pubs = {r[0]: PubDate(r[2], None if r[3] in (None, "none") else r[3], r[4]) for r in rows}
+        return story_dates(pubs, {r[0]: r[1] for r in rows}, WINDOW_DAYS)
+
+    def stored_articles(self, ids: Sequence[str]) -> list[Article]:
+        """Stored articles as they were read (same content hash), in ``ids`` order."""
+        with self.engine.connect() as conn:
+            rows = {r[0]: r for r in conn.execute(
+                sa.select(articles_t.c.id, articles_t.c.text, articles_t.c.date, articles_t.c.title,
+                          articles_t.c.outlet, articles_t.c.url).where(articles_t.c.id.in_(list(ids))))}
+        return [Article(id=r[0], text=r[1], date=r[2], title=r[3], outlet=r[4], url=r[5])
+                for aid in ids if (r := rows.get(aid)) is not None]
 
     def link_article(self, conn: Connection, article_id: str) -> bool:
         """Place a staged article in the ledger: near-duplicate of an earlier article, and a
@@ -795,7 +867,7 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
         # does not take the 1987 quake's toll for a revision of this one
         bits.append({"since": "(running total since an earlier start)", "before": "(before the incident)",
                      "prior": "(an earlier incident)", "elsewhere": "(elsewhere)"}.get(
-            f.event, f"(incident of {f.event.removeprefix('on:')})"))
+            f.event, f"(incident of {_event_day(f.event)})"))
     if place:
         bits.append(_place_words(place))
     if f.category in ("attended", "detained", "evacuated", "military") and f.event_date:
@@ -803,6 +875,15 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
     if f.unit == "percent":
         bits.insert(0, "share of")
     return " ".join(b for b in bits if b)
+
+
+def _event_day(event: str) -> str:
+    """The day an incident key names: "2032-06-28", or "28 Jun, year unknown" for "on:--06-28"."""
+    day = event.removeprefix("on:")
+    if day.startswith("--"):
+        month, d = day[2:].split("-")
+        return f"{int(d)} {MONTHS[int(month) - 1]}, year unknown"
+    return day
 
 
 _SUBSET_WORDS = {"critical": "(in critical condition)", "hospitalise": "(taken to hospital)",
@@ -882,9 +963,36 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
         report.added += not was
         report.duplicates += dup
     store.update_stories()
+    report.story_dated = date_from_stories(store, config)
     report.quantities_updated = store.refresh_dirty()
     store.close()
     return report
 
 
-__all__ = ["AnalyzeReport", "Store", "analyze", "connect", "interval", "migrate", "to_url"]
+def date_from_stories(store: Store, config: Config | None = None, batch: int = 200) -> int:
+    """Date the articles whose dateline gives no year with the year of their story, once the
+    run's stories are known: each such article is processed again with that day (its relative
+    dates, incidents and figure days depend on it) and its records replaced, then stories are
+    re-clustered with its date. An article stored by an earlier run is dated as soon as its story
+    gains a dated article; one whose story no longer gives a year is undated again. Idempotent:
+    a rerun finds nothing to change. Returns the number of articles processed again."""
+    from .extract import iter_processed
+
+    n = 0
+    for _ in range(STORY_ROUNDS):
+        pubs = store.story_dates()
+        if not pubs:
+            break
+        for chunk in batched(sorted(pubs), batch):
+            with store.engine.connect() as conn:
+                sources = store._load_sources(conn)
+            for res in iter_processed(store.stored_articles(chunk), config, pubs=pubs):
+                with store.begin() as conn:
+                    store.redate_article(conn, res.article, res.figures, res.statements, res.names,
+                                         pubs[res.article.id], res.features, sources)
+        n += len(pubs)
+        store.update_stories()
+    return n
+
+
+__all__ = ["AnalyzeReport", "Store", "analyze", "connect", "date_from_stories", "interval", "migrate", "to_url"]

@@ -12,6 +12,8 @@ stable key, the same in every article that cites that incident:
   "last year's floods");
 - ``"on:2032-06-28"``: a toll of a past day well before the report (``OTHER_DAY_AFTER`` days),
   for the running-toll categories (per-event counts are already keyed by their day);
+  ``"on:--06-28"`` when the report's year is unknown (a dateline "Nov 9" with no year: June 28
+  is months before it whatever the year, but which June 28 is not known);
 - ``"since"``: a running total counted from a past start ("since the war began", "since
   June 28" months ago, "have since been killed" after a sentence naming such a start);
 - ``"before"``: a state before a long incident ("before the war", "pre-war population");
@@ -34,7 +36,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
-from ..dates import MONTHS
+from ..dates import MONTHS, month_day_of
 from ..wordlists import mapping
 from .lexicon import lemma_of
 
@@ -67,6 +69,24 @@ def _pub(doc: Doc) -> dt.date | None:
         return None
 
 
+def _month_day(doc: Doc) -> tuple[int, int] | None:
+    """The (month, day) of a dateline whose year is unknown (``doc._.pub_month_day``)."""
+    value = doc._.pub_month_day if doc.has_extension("pub_month_day") else None
+    try:
+        month, day = (int(x) for x in str(value or "").split("-"))
+        dt.date(2000, month, day)
+    except ValueError:
+        return None
+    return month, day
+
+
+def _days_back(day: tuple[int, int], ref: tuple[int, int]) -> int:
+    """Days from a month-day back to a later one, the first taken in the same year when not
+    after the second, else in the year before (counted in a leap year, so 29 February exists)."""
+    gap = (dt.date(2000, *ref) - dt.date(2000, *day)).days
+    return gap if gap >= 0 else gap + 365
+
+
 def _year_token(t: Token) -> int | None:
     """A four-digit year written as a number ("1987"), not a count ("1,987")."""
     if len(t.text) == 4 and t.text.isdigit() and t.text[:2] in ("18", "19", "20"):
@@ -88,6 +108,9 @@ class Incidents:
         # the report is at least as late as the latest day it names, when its own day is unknown
         days = [dt.date.fromisoformat(d["date"]) for d in self.dates if d.get("date") and d["precision"] == "day"]
         self.ref = self.pub or (max(days) if days else None)
+        # a dateline's month and day without a year ("Nov 9"): how far back a day of the year lies
+        # is known all the same (taking a named day not after it to be of the same year)
+        self.month_day = _month_day(doc) if self.ref is None else None
         # dates by the word they modify ("killed ... on June 28" -> killed, "the flood of 1987" -> flood)
         self.by_head: dict[int, list[dict[str, Any]]] = {}
         for d in self.dates:
@@ -121,6 +144,8 @@ class Incidents:
         last day, a bare year by being before the report's year."""
         m = _YEAR.search(d.get("text") or "")
         written = int(m.group(1)) if m else None
+        if self.month_day is not None and not d.get("date") and written is None:
+            return None, self._old_in_year(d)
         if d.get("date") and d["precision"] == "day":
             day = dt.date.fromisoformat(d["date"])
             return day.year, self.ref is not None and (self.ref - day).days > OTHER_DAY_AFTER
@@ -132,9 +157,24 @@ class Incidents:
             return year, (self.ref - end).days > OTHER_DAY_AFTER
         return written, self.past_year(written)
 
+    def _old_in_year(self, d: dict[str, Any]) -> bool:
+        """Whether a year-less day or month lies long before a report known only by its month
+        and day: a month the report is in is recent, any other is taken to be the last one
+        before the report."""
+        assert self.month_day is not None
+        if d["precision"] == "day":
+            md = month_day_of(d.get("text") or "")
+            return md is not None and _days_back(md, self.month_day) > OTHER_DAY_AFTER
+        month = next((MONTHS[w] for w in re.findall(r"[a-z]+", (d.get("text") or "").lower()) if w in MONTHS), None)
+        if d["precision"] != "month" or month is None or month == self.month_day[0]:
+            return False
+        last = dt.date(2000, month % 12 + 1, 1) - dt.timedelta(days=1)
+        return _days_back((last.month, last.day), self.month_day) - 1 > OTHER_DAY_AFTER
+
     def date_key(self, d: dict[str, Any], toll: bool) -> str | None:
         """The key of an incident a date names, when that date is not the current story's: its
-        year when before the report's year, else (a running toll's) its day."""
+        year when before the report's year, else (a running toll's) its day ("on:--06-28"
+        when the report's year is unknown)."""
         year, old = self._old(d)
         if not old:
             return None
@@ -142,6 +182,9 @@ class Incidents:
             return str(year)
         if toll and d.get("date") and d["precision"] == "day":
             return f"on:{d['date']}"
+        if toll and self.month_day is not None and d["precision"] == "day" and \
+                (md := month_day_of(d.get("text") or "")) is not None:
+            return f"on:--{md[0]:02d}-{md[1]:02d}"
         return None
 
     def old_start(self, d: dict[str, Any]) -> bool:
@@ -411,6 +454,8 @@ def incident_date(anchor: Token, event: str | None, projection: bool, category: 
         if days:
             return days[0], "explicit"  # "since the ferry sank on 14 March 2029, with the loss of 311 lives"
         return None, None
+    if event is not None and event.startswith("on:--"):
+        return None, None  # a past day of an unknown year
     if event is not None and event.startswith("on:"):
         return event[3:], basis if event_date == event[3:] else "explicit"
     if projection and category in _TOLLS:
