@@ -185,3 +185,8 @@ def test_a_day_after_since_does_not_date_the_next_sentence(nlp: Language) -> Non
             "thousand people, there were many foreign students and tourists.")
     figs = figures(nlp, text, "2033-11-01")
     assert one(figs, "around 100 thousand")["event_date"] == "2033-11-01"
+
+
+def test_a_clause_on_the_number_says_what_happened_to_those_counted(nlp: Language) -> None:
+    figs = figures(nlp, "The number of Valtanian citizens who lost their lives in the earthquake has increased to 29.")
+    assert one(figs, "29")["category"] == "killed"

@@ -404,7 +404,11 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
     start = noun if noun is not None else anchor
     clauses: list[Token] = []
     adjs: list[Token] = []
-    for owner in {start, anchor}:
+    owners = {start, anchor}
+    if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and \
+            lemma_of(noun.head.head) in ("number", "count", "total", "tally"):
+        owners.add(noun.head.head)  # "the number of citizens who lost their lives": the clause may hang on "number"
+    for owner in owners:
         for c in owner.children:
             if c.i == anchor.i:
                 continue
