@@ -190,3 +190,9 @@ def test_a_day_after_since_does_not_date_the_next_sentence(nlp: Language) -> Non
 def test_a_clause_on_the_number_says_what_happened_to_those_counted(nlp: Language) -> None:
     figs = figures(nlp, "The number of Valtanian citizens who lost their lives in the earthquake has increased to 29.")
     assert one(figs, "29")["category"] == "killed"
+
+
+def test_people_at_a_named_place_ner_took_for_a_date_are_a_crowd(nlp: Language) -> None:
+    figs = figures(nlp, "The report accepts the police estimate that about 100,000 people were in the Old Quarter "
+                        "on Oct. 29.")
+    assert one(figs, "about 100,000")["category"] == "attended"

@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Token
 
 from .. import numbers as num
 from .. import wordlists
+from ..dates import MONTHS, WEEKDAYS
 from .counted import GROUP_WORDS, copula_attribute, implicit_counted, of_object
 from .expressions import Expr
 from .lexicon import (
@@ -167,6 +168,15 @@ def _motion_category(t: Token) -> str | None:
     return None
 
 
+def _misdated_name(tok: Token) -> bool:
+    """A proper name NER took for a date ("the Old Quarter"): tagged as a place elsewhere, or no
+    month, weekday or number in its words."""
+    if named_place(tok):
+        return True
+    words = [c for c in tok.lefts if c.dep_ == "compound"] + [tok]
+    return not any(w.like_num or w.lower_ in MONTHS or w.lower_ in WEEKDAYS for w in words)
+
+
 def presence_category(verb: Token) -> str | None:
     """People said only to be somewhere: "4,000 people were at the square" is a crowd;
     "300 were still in the plant", "about 300 civilians remain" are people trapped there."""
@@ -182,7 +192,7 @@ def presence_category(verb: Token) -> str | None:
     still = any(c.lower_ == "still" for c in verb.children)
     places = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("at", "in", "on", "inside")
               for g in c.children if g.dep_ == "pobj" and not g.like_num and (
-                  g.ent_type_ not in ("DATE", "TIME") or (g.pos_ == "PROPN" and named_place(g)))]
+                  g.ent_type_ not in ("DATE", "TIME") or (g.pos_ == "PROPN" and _misdated_name(g)))]
     if lemma == "remain" or still:
         # still in a town is where people live (population), not where they are caught
         if any(g.ent_type_ in ("GPE", "LOC") or lemma_of(g) in SETTLEMENTS for g in places):
