@@ -260,3 +260,12 @@ def test_a_present_tense_estimate_of_a_past_crowd_is_dated_by_the_gathering(nlp:
                         "stands at 40, the ministry says.")
     assert one(figs, "around 100 thousand")["event_date"] == "2024-06-08"
     assert one(figs, "40")["event_date"] == "2024-06-14"  # a running total is as of the report
+
+
+def test_an_area_named_by_a_definite_noun_and_the_place_of_a_partitive_whole(nlp: Language) -> None:
+    figs = figures(nlp, "More than 14,000 people have been killed in the enclave since the war began. The war has "
+                        "cost the lives of more than 15,400 people.\n\n"
+                        "Of the 53,870 people injured in Karvelia, 6,120 are still in hospital.")
+    assert one(figs, "More than 14,000")["place"] == "enclave"
+    assert one(figs, "more than 15,400")["place"] is None  # the war's total, both sides
+    assert one(figs, "53,870")["place"] == "Karvelia"  # the whole's own words place it

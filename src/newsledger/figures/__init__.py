@@ -61,6 +61,7 @@ from .scope import (
     nationality,
     part_marker,
     partitioned_whole,
+    whole_place,
 )
 
 
@@ -165,7 +166,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
-            "place": None if whole else clause_place(anchor, noun) or figure_place(
+            "place": whole_place(noun) if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "_whole": whole, "_ref": _refers_back(noun),
             "projection": projection, "event": event,

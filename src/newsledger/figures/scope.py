@@ -29,6 +29,8 @@ RUNNING_TOTALS = {"killed", "injured", "missing", "trapped", "displaced"}
 # "government-held", "rebel-controlled", "opposition-run": areas held by one side of a conflict
 _SIDE_HELD = re.compile(r"^([a-z]+)-(held|controlled|run|occupied)$")
 _BOTH = {"both", "two", "all"}
+# an area a story names by a definite noun alone ("in the enclave", "in the territory")
+_AREA_NOUNS = {"enclave", "territory", "strip", "pocket", "exclave"}
 _REGION_NOUNS = {"country", "countries", "nation", "nations", "side", "sides", "state", "states"}
 # words that say what kind of place a name is, not which one ("Veshan province" = "Veshan")
 PLACE_NOUNS = wordlists.words("place_nouns")
@@ -96,6 +98,9 @@ def _place_of_pobj(prep: Token) -> str | None:
             return COMBINED  # "in both countries", "in the two countries"
         if g.lower_ in ("country", "nation") and any(c.lower_ in ("the", "whole", "entire") for c in g.children):
             return "national"
+        if g.lower_ in _AREA_NOUNS and prep.lower_ in ("in", "inside", "across", "throughout") and \
+                [c.lower_ for c in g.children] == ["the"]:
+            return g.lower_  # "killed in the enclave": the one area a story calls so, not the war's total
         if g.lower_ == "capital" and any(c.lower_ == "the" for c in g.children):
             # "in the capital" vs "outside the capital": the capital city, or the rest of the country
             return "outside:capital" if prep.lower_ == "outside" else "capital"
@@ -145,6 +150,18 @@ def _ent_text(tok: Token) -> str:
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     text = ent.text if ent is not None else tok.text
     return re.sub(r"['’]s?$", "", text)
+
+
+def whole_place(noun: Token | None) -> str | None:
+    """The place of a partitive's whole, read from the whole's own phrase only ("of the 14,390
+    people killed in the enclave, 6,180 ...": the enclave), not from the clause about the part."""
+    if noun is None:
+        return None
+    for h in [noun, *(c for c in noun.children if c.dep_ in ("acl", "relcl"))]:
+        found = _place_of_noun(h)
+        if found:
+            return found
+    return None
 
 
 def clause_place(anchor: Token, noun: Token | None) -> str | None:
