@@ -269,3 +269,10 @@ def test_an_area_named_by_a_definite_noun_and_the_place_of_a_partitive_whole(nlp
     assert one(figs, "More than 14,000")["place"] == "enclave"
     assert one(figs, "more than 15,400")["place"] is None  # the war's total, both sides
     assert one(figs, "53,870")["place"] == "Karvelia"  # the whole's own words place it
+
+
+def test_a_part_nested_in_the_counted_phrase_owns_the_state_after_it(nlp: Language) -> None:
+    figs = figures(nlp, "In the hospitals of the capital and the region at present remain 96 persons, of them 11 in "
+                        "extremely grave condition, said the minister.")
+    assert one(figs, "96")["subset"] == "in hospital"
+    assert one(figs, "11")["subset"] == "critical"

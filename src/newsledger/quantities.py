@@ -133,7 +133,7 @@ def source_places(figs: Sequence[Figure], source_ids: Sequence[str | None]) -> d
 
 def _inheritable(f: Figure) -> bool:
     """Running totals: tolls, and counts of an operation kept since it began (CUMULATIVE)."""
-    return (f.category in RUNNING_TOTALS and not f.subset or f.subset == CUMULATIVE) and not f.event
+    return ((f.category in RUNNING_TOTALS and not f.subset) or f.subset == CUMULATIVE) and not f.event
 
 
 def _kind(f: Figure) -> str:

@@ -39,6 +39,11 @@ def subset_marker(anchor: Token, noun: Token | None) -> str | None:
         # hospitalised, 17 of them in critical condition")
         later = [c.i for c in verb.children if c.like_num and c.i > anchor.i and c.i not in
                  {t.i for t in anchor.subtree}]
+        # "remain 96 persons, of them 11 in extremely grave condition": a part nested in the counted
+        # noun's phrase owns the words after it too
+        if noun is not None:
+            later += [t.i for t in noun.subtree if t.like_num and t.i > anchor.i and t.dep_ in ("appos", "nummod")
+                      and t.i not in {x.i for x in anchor.subtree}]
         cut = min(later) if later else len(anchor.doc)
         own = [c for c in verb.children if c.i < cut]
         near += [c for c in own if c.dep_ not in clausal and c.dep_ not in ("nsubj", "nsubjpass")]

@@ -85,7 +85,7 @@ def _place_of_noun(tok: Token) -> str | None:
     return None
 
 
-def _place_of_pobj(prep: Token) -> str | None:
+def _place_of_pobj(prep: Token, depth: int = 0) -> str | None:
     if any(c.dep_ == "conj" and c.pos_ == "ADP" and _is_place(prep) and _is_place(c) for c in prep.children):
         return COMBINED  # "in Velmora and in the villages downstream": more than one place
     for g in prep.children:
@@ -113,6 +113,13 @@ def _place_of_pobj(prep: Token) -> str | None:
             if prep.lower_ in ("across", "throughout"):
                 return "national"  # "across Rivia": the whole area, not one town in it
             return _ent_text(g)
+        if g.pos_ == "NOUN" and prep.lower_ in ("to", "in", "at", "into") and depth == 0:
+            # "taken to hospitals in Valmensk city": the place of the facility people were taken to
+            for c in g.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+                    found = _place_of_pobj(c, depth + 1)
+                    if found and found not in (COMBINED, "national"):
+                        return found
     return None
 
 
