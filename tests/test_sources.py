@@ -306,3 +306,11 @@ def test_a_short_name_stands_for_the_one_body_it_starts_in_its_story() -> None:
     assert reg.resolve("Amnesty", story="s-1").id == amnesty.id
     # a story that names no such body: the short name is a source of its own
     assert reg.resolve("Lanterns", story="s-2").name == "Lanterns"
+
+
+def test_a_short_name_met_first_is_the_body_its_full_name_names_later() -> None:
+    """Input order must not decide whether "the Beacons" and the full name are one source."""
+    reg = SourceRegistry()
+    short = reg.resolve("the Beacons", story="s-1")
+    full = reg.resolve("Beacon Rescue Volunteers", story="s-1")
+    assert full.id == short.id and full.name == "Beacon Rescue Volunteers"

@@ -435,6 +435,13 @@ class SourceRegistry:
                      and len(src.name.split()) > 1 and _first_word(src.name) in (short, short.rstrip("s"))}
             if len(cands) == 1:
                 return next(iter(cands.values()))
+        elif len(name.split()) > 1 and not looks_like_person(name):
+            # the same the other way round: "the Lantern Rescue Volunteers" after "the Lanterns"
+            first = _first_word(name)
+            cands = {src.id: src for src in self._story_sources(scope) if not src.person
+                     and (_short_name(src.name) or "") in (first, first + "s")}
+            if len(cands) == 1:
+                return next(iter(cands.values()))
         partner = self._pairs.get(scope, {}).get(_key(name))
         if partner and partner in known:
             return self.sources[known[partner]]
