@@ -196,3 +196,9 @@ def test_people_at_a_named_place_ner_took_for_a_date_are_a_crowd(nlp: Language) 
     figs = figures(nlp, "The report accepts the police estimate that about 100,000 people were in the Old Quarter "
                         "on Oct. 29.")
     assert one(figs, "about 100,000")["category"] == "attended"
+
+
+def test_a_state_word_on_the_number_says_what_is_counted(nlp: Language) -> None:
+    figs = figures(nlp, "The union said the real number still underground was \"more than 40\", because contract "
+                        "workers were not on the register.")
+    assert one(figs, "more than 40")["category"] == "trapped"

@@ -409,6 +409,11 @@ def category_for(doc: Doc, e: Expr, anchor: Token, noun: Token | None, stop: set
                     return _nominal_category(t) or "other"
                 if lemma_of(t) in ("toll",):
                     return "killed"
+                if t is frame and lemma_of(t) in ("number", "count", "total", "tally"):
+                    # "the real number still underground", "the number missing"
+                    for c in t.children:
+                        if c.dep_ in ("amod", "acl") and c.i > t.i and _word_category(c):
+                            return _word_category(c) or "other"
                 if lemma_of(t) in ("turnout", "crowd", "attendance"):
                     return "attended"
     start = noun if noun is not None else anchor
