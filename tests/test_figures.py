@@ -202,3 +202,9 @@ def test_a_state_word_on_the_number_says_what_is_counted(nlp: Language) -> None:
     figs = figures(nlp, "The union said the real number still underground was \"more than 40\", because contract "
                         "workers were not on the register.")
     assert one(figs, "more than 40")["category"] == "trapped"
+
+
+def test_a_sub_group_included_in_a_toll_is_of_that_toll(nlp: Language) -> None:
+    figs = figures(nlp, "The health ministry now puts the death toll at 31, including 11 children, and says 80 "
+                        "people were wounded.")
+    assert one(figs, "11")["category"] == "killed"

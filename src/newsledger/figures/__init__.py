@@ -28,6 +28,7 @@ from .counted import (
     clause_subject,
     counted_for,
     implicit_counted,
+    inclusion_marker,
     lookback_frame,
     noun_phrase,
     of_object,
@@ -168,7 +169,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": whole_place(noun) if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
-            "_whole": whole, "_ref": _refers_back(noun),
+            "_whole": whole, "_ref": _refers_back(noun), "_span": e.span_start,
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
@@ -198,6 +199,14 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if f["category"] == "other" and f["counted"] is None and nxt["_sent"] == f["_sent"] and \
                 nxt["category"] in PEOPLE_CATEGORIES and nxt["unit"] == f["unit"] and f["unit"] is None:
             f["category"], f["counted"] = nxt["category"], nxt["counted"]
+    # "puts the death toll at 31, including 11 children": a sub-group included in a count of its
+    # sentence is of what happened to that count
+    for j, f in enumerate(out):
+        if f["category"] == "other" and f["_sub"] and f["unit"] is None and j > 0:
+            whole = out[j - 1]
+            if whole["_sent"] == f["_sent"] and whole["category"] in PEOPLE_CATEGORIES and \
+                    inclusion_marker(doc[f["_tok"]], f["_span"]) is not None:
+                f["category"] = whole["category"]
     # "21 foreign nationals were among the dead, up from 19": the figure compared with keeps the
     # sub-group of the one it is compared to
     for j, f in enumerate(out):
@@ -225,7 +234,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             f["place"] = prev["place"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_ref"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_ref", "_span"):
             f.pop(k, None)
     return out
 
