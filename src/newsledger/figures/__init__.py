@@ -203,10 +203,10 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     # sentence is of what happened to that count
     for j, f in enumerate(out):
         if f["category"] == "other" and f["_sub"] and f["unit"] is None and j > 0:
-            whole = out[j - 1]
-            if whole["_sent"] == f["_sent"] and whole["category"] in PEOPLE_CATEGORIES and \
+            outer = out[j - 1]
+            if outer["_sent"] == f["_sent"] and outer["category"] in PEOPLE_CATEGORIES and \
                     inclusion_marker(doc[f["_tok"]], f["_span"]) is not None:
-                f["category"] = whole["category"]
+                f["category"] = outer["category"]
     # "21 foreign nationals were among the dead, up from 19": the figure compared with keeps the
     # sub-group of the one it is compared to
     for j, f in enumerate(out):
