@@ -229,3 +229,11 @@ def test_generic_words_for_those_counted_share_a_quantity() -> None:
                              fig(9, "detained", counted="people", subset="cumulative", doc="b")])
     assert out[0].quantity == out[1].quantity
     assert out[2].quantity == out[3].quantity
+
+
+def test_a_number_of_rallies_is_not_a_crowd() -> None:
+    out = assign_quantities([fig(310000, "attended", counted="marchers", place="national"),
+                             fig(214, "attended", counted="rallies", place="national", start=40),
+                             fig(300000, "attended", counted="Tarsenne march", place="national", doc="b")])
+    assert out[0].quantity != out[1].quantity
+    assert out[0].quantity == out[2].quantity  # "put the march at 300,000" counts people

@@ -40,6 +40,7 @@ GENERIC_PEOPLE = {"people", "person", "civilian", "resident", "dead", "victim", 
                   "protest", "demonstration", "gathering", "attendee", "spectator", "reveller",
                   "hospitalised", "hospitalized", "admitted", "evacuated", "rescued", "displaced", "homeless",
                   "trapped"}
+GATHERINGS = {"march", "rally", "protest", "demonstration", "gathering", "vigil", "strike"}
 SUBGROUPS = {"child": "children", "kid": "children", "minor": "children", "girl": "children", "boy": "children",
              "baby": "children", "infant": "children", "schoolchild": "children", "woman": "women",
              "officer": "police", "policeman": "police", "policewoman": "police", "police": "police",
@@ -82,6 +83,9 @@ def counted_class(f: Figure, neighbours: Sequence[Figure] = ()) -> str:
         return "men" if beside & {"woman", "child"} else "people"
     if head in SUBGROUPS:
         return SUBGROUPS[head]
+    last = (re.findall(r"[A-Za-z]+", f.counted or "") or [""])[-1].lower()
+    if head in GATHERINGS and last != head:
+        return "gatherings"  # "214 rallies" counts events; "put the Tarsenne march at 300,000" counts people
     if head in GENERIC_PEOPLE or not head:
         return "people"
     return head
