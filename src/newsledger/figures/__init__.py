@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 
 from .. import numbers as num
 from .attribution import figure_owner, source_for
-from .category import category_for
+from .category import category_for, is_people_noun
 from .counted import (
     borrow,
     clause_subject,
@@ -56,9 +56,14 @@ from .scope import (
     cumulative,
     destination,
     inherit_places,
+    is_rest,
+    movement_part,
     nationality,
+    number_at,
     part_marker,
+    part_of,
     partitioned_whole,
+    population,
 )
 
 
@@ -165,17 +170,26 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": None if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
-            "_whole": whole,
+            "_whole": whole, "_number_at": number_at(anchor),
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
         })
         f = out[-1]
-        if f["place"] is None and category == "evacuated":
+        if category == "other" and population(anchor, noun):
+            f["predicate"] = "population"  # "90,000 people remain in the city" = "still live about 90,000"
+        moved = movement_part(anchor) if category in ("evacuated", "other") and e.unit is None and (
+            noun is None or is_people_noun(noun)) else None
+        if moved is not None and category == "other" and _continues_evacuation(out, anchor, moved):
+            f["category"] = category = "evacuated"  # "312 people chose to stay" after "480 evacuated"
+        if moved is not None and category == "evacuated":
+            f["place"] = None  # the part, not the place it names, says where they went (scope.movement_part)
+        elif f["place"] is None and category == "evacuated":
             f["place"] = destination(anchor)
         # what sets a sub-count apart from the total: a state word ("in critical condition"), a
         # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
         f["subset"] = ("sighting" if src is not None and src.get("voice") == "eyewitness" else None) or (
+            moved[0] if moved is not None and category == "evacuated" else None) or (
             None if whole else subset_marker(anchor, noun)) or (
             nationality(noun, anchor) if e.unit != "percent" else None) or (
             None if f["place"] or whole else part_marker(anchor, noun, f["predicate"])) or (
@@ -200,11 +214,36 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if prev is not None and f["subset"] is None and prev["subset"] and prev["_sent"] == f["_sent"] and \
                 prev["category"] == f["category"] and _COMPARED.search(doc.text[prev["end"]:f["start"]]):
             f["subset"] = prev["subset"]
+    # "327 people had arrived, while the IHC put the number at 256", "in the city still live about
+    # 170,000 persons. The mayor estimated the number at around 90,000": the number is the one just
+    # given, so the figure measures the same part (sub-count, predicate) as the figure before it
+    for j, f in enumerate(out):
+        prev = out[j - 1] if j > 0 else None
+        if f["_number_at"] and prev is not None and prev["_sent_i"] >= f["_sent_i"] - 1 and \
+                prev["category"] == f["category"] and prev["unit"] == f["unit"]:
+            f["subset"] = f["subset"] or prev["subset"]
+            f["predicate"] = prev["predicate"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at"):
             f.pop(k, None)
     return out
+
+
+def _continues_evacuation(earlier: list[dict[str, Any]], anchor: Token, moved: tuple[str, bool]) -> bool:
+    """Whether a figure of people who stayed or went on is a part of the evacuation counted just
+    before it (in its own or the previous sentence): "480 civilians evacuated ... 312 people chose to
+    stay in Tarvenian-held territory ... the other 168 were handed over". Staying counts only as a
+    choice or as the rest of a whole: "90,000 people remain in the city" is who never left."""
+    kind, choice = moved
+    if kind == "stay" and not (choice or is_rest(anchor) or part_of(anchor) is not None):
+        return False
+    this = anchor.sent
+    prev = next((f for f in reversed(earlier[:-1])), None)
+    if prev is None or prev["category"] != "evacuated":
+        return False
+    first = anchor.doc[this.start - 1].sent.start if this.start > 0 else this.start
+    return bool(prev["_sent"] >= first)
 
 
 _COMPARED = re.compile(r"\b(?:up|down) from\s*(?:the\s*)?$", re.I)
