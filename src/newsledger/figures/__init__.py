@@ -51,6 +51,7 @@ from .lexicon import (
 )
 from .scope import (
     CUMULATIVE,
+    MOVEMENT_PARTS,
     RUNNING_TOTALS,
     clause_place,
     cumulative,
@@ -184,7 +185,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             f["category"] = category = "evacuated"  # "312 people chose to stay" after "480 evacuated"
         if moved is not None and category == "evacuated":
             f["place"] = None  # the part, not the place it names, says where they went (scope.movement_part)
-        elif f["place"] is None and category == "evacuated":
+        elif f["place"] is None and category == "evacuated" and not whole:
             f["place"] = destination(anchor)
         # what sets a sub-count apart from the total: a state word ("in critical condition"), a
         # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
@@ -198,7 +199,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):
         if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and not f["_whole"] and \
-                out[j - 1]["category"] == f["category"]:
+                out[j - 1]["category"] == f["category"] and f["subset"] not in MOVEMENT_PARTS.values():
             f["place"] = out[j - 1]["place"]
     # "The committee said 118, while the ministry put the number of fatalities at 121": a bare figure
     # with nothing to borrow before it takes what the next figure of its sentence counts
@@ -221,8 +222,11 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         prev = out[j - 1] if j > 0 else None
         if f["_number_at"] and prev is not None and prev["_sent_i"] >= f["_sent_i"] - 1 and \
                 prev["category"] == f["category"] and prev["unit"] == f["unit"]:
-            f["subset"] = f["subset"] or prev["subset"]
             f["predicate"] = prev["predicate"]
+            if prev["_sent"] == f["_sent"]:  # a part only when set beside it ("put the number at 240: ...")
+                f["subset"] = f["subset"] or prev["subset"]
+                if f["date_basis"] in ("context", "publication") and prev["event_date"]:
+                    f["event_date"], f["date_basis"] = prev["event_date"], prev["date_basis"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at"):

@@ -416,7 +416,7 @@ def cumulative(anchor: Token) -> bool:
     if anchor.head.lower_ == "to":
         # "bringing the total to 622"; the parse may hang "to 622" on a clause inside the object
         # ("the number of people evacuated since the operation began ... to 622")
-        for v in [t for t in anchor.ancestors if t.pos_ == "VERB"][:2]:
+        for v in [t for t in anchor.ancestors if t.pos_ == "VERB"][:3]:
             if lemma_of(v) == "bring" and any(c.dep_ == "dobj" and lemma_of(c) in TOTAL_NOUNS for c in v.children):
                 return True
     for c in verb.children:
