@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import dedup
 from .config import Config
+from .figures.scope import place_key
 from .ingest import Article, ItemError, read_articles
 from .pubdate import PubDate, publication
 from .quantities import (
@@ -36,6 +37,7 @@ from .quantities import (
     conflict_summary,
     counted_class,
     estimate,
+    home_places,
     interval,
     quantity_id,
     quantity_key,
@@ -690,12 +692,16 @@ class Store:
         figs = [_row_figure(r) for r in rows]
         sids = [r["source_id"] for r in rows]
         places = source_places(figs, sids)
+        titles = {r.id: r.title for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.title)
+                                                      .where(articles_t.c.story_id == story))}
+        home = home_places(figs, titles)
         by_doc: dict[str, list[Figure]] = {}
         for f in figs:
             by_doc.setdefault(f.doc, []).append(f)
         updates, touched = [], set()
         for r, f, sid in zip(rows, figs, sids, strict=True):
             eff = story_place(f, sid, places)
+            eff = None if place_key(eff) in home else eff  # the story's own place (quantities.home_places)
             near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
             qid = quantity_id(quantity_key(replace(f, place=eff), story, near, sid))
             if qid != r["quantity_id"]:
