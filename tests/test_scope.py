@@ -267,3 +267,23 @@ def test_a_per_event_count_takes_the_day_its_event_is_named_by(nlp: Language) ->
     assert one(figs, "88")["event_date"] == one(figs, "61")["event_date"] == "2033-07-02"
     assert one(figs, "57")["event_date"] == "2033-07-02"  # the number just given, for its day
     assert one(figs, "3")["event_date"] != "2033-07-02"  # a toll's day is its report's, not the storm's
+
+
+def test_people_left_in_a_place_are_one_count_whatever_the_wording(nlp: Language) -> None:
+    figs = figures(nlp, "A ferry took the last group off Quelm Island on Monday.\n\nThe numbers of those who "
+                        "stay in the caves differ. Aid agencies put the number at between 80 and 120. Major "
+                        "Ilsa Brand said on Monday that about 100 civilians remain, among them at least 30 "
+                        "children. The navy claims that no more than 20 civilians are in the caves.",
+                   date="2033-07-06")
+    for v in ("between 80 and 120", "about 100", "no more than 20"):
+        assert one(figs, v)["category"] == "trapped", v
+
+
+def test_people_named_without_a_verb_beside_a_count_continue_it(nlp: Language) -> None:
+    figs = figures(nlp, "The trust counted 74 evacuated persons on Friday, while the warden, Major Ilsa Brand, "
+                        "spoke about 'roughly 60 people'.", date="2033-07-09")
+    assert one(figs, "roughly 60")["category"] == one(figs, "74")["category"] == "evacuated"
+    # people who had been somewhere when something happened are not people left there
+    figs = figures(nlp, "Rescuers said 14 miners remain trapped. The company said 52 workers had been in "
+                        "the hall at the time.", date="2033-07-09")
+    assert one(figs, "52")["category"] != "trapped"

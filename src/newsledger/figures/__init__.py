@@ -65,6 +65,7 @@ from .scope import (
     part_of,
     partitioned_whole,
     population,
+    present_in,
 )
 
 
@@ -171,7 +172,9 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": None if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
-            "_whole": whole, "_number_at": number_at(anchor),
+            "_whole": whole, "_number_at": number_at(anchor), "_present": present_in(anchor),
+            "_para": bisect.bisect_right(para_starts, anchor.i),
+            "_verbless": next((t.i for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), -1) in (stop | {-1}),
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
@@ -220,6 +223,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     # given, so the figure measures the same part (sub-count, predicate) as the figure before it
     for j, f in enumerate(out):
         prev = out[j - 1] if j > 0 else None
+        nxt = out[j + 1] if j + 1 < len(out) else None
         if f["_number_at"] and prev is not None and prev["_sent_i"] >= f["_sent_i"] - 1 and \
                 prev["category"] == f["category"] and prev["unit"] == f["unit"]:
             f["predicate"] = prev["predicate"]
@@ -227,9 +231,24 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                 f["subset"] = f["subset"] or prev["subset"]
                 if f["date_basis"] in ("context", "publication") and prev["event_date"]:
                     f["event_date"], f["date_basis"] = prev["event_date"], prev["date_basis"]
+        elif f["_number_at"] and f["category"] == "other" and nxt is not None and nxt["unit"] == f["unit"] and \
+                nxt["_sent_i"] == f["_sent_i"] + 1 and nxt["_para"] == f["_para"] and \
+                nxt["category"] in PEOPLE_CATEGORIES:
+            # "Aid agencies put the number at between 200 and 300. Vask said about 300 civilians remain":
+            # nothing counted before it, so the number is the one the paragraph goes on to give
+            f["category"], f["counted"], f["predicate"] = nxt["category"], nxt["counted"], nxt["predicate"]
+        if f["category"] == "other" and prev is not None and prev["unit"] == f["unit"] and (
+                (f["_present"] and prev["category"] == "trapped" and prev["_sent_i"] >= f["_sent_i"] - 1
+                 and prev["_para"] == f["_para"]) or (
+                f["_verbless"] and prev["_sent"] == f["_sent"] and prev["category"] in PEOPLE_CATEGORIES)):
+            # "about 300 civilians remain. The ministry claims that no more than 60 civilians are in the
+            # plant"; "The IHC counted 174 evacuated, while Vask spoke about 'approximately 150 people'":
+            # people said only to be somewhere, or named with no verb of their own, continue that count
+            f["category"] = prev["category"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at", "_present",
+                  "_para", "_verbless"):
             f.pop(k, None)
     return out
 

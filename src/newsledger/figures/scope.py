@@ -343,6 +343,19 @@ def number_at(anchor: Token) -> bool:
                for c in prep.head.children)
 
 
+def present_in(anchor: Token) -> bool:
+    """ "no more than 60 civilians are in the plant": people said only to be in some place now."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or lemma_of(verb) != "be" or any(c.dep_ == "expl" or (c.dep_ == "aux" and (
+            lemma_of(c) == "have" or c.tag_ == "MD")) for c in verb.children):
+        return False  # "there are 60", "had been underground when the roof fell", "may be inside"
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and anchor in c.subtree for c in verb.children):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in ("in", "inside", "within") and any(
+        g.dep_ == "pobj" and not g.like_num and g.ent_type_ not in ("DATE", "TIME") for g in c.children)
+        for c in verb.children)
+
+
 def is_rest(anchor: Token) -> bool:
     """ "the other 68", "the remaining 40": the rest of a whole named before."""
     return any(c.dep_ == "amod" and c.lower_ in ("other", "remaining") for c in anchor.children) and any(
