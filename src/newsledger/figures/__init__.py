@@ -222,29 +222,29 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     # 170,000 persons. The mayor estimated the number at around 90,000": the number is the one just
     # given, so the figure measures the same part (sub-count, predicate) as the figure before it
     for j, f in enumerate(out):
-        prev = out[j - 1] if j > 0 else None
-        nxt = out[j + 1] if j + 1 < len(out) else None
-        if f["_number_at"] and prev is not None and prev["_sent_i"] >= f["_sent_i"] - 1 and \
-                prev["category"] == f["category"] and prev["unit"] == f["unit"]:
-            f["predicate"] = prev["predicate"]
-            if prev["_sent"] == f["_sent"]:  # a part only when set beside it ("put the number at 240: ...")
-                f["subset"] = f["subset"] or prev["subset"]
-                if f["date_basis"] in ("context", "publication") and prev["event_date"]:
-                    f["event_date"], f["date_basis"] = prev["event_date"], prev["date_basis"]
-        elif f["_number_at"] and f["category"] == "other" and nxt is not None and nxt["unit"] == f["unit"] and \
-                nxt["_sent_i"] == f["_sent_i"] + 1 and nxt["_para"] == f["_para"] and \
-                nxt["category"] in PEOPLE_CATEGORIES:
+        before = out[j - 1] if j > 0 else None
+        after = out[j + 1] if j + 1 < len(out) else None
+        if f["_number_at"] and before is not None and before["_sent_i"] >= f["_sent_i"] - 1 and \
+                before["category"] == f["category"] and before["unit"] == f["unit"]:
+            f["predicate"] = before["predicate"]
+            if before["_sent"] == f["_sent"]:  # a part only when set beside it ("put the number at 240: ...")
+                f["subset"] = f["subset"] or before["subset"]
+                if f["date_basis"] in ("context", "publication") and before["event_date"]:
+                    f["event_date"], f["date_basis"] = before["event_date"], before["date_basis"]
+        elif f["_number_at"] and f["category"] == "other" and after is not None and after["unit"] == f["unit"] and \
+                after["_sent_i"] == f["_sent_i"] + 1 and after["_para"] == f["_para"] and \
+                after["category"] in PEOPLE_CATEGORIES:
             # "Aid agencies put the number at between 200 and 300. Vask said about 300 civilians remain":
             # nothing counted before it, so the number is the one the paragraph goes on to give
-            f["category"], f["counted"], f["predicate"] = nxt["category"], nxt["counted"], nxt["predicate"]
-        if f["category"] == "other" and prev is not None and prev["unit"] == f["unit"] and (
-                (f["_present"] and prev["category"] == "trapped" and prev["_sent_i"] >= f["_sent_i"] - 1
-                 and prev["_para"] == f["_para"]) or (
-                f["_verbless"] and prev["_sent"] == f["_sent"] and prev["category"] in PEOPLE_CATEGORIES)):
+            f["category"], f["counted"], f["predicate"] = after["category"], after["counted"], after["predicate"]
+        if f["category"] == "other" and before is not None and before["unit"] == f["unit"] and (
+                (f["_present"] and before["category"] == "trapped" and before["_sent_i"] >= f["_sent_i"] - 1
+                 and before["_para"] == f["_para"]) or (
+                f["_verbless"] and before["_sent"] == f["_sent"] and before["category"] in PEOPLE_CATEGORIES)):
             # "about 300 civilians remain. The ministry claims that no more than 60 civilians are in the
             # plant"; "The IHC counted 174 evacuated, while Vask spoke about 'approximately 150 people'":
             # people said only to be somewhere, or named with no verb of their own, continue that count
-            f["category"] = prev["category"]
+            f["category"] = before["category"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at", "_present",
