@@ -146,8 +146,9 @@ def home_places(figs: Sequence[Figure], titles: dict[str, str | None]) -> set[st
     the story names too ("Brelsk: third convoy ...", "Brelsk evacuation live", "second Brelsk
     convoy"). A figure there counts what the story's unplaced figures count ("In Brelsk itself,
     the toll rose to five" and "the shelling killed three"; "Brelsk had 388,000 inhabitants" and
-    "the city had 388,000 residents"), while other places stay apart. Order-independent: read over
-    the whole story."""
+    "the city had 388,000 residents"), while other places stay apart. A sub-count placed there
+    ("84 of the injured are treated in Tavrel") is a breakdown by place and keeps it (the store's
+    story pass). Order-independent: read over the whole story."""
     heads = [t.lower() for t in titles.values() if t]
     if len(titles) < HOME_MIN_ARTICLES or len(heads) < HOME_TITLE_SHARE * len(titles):
         return set()

@@ -701,7 +701,8 @@ class Store:
         updates, touched = [], set()
         for r, f, sid in zip(rows, figs, sids, strict=True):
             eff = story_place(f, sid, places)
-            eff = None if place_key(eff) in home else eff  # the story's own place (quantities.home_places)
+            if place_key(eff) in home and not f.subset:
+                eff = None  # the story's own place (quantities.home_places)
             near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
             qid = quantity_id(quantity_key(replace(f, place=eff), story, near, sid))
             if qid != r["quantity_id"]:

@@ -45,6 +45,7 @@ from .lexicon import (
     MEASURE_UNITS,
     NON_COUNT_FRAMES,
     PEOPLE_CATEGORIES,
+    PEOPLE_NOUNS,
     PERCENT_WORDS,
     TIME_UNITS,
     lemma_of,
@@ -174,7 +175,8 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "_whole": whole, "_number_at": number_at(anchor), "_present": present_in(anchor),
             "_para": bisect.bisect_right(para_starts, anchor.i),
-            "_verbless": next((t.i for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), -1) in (stop | {-1}),
+            "_verbless": noun is not None and lemma_of(noun) in PEOPLE_NOUNS and next(
+                (t.i for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), -1) in (stop | {-1}),
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
