@@ -287,3 +287,12 @@ def test_people_named_without_a_verb_beside_a_count_continue_it(nlp: Language) -
     figs = figures(nlp, "Rescuers said 14 miners remain trapped. The company said 52 workers had been in "
                         "the hall at the time.", date="2033-07-09")
     assert one(figs, "52")["category"] != "trapped"
+
+
+def test_a_count_followed_by_the_rest_of_its_whole_is_a_part_by_origin(nlp: Language) -> None:
+    figs = figures(nlp, "Since the first ferry on Saturday, crews have evacuated a total of 150 people out of "
+                        "the caves themselves; the other 90 were collected from a jetty in the town on Monday. "
+                        "In all, 240 people have been evacuated from the island.", date="2033-07-06")
+    assert one(figs, "150")["place"] == "from:cave"
+    assert one(figs, "90")["place"] == "from:jetty"
+    assert one(figs, "240")["place"] is None  # the whole's own origin is where the story happens

@@ -62,6 +62,7 @@ from .scope import (
     movement_part,
     nationality,
     number_at,
+    origin,
     part_marker,
     part_of,
     partitioned_whole,
@@ -173,7 +174,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": None if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
-            "_whole": whole, "_number_at": number_at(anchor), "_present": present_in(anchor),
+            "_whole": whole, "_number_at": number_at(anchor), "_present": present_in(anchor), "_rest": is_rest(anchor),
             "_para": bisect.bisect_right(para_starts, anchor.i),
             "_verbless": noun is not None and lemma_of(noun) in PEOPLE_NOUNS and next(
                 (t.i for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), -1) in (stop | {-1}),
@@ -247,10 +248,16 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             # plant"; "The IHC counted 174 evacuated, while Vask spoke about 'approximately 150 people'":
             # people said only to be somewhere, or named with no verb of their own, continue that count
             f["category"] = before["category"]
+    # "brought a total of 405 people out of the plant itself; the other 217 were collected from an
+    # assembly point": a count followed by the rest of its whole is a part too, by where it came from
+    for j, f in enumerate(out):
+        if f["category"] == "evacuated" and f["place"] is None and f["subset"] not in MOVEMENT_PARTS.values() and \
+                any(g["_rest"] and g["_sent"] == f["_sent"] and g["category"] == f["category"] for g in out[j + 1:]):
+            f["place"] = origin(doc[f["_tok"]])
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at", "_present",
-                  "_para", "_verbless"):
+                  "_para", "_verbless", "_rest"):
             f.pop(k, None)
     return out
 

@@ -333,6 +333,22 @@ def population(anchor: Token, noun: Token | None) -> bool:
     return lemma == "be" and any(c.dep_ == "attr" and c.lower_ == "home" for c in verb.children)
 
 
+def origin(anchor: Token) -> str | None:
+    """Where the people a movement count is about came from, on its verb: "brought 405 people out
+    of the plant", "collected from an assembly point" -> "from:plant", "from:point". Read only for
+    a part of an evacuation, whose parts by origin are separate quantities (the whole's own origin,
+    "evacuated from the city", is the story's place)."""
+    verb = next((t for t in anchor.ancestors if t.pos_ == "VERB"), None)
+    for c in verb.children if verb is not None else ():
+        prep = c if c.dep_ == "prep" and c.lower_ == "from" else next(
+            (g for g in c.children if g.dep_ == "prep" and g.lower_ == "of"), None) if (
+            c.dep_ == "prep" and c.lower_ == "out") else None
+        obj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
+        if obj is not None:
+            return f"from:{obj.lemma_.lower()}"
+    return None
+
+
 def number_at(anchor: Token) -> bool:
     """ "put the number at 256", "estimated the number at around 90,000": a bare total noun, of
     nothing named, given a value: the number is the one the text has just been about."""
