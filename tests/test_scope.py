@@ -296,3 +296,10 @@ def test_a_count_followed_by_the_rest_of_its_whole_is_a_part_by_origin(nlp: Lang
     assert one(figs, "150")["place"] == "from:cave"
     assert one(figs, "90")["place"] == "from:jetty"
     assert one(figs, "240")["place"] is None  # the whole's own origin is where the story happens
+
+
+def test_a_headline_line_s_event_count_is_of_the_day_the_body_gives_it(nlp: Language) -> None:
+    figs = figures(nlp, "Quelm Island: 64 evacuees reach Marrow Bay after first ferry\n\nSixty-four residents "
+                        "evacuated from Quelm Island had reached Marrow Bay by 11 pm on Saturday, the trust said "
+                        "on Sunday.", date="2033-07-04")
+    assert one(figs, "64")["event_date"] == one(figs, "Sixty-four")["event_date"] == "2033-07-02"

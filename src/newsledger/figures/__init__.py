@@ -35,7 +35,7 @@ from .counted import (
     subgroup,
     within_phrase,
 )
-from .dating import event_date_for
+from .dating import LEAD_MIN_WORDS, PER_EVENT_CATEGORIES, event_date_for
 from .events import Incidents, event_key, incident_date
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
@@ -254,12 +254,30 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if f["category"] == "evacuated" and f["place"] is None and f["subset"] not in MOVEMENT_PARTS.values() and \
                 any(g["_rest"] and g["_sent"] == f["_sent"] and g["category"] == f["category"] for g in out[j + 1:]):
             f["place"] = origin(doc[f["_tok"]])
+    _headline_days(doc, out, para_starts)
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
         for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at", "_present",
                   "_para", "_verbless", "_rest"):
             f.pop(k, None)
     return out
+
+
+def _headline_days(doc: Doc, out: list[dict[str, Any]], para_starts: list[int]) -> None:
+    """A headline line at the top of the text ("Brelsk steelworks: 72 evacuees reach Zavorne after
+    first convoy") restates the story below it: its count of one event is of the day the body gives
+    the same count ("Seventy-two civilians ... had reached Zavorne by 11 pm on Saturday"), not the
+    day of the page."""
+    end = para_starts[1] if len(para_starts) > 1 else len(doc)
+    if sum(1 for t in doc[:end] if t.is_alpha) >= LEAD_MIN_WORDS:
+        return  # prose, not a headline line
+    body = [g for g in out if g["_tok"] >= end]
+    for f in out:
+        if f["_tok"] >= end or f["category"] not in PER_EVENT_CATEGORIES:
+            continue
+        same = next((g for g in body if g["value"] == f["value"] and g["category"] == f["category"]), None)
+        if same is not None and same["event_date"]:
+            f["event_date"], f["date_basis"] = same["event_date"], "context"
 
 
 def _continues_evacuation(earlier: list[dict[str, Any]], anchor: Token, moved: tuple[str, bool]) -> bool:
