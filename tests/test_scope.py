@@ -240,6 +240,9 @@ def test_people_staying_is_a_part_only_as_a_choice_or_a_rest(nlp: Language) -> N
                         "other 25 stayed behind.", date="2033-07-06")
     assert one(figs, "About 9,000")["category"] == "other"
     assert one(figs, "25")["subset"] == "stay"
+    # where the convoy they joined went is not what its people did after it
+    figs = figures(nlp, "On Saturday, about 600 families joined a bus convoy heading for the coast.")
+    assert one(figs, "about 600")["subset"] is None
 
 
 def test_a_total_brought_to_a_figure_or_counted_until_now_is_a_running_total(nlp: Language) -> None:

@@ -291,9 +291,10 @@ def movement_part(anchor: Token) -> tuple[str, bool] | None:
     for c in verb.children:
         if c.dep_ == "xcomp" and c.pos_ == "VERB":
             cands.append(c)  # "had chosen to stay"
-        elif c.dep_ == "dobj":
-            # "expressed a wish to remain", "expressed the wish to stay"
-            choice = choice or lemma_of(c) in CHOICE_WORDS
+        elif c.dep_ == "dobj" and lemma_of(c) in CHOICE_WORDS:
+            # "expressed a wish to remain", "expressed the wish to stay" (not "joined a convoy heading
+            # for the coast": where the convoy went)
+            choice = True
             cands += [g for g in c.children if g.dep_ in ("acl", "relcl") and g.pos_ == "VERB"]
         elif c.dep_ == "prep" and c.lower_ == "on" and any(
                 lemma_of(g) in ("way", "road") and any(d.lower_ in ("to", "towards") for d in g.children)
