@@ -306,3 +306,31 @@ def test_a_headline_line_s_event_count_is_of_the_day_the_body_gives_it(nlp: Lang
                         "evacuated from Quelm Island had reached Marrow Bay by 11 pm on Saturday, the trust said "
                         "on Sunday.", date="2033-07-04")
     assert one(figs, "64")["event_date"] == one(figs, "Sixty-four")["event_date"] == "2033-07-02"
+
+
+_QUELM = ("The evacuation of Quelm by ferry from the Quelm jetty went on this week, brokered by the Harbour "
+          "Trust, while Varn forces shelled the town. ")
+HOME = [
+    {"id": "h1", "date": "2033-07-04", "outlet": "Wire", "title": "Quelm shelling kills three as ferry leaves",
+     "text": _QUELM + "Shelling near the Quelm jetty killed three civilians on Monday, the Quelm town council "
+             "said. Before the war, Quelm had 12,000 inhabitants."},
+    {"id": "h2", "date": "2033-07-05", "outlet": "Post", "title": "Quelm toll rises to five",
+     "text": _QUELM + "In Quelm itself, the town council said on Tuesday that the toll from Monday's shelling "
+             "near the jetty had risen to five. The town had 12,000 residents before the war."},
+    {"id": "h3", "date": "2033-07-06", "outlet": "Herald", "title": "Live: Quelm evacuation, day three",
+     "text": _QUELM + "Harbour Trust officials said at least seven people had been killed by Monday's "
+             "shelling near the Quelm jetty."},
+]
+
+
+def test_the_story_s_home_place_is_its_unplaced_total_in_any_order(tmp_path: Path) -> None:
+    from newsledger.store import analyze
+
+    one_db, two_db = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    analyze([_write(tmp_path / "a.jsonl", HOME)], one_db)
+    analyze([_write(tmp_path / "b.jsonl", HOME[::-1])], two_db)
+    groups = _groups(one_db)
+    assert groups == _groups(two_db)
+    toll = next(g for g in groups if ("h1", "three") in g)
+    assert {("h2", "five"), ("h3", "at least seven")} <= toll
+    assert next(g for g in groups if ("h1", "12,000") in g) == {("h1", "12,000"), ("h2", "12,000")}
