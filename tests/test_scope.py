@@ -232,6 +232,12 @@ def test_stayed_and_went_on_are_quantities_apart_from_the_total(db_target: str, 
     assert group["90"] == {("f1", "90"), ("f1", "100")}
     # "put the number at 118" is the arrivals just given, not the ferry's total
     assert {("f1", "120"), ("f1", "140"), ("f2", "130"), ("f2", "118")} <= group["120"]
+    from newsledger.store import Store, quantities_t
+
+    with Store(db_target) as store, store.engine.connect() as conn:
+        labels = set(conn.execute(sa.select(quantities_t.c.label)).scalars())
+    assert {"people evacuated (who stayed behind) on 2033-07-02",
+            "people evacuated (who went on) on 2033-07-02"} <= labels
 
 
 def test_people_staying_is_a_part_only_as_a_choice_or_a_rest(nlp: Language) -> None:

@@ -789,6 +789,8 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
             "trapped": "trapped or missing", "missing": "missing or trapped", "detained": "detained",
             "attended": "turnout", "aid": "aid", "military": "military", "other": ""}[f.category]
     noun = cls if cls not in ("USD", "EUR", "GBP") else f"money ({cls})"
+    if f.category == "other" and f.predicate == "population":
+        what = "living there (population)"  # figures/scope.py: population
     bits = [noun, what]
     if f.subset:
         bits.append(_SUBSET_WORDS.get(f.subset) or (
@@ -814,7 +816,8 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
 _SUBSET_WORDS = {"critical": "(in critical condition)", "hospitalise": "(taken to hospital)",
                  "in hospital": "(still in hospital)", "sighting": "(seen by reporters)",
                  "identify": "(identified)", "recover": "(bodies recovered)", "bury": "(buried)",
-                 "discharge": "(discharged)", "cumulative": "(running total)"}
+                 "discharge": "(discharged)", "cumulative": "(running total)", "stay": "(who stayed behind)",
+                 "onward": "(who went on)"}
 
 
 def _place_words(place: str) -> str:
