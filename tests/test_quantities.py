@@ -14,6 +14,7 @@ from newsledger.quantities import (
     counted_class,
     disagree,
     estimate,
+    home_places,
     interval,
 )
 from newsledger.records import Figure
@@ -237,3 +238,14 @@ def test_a_number_of_rallies_is_not_a_crowd() -> None:
                              fig(300000, "attended", counted="Tarsenne march", place="national", doc="b")])
     assert out[0].quantity != out[1].quantity
     assert out[0].quantity == out[2].quantity  # "put the march at 300,000" counts people
+
+
+def test_the_place_nearly_every_headline_names_is_the_story_s_home() -> None:
+    figs = [fig(5, place="Quelm", doc="a"), fig(3, doc="b"), fig(40, place="Marrow Bay", doc="c"),
+            fig(7, place="held:rebel", doc="c")]
+    titles = {"a": "Quelm evacuation: second ferry leaves", "b": "Ferry from Quelm reaches Marrow Bay",
+              "c": "Quelm islanders tell of the crossing", "d": "Live: Quelm ferry"}
+    assert home_places(figs, titles) == {"quelm"}
+    # a place a few headlines name is a place in the story, not where it happens
+    assert home_places(figs, {**titles, "e": "Marrow Bay waits", "f": "Aid for the islands"}) == set()
+    assert home_places(figs, {"a": titles["a"], "b": titles["b"]}) == set()  # too few articles to tell

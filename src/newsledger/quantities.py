@@ -146,6 +146,34 @@ def _kind(f: Figure) -> str:
     return f.category + (":forecast" if f.projection else "")
 
 
+HOME_TITLE_SHARE = 0.8  # a place named in this share of a story's headlines is where the story happens
+HOME_MIN_ARTICLES = 3
+
+
+def home_places(figs: Sequence[Figure], titles: dict[str, str | None]) -> set[str]:
+    """Place keys of where a story happens: a place its figures name that nearly every headline of
+    the story names too ("Brelsk: third convoy ...", "Brelsk evacuation live", "second Brelsk
+    convoy"). A figure there counts what the story's unplaced figures count ("In Brelsk itself,
+    the toll rose to five" and "the shelling killed three"; "Brelsk had 388,000 inhabitants" and
+    "the city had 388,000 residents"), while other places stay apart. A sub-count placed there
+    ("84 of the injured are treated in Tavrel") is a breakdown by place and keeps it (the store's
+    story pass). Order-independent: read over the whole story."""
+    heads = [t.lower() for t in titles.values() if t]
+    if len(titles) < HOME_MIN_ARTICLES or len(heads) < HOME_TITLE_SHARE * len(titles):
+        return set()
+    names: dict[str, set[str]] = {}
+    for f in figs:
+        key = place_key(f.place)
+        if f.place and key not in ("any", "national", "capital") and ":" not in key:
+            names.setdefault(key, set()).add(f.place.lower())
+    home = set()
+    for key, spellings in names.items():
+        hits = sum(1 for t in heads if any(re.search(rf"\b{re.escape(sp)}\b", t) for sp in spellings))
+        if hits >= HOME_TITLE_SHARE * len(titles):
+            home.add(key)
+    return home
+
+
 def story_place(f: Figure, source_id: str | None, places: dict[tuple[str, str], str]) -> str | None:
     """The figure's place, or, for an unplaced running total, its source's place in the story."""
     # "in the country" is the source's own country when the source reports one area

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import dedup
 from .config import Config
+from .figures.scope import place_key
 from .ingest import Article, ItemError, read_articles
 from .pubdate import STORY_BASIS, STORY_ROUNDS, PubDate, dateline_month_day, publication, story_dates
 from .quantities import (
@@ -36,6 +37,7 @@ from .quantities import (
     conflict_summary,
     counted_class,
     estimate,
+    home_places,
     interval,
     quantity_id,
     quantity_key,
@@ -762,12 +764,17 @@ class Store:
         figs = [_row_figure(r) for r in rows]
         sids = [r["source_id"] for r in rows]
         places = source_places(figs, sids)
+        titles = {r.id: r.title for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.title)
+                                                      .where(articles_t.c.story_id == story))}
+        home = home_places(figs, titles)
         by_doc: dict[str, list[Figure]] = {}
         for f in figs:
             by_doc.setdefault(f.doc, []).append(f)
         updates, touched = [], set()
         for r, f, sid in zip(rows, figs, sids, strict=True):
             eff = story_place(f, sid, places)
+            if place_key(eff) in home and not f.subset:
+                eff = None  # the story's own place (quantities.home_places)
             near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
             qid = quantity_id(quantity_key(replace(f, place=eff), story, near, sid))
             if qid != r["quantity_id"]:
@@ -854,6 +861,8 @@ def _label(f: Figure, cls: str, place: str | None) -> str:
             "trapped": "trapped or missing", "missing": "missing or trapped", "detained": "detained",
             "attended": "turnout", "aid": "aid", "military": "military", "other": ""}[f.category]
     noun = cls if cls not in ("USD", "EUR", "GBP") else f"money ({cls})"
+    if f.category == "other" and f.predicate == "population":
+        what = "living there (population)"  # figures/scope.py: population
     bits = [noun, what]
     if f.subset:
         bits.append(_SUBSET_WORDS.get(f.subset) or (
@@ -889,7 +898,8 @@ def _event_day(event: str) -> str:
 _SUBSET_WORDS = {"critical": "(in critical condition)", "hospitalise": "(taken to hospital)",
                  "in hospital": "(still in hospital)", "sighting": "(seen by reporters)",
                  "identify": "(identified)", "recover": "(bodies recovered)", "bury": "(buried)",
-                 "discharge": "(discharged)", "cumulative": "(running total)"}
+                 "discharge": "(discharged)", "cumulative": "(running total)", "stay": "(who stayed behind)",
+                 "onward": "(who went on)"}
 
 
 def _place_words(place: str) -> str:

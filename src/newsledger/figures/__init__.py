@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Token
 
 from .. import numbers as num
 from .attribution import figure_owner, source_for
-from .category import category_for
+from .category import category_for, is_people_noun
 from .counted import (
     borrow,
     clause_subject,
@@ -36,7 +36,7 @@ from .counted import (
     subgroup,
     within_phrase,
 )
-from .dating import event_date_for
+from .dating import LEAD_MIN_WORDS, PER_EVENT_CATEGORIES, event_date_for
 from .events import Incidents, event_key, incident_date
 from .exclusions import anchor_token, is_excluded
 from .expressions import Expr, final_qualifier, find_expressions
@@ -46,12 +46,14 @@ from .lexicon import (
     MEASURE_UNITS,
     NON_COUNT_FRAMES,
     PEOPLE_CATEGORIES,
+    PEOPLE_NOUNS,
     PERCENT_WORDS,
     TIME_UNITS,
     lemma_of,
 )
 from .scope import (
     CUMULATIVE,
+    MOVEMENT_PARTS,
     RUNNING_TOTALS,
     acted_on,
     clause_place,
@@ -59,9 +61,16 @@ from .scope import (
     destination,
     held_total,
     inherit_places,
+    is_rest,
+    movement_part,
     nationality,
+    number_at,
+    origin,
     part_marker,
+    part_of,
     partitioned_whole,
+    population,
+    present_in,
     whole_place,
 )
 
@@ -170,16 +179,29 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "place": whole_place(noun) if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "_whole": whole, "_ref": _refers_back(noun), "_span": e.span_start,
+            "_number_at": number_at(anchor), "_present": present_in(anchor), "_rest": is_rest(anchor),
+            "_para": bisect.bisect_right(para_starts, anchor.i),
+            "_verbless": noun is not None and lemma_of(noun) in PEOPLE_NOUNS and next(
+                (t.i for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), -1) in (stop | {-1}),
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
         })
         f = out[-1]
-        if f["place"] is None and category == "evacuated":
+        if category == "other" and population(anchor, noun):
+            f["predicate"] = "population"  # "90,000 people remain in the city" = "still live about 90,000"
+        moved = movement_part(anchor) if category in ("evacuated", "other") and e.unit is None and (
+            noun is None or is_people_noun(noun)) else None
+        if moved is not None and category == "other" and _continues_evacuation(out, anchor, moved):
+            f["category"] = category = "evacuated"  # "312 people chose to stay" after "480 evacuated"
+        if moved is not None and category == "evacuated":
+            f["place"] = None  # the part, not the place it names, says where they went (scope.movement_part)
+        elif f["place"] is None and category == "evacuated" and not whole:
             f["place"] = destination(anchor)
         # what sets a sub-count apart from the total: a state word ("in critical condition"), a
         # sighting by the outlet's reporters (not a toll), a nationality, a part of a named whole
         f["subset"] = ("sighting" if src is not None and src.get("voice") == "eyewitness" else None) or (
+            moved[0] if moved is not None and category == "evacuated" else None) or (
             None if whole else subset_marker(anchor, noun)) or (
             nationality(noun, anchor) if e.unit != "percent" else None) or (
             None if f["place"] or whole else part_marker(anchor, noun, f["predicate"])) or (
@@ -190,7 +212,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
     # crowd at 118,000, above the police figure of 82,000")
     for j, f in enumerate(out):
         if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and not f["_whole"] and \
-                out[j - 1]["category"] == f["category"]:
+                out[j - 1]["category"] == f["category"] and f["subset"] not in MOVEMENT_PARTS.values():
             f["place"] = out[j - 1]["place"]
     # "The committee said 118, while the ministry put the number of fatalities at 121": a bare figure
     # with nothing to borrow before it takes what the next figure of its sentence counts
@@ -232,9 +254,44 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         elif prev is not None and not prev["_whole"] and f["_ref"] and f["place"] is None:
             # "95,000 people marched in Puerto Veles. The police puts the figure at 21,500."
             f["place"] = prev["place"]
+    # "327 people had arrived, while the IHC put the number at 256", "in the city still live about
+    # 170,000 persons. The mayor estimated the number at around 90,000": the number is the one just
+    # given, so the figure measures the same part (sub-count, predicate) as the figure before it
+    for j, f in enumerate(out):
+        before = out[j - 1] if j > 0 else None
+        after = out[j + 1] if j + 1 < len(out) else None
+        if f["_number_at"] and before is not None and before["_sent_i"] >= f["_sent_i"] - 1 and \
+                before["category"] == f["category"] and before["unit"] == f["unit"]:
+            f["predicate"] = before["predicate"]
+            if before["_sent"] == f["_sent"]:  # a part only when set beside it ("put the number at 240: ...")
+                f["subset"] = f["subset"] or before["subset"]
+                if f["date_basis"] in ("context", "publication") and before["event_date"]:
+                    f["event_date"], f["date_basis"] = before["event_date"], before["date_basis"]
+        elif f["_number_at"] and f["category"] == "other" and after is not None and after["unit"] == f["unit"] and \
+                after["_sent_i"] == f["_sent_i"] + 1 and after["_para"] == f["_para"] and \
+                after["category"] in PEOPLE_CATEGORIES:
+            # "Aid agencies put the number at between 200 and 300. Vask said about 300 civilians remain":
+            # nothing counted before it, so the number is the one the paragraph goes on to give
+            f["category"], f["counted"], f["predicate"] = after["category"], after["counted"], after["predicate"]
+        if f["category"] == "other" and before is not None and before["unit"] == f["unit"] and (
+                (f["_present"] and before["category"] == "trapped" and before["_sent_i"] >= f["_sent_i"] - 1
+                 and before["_para"] == f["_para"]) or (
+                f["_verbless"] and before["_sent"] == f["_sent"] and before["category"] in PEOPLE_CATEGORIES)):
+            # "about 300 civilians remain. The ministry claims that no more than 60 civilians are in the
+            # plant"; "The IHC counted 174 evacuated, while Vask spoke about 'approximately 150 people'":
+            # people said only to be somewhere, or named with no verb of their own, continue that count
+            f["category"] = before["category"]
+    # "brought a total of 405 people out of the plant itself; the other 217 were collected from an
+    # assembly point": a count followed by the rest of its whole is a part too, by where it came from
+    for j, f in enumerate(out):
+        if f["category"] == "evacuated" and f["place"] is None and f["subset"] not in MOVEMENT_PARTS.values() and \
+                any(g["_rest"] and g["_sent"] == f["_sent"] and g["category"] == f["category"] for g in out[j + 1:]):
+            f["place"] = origin(doc[f["_tok"]])
+    _headline_days(doc, out, para_starts)
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_ref", "_span"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_number_at", "_present",
+                  "_para", "_verbless", "_rest", "_ref", "_span"):
             f.pop(k, None)
     return out
 
@@ -277,6 +334,39 @@ def _names_previous(anchor: Token) -> bool:
     if verb is None or lemma_of(verb) not in ("be", "stand"):
         return False
     return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("it", "that", "this") for c in verb.children)
+
+
+def _headline_days(doc: Doc, out: list[dict[str, Any]], para_starts: list[int]) -> None:
+    """A headline line at the top of the text ("Brelsk steelworks: 72 evacuees reach Zavorne after
+    first convoy") restates the story below it: its count of one event is of the day the body gives
+    the same count ("Seventy-two civilians ... had reached Zavorne by 11 pm on Saturday"), not the
+    day of the page."""
+    end = para_starts[1] if len(para_starts) > 1 else len(doc)
+    if sum(1 for t in doc[:end] if t.is_alpha) >= LEAD_MIN_WORDS:
+        return  # prose, not a headline line
+    body = [g for g in out if g["_tok"] >= end]
+    for f in out:
+        if f["_tok"] >= end or f["category"] not in PER_EVENT_CATEGORIES:
+            continue
+        same = next((g for g in body if g["value"] == f["value"] and g["category"] == f["category"]), None)
+        if same is not None and same["event_date"]:
+            f["event_date"], f["date_basis"] = same["event_date"], "context"
+
+
+def _continues_evacuation(earlier: list[dict[str, Any]], anchor: Token, moved: tuple[str, bool]) -> bool:
+    """Whether a figure of people who stayed or went on is a part of the evacuation counted just
+    before it (in its own or the previous sentence): "480 civilians evacuated ... 312 people chose to
+    stay in Tarvenian-held territory ... the other 168 were handed over". Staying counts only as a
+    choice or as the rest of a whole: "90,000 people remain in the city" is who never left."""
+    kind, choice = moved
+    if kind == "stay" and not (choice or is_rest(anchor) or part_of(anchor) is not None):
+        return False
+    this = anchor.sent
+    prev = next((f for f in reversed(earlier[:-1])), None)
+    if prev is None or prev["category"] != "evacuated":
+        return False
+    first = anchor.doc[this.start - 1].sent.start if this.start > 0 else this.start
+    return bool(prev["_sent"] >= first)
 
 
 _COMPARED = re.compile(r"\b(?:up|down) from\s*(?:the\s*)?$", re.I)

@@ -205,6 +205,29 @@ def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | Non
     return str(lead[0]["date"]) if lead else None
 
 
+# counts of one event (a convoy, a march, a round of arrests): the event's own day is the count's
+PER_EVENT_CATEGORIES = {"evacuated", "detained", "attended"}
+
+
+def event_day(anchor: Token, dates: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The day of the event a per-event count is of, named as a possessive on it: "Saturday's first
+    convoy brought out 104 people", "130 had arrived with Saturday's ferry". For a toll the same
+    possessive names the incident, not the day of the count (see :func:`local_date`)."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return None
+    for d in dates:
+        if not d.get("possessive") or d.get("precision") != "day" or not d.get("date"):
+            continue
+        event = _attachment(anchor.doc[d["root"]])
+        if event.i == verb.i or anchor in event.subtree:
+            continue
+        via = event.head.head if event.head.pos_ == "ADP" else event.head
+        if via.i == verb.i and event.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            return d
+    return None
+
+
 def event_date_for(doc: Doc, anchor: Token, noun: Token | None, src: dict[str, Any] | None,
                    para_starts: list[int], category: str = "other") -> tuple[str | None, str | None]:
     """(event_date, basis) of the figure at ``anchor``: a date in its own clause, else present
@@ -217,6 +240,9 @@ def event_date_for(doc: Doc, anchor: Token, noun: Token | None, src: dict[str, A
         if d["precision"] != "day":
             return None, None
         return d["date"], d["basis"] if d["date"] else None
+    d = event_day(anchor, dates) if category in PER_EVENT_CATEGORIES else None
+    if d is not None:
+        return d["date"], d["basis"]
     if is_present(anchor, category == "attended"):
         return pub, "publication"
     event_date = context_date(doc, anchor, dates, para_starts, src, stmts)

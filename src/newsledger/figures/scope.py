@@ -20,7 +20,7 @@ from spacy.tokens import Token
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, SPEECH_VERBS
 from .counted import _fronted_partitive, of_object
-from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
+from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, TOTAL_NOUNS, lemma_of
 
 COMBINED = "combined"
 CUMULATIVE = "cumulative"
@@ -275,18 +275,28 @@ def destination(anchor: Token) -> str | None:
         return None
     # "had chosen to stay in Belomir": the place is on the verb the figure's verb governs
     verbs = [verb, *(c for c in verb.children if c.dep_ == "xcomp" and c.pos_ == "VERB")]
-    for v in verbs:
-        stay = lemma_of(v) in ("stay", "remain", "settle", "arrive", "shelter")
-        for c in v.children:
-            objs = [g for g in c.children if g.dep_ == "pobj"] if (
-                c.dep_ == "prep" and (c.lower_ in ("to", "towards", "into") or (stay and c.lower_ in ("in", "at")))
-            ) else ([c] if c.dep_ == "dobj" else [])
-            for g in objs:
-                if g.ent_type_ in ("FAC",) or _is_place_name(g) or (
-                        g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
-                    return _ent_text(g)
-    # "127 of them from the Kordan works and 217 from an assembly point": parts by where they came from
-    for c in anchor.children:
+    # a place they went to comes before the one a verb of leaving names ("had left Brelsk for
+    # government-held areas"); a side's areas are one destination however worded
+    for objects_too in (False, True):
+        for v in verbs:
+            stay = lemma_of(v) in ("stay", "remain", "settle", "arrive", "shelter")
+            leave = lemma_of(v) in ("leave", "flee", "depart")
+            for c in v.children:
+                objs = [g for g in c.children if g.dep_ == "pobj"] if (
+                    c.dep_ == "prep" and (c.lower_ in ("to", "towards", "into") or (stay and c.lower_ in ("in", "at"))
+                                          or (leave and c.lower_ == "for"))
+                ) else ([c] if c.dep_ == "dobj" and objects_too else [])
+                for g in objs:
+                    held = _side_held(g) if c.dep_ == "prep" else None
+                    if held:
+                        return held
+                    if g.ent_type_ in ("FAC",) or _is_place_name(g) or (
+                            g.pos_ == "PROPN" and g.ent_type_ not in _NOT_PLACES):
+                        return _ent_text(g)
+    # "127 of them from the Kordan works and 217 from an assembly point": parts by where they came
+    # from; "the other 217 were collected from an assembly point" (the rest of a whole, on its verb)
+    holders = [anchor, verb] if is_rest(anchor) or part_of(anchor) is not None else [anchor]
+    for c in (c for h in holders for c in h.children):
         if c.dep_ == "prep" and c.lower_ == "from":
             origin = next((g for g in c.children if g.dep_ == "pobj"), None)
             if origin is not None:
@@ -294,12 +304,120 @@ def destination(anchor: Token) -> str | None:
     return None
 
 
+# where the people of an evacuation went after it: "stay" (stayed at a stop) or "onward"
+MOVEMENT_PARTS = wordlists.mapping("evacuation_parts")
+CHOICE_WORDS = wordlists.words("choice_words")
+
+
+def movement_part(anchor: Token) -> tuple[str, bool] | None:
+    """Which part of an evacuation the figure's people are by what they did after it, and whether
+    the text frames it as a choice: ("stay", True) for "32 evacuees had chosen to stay in Belomir",
+    "58 expressed a wish to remain"; ("onward", False) for "72 were heading to Zavorne", "the other
+    68 were handed over to the committee", "327 people had arrived", "121 are on their way to X".
+    The two sides of a war name the same part by different places ("Belomir" / "territory under
+    Tarvenian control") or none ("handed over"), so the part, not the place, is the key. Only the
+    people moving (the subject), never what a count reached ("the number of evacuees reached 500")."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or not any(c.dep_ in ("nsubj", "nsubjpass") and anchor in c.subtree for c in verb.children):
+        return None
+    choice = lemma_of(verb) in CHOICE_WORDS
+    cands = [verb]
+    for c in verb.children:
+        if c.dep_ == "xcomp" and c.pos_ == "VERB":
+            cands.append(c)  # "had chosen to stay"
+        elif c.dep_ == "dobj" and lemma_of(c) in CHOICE_WORDS:
+            # "expressed a wish to remain", "expressed the wish to stay" (not "joined a convoy heading
+            # for the coast": where the convoy went)
+            choice = True
+            cands += [g for g in c.children if g.dep_ in ("acl", "relcl") and g.pos_ == "VERB"]
+        elif c.dep_ == "prep" and c.lower_ == "on" and any(
+                lemma_of(g) in ("way", "road") and any(d.lower_ in ("to", "towards") for d in g.children)
+                for g in c.children if g.dep_ == "pobj"):
+            return ("onward", False)  # "are on their way to Zavorne"
+    for v in cands:
+        part = MOVEMENT_PARTS.get(lemma_of(v))
+        if part:
+            return (part, choice)
+    return None
+
+
+_RESIDENTS = {"resident", "inhabitant", "people", "person", "civilian", "population", "soul"}
+_LIVE_VERBS = {"live", "reside", "remain", "stay"}
+
+
+def population(anchor: Token, noun: Token | None) -> bool:
+    """A count of the people who live in a place, whatever the verb: "a pre-war population of
+    388,000", "the city had 388,000 residents", "90,000 people remain in the city", "in the city
+    still live about 170,000 persons", "is home to 4 million people". Read for figures no category
+    claims, whose quantity is otherwise told apart by their verb."""
+    if anchor.head.lower_ == "of" and lemma_of(anchor.head.head) == "population":
+        return True
+    if noun is not None and lemma_of(noun) == "population":
+        return True
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or noun is None or lemma_of(noun) not in _RESIDENTS:
+        return False
+    lemma = lemma_of(verb)
+    if lemma in _LIVE_VERBS:
+        return any(c.dep_ == "prep" and c.lower_ in ("in", "inside") for c in verb.children)
+    if lemma == "have":
+        # "the city had 388,000 residents", "Brelsk had 388,000 inhabitants"
+        dwellers = lemma_of(noun) in ("resident", "inhabitant")  # only a place has inhabitants
+        return any(c.dep_ == "nsubj" and (_is_place_name(c) or lemma_of(c) in PLACE_NOUNS or (
+            dwellers and c.pos_ == "PROPN")) for c in verb.children)
+    return lemma == "be" and any(c.dep_ == "attr" and c.lower_ == "home" for c in verb.children)
+
+
+def origin(anchor: Token) -> str | None:
+    """Where the people a movement count is about came from, on its verb: "brought 405 people out
+    of the plant", "collected from an assembly point" -> "from:plant", "from:point". Read only for
+    a part of an evacuation, whose parts by origin are separate quantities (the whole's own origin,
+    "evacuated from the city", is the story's place)."""
+    verb = next((t for t in anchor.ancestors if t.pos_ == "VERB"), None)
+    for c in verb.children if verb is not None else ():
+        prep = c if c.dep_ == "prep" and c.lower_ == "from" else next(
+            (g for g in c.children if g.dep_ == "prep" and g.lower_ == "of"), None) if (
+            c.dep_ == "prep" and c.lower_ == "out") else None
+        obj = next((g for g in prep.children if g.dep_ == "pobj"), None) if prep is not None else None
+        if obj is not None:
+            return f"from:{obj.lemma_.lower()}"
+    return None
+
+
+def number_at(anchor: Token) -> bool:
+    """ "put the number at 256", "estimated the number at around 90,000": a bare total noun, of
+    nothing named, given a value: the number is the one the text has just been about."""
+    prep = anchor.head
+    if prep.lower_ != "at" or prep.head.pos_ != "VERB":
+        return False
+    return any(c.dep_ == "dobj" and lemma_of(c) in TOTAL_NOUNS and not any(g.dep_ == "prep" for g in c.children)
+               for c in prep.head.children)
+
+
+def present_in(anchor: Token) -> bool:
+    """ "no more than 60 civilians are in the plant": people said only to be in some place now."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    if verb is None or lemma_of(verb) != "be" or any(c.dep_ == "expl" or (c.dep_ == "aux" and (
+            lemma_of(c) == "have" or c.tag_ == "MD")) for c in verb.children):
+        return False  # "there are 60", "had been underground when the roof fell", "may be inside"
+    if not any(c.dep_ in ("nsubj", "nsubjpass") and anchor in c.subtree for c in verb.children):
+        return False
+    return any(c.dep_ == "prep" and c.lower_ in ("in", "inside", "within") and any(
+        g.dep_ == "pobj" and not g.like_num and g.ent_type_ not in ("DATE", "TIME") for g in c.children)
+        for c in verb.children)
+
+
+def is_rest(anchor: Token) -> bool:
+    """ "the other 68", "the remaining 40": the rest of a whole named before."""
+    return any(c.dep_ == "amod" and c.lower_ in ("other", "remaining") for c in anchor.children) and any(
+        c.dep_ == "det" and c.lower_ == "the" for c in anchor.children)
+
+
 def part_marker(anchor: Token, noun: Token | None, predicate: str | None) -> str | None:
     """What sets a part apart from its whole when no place or sub-count word does: "Of these, 58
     had expressed a wish to stay" -> "part:express". None when the figure is not a part, or when
     its own noun says which part ("five of the dead were children": the counted class does)."""
-    if any(c.dep_ == "amod" and c.lower_ in ("other", "remaining") for c in anchor.children) and any(
-            c.dep_ == "det" and c.lower_ == "the" for c in anchor.children):
+    if is_rest(anchor):
         return f"part:{predicate or 'be'}"[:MAX_KEY]  # "the other 68 were handed over": the rest of a whole
     whole = part_of(anchor)
     if whole is None or (noun is not None and noun.i != whole.i and noun.lemma_ != whole.lemma_):
@@ -416,11 +534,22 @@ def _possessor(noun: Token) -> str | None:
 def cumulative(anchor: Token) -> bool:
     """A count of arrests or evacuations phrased as a running total of the operation: counted
     "since" a start ("818 civilians were evacuated since the operation began"), "in total", "so
-    far", "to date". Such counts revise one quantity across days instead of one per day."""
+    far", "to date", "until now", or a new count that brings a total to the figure ("bringing the
+    number of people evacuated since the operation began to 622"). Such counts revise one quantity
+    across days instead of one per day."""
     verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
     if verb is None:
         return False
+    if anchor.head.lower_ == "to":
+        # "bringing the total to 622"; the parse may hang "to 622" on a clause inside the object
+        # ("the number of people evacuated since the operation began ... to 622")
+        for v in [t for t in anchor.ancestors if t.pos_ == "VERB"][:3]:
+            if lemma_of(v) == "bring" and any(c.dep_ == "dobj" and lemma_of(c) in TOTAL_NOUNS for c in v.children):
+                return True
     for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("until", "till", "up") and any(
+                g.lower_ == "now" for g in c.subtree):
+            return True
         if c.dep_ == "prep" and c.lower_ == "since":
             return True
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "since" for m in c.children):
