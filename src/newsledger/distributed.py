@@ -169,8 +169,11 @@ def analyze_distributed(inputs: list[str | Path], target: str | Path | None = No
         if scheduler:
             client = Client(scheduler)
         else:
+            # no dashboard, and the scheduler's own HTTP endpoint on a free port: with the default
+            # (8787) a second run on the same machine fails with "Port 8787 is already in use"
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                   dashboard_address=None, silence_logs=40)
+                                   dashboard_address=None, silence_logs=40,
+                                   scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
             client = Client(cluster)
     try:
         futures = client.map(process_partition, parts, target=url, config=config, seq_base=seq_base, pure=False)
