@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from . import pipeline
 from .config import Config
+from .figures.scope import doc_capital
 from .ingest import Article, ItemError, read_articles
 from .pubdate import PubDate, publication
 from .quantities import assign_quantities
@@ -37,6 +38,8 @@ class ArticleResult:
     names: list[str]
     pub: PubDate | None = None
     features: StoryFeatures = field(default_factory=StoryFeatures)
+    # the city the article calls the capital, for the story-level reading of "in the capital"
+    capital: str | None = None
 
 
 @dataclass
@@ -126,7 +129,8 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
             docs = ((make_doc(nlp, a, p), (a, p)) for a in chunk for p in (article_pub(a),))
             for doc, (article, pub) in nlp.pipe(docs, **kwargs):
                 figures, statements = doc_records(doc, article.id)
-                yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc))
+                yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc),
+                                    doc_capital(doc))
 
 
 ZONE_ARTICLES = 1000

@@ -55,10 +55,13 @@ from .scope import (
     clause_place,
     cumulative,
     destination,
+    doc_capital,
     inherit_places,
     nationality,
     part_marker,
+    part_of,
     partitioned_whole,
+    resolve_capital,
 )
 
 
@@ -165,12 +168,13 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
             "place": None if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
-            "_whole": whole,
+            "_whole": whole, "_part": part_of(anchor) is not None,
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
         })
         f = out[-1]
+        f["place"] = resolve_capital(f["place"], doc_capital(doc))
         if f["place"] is None and category == "evacuated":
             f["place"] = destination(anchor)
         # what sets a sub-count apart from the total: a state word ("in critical condition"), a
@@ -181,11 +185,16 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             None if f["place"] or whole else part_marker(anchor, noun, f["predicate"])) or (
             CUMULATIVE if category in ("detained", "evacuated") and cumulative(anchor) else None)
     # a figure compared in the same sentence with a placed one shares its place ("put the Alcoria
-    # crowd at 118,000, above the police figure of 82,000")
+    # crowd at 118,000, above the police figure of 82,000"); a part in between ("1.12 million by the
+    # ministry's count, 80,000 of them in Tarsenne, and 2.5 million by the union's") is passed over
     for j, f in enumerate(out):
-        if f["place"] is None and j > 0 and out[j - 1]["_sent"] == f["_sent"] and not f["_whole"] and \
-                out[j - 1]["category"] == f["category"]:
-            f["place"] = out[j - 1]["place"]
+        if f["place"] is not None or f["_whole"]:
+            continue
+        b = j - 1
+        while b >= 0 and out[b]["_sent"] == f["_sent"] and out[b]["_part"] and not f["_part"]:
+            b -= 1
+        if b >= 0 and out[b]["_sent"] == f["_sent"] and out[b]["category"] == f["category"]:
+            f["place"] = out[b]["place"]
     # "The committee said 118, while the ministry put the number of fatalities at 121": a bare figure
     # with nothing to borrow before it takes what the next figure of its sentence counts
     for j, f in enumerate(out[:-1]):
@@ -202,7 +211,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             f["subset"] = prev["subset"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_part"):
             f.pop(k, None)
     return out
 

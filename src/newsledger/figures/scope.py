@@ -13,12 +13,13 @@ government-held areas", "in both countries"), a partitive ("of the dead"). The q
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from .. import wordlists
-from ..statements.lexicon import EVIDENCE_VERBS, SPEECH_VERBS
+from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
 from .counted import _fronted_partitive, of_object
 from .lexicon import COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
 
@@ -68,6 +69,8 @@ def _place_of_noun(tok: Token) -> str | None:
     for c in tok.children:
         if c.dep_ == "amod" and c.lower_ in ("combined", "overall"):
             return COMBINED
+        if c.dep_ == "compound" and c.pos_ == "PROPN" and _is_place_name(c):
+            return _ent_text(c)  # "the Gravenne march", "the Alcoria crowd"
         if c.dep_ == "poss" and (_is_place_name(c) or (
                 c.pos_ == "PROPN" and c.ent_type_ not in _NOT_PLACES)):
             return _ent_text(c)
@@ -131,6 +134,12 @@ def _is_place_name(tok: Token) -> bool:
     return tok.text in places
 
 
+def _placeish(tok: Token) -> bool:
+    """A name that may be a place where the clause has a place's role (the subject of "brought
+    60,000 into the streets"): a place name, or a facility (NER often takes a town for one)."""
+    return _is_place_name(tok) or tok.ent_type_ == "FAC"
+
+
 def _ent_text(tok: Token) -> str:
     ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
     text = ent.text if ent is not None else tok.text
@@ -141,6 +150,9 @@ def clause_place(anchor: Token, noun: Token | None) -> str | None:
     """The place said in the figure's own clause beyond its own phrase: on the count noun its verb
     is about ("Karvelia's death toll rises to 7,108", "put the toll in Mirzavan at 3,784"), a
     side-held area ("in the opposition-held north-west") or a combined total ("in both countries")."""
+    gapped = gapped_place(anchor)
+    if gapped:
+        return gapped
     holders: list[Token] = [anchor]
     if noun is not None:
         holders.append(noun)
@@ -151,8 +163,14 @@ def clause_place(anchor: Token, noun: Token | None) -> str | None:
             if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and c.i != anchor.i and (
                     lemma_of(c) in COUNT_NOUNS or (noun is not None and c.i == noun.i)):
                 holders.append(c)
-    elif anchor.head.i != anchor.i and lemma_of(anchor.head) in COUNT_NOUNS:
-        holders.append(anchor.head)  # "Combined toll in both countries now 9,610" (no verb)
+            elif c.dep_ == "dobj" and anchor.dep_ == "pobj" and anchor.head.lower_ == "at" and \
+                    anchor.head.head.i == verb.i and c.i < anchor.head.i:
+                holders.append(c)  # "put the Gravenne march at 16,000": what the figure measures
+    elif anchor.head.i != anchor.i and (lemma_of(anchor.head) in COUNT_NOUNS or not any(
+            ch.isalnum() for ch in anchor.head.text)):
+        # "Combined toll in both countries now 9,610" (no verb); "• 870,000 outside the capital"
+        # (the parse hangs a bullet line's words on the bullet)
+        holders.append(anchor.head)
     if noun is not None:
         # "three people who collapsed in Well Street": the place in the counted noun's own clause
         holders += [c for c in noun.children if c.dep_ in ("relcl", "acl") and c.pos_ == "VERB"]
@@ -175,6 +193,37 @@ def clause_place(anchor: Token, noun: Token | None) -> str | None:
     return None
 
 
+def gapped_place(anchor: Token) -> str | None:
+    """The place of a gapped clause, whose verb is left out after the first: "Port Vandel brought
+    60,000 people into the streets and Gravenne 30,000", "in Port Vandel the count was 12,400, and in
+    the city of Gravenne 9,100". The parse hangs the number on the name it follows; the clause is
+    known gapped by the coordinator before the name and a figure earlier in the sentence."""
+    name = anchor.head
+    if anchor.dep_ != "nummod" or name.pos_ != "PROPN" or name.i != anchor.i - 1 or \
+            (name.ent_type_ in _NOT_PLACES and name.ent_type_ not in ("PERSON", "ORG")):
+        return None
+    sent, doc = anchor.sent, anchor.doc
+    left = name.i
+    while left > sent.start and doc[left - 1].pos_ in ("PROPN", "ADJ", "DET", "NOUN", "ADP") and \
+            doc[left - 1].lower_ not in ("and", "while", "but"):
+        left -= 1
+    before = doc[left - 1] if left > sent.start else None
+    if before is None or before.lower_ not in ("and", "while", "but", ",", ";"):
+        return None
+    if not any(t.like_num and t.i < left and t.ent_type_ in ("CARDINAL", "") for t in sent):
+        return None
+    # the name is a place: tagged as one in the document, the object of "in", "of" ("the city of
+    # X"), or it stands where the first clause has a place ("Port Vandel brought ... and Gravenne")
+    verb = name.head if name.dep_ in ("dobj", "nsubj", "conj") else None
+    if not (_placeish(name) or (name.dep_ == "pobj" and name.head.lower_ in ("in", "of", "at")) or (
+            verb is not None and any(c.dep_ == "nsubj" and c.pos_ == "PROPN" and _placeish(c)
+                                     for c in verb.children))):
+        return None
+    # the name alone: NER may take the number into the entity ("Gravenne 9,100")
+    ent = next((e for e in name.doc.ents if e.start <= name.i < e.end), None)
+    return re.sub(r"['’]s?$", "", name.doc[ent.start if ent is not None else name.i: name.i + 1].text)
+
+
 def _place_subject(verb: Token) -> str | None:
     """A place as the subject of what happened ("Port Vandel brought 60,000 people into the
     streets", "Gravenne turned out again"), not of a reporting verb ("Olvania said 40 died")."""
@@ -182,7 +231,7 @@ def _place_subject(verb: Token) -> str | None:
         return None
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     # one subject only: a dateline ("LISK, Varnia (VW) - Floods ... killed 20") parses as a second one
-    if len(subjects) == 1 and _is_place_name(subjects[0]) and subjects[0].pos_ == "PROPN" and \
+    if len(subjects) == 1 and _placeish(subjects[0]) and subjects[0].pos_ == "PROPN" and \
             not subjects[0].text.isupper():
         return _ent_text(subjects[0])
     return None
@@ -208,7 +257,8 @@ def place_key(place: str | None) -> str:
     words = [w for w in words if not _DIRECTION.match(w)] or words
     if not words:
         return p[:MAX_KEY]
-    return " ".join(w[:5] for w in words)[:MAX_KEY]
+    # each part of a hyphenated name counts: "Tarsenne-Nord" is not "Tarsenne"
+    return " ".join("-".join(part[:5] for part in w.split("-")) for w in words)[:MAX_KEY]
 
 
 def partitioned_whole(anchor: Token, noun: Token | None) -> bool:
@@ -334,3 +384,87 @@ def cumulative(anchor: Token) -> bool:
         if c.lower_ == "far" and any(m.lower_ == "so" for m in c.children):
             return True
     return False
+
+
+# "the provincial capital Hazrun", "whose capital": a capital of a part of the country, not the capital
+_SUB_CAPITAL = wordlists.words("sub_capitals")
+_NAME_STOP = ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+
+
+def _name_run(doc: Doc, i: int, step: int, sent_start: int) -> tuple[int, int] | None:
+    """The capitalised proper name whose first (``step`` 1) or last (``step`` -1) word is token ``i``."""
+    j = i
+    while doc[j].pos_ == "PROPN" or (doc[j].text[:1].isupper() and doc[j].pos_ == "NOUN") or (
+            doc[j].text == "-" and 0 < j < len(doc) - 1 and doc[j - 1].text[:1].isupper()):
+        nxt = j + step
+        if nxt < sent_start or nxt >= len(doc) or (doc[nxt].is_sent_start and step > 0):
+            break
+        if not (doc[nxt].pos_ == "PROPN" or doc[nxt].text == "-"):
+            break
+        j = nxt
+    lo, hi = min(i, j), max(i, j) + 1
+    if not doc[lo].text[:1].isupper() or any(doc[k].ent_type_ in _NAME_STOP for k in range(lo, hi)):
+        return None
+    if lo == sent_start and doc[lo].pos_ != "PROPN" and not _is_place_name(doc[lo]):
+        return None  # "However, the capital ...": a sentence opener, not a name
+    if any(lemma_of(doc[k]) in PERSON_TITLES or lemma_of(doc[k]) in ORG_NOUNS for k in range(lo, hi)) or (
+            hi - lo > 1 and doc[lo].ent_type_ == "PERSON" and not _is_place_name(doc[hi - 1])):
+        return None  # "in the capital, Police Chief Ana Roos said": a person or body, not the city
+    return lo, hi
+
+
+def capital_names(doc: Doc) -> list[str]:
+    """The cities the text calls the capital: "the capital Tarsenne", "the capital, Selvar",
+    "Selvar, the capital", "in the capital city of Norvik" is not one (it names the country).
+    A province's capital ("whose capital", "the provincial capital") is not the capital."""
+    out: list[str] = []
+    for t in doc:
+        if t.lower_ != "capital" or t.pos_ not in ("NOUN", "PROPN", "ADJ"):
+            continue
+        k = t.i - 1
+        while k >= t.sent.start and (doc[k].pos_ in ("ADJ", "PROPN") or doc[k].ent_type_ == "NORP") and \
+                doc[k].lower_ not in _SUB_CAPITAL:
+            k -= 1
+        if k < t.sent.start or doc[k].lower_ != "the" or any(doc[m].lower_ in _SUB_CAPITAL for m in range(k, t.i)):
+            continue
+        end = t.i + 1
+        if end < len(doc) and doc[end].lower_ in ("city", "town"):
+            end += 1
+        if end < len(doc) and doc[end].lower_ in ("of", "'s", "’s"):
+            continue
+        after = end + 1 if end < len(doc) and doc[end].text == "," else end
+        found = None
+        if after < t.sent.end:
+            run = _name_run(doc, after, 1, t.sent.start)
+            if run is not None and (run[1] >= len(doc) or doc[run[1]].lower_ not in ("'s", "’s")):
+                found = run
+        if found is None and k - 2 >= t.sent.start and doc[k - 1].text == ",":
+            found = _name_run(doc, k - 2, -1, t.sent.start)
+        if found is not None:
+            out.append(re.sub(r"['’]s?$", "", doc[found[0]:found[1]].text))
+    return out
+
+
+def doc_capital(doc: Doc) -> str | None:
+    """The one city the document calls the capital, or None when it names none or several."""
+    cached = doc.user_data.get("newsledger_capital", "")
+    if cached != "":
+        return cached  # type: ignore[no-any-return]
+    names = capital_names(doc)
+    keys = {place_key(n) for n in names}
+    capital = names[0] if len(keys) == 1 else None
+    doc.user_data["newsledger_capital"] = capital
+    return capital
+
+
+def story_capital(names: Sequence[str | None]) -> str | None:
+    """The capital a story's articles name, when they all name the same one (by place key; the
+    alphabetically first spelling, so the result does not depend on the order articles came in)."""
+    named = sorted({n for n in names if n})
+    return named[0] if named and len({place_key(n) for n in named}) == 1 else None
+
+
+def resolve_capital(place: str | None, capital: str | None) -> str | None:
+    """ "in the capital" is the city the text or the story names as the capital; "outside the
+    capital" stays its own place (the rest of the country)."""
+    return capital if capital and place and place_key(place) == "capital" else place
