@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from . import pipeline
 from .config import Config
-from .figures.scope import doc_capital
+from .figures.scope import place_aliases
 from .ingest import Article, ItemError, read_articles
 from .pubdate import PubDate, publication
 from .quantities import assign_quantities
@@ -38,8 +38,8 @@ class ArticleResult:
     names: list[str]
     pub: PubDate | None = None
     features: StoryFeatures = field(default_factory=StoryFeatures)
-    # the city the article calls the capital, for the story-level reading of "in the capital"
-    capital: str | None = None
+    # what the article says its generic places are ("capital" -> a city), read over the story
+    place_aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,7 +130,7 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
             for doc, (article, pub) in nlp.pipe(docs, **kwargs):
                 figures, statements = doc_records(doc, article.id)
                 yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc),
-                                    doc_capital(doc))
+                                    place_aliases(doc))
 
 
 ZONE_ARTICLES = 1000

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import dedup
 from .config import Config
-from .figures.scope import resolve_capital, story_capital
+from .figures.scope import resolve_place, story_aliases
 from .ingest import Article, ItemError, read_articles
 from .pubdate import PubDate, publication
 from .quantities import (
@@ -69,8 +69,8 @@ articles_t = sa.Table(
     # the effective publication day (``date`` as given, else inferred) and how it was obtained
     sa.Column("pub_date", sa.String(10), index=True), sa.Column("pub_date_basis", sa.String(16)),
     sa.Column("story_features", sa.Text),
-    # the city the article calls the capital (figures/scope.doc_capital), read over the story
-    sa.Column("capital", sa.Text),
+    # JSON: what the article says its generic places are (figures/scope.place_aliases)
+    sa.Column("place_aliases", sa.Text),
 )
 bands_t = sa.Table(
     "article_bands", metadata,
@@ -253,10 +253,11 @@ def _migration_8(conn: Connection) -> None:
 
 
 def _migration_10(conn: Connection) -> None:
-    """Articles record the city they call the capital (``articles.capital``), so a story reads
-    "in the capital" as that city. Stored articles have none until they are analyzed again."""
-    if "capital" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}:
-        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN capital TEXT")
+    """Articles record what they say their generic places are (``articles.place_aliases``: the
+    city they call the capital, the side holding "the north-west"), so a story reads "in the
+    capital" as that city. Stored articles have none until they are analyzed again."""
+    if "place_aliases" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN place_aliases TEXT")
 
 
 LEDGER_VIEW_6 = LEDGER_VIEW.replace(
@@ -317,7 +318,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
 MISSING: dict[int, Callable[[Connection], bool]] = {
     4: _lacks_column("figures", "event"), 5: _lacks_column("articles", "story_features"),
     6: _lacks_column("articles", "pub_date"), 7: _lacks_column("sources", "story_id"),
-    8: _lacks_column("quantities", "estimate"), 10: _lacks_column("articles", "capital")}
+    8: _lacks_column("quantities", "estimate"), 10: _lacks_column("articles", "place_aliases")}
 SCHEMA_VERSION = max(MIGRATIONS)
 # the story of an article linked but not yet clustered (never a real story id, so the next
 # :meth:`Store.update_stories` always moves it and links its records)
@@ -500,7 +501,7 @@ class Store:
 
     def stage_article(self, conn: Connection, article: Article, figures: list[Figure],
                       statements: list[Statement], names: list[str], seq: int, pub: PubDate | None = None,
-                      features: StoryFeatures | None = None, capital: str | None = None) -> None:
+                      features: StoryFeatures | None = None, place_aliases: dict[str, str] | None = None) -> None:
         """Store one extracted article with its records, not yet linked to stories, sources or
         quantities (that is :meth:`link_article`, which must run in ``seq`` order). Replaces
         an earlier version of the same article. ``pub`` is the publication day extraction
@@ -522,7 +523,8 @@ class Store:
             minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False), seq=seq,
             pub_date=pub.date, pub_date_basis=pub.basis or "none",
             story_features=(features or StoryFeatures(date=article.date, names={n: 1 for n in names})).to_json(),
-            capital=capital, ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+            place_aliases=json.dumps(place_aliases or {}, ensure_ascii=False, sort_keys=True),
+            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
                                         for b, bucket in enumerate(dedup.bands(sig))])
         if self.dialect == "sqlite":
@@ -604,11 +606,11 @@ class Store:
     def add_article(self, conn: Connection, article: Article, figures: list[Figure],
                     statements: list[Statement], names: list[str], seq: int | None = None,
                     pub: PubDate | None = None, features: StoryFeatures | None = None,
-                    capital: str | None = None) -> bool:
+                    place_aliases: dict[str, str] | None = None) -> bool:
         """Stage and link one article in one transaction (the single-process path)."""
         if seq is None:
             seq = self.next_seq(conn)
-        self.stage_article(conn, article, figures, statements, names, seq, pub, features, capital)
+        self.stage_article(conn, article, figures, statements, names, seq, pub, features, place_aliases)
         return self.link_article(conn, article.id)
 
     def next_seq(self, conn: Connection) -> int:
@@ -681,7 +683,7 @@ class Store:
     def resolve_stories(self) -> int:
         """Story-level quantity identity for every story with a dirty quantity: an unplaced running
         total takes the place its source gives such totals in the story (quantities.source_places),
-        and "in the capital" the city the story's articles call the capital (scope.story_capital).
+        and "in the capital" the city the story's articles call the capital (scope.story_aliases).
         Read from all of the story's figures, so the result does not depend on the order articles
         arrived; figures whose quantity changes mark the old and new quantity dirty. Idempotent."""
         with self.engine.connect() as conn:
@@ -702,14 +704,14 @@ class Store:
         figs = [_row_figure(r) for r in rows]
         sids = [r["source_id"] for r in rows]
         places = source_places(figs, sids)
-        capital = story_capital(list(conn.execute(sa.select(articles_t.c.capital).where(
-            articles_t.c.story_id == story)).scalars()))
+        aliases = story_aliases([json.loads(a) for a in conn.execute(sa.select(articles_t.c.place_aliases).where(
+            articles_t.c.story_id == story)).scalars() if a])
         by_doc: dict[str, list[Figure]] = {}
         for f in figs:
             by_doc.setdefault(f.doc, []).append(f)
         updates, touched = [], set()
         for r, f, sid in zip(rows, figs, sids, strict=True):
-            eff = resolve_capital(story_place(f, sid, places), capital)
+            eff = resolve_place(story_place(f, sid, places), aliases)
             near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
             qid = quantity_id(quantity_key(replace(f, place=eff), story, near, sid))
             if qid != r["quantity_id"]:
@@ -887,7 +889,7 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item):
         with store.begin() as conn:
             dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, seq, res.pub,
-                                    res.features, res.capital)
+                                    res.features, res.place_aliases)
         seq += 1
         was = res.article.id in existed
         existed.discard(res.article.id)

@@ -55,13 +55,13 @@ from .scope import (
     clause_place,
     cumulative,
     destination,
-    doc_capital,
     inherit_places,
     nationality,
     part_marker,
     part_of,
     partitioned_whole,
-    resolve_capital,
+    place_aliases,
+    resolve_place,
 )
 
 
@@ -174,7 +174,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "predicate": predicate_lemma(anchor, noun, stop),
         })
         f = out[-1]
-        f["place"] = resolve_capital(f["place"], doc_capital(doc))
+        f["place"] = resolve_place(f["place"], place_aliases(doc))
         if f["place"] is None and category == "evacuated":
             f["place"] = destination(anchor)
         # what sets a sub-count apart from the total: a state word ("in critical condition"), a

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Token
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
 from .counted import _fronted_partitive, of_object
+from .events import incident_kind
 from .lexicon import COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, lemma_of
 
 COMBINED = "combined"
@@ -36,6 +37,8 @@ PLACE_NOUNS = wordlists.words("place_nouns")
 _PLACE_KIND = PLACE_NOUNS | {"itself", "as", "a", "whole", "the", "of", "capital"}
 _DIRECTION = re.compile(r"^(north|south|east|west|central|northern|southern|eastern|western)"
                         r"(-?(east|west|eastern|western))?$")
+_COMPASS = {"north": "n", "south": "s", "east": "e", "west": "w", "northern": "n", "southern": "s",
+            "eastern": "e", "western": "w", "central": "c", "centre": "c", "center": "c"}
 MAX_KEY = 32
 _NOT_PLACES = ("PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "EVENT", "WORK_OF_ART")
 
@@ -44,6 +47,13 @@ def _side_held(tok: Token) -> str | None:
     """ "government-held areas": the side, from a modifier of ``tok`` or from ``tok`` itself; also
     "areas under the control of the government", "the north-west, which is under opposition control"."""
     for t in tok.subtree:
+        if t.lower_ in ("held", "controlled", "run", "occupied") and t.dep_ in ("relcl", "acl") and \
+                t.head.i == tok.i and t.i - tok.i < 12:
+            # "the north-west, which is held by the opposition", "areas controlled by rebels"
+            by = next((c for c in t.children if c.dep_ == "agent"), None)
+            side = next((g for g in by.children if g.dep_ == "pobj"), None) if by is not None else None
+            if side is not None:
+                return f"held:{side.lower_}"
         if t.lower_ == "control" and t.head.lower_ == "under" and t.i - tok.i < 12:
             of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
             side = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
@@ -74,6 +84,13 @@ def _place_of_noun(tok: Token) -> str | None:
         if c.dep_ == "poss" and (_is_place_name(c) or (
                 c.pos_ == "PROPN" and c.ent_type_ not in _NOT_PLACES)):
             return _ent_text(c)
+        if c.dep_ == "prep" and c.lower_ in ("from", "of") and lemma_of(tok) in COUNT_NOUNS:
+            # "the toll from Tuesday's earthquake in north-western Mirzavan": the incident's place
+            for g in c.children:
+                if g.dep_ == "pobj" and incident_kind(g) is not None:
+                    for p in g.children:
+                        if p.dep_ == "prep" and p.lower_ in PLACE_PREPS and (found := _place_of_pobj(p)):
+                            return found
         if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
             found = _place_of_pobj(c)
             if found:
@@ -83,6 +100,38 @@ def _place_of_noun(tok: Token) -> str | None:
                 g = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if g is not None and g.pos_ == "PROPN" and g.ent_type_ in ("ORG", "PERSON"):
                     return _ent_text(g)
+    return None
+
+
+def compass(tok: Token) -> str | None:
+    """The compass point a direction word names, with the word before it when hyphenated or
+    modifying it: "north-west", "north-western", "the north" -> "nw", "nw", "n"."""
+    code = _COMPASS.get(tok.lower_)
+    if code is None:
+        return None
+    doc = tok.doc
+    first = None
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ in _COMPASS:
+        first = doc[tok.i - 2]
+    else:
+        first = next((c for c in tok.children if c.i < tok.i and c.lower_ in _COMPASS), None)
+    return (_COMPASS[first.lower_] + code) if first is not None and _COMPASS[first.lower_] != code else code
+
+
+def _region(g: Token) -> str | None:
+    """A part of a country named by its compass point: "in north-western Mirzavan" -> "north-western
+    Mirzavan", "in the north-west" -> "the north-west" (a place of its own, see :func:`place_aliases`)."""
+    doc = g.doc
+    if g.pos_ == "NOUN" and compass(g) and any(c.lower_ == "the" for c in g.children):
+        start = min([c.i for c in g.children if c.dep_ in ("compound", "amod")] + [g.i])
+        while start > 0 and doc[start - 1].text == "-":
+            start -= 2
+        return "the " + doc[start: g.i + 1].text
+    if g.pos_ == "PROPN":
+        d = next((c for c in g.children if c.dep_ == "amod" and compass(c)), None)
+        if d is not None:
+            start = min([c.i for c in d.subtree])
+            return doc[start: d.i + 1].text + " " + _ent_text(g)
     return None
 
 
@@ -99,6 +148,9 @@ def _place_of_pobj(prep: Token) -> str | None:
             return COMBINED  # "in both countries", "in the two countries"
         if g.lower_ in ("country", "nation") and any(c.lower_ in ("the", "whole", "entire") for c in g.children):
             return "national"
+        region = _region(g)
+        if region:
+            return region
         if g.lower_ == "capital" and any(c.lower_ == "the" for c in g.children):
             # "in the capital" vs "outside the capital": the capital city, or the rest of the country
             return "outside:capital" if prep.lower_ == "outside" else "capital"
@@ -254,11 +306,19 @@ def place_key(place: str | None) -> str:
     if p.startswith(("held:", "outside:", "from:")) or p in ("national", "capital"):
         return p
     words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) if w not in _PLACE_KIND]
-    words = [w for w in words if not _DIRECTION.match(w)] or words
+    # a compass point is part of the place ("north-western Mirzavan" is not Mirzavan)
+    words = [_compass_word(w) if _DIRECTION.match(w) else w for w in words]
     if not words:
         return p[:MAX_KEY]
     # each part of a hyphenated name counts: "Tarsenne-Nord" is not "Tarsenne"
-    return " ".join("-".join(part[:5] for part in w.split("-")) for w in words)[:MAX_KEY]
+    return " ".join(w if w.startswith("dir:") else "-".join(part[:5] for part in w.split("-"))
+                    for w in words)[:MAX_KEY]
+
+
+def _compass_word(word: str) -> str:
+    m = _DIRECTION.match(word)
+    codes = [_COMPASS.get(w or "", "") for w in ((m.group(1), m.group(3)) if m else ())]
+    return "dir:" + "".join(dict.fromkeys(c for c in codes if c))
 
 
 def partitioned_whole(anchor: Token, noun: Token | None) -> bool:
@@ -445,26 +505,45 @@ def capital_names(doc: Doc) -> list[str]:
     return out
 
 
-def doc_capital(doc: Doc) -> str | None:
-    """The one city the document calls the capital, or None when it names none or several."""
-    cached = doc.user_data.get("newsledger_capital", "")
-    if cached != "":
+def place_aliases(doc: Doc) -> dict[str, str]:
+    """What the document says its generic places are: the city it calls the capital ("capital" ->
+    "Tarsenne"), and the side that holds a part of the country named by its compass point
+    ("the opposition-held north-west" -> "dir:nw" -> "held:opposition"). A name given two
+    different meanings in one document is left out."""
+    cached = doc.user_data.get("newsledger_place_aliases")
+    if cached is not None:
         return cached  # type: ignore[no-any-return]
-    names = capital_names(doc)
-    keys = {place_key(n) for n in names}
-    capital = names[0] if len(keys) == 1 else None
-    doc.user_data["newsledger_capital"] = capital
-    return capital
+    found: dict[str, set[str]] = {}
+    for name in capital_names(doc):
+        found.setdefault("capital", set()).add(name)
+    for t in doc:
+        code = compass(t) if t.pos_ == "NOUN" else None
+        held = _side_held(t) if code else None
+        if code and held:
+            found.setdefault("dir:" + code, set()).add(held)
+    out = {k: next(iter(v)) for k, v in found.items() if len({place_key(x) for x in v}) == 1}
+    doc.user_data["newsledger_place_aliases"] = out
+    return out
 
 
-def story_capital(names: Sequence[str | None]) -> str | None:
-    """The capital a story's articles name, when they all name the same one (by place key; the
-    alphabetically first spelling, so the result does not depend on the order articles came in)."""
-    named = sorted({n for n in names if n})
-    return named[0] if named and len({place_key(n) for n in named}) == 1 else None
+def story_aliases(per_article: Sequence[dict[str, str]]) -> dict[str, str]:
+    """The place aliases a story's articles agree on (by place key; the alphabetically first
+    spelling, so the result does not depend on the order articles came in)."""
+    found: dict[str, set[str]] = {}
+    for aliases in per_article:
+        for k, v in aliases.items():
+            found.setdefault(k, set()).add(v)
+    return {k: sorted(v)[0] for k, v in found.items() if len({place_key(x) for x in v}) == 1}
 
 
-def resolve_capital(place: str | None, capital: str | None) -> str | None:
-    """ "in the capital" is the city the text or the story names as the capital; "outside the
-    capital" stays its own place (the rest of the country)."""
-    return capital if capital and place and place_key(place) == "capital" else place
+def resolve_place(place: str | None, aliases: dict[str, str]) -> str | None:
+    """A generic place read through the aliases: "in the capital" is the city the text or story
+    calls the capital ("outside the capital" stays the rest of the country); "in north-western
+    Mirzavan" is the side-held area the story says the north-west is."""
+    if not place or not aliases:
+        return place
+    key = place_key(place)
+    if key == "capital":
+        return aliases.get("capital", place)
+    code = next((w for w in key.split(" ") if w.startswith("dir:")), None)
+    return aliases.get(code, place) if code else place
