@@ -86,9 +86,9 @@ def _place_of_noun(tok: Token) -> str | None:
             return _ent_text(c)
         if c.dep_ == "prep" and c.lower_ in ("from", "of") and lemma_of(tok) in COUNT_NOUNS:
             # "the toll from Tuesday's earthquake in north-western Mirzavan": the incident's place
-            for g in c.children:
-                if g.dep_ == "pobj" and incident_kind(g) is not None:
-                    for p in g.children:
+            for inc in c.children:
+                if inc.dep_ == "pobj" and incident_kind(inc) is not None:
+                    for p in inc.children:
                         if p.dep_ == "prep" and p.lower_ in PLACE_PREPS and (found := _place_of_pobj(p)):
                             return found
         if c.dep_ == "prep" and c.lower_ in PLACE_PREPS:
