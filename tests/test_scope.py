@@ -198,3 +198,120 @@ def test_evacuation_parts_by_origin_and_running_totals_of_an_operation(nlp: Lang
     assert one(figs, "217")["place"] == "from:point"
     assert one(figs, "818")["subset"] == "cumulative"
     assert one(figs, "344")["subset"] != "cumulative"
+
+
+def test_the_capital_is_the_city_the_text_calls_the_capital(nlp: Language) -> None:
+    figs = figures(nlp, "Police detained 41 people in the capital Orlava on Saturday.\n\n"
+                        "Officials said 62,000 people had marched in the capital and 310,000 outside the capital.",
+                   date="2031-03-08")
+    assert one(figs, "62,000")["place"] == "Orlava"
+    assert one(figs, "310,000")["place"] == "outside:capital"
+
+
+def test_capital_names_in_the_ways_news_gives_them(nlp: Language) -> None:
+    from newsledger.figures.scope import capital_names
+
+    said = {
+        "The minister spoke at a news conference in the capital, Selvik, on Monday.": ["Selvik"],
+        "Crowds gathered in Selvik, the capital, on Sunday.": ["Selvik"],
+        "Riots hit the port of Amsa and the capital city Selvik.": ["Selvik"],
+        "In the Ostarian capital Selvik, the council met.": ["Selvik"],
+        # the capital of a province, of a country named after it, or no name at all
+        "Most died in Brisa province, whose capital Lenmar was hit hardest.": [],
+        "Riots hit the provincial capital Lenmar on Friday.": [],
+        "He flew to the capital of Ostaria on Friday.": [],
+        "However, the capital was calm. The capital's mayor spoke.": [],
+        "In the capital, Police Chief Anna Roos said 40 people died.": [],
+    }
+    for text, names in said.items():
+        assert capital_names(nlp(text)) == names, text
+
+
+def test_a_partitive_part_keeps_its_place_and_the_whole_stays_unplaced(nlp: Language) -> None:
+    figs = figures(nlp, "The first day of action drew 1.12 million people by the ministry's count, 80,000 of them "
+                        "in Velmora, and 2.5 million by the union's.\n\n"
+                        "The union counted 2.6 million marchers, of whom 550,000 in the capital Velmora.",
+                   date="2031-03-08")
+    assert one(figs, "80,000")["place"] == "Velmora"
+    assert one(figs, "2.5 million")["place"] is None
+    assert one(figs, "2.6 million")["place"] is None
+    assert one(figs, "550,000")["place"] == "Velmora"
+
+
+def test_a_gapped_clause_takes_its_own_place(nlp: Language) -> None:
+    figs = figures(nlp, "In Velmora, 90,000 people marched on Saturday. Port Amsel brought 45,000 people into "
+                        "the streets and Dunmarrow 20,000.\n\n"
+                        "In Port Amsel the count was 9,400, and in the southern mining city of Dunmarrow 6,100.",
+                   date="2031-03-08")
+    assert one(figs, "45,000")["place"] == "Port Amsel"
+    assert one(figs, "20,000")["place"] == "Dunmarrow"
+    assert one(figs, "9,400")["place"] == "Port Amsel"
+    assert one(figs, "6,100")["place"] == "Dunmarrow"
+
+
+def test_bullet_lines_and_a_crowd_put_at_a_figure_are_placed(nlp: Language) -> None:
+    figs = figures(nlp, "Here is more from the ministry's bulletin:\n• 70,000 marchers in Velmora\n"
+                        "• 650,000 outside the capital\n\n"
+                        "Crowds marched in Dunmarrow on Saturday. The union put the Dunmarrow march at 12,000.",
+                   date="2031-03-08")
+    assert one(figs, "70,000")["place"] == "Velmora"
+    assert one(figs, "650,000")["place"] == "outside:capital"
+    assert one(figs, "12,000")["place"] == "Dunmarrow"
+
+
+def test_a_compass_region_is_a_place_and_a_side_s_region_is_its_area(nlp: Language) -> None:
+    figs = figures(nlp, "The death toll from Monday's earthquake in south-eastern Doravia has risen to 812, the "
+                        "council said.", date="2031-02-12")
+    assert place_key(one(figs, "812")["place"]) not in ("any", place_key("Doravia"))
+    figs = figures(nlp, "In the south-east, which is held by the rebels, volunteers said 240 people had been "
+                        "killed.\n\nThe toll from Monday's earthquake in south-eastern Doravia has risen to 812.",
+                   date="2031-02-12")
+    assert one(figs, "240")["place"] == one(figs, "812")["place"] == "held:rebels"
+
+
+def test_place_key_keeps_hyphenated_names_and_compass_points() -> None:
+    assert place_key("Orlava-Nord station") != place_key("Orlava")
+    assert place_key("north-western Doravia") == place_key("northwestern Doravia") != place_key("Doravia")
+    assert place_key("the north-west") == "dir:nw"
+
+
+def test_place_aliases_read_through_a_story() -> None:
+    from newsledger.figures.scope import resolve_place, story_aliases
+
+    agreed = story_aliases([{"capital": "Orlava"}, {}, {"capital": "Orlava", "dir:nw": "held:rebels"}])
+    assert agreed == {"capital": "Orlava", "dir:nw": "held:rebels"}
+    assert story_aliases([{"capital": "Orlava"}, {"capital": "Selvik"}]) == {}  # two capitals: no answer
+    assert resolve_place("capital", agreed) == "Orlava"
+    assert resolve_place("outside:capital", agreed) == "outside:capital"
+    assert resolve_place("the north-west", agreed) == "held:rebels"
+    assert resolve_place("Kestrel", agreed) == "Kestrel"
+
+
+STRIKE = [
+    {"id": "s1", "date": "2031-03-08", "outlet": "Wire", "text":
+        "Ostaria's unions held a national strike against the pension reform on Saturday. The Interior Ministry "
+        "said 55,000 people had marched in the capital Velmora and 400,000 across Ostaria."},
+    {"id": "s2", "date": "2031-03-09", "outlet": "Post", "text":
+        "The pension strike in Ostaria drew large crowds on Saturday. The Interior Ministry said 55,000 people had "
+        "marched in the capital, while the unions said 210,000 had marched in the capital."},
+    {"id": "s3", "date": "2031-03-09", "outlet": "Herald", "text":
+        "The unions said 210,000 people had marched in Velmora on Saturday. They promised more strikes in Ostaria "
+        "against the pension reform."},
+]
+
+
+def test_in_the_capital_joins_the_named_city_across_a_story_whatever_the_order(
+        db_target: str, tmp_path: Path) -> None:
+    from newsledger.store import analyze
+
+    analyze([_write(tmp_path / "a.jsonl", STRIKE)], db_target)
+    groups = _groups(db_target)
+    ministry = next(g for g in groups if ("s1", "55,000") in g)
+    unions = next(g for g in groups if ("s3", "210,000") in g)
+    assert ("s2", "55,000") in ministry  # "in the capital" in an article that never names it
+    assert ("s2", "210,000") in unions
+    assert ministry == unions  # one quantity: the Velmora crowd, two sources
+    other = tmp_path / "other.db"
+    analyze([_write(tmp_path / "b.jsonl", STRIKE[1:2])], str(other))
+    analyze([_write(tmp_path / "c.jsonl", [STRIKE[2], STRIKE[0]])], str(other))
+    assert _groups(str(other)) == groups

@@ -255,9 +255,11 @@ def _migration_8(conn: Connection) -> None:
 def _migration_10(conn: Connection) -> None:
     """Articles record what they say their generic places are (``articles.place_aliases``: the
     city they call the capital, the side holding "the north-west"), so a story reads "in the
-    capital" as that city. Stored articles have none until they are analyzed again."""
+    capital" as that city. Reading them needs the parse, so stored articles are not filled in
+    here: their content hash is cleared, and the next analyze of them extracts them again."""
     if "place_aliases" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}:
         conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN place_aliases TEXT")
+    conn.execute(articles_t.update().where(articles_t.c.place_aliases.is_(None)).values(content_hash=""))
 
 
 LEDGER_VIEW_6 = LEDGER_VIEW.replace(
