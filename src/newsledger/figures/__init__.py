@@ -60,6 +60,7 @@ from .scope import (
     part_marker,
     part_of,
     partitioned_whole,
+    phrase_place,
     place_aliases,
     resolve_place,
 )
@@ -166,9 +167,10 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             "source_role": None if owner else (src["role"] if src else None),
             "event_date": event_date, "date_basis": basis, "_sent": anchor.sent.start,
             "_sent_i": sent_i, "_tok": anchor.i, "_sub": sub, "_borrow": group if sub else text, "_text": text,
-            "place": None if whole else clause_place(anchor, noun) or figure_place(
+            "place": phrase_place(noun) if whole else clause_place(anchor, noun) or figure_place(
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "_whole": whole, "_part": part_of(anchor) is not None,
+            "_verb": next((t.i for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), -1),
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
@@ -195,6 +197,11 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             b -= 1
         if b >= 0 and out[b]["_sent"] == f["_sent"] and out[b]["category"] == f["category"]:
             f["place"] = out[b]["place"]
+        elif b >= 0 and out[b]["_sent"] == f["_sent"] and f["_verb"] >= 0 and not f["_part"] and \
+                doc[f["_verb"]].dep_ == "conj" and doc[f["_verb"]].head.i == out[b]["_verb"]:
+            # "the toll in X has risen to 1,622, and 3,905 people have been injured": a clause
+            # coordinated with a placed one shares its place, whatever it counts
+            f["place"] = out[b]["place"]
     # "The committee said 118, while the ministry put the number of fatalities at 121": a bare figure
     # with nothing to borrow before it takes what the next figure of its sentence counts
     for j, f in enumerate(out[:-1]):
@@ -211,7 +218,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             f["subset"] = prev["subset"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_part"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_part", "_verb"):
             f.pop(k, None)
     return out
 

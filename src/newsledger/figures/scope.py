@@ -321,6 +321,20 @@ def _compass_word(word: str) -> str:
     return "dir:" + "".join(dict.fromkeys(c for c in codes if c))
 
 
+def phrase_place(noun: Token | None) -> str | None:
+    """The place in a whole's own phrase ("Of the 53,870 people injured in Karvelia, 6,120 ..."):
+    the rest of the clause is about the part, but the whole's own words still place it."""
+    if noun is None:
+        return None
+    for c in noun.children:
+        preps = [c] if c.dep_ == "prep" else [p for p in c.children if p.dep_ == "prep"] if (
+            c.dep_ in ("acl", "relcl") and c.pos_ == "VERB") else []
+        for p in preps:
+            if p.lower_ in PLACE_PREPS and (found := _place_of_pobj(p)):
+                return found
+    return None
+
+
 def partitioned_whole(anchor: Token, noun: Token | None) -> bool:
     """Whether the figure is the whole a partitive divides ("of the 118 injured, 84 are treated in
     Tavrel", "Of the 196, 138 were treated ..."): the words of its clause then describe the part."""
