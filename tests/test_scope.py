@@ -320,6 +320,11 @@ def test_in_the_capital_joins_the_named_city_across_a_story_whatever_the_order(
 def test_a_whole_keeps_its_own_place_and_a_coordinated_clause_shares_one(nlp: Language) -> None:
     figs = figures(nlp, "Of the 48,200 people injured in Doravia, 5,100 are still in hospital, doctors said.\n\n"
                         "The death toll from Monday's earthquake in Karsia has risen to 1,622, and 3,905 people "
-                        "have been injured, according to the council.", date="2031-02-12")
+                        "have been injured, according to the council.\n\n"
+                        "Police had detained 38 people in Velmora by 8 pm, after shop windows were smashed, and "
+                        "14 officers had been injured, the spokesman said.", date="2031-02-12")
     assert place_key(one(figs, "48,200")["place"]) == place_key("Doravia")
     assert place_key(one(figs, "3,905")["place"]) == place_key("Karsia")
+    # a place said on the other clause's verb is that clause's alone
+    assert one(figs, "38")["place"] == "Velmora"
+    assert one(figs, "14")["place"] is None

@@ -55,6 +55,7 @@ from .scope import (
     clause_place,
     cumulative,
     destination,
+    framing_place,
     inherit_places,
     nationality,
     part_marker,
@@ -171,6 +172,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
                 anchor, noun, para_starts[bisect.bisect_right(para_starts, anchor.i) - 1]),
             "_whole": whole, "_part": part_of(anchor) is not None,
             "_verb": next((t.i for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), -1),
+            "_frame": resolve_place(framing_place(anchor, noun), place_aliases(doc)),
             "projection": projection, "event": event,
             "subset": None,
             "predicate": predicate_lemma(anchor, noun, stop),
@@ -197,11 +199,12 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             b -= 1
         if b >= 0 and out[b]["_sent"] == f["_sent"] and out[b]["category"] == f["category"]:
             f["place"] = out[b]["place"]
-        elif b >= 0 and out[b]["_sent"] == f["_sent"] and f["_verb"] >= 0 and not f["_part"] and \
+        elif b >= 0 and out[b]["_sent"] == f["_sent"] and f["_verb"] >= 0 and not f["_part"] and out[b]["_frame"] and \
                 doc[f["_verb"]].dep_ == "conj" and doc[f["_verb"]].head.i == out[b]["_verb"]:
             # "the toll in X has risen to 1,622, and 3,905 people have been injured": a clause
-            # coordinated with a placed one shares its place, whatever it counts
-            f["place"] = out[b]["place"]
+            # coordinated with one whose count noun is placed shares that place, whatever it counts
+            # (not a place on the other verb: "detained 38 in X, and 14 officers had been injured")
+            f["place"] = out[b]["_frame"]
     # "The committee said 118, while the ministry put the number of fatalities at 121": a bare figure
     # with nothing to borrow before it takes what the next figure of its sentence counts
     for j, f in enumerate(out[:-1]):
@@ -218,7 +221,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
             f["subset"] = prev["subset"]
     inherit_places(out, RUNNING_TOTALS)
     for f in out:
-        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_part", "_verb"):
+        for k in ("_sent", "_sent_i", "_tok", "_sub", "_borrow", "_text", "_whole", "_part", "_verb", "_frame"):
             f.pop(k, None)
     return out
 

@@ -321,6 +321,25 @@ def _compass_word(word: str) -> str:
     return "dir:" + "".join(dict.fromkeys(c for c in codes if c))
 
 
+def framing_place(anchor: Token, noun: Token | None) -> str | None:
+    """A place that frames what is coordinated with the figure's clause: on the count noun the
+    clause is about ("the toll from the quake in X has risen to 1,622, and 3,905 people have been
+    injured", "the number of victims in X has reached 11,950, and ..."), or in a clause on the
+    figure's own noun ("the 1,262 people killed in X, and that 2,380 ..."). A place on the verb or
+    its object ("detained 38 people in X, and 14 officers had been injured") is its clause's alone."""
+    verb = next((t for t in anchor.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    # (a dateline may parse as a second subject: the count noun is the one)
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and lemma_of(c) in COUNT_NOUNS),
+                None) if verb is not None else None
+    preps = [t for t in subj.subtree if t.dep_ == "prep"] if subj is not None else []
+    if noun is not None:
+        preps += [p for c in noun.children if c.dep_ in ("acl", "relcl") for p in c.children if p.dep_ == "prep"]
+    for p in preps:
+        if p.lower_ in PLACE_PREPS and (found := _place_of_pobj(p)):
+            return found
+    return None
+
+
 def phrase_place(noun: Token | None) -> str | None:
     """The place in a whole's own phrase ("Of the 53,870 people injured in Karvelia, 6,120 ..."):
     the rest of the clause is about the part, but the whole's own words still place it."""
