@@ -8,6 +8,10 @@ not the injured total. Everything here is read from the figure's own words and i
 count noun its verb is about ("Karvelia's death toll rose to ..."), a prepositional phrase ("in
 government-held areas", "in both countries"), a partitive ("of the dead"). The quantity key
 (:func:`newsledger.quantities.quantity_key`) reads the results through :func:`place_key`.
+
+Generic places ("in the capital", "in the north-west") are read through what the text says they
+are (:func:`place_aliases`: "the capital Tarsenne", "the opposition-held north-west"), in the
+document and, since many articles never say it, over the story (:func:`story_aliases`).
 """
 
 from __future__ import annotations
@@ -151,6 +155,11 @@ def _place_of_pobj(prep: Token) -> str | None:
         region = _region(g)
         if region:
             return region
+        if incident_kind(g) is not None:
+            # "killed in the floods in Port Ellis": the place of the incident, as for "the toll from"
+            for p in g.children:
+                if p.dep_ == "prep" and p.lower_ in PLACE_PREPS and (found := _place_of_pobj(p)):
+                    return found
         if g.lower_ == "capital" and any(c.lower_ == "the" for c in g.children):
             # "in the capital" vs "outside the capital": the capital city, or the rest of the country
             return "outside:capital" if prep.lower_ == "outside" else "capital"
@@ -518,8 +527,8 @@ def capital_names(doc: Doc) -> list[str]:
         while k >= t.sent.start and (doc[k].pos_ in ("ADJ", "PROPN") or doc[k].ent_type_ == "NORP") and \
                 doc[k].lower_ not in _SUB_CAPITAL:
             k -= 1
-        if k < t.sent.start or doc[k].lower_ != "the" or any(doc[m].lower_ in _SUB_CAPITAL for m in range(k, t.i)):
-            continue
+        if k < t.sent.start or doc[k].lower_ != "the":
+            continue  # "whose capital", "its capital", "the provincial capital"
         end = t.i + 1
         if end < len(doc) and doc[end].lower_ in ("city", "town"):
             end += 1
@@ -554,7 +563,7 @@ def place_aliases(doc: Doc) -> dict[str, str]:
         held = _side_held(t) if code else None
         if code and held:
             found.setdefault("dir:" + code, set()).add(held)
-    out = {k: next(iter(v)) for k, v in found.items() if len({place_key(x) for x in v}) == 1}
+    out = {k: sorted(v)[0] for k, v in found.items() if len({place_key(x) for x in v}) == 1}
     doc.user_data["newsledger_place_aliases"] = out
     return out
 
