@@ -328,3 +328,9 @@ def test_a_whole_keeps_its_own_place_and_a_coordinated_clause_shares_one(nlp: La
     # a place said on the other clause's verb is that clause's alone
     assert one(figs, "38")["place"] == "Velmora"
     assert one(figs, "14")["place"] is None
+
+
+def test_a_toll_takes_the_place_of_its_incident(nlp: Language) -> None:
+    figs = figures(nlp, "The death toll from the floods in Velmora rose to 52, the agency said. At least 40 people "
+                        "were killed in the floods in Velmora on Monday, the agency said.", date="2027-03-05")
+    assert one(figs, "52")["place"] == one(figs, "At least 40")["place"] == "Velmora"
