@@ -334,3 +334,11 @@ def test_a_toll_takes_the_place_of_its_incident(nlp: Language) -> None:
     figs = figures(nlp, "The death toll from the floods in Velmora rose to 52, the agency said. At least 40 people "
                         "were killed in the floods in Velmora on Monday, the agency said.", date="2027-03-05")
     assert one(figs, "52")["place"] == one(figs, "At least 40")["place"] == "Velmora"
+
+
+def test_the_rest_of_a_region_and_a_total_in_all_are_their_own_places(nlp: Language) -> None:
+    figs = figures(nlp, "More than 2,000 people gave blood in Velmora on Saturday and nearly 4,100 in the rest of "
+                        "the region, about 6,100 in all, the blood service said.", date="2031-10-19")
+    assert one(figs, "More than 2,000")["place"] == "Velmora"
+    assert one(figs, "nearly 4,100")["place"] == "rest:region"
+    assert one(figs, "about 6,100")["place"] == "combined"

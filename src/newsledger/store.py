@@ -834,6 +834,8 @@ def _place_words(place: str) -> str:
         return f"in {place[5:]}-held areas"
     if place.startswith("from:"):
         return f"from {place[5:]}"
+    if place.startswith("rest:"):
+        return f"in the rest of the {place[5:]}"
     return {"national": "nationwide", "combined": "in all areas together", "capital": "in the capital",
             "outside:capital": "outside the capital"}.get(place, f"in {place}")
 

@@ -155,6 +155,13 @@ def _place_of_pobj(prep: Token) -> str | None:
         region = _region(g)
         if region:
             return region
+        if g.lower_ in ("all", "total") and prep.lower_ == "in" and not list(g.children):
+            return COMBINED  # "about 8,300 in all": the total over the places just listed
+        whole = next((w for c in g.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for w in c.children if w.dep_ == "pobj"), None) if g.lower_ == "rest" else None
+        if whole is not None:
+            # "nearly 5,200 in the rest of the region": the whole less the place named before it
+            return "rest:" + (place_key(_ent_text(whole)) if whole.pos_ == "PROPN" else whole.lemma_.lower())
         if incident_kind(g) is not None:
             # "killed in the floods in Port Ellis": the place of the incident, as for "the toll from"
             for p in g.children:
@@ -312,7 +319,7 @@ def place_key(place: str | None) -> str:
         # which is also what a figure with no place and no source area measures
         return "any"
     p = place.strip().lower()
-    if p.startswith(("held:", "outside:", "from:")) or p in ("national", "capital"):
+    if p.startswith(("held:", "outside:", "from:", "rest:")) or p in ("national", "capital"):
         return p
     words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) if w not in _PLACE_KIND]
     # a compass point is part of the place ("north-western Mirzavan" is not Mirzavan)
