@@ -267,8 +267,9 @@ def gapped_place(anchor: Token) -> str | None:
     the city of Gravenne 9,100". The parse hangs the number on the name it follows; the clause is
     known gapped by the coordinator before the name and a figure earlier in the sentence."""
     name = anchor.head
+    # NER often takes an unfamiliar town for a person, a body or a facility, never for a date or a law
     if anchor.dep_ != "nummod" or name.pos_ != "PROPN" or name.i != anchor.i - 1 or \
-            (name.ent_type_ in _NOT_PLACES and name.ent_type_ not in ("PERSON", "ORG")):
+            name.ent_type_ not in ("", "GPE", "LOC", "FAC", "PERSON", "ORG"):
         return None
     sent, doc = anchor.sent, anchor.doc
     left = name.i
