@@ -382,7 +382,8 @@ def test_a_count_followed_by_the_rest_of_its_whole_is_a_part_by_origin(nlp: Lang
                         "In all, 240 people have been evacuated from the island.", date="2033-07-06")
     assert one(figs, "150")["place"] == "from:cave"
     assert one(figs, "90")["place"] == "from:jetty"
-    assert one(figs, "240")["place"] is None  # the whole's own origin is where the story happens
+    # the whole's own origin is where the story happens: its total ("in all" = the story's total)
+    assert place_key(one(figs, "240")["place"]) == place_key(None)
 
 
 def test_a_headline_line_s_event_count_is_of_the_day_the_body_gives_it(nlp: Language) -> None:
@@ -418,3 +419,147 @@ def test_the_story_s_home_place_is_its_unplaced_total_in_any_order(tmp_path: Pat
     toll = next(g for g in groups if ("h1", "three") in g)
     assert {("h2", "five"), ("h3", "at least seven")} <= toll
     assert next(g for g in groups if ("h1", "12,000") in g) == {("h1", "12,000"), ("h2", "12,000")}
+
+
+def test_the_capital_is_the_city_the_text_calls_the_capital(nlp: Language) -> None:
+    figs = figures(nlp, "Police detained 41 people in the capital Orlava on Saturday.\n\n"
+                        "Officials said 62,000 people had marched in the capital and 310,000 outside the capital.",
+                   date="2031-03-08")
+    assert one(figs, "62,000")["place"] == "Orlava"
+    assert one(figs, "310,000")["place"] == "outside:capital"
+
+
+def test_capital_names_in_the_ways_news_gives_them(nlp: Language) -> None:
+    from newsledger.figures.scope import capital_names
+
+    said = {
+        "The minister spoke at a news conference in the capital, Selvik, on Monday.": ["Selvik"],
+        "Crowds gathered in Selvik, the capital, on Sunday.": ["Selvik"],
+        "Riots hit the port of Amsa and the capital city Selvik.": ["Selvik"],
+        "In the Ostarian capital Selvik, the council met.": ["Selvik"],
+        # the capital of a province, of a country named after it, or no name at all
+        "Most died in Brisa province, whose capital Lenmar was hit hardest.": [],
+        "Riots hit the provincial capital Lenmar on Friday.": [],
+        "He flew to the capital of Ostaria on Friday.": [],
+        "However, the capital was calm. The capital's mayor spoke.": [],
+        "In the capital, Police Chief Anna Roos said 40 people died.": [],
+    }
+    for text, names in said.items():
+        assert capital_names(nlp(text)) == names, text
+
+
+def test_a_partitive_part_keeps_its_place_and_the_whole_stays_unplaced(nlp: Language) -> None:
+    figs = figures(nlp, "The first day of action drew 1.12 million people by the ministry's count, 80,000 of them "
+                        "in Velmora, and 2.5 million by the union's.\n\n"
+                        "The union counted 2.6 million marchers, of whom 550,000 in the capital Velmora.",
+                   date="2031-03-08")
+    assert one(figs, "80,000")["place"] == "Velmora"
+    assert one(figs, "2.5 million")["place"] is None
+    assert one(figs, "2.6 million")["place"] is None
+    assert one(figs, "550,000")["place"] == "Velmora"
+
+
+def test_a_gapped_clause_takes_its_own_place(nlp: Language) -> None:
+    figs = figures(nlp, "In Velmora, 90,000 people marched on Saturday. Port Amsel brought 45,000 people into "
+                        "the streets and Dunmarrow 20,000.\n\n"
+                        "In Port Amsel the count was 9,400, and in the southern mining city of Dunmarrow 6,100.",
+                   date="2031-03-08")
+    assert one(figs, "45,000")["place"] == "Port Amsel"
+    assert one(figs, "20,000")["place"] == "Dunmarrow"
+    assert one(figs, "9,400")["place"] == "Port Amsel"
+    assert one(figs, "6,100")["place"] == "Dunmarrow"
+
+
+def test_bullet_lines_and_a_crowd_put_at_a_figure_are_placed(nlp: Language) -> None:
+    figs = figures(nlp, "Here is more from the ministry's bulletin:\n• 70,000 marchers in Velmora\n"
+                        "• 650,000 outside the capital\n\n"
+                        "Crowds marched in Dunmarrow on Saturday. The union put the Dunmarrow march at 12,000.",
+                   date="2031-03-08")
+    assert one(figs, "70,000")["place"] == "Velmora"
+    assert one(figs, "650,000")["place"] == "outside:capital"
+    assert one(figs, "12,000")["place"] == "Dunmarrow"
+
+
+def test_a_compass_region_is_a_place_and_a_side_s_region_is_its_area(nlp: Language) -> None:
+    figs = figures(nlp, "The death toll from Monday's earthquake in south-eastern Doravia has risen to 812, the "
+                        "council said.", date="2031-02-12")
+    assert place_key(one(figs, "812")["place"]) not in ("any", place_key("Doravia"))
+    figs = figures(nlp, "In the south-east, which is held by the rebels, volunteers said 240 people had been "
+                        "killed.\n\nThe toll from Monday's earthquake in south-eastern Doravia has risen to 812.",
+                   date="2031-02-12")
+    assert one(figs, "240")["place"] == one(figs, "812")["place"] == "held:rebels"
+
+
+def test_place_key_keeps_hyphenated_names_and_compass_points() -> None:
+    assert place_key("Orlava-Nord station") != place_key("Orlava")
+    assert place_key("north-western Doravia") == place_key("northwestern Doravia") != place_key("Doravia")
+    assert place_key("the north-west") == "dir:nw"
+
+
+def test_place_aliases_read_through_a_story() -> None:
+    from newsledger.figures.scope import resolve_place, story_aliases
+
+    agreed = story_aliases([{"capital": "Orlava"}, {}, {"capital": "Orlava", "dir:nw": "held:rebels"}])
+    assert agreed == {"capital": "Orlava", "dir:nw": "held:rebels"}
+    assert story_aliases([{"capital": "Orlava"}, {"capital": "Selvik"}]) == {}  # two capitals: no answer
+    assert resolve_place("capital", agreed) == "Orlava"
+    assert resolve_place("outside:capital", agreed) == "outside:capital"
+    assert resolve_place("the north-west", agreed) == "held:rebels"
+    assert resolve_place("Kestrel", agreed) == "Kestrel"
+
+
+STRIKE = [
+    {"id": "s1", "date": "2031-03-08", "outlet": "Wire", "text":
+        "Ostaria's unions held a national strike against the pension reform on Saturday. The Interior Ministry "
+        "said 55,000 people had marched in the capital Velmora and 400,000 across Ostaria."},
+    {"id": "s2", "date": "2031-03-09", "outlet": "Post", "text":
+        "The pension strike in Ostaria drew large crowds on Saturday. The Interior Ministry said 55,000 people had "
+        "marched in the capital, while the unions said 210,000 had marched in the capital."},
+    {"id": "s3", "date": "2031-03-09", "outlet": "Herald", "text":
+        "The unions said 210,000 people had marched in Velmora on Saturday. They promised more strikes in Ostaria "
+        "against the pension reform."},
+]
+
+
+def test_in_the_capital_joins_the_named_city_across_a_story_whatever_the_order(
+        db_target: str, tmp_path: Path) -> None:
+    from newsledger.store import analyze
+
+    analyze([_write(tmp_path / "a.jsonl", STRIKE)], db_target)
+    groups = _groups(db_target)
+    ministry = next(g for g in groups if ("s1", "55,000") in g)
+    unions = next(g for g in groups if ("s3", "210,000") in g)
+    assert ("s2", "55,000") in ministry  # "in the capital" in an article that never names it
+    assert ("s2", "210,000") in unions
+    assert ministry == unions  # one quantity: the Velmora crowd, two sources
+    other = tmp_path / "other.db"
+    analyze([_write(tmp_path / "b.jsonl", STRIKE[1:2])], str(other))
+    analyze([_write(tmp_path / "c.jsonl", [STRIKE[2], STRIKE[0]])], str(other))
+    assert _groups(str(other)) == groups
+
+
+def test_a_whole_keeps_its_own_place_and_a_coordinated_clause_shares_one(nlp: Language) -> None:
+    figs = figures(nlp, "Of the 48,200 people injured in Doravia, 5,100 are still in hospital, doctors said.\n\n"
+                        "The death toll from Monday's earthquake in Karsia has risen to 1,622, and 3,905 people "
+                        "have been injured, according to the council.\n\n"
+                        "Police had detained 38 people in Velmora by 8 pm, after shop windows were smashed, and "
+                        "14 officers had been injured, the spokesman said.", date="2031-02-12")
+    assert place_key(one(figs, "48,200")["place"]) == place_key("Doravia")
+    assert place_key(one(figs, "3,905")["place"]) == place_key("Karsia")
+    # a place said on the other clause's verb is that clause's alone
+    assert one(figs, "38")["place"] == "Velmora"
+    assert one(figs, "14")["place"] is None
+
+
+def test_a_toll_takes_the_place_of_its_incident(nlp: Language) -> None:
+    figs = figures(nlp, "The death toll from the floods in Velmora rose to 52, the agency said. At least 40 people "
+                        "were killed in the floods in Velmora on Monday, the agency said.", date="2027-03-05")
+    assert one(figs, "52")["place"] == one(figs, "At least 40")["place"] == "Velmora"
+
+
+def test_the_rest_of_a_region_and_a_total_in_all_are_their_own_places(nlp: Language) -> None:
+    figs = figures(nlp, "More than 2,000 people gave blood in Velmora on Saturday and nearly 4,100 in the rest of "
+                        "the region, about 6,100 in all, the blood service said.", date="2031-10-19")
+    assert one(figs, "More than 2,000")["place"] == "Velmora"
+    assert one(figs, "nearly 4,100")["place"] == "rest:region"
+    assert one(figs, "about 6,100")["place"] == "combined"

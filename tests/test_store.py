@@ -445,3 +445,25 @@ def test_migration_12_keeps_the_month_and_day_of_stored_year_less_datelines(db_t
     assert _wire_state(store)[0] == (None, "none", "11-09")
     analyze([_write(tmp_path / "dated.jsonl", YEARLESS_DATED)], db_target)
     assert _wire_state(store)[0] == ("2032-11-09", "dateline_story", "11-09")
+
+
+def test_migration_10_adds_place_aliases_to_an_old_store(db_target: str, tmp_path: Path) -> None:
+    from newsledger.store import connect, meta_t
+
+    src = tmp_path / "capital.jsonl"
+    src.write_text('{"id": "c1", "date": "2031-03-08", "text": "Police said 5,000 people marched in the capital '
+                   'Velmora on Saturday."}\n', encoding="utf-8")
+    analyze([src], db_target)
+    engine = connect(db_target)
+    with engine.begin() as conn:
+        assert conn.execute(sa.select(articles_t.c.place_aliases)).scalar() == '{"capital": "Velmora"}'
+        conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN place_aliases")
+        conn.execute(meta_t.update().where(meta_t.c.key == "schema_version").values(value="8"))
+    engine.dispose()
+    store = _open(db_target)
+    with store.engine.connect() as conn:
+        assert schema_version(conn) == SCHEMA_VERSION
+        assert conn.execute(sa.select(articles_t.c.place_aliases)).scalar() is None
+    assert analyze([src], db_target).replaced == 1  # extracted again: the article records its aliases
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(articles_t.c.place_aliases)).scalar() == '{"capital": "Velmora"}'

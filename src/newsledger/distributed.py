@@ -131,7 +131,7 @@ def process_partition(part: Partition, target: str, config: Config, seq_base: in
         for res in iter_processed(fresh(), config, errors=errors):
             with store.begin() as conn:
                 store.stage_article(conn, res.article, res.figures, res.statements, res.names,
-                                    seqs[res.article.id], res.pub, res.features)
+                                    seqs[res.article.id], res.pub, res.features, res.place_aliases)
             staged += 1
     finally:
         store.close()

@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from . import pipeline
 from .config import Config
+from .figures.scope import place_aliases
 from .ingest import Article, ItemError, read_articles
 from .pubdate import STORY_ROUNDS, PubDate, publication, story_dates
 from .quantities import assign_quantities
@@ -37,6 +38,8 @@ class ArticleResult:
     names: list[str]
     pub: PubDate | None = None
     features: StoryFeatures = field(default_factory=StoryFeatures)
+    # what the article says its generic places are ("capital" -> a city), read over the story
+    place_aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,7 +135,8 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
                     for p in ((pubs or {}).get(a.id) or article_pub(a),))
             for doc, (article, pub) in nlp.pipe(docs, **kwargs):
                 figures, statements = doc_records(doc, article.id)
-                yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc))
+                yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc),
+                                    place_aliases(doc))
 
 
 ZONE_ARTICLES = 1000

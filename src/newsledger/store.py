@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from . import dedup
 from .config import Config
-from .figures.scope import place_key
+from .figures.scope import place_key, resolve_place, story_aliases
 from .ingest import Article, ItemError, read_articles
 from .pubdate import STORY_BASIS, STORY_ROUNDS, PubDate, dateline_month_day, publication, story_dates
 from .quantities import (
@@ -73,6 +73,8 @@ articles_t = sa.Table(
     # migration 12: the month and day ("11-09") of a dateline that gives no year, so the year can
     # come from the article's story (``pubdate.story_dates``)
     sa.Column("pub_month_day", sa.String(5)),
+    # JSON: what the article says its generic places are (figures/scope.place_aliases)
+    sa.Column("place_aliases", sa.Text),
 )
 bands_t = sa.Table(
     "article_bands", metadata,
@@ -254,6 +256,16 @@ def _migration_8(conn: Connection) -> None:
 
 
 
+def _migration_10(conn: Connection) -> None:
+    """Articles record what they say their generic places are (``articles.place_aliases``: the
+    city they call the capital, the side holding "the north-west"), so a story reads "in the
+    capital" as that city. Reading them needs the parse, so stored articles are not filled in
+    here: their content hash is cleared, and the next analyze of them extracts them again."""
+    if "place_aliases" not in {c["name"] for c in sa.inspect(conn).get_columns("articles")}:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN place_aliases TEXT")
+    conn.execute(articles_t.update().where(articles_t.c.place_aliases.is_(None)).values(content_hash=""))
+
+
 LEDGER_VIEW_6 = LEDGER_VIEW.replace(
     "a.date AS published,", "COALESCE(a.pub_date, a.date) AS published, a.pub_date_basis AS published_basis,")
 
@@ -327,13 +339,14 @@ def _migration_12(conn: Connection) -> None:
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5, 6: _migration_6,
-    7: _migration_7, 8: _migration_8, 12: _migration_12}
+    7: _migration_7, 8: _migration_8, 10: _migration_10, 12: _migration_12}
 # migrations are numbered apart on parallel branches, so one may be merged after a store already
 # passed its number; such a migration still runs when its check finds the store without it
 MISSING: dict[int, Callable[[Connection], bool]] = {
     4: _lacks_column("figures", "event"), 5: _lacks_column("articles", "story_features"),
     6: _lacks_column("articles", "pub_date"), 7: _lacks_column("sources", "story_id"),
-    8: _lacks_column("quantities", "estimate"), 12: _lacks_column("articles", "pub_month_day")}
+    8: _lacks_column("quantities", "estimate"), 10: _lacks_column("articles", "place_aliases"),
+    12: _lacks_column("articles", "pub_month_day")}
 SCHEMA_VERSION = max(MIGRATIONS)
 # the story of an article linked but not yet clustered (never a real story id, so the next
 # :meth:`Store.update_stories` always moves it and links its records)
@@ -517,7 +530,7 @@ class Store:
 
     def stage_article(self, conn: Connection, article: Article, figures: list[Figure],
                       statements: list[Statement], names: list[str], seq: int, pub: PubDate | None = None,
-                      features: StoryFeatures | None = None) -> None:
+                      features: StoryFeatures | None = None, place_aliases: dict[str, str] | None = None) -> None:
         """Store one extracted article with its records, not yet linked to stories, sources or
         quantities (that is :meth:`link_article`, which must run in ``seq`` order). Replaces
         an earlier version of the same article. ``pub`` is the publication day extraction
@@ -539,6 +552,7 @@ class Store:
             minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False), seq=seq,
             pub_date=pub.date, pub_date_basis=pub.basis or "none", pub_month_day=pub.month_day,
             story_features=(features or StoryFeatures(date=article.date, names={n: 1 for n in names})).to_json(),
+            place_aliases=json.dumps(place_aliases or {}, ensure_ascii=False, sort_keys=True),
             ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
         conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
                                         for b, bucket in enumerate(dedup.bands(sig))])
@@ -667,11 +681,12 @@ class Store:
 
     def add_article(self, conn: Connection, article: Article, figures: list[Figure],
                     statements: list[Statement], names: list[str], seq: int | None = None,
-                    pub: PubDate | None = None, features: StoryFeatures | None = None) -> bool:
+                    pub: PubDate | None = None, features: StoryFeatures | None = None,
+                    place_aliases: dict[str, str] | None = None) -> bool:
         """Stage and link one article in one transaction (the single-process path)."""
         if seq is None:
             seq = self.next_seq(conn)
-        self.stage_article(conn, article, figures, statements, names, seq, pub, features)
+        self.stage_article(conn, article, figures, statements, names, seq, pub, features, place_aliases)
         return self.link_article(conn, article.id)
 
     def next_seq(self, conn: Connection) -> int:
@@ -743,7 +758,8 @@ class Store:
 
     def resolve_stories(self) -> int:
         """Story-level quantity identity for every story with a dirty quantity: an unplaced running
-        total takes the place its source gives such totals in the story (quantities.source_places).
+        total takes the place its source gives such totals in the story (quantities.source_places),
+        and "in the capital" the city the story's articles call the capital (scope.story_aliases).
         Read from all of the story's figures, so the result does not depend on the order articles
         arrived; figures whose quantity changes mark the old and new quantity dirty. Idempotent."""
         with self.engine.connect() as conn:
@@ -767,12 +783,14 @@ class Store:
         titles = {r.id: r.title for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.title)
                                                       .where(articles_t.c.story_id == story))}
         home = home_places(figs, titles)
+        aliases = story_aliases([json.loads(a) for a in conn.execute(sa.select(articles_t.c.place_aliases).where(
+            articles_t.c.story_id == story)).scalars() if a])
         by_doc: dict[str, list[Figure]] = {}
         for f in figs:
             by_doc.setdefault(f.doc, []).append(f)
         updates, touched = [], set()
         for r, f, sid in zip(rows, figs, sids, strict=True):
-            eff = story_place(f, sid, places)
+            eff = resolve_place(story_place(f, sid, places), aliases)
             if place_key(eff) in home and not f.subset:
                 eff = None  # the story's own place (quantities.home_places)
             near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
@@ -908,6 +926,8 @@ def _place_words(place: str) -> str:
         return f"in {place[5:]}-held areas"
     if place.startswith("from:"):
         return f"from {place[5:]}"
+    if place.startswith("rest:"):
+        return f"in the rest of the {place[5:]}"
     return {"national": "nationwide", "combined": "in all areas together", "capital": "in the capital",
             "outside:capital": "outside the capital"}.get(place, f"in {place}")
 
@@ -965,7 +985,7 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item):
         with store.begin() as conn:
             dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, seq, res.pub,
-                                    res.features)
+                                    res.features, res.place_aliases)
         seq += 1
         was = res.article.id in existed
         existed.discard(res.article.id)
