@@ -35,8 +35,10 @@ def _lines(name: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(out)
 
 
+@cache
 def words(name: str) -> frozenset[str]:
-    """The entries of list ``name`` (lower-cased as written in the file)."""
+    """The entries of list ``name`` (lower-cased as written in the file); built once, as hot loops
+    look words up per token."""
     return frozenset(k for k, _ in _lines(name))
 
 
