@@ -15,7 +15,11 @@ MODES = {"lemma", "lower", "lemma|lower", "phrase"}
 
 
 def test_every_list_is_loaded_by_the_pipeline(nlp: Language) -> None:
-    run(nlp, "PORTVILLE (Harbour Aid) – The ministry said 40 people died on Monday.")
+    from newsledger import sources, stories  # the store's stages: canonical sources and stories
+
+    doc = run(nlp, "PORTVILLE (Harbour Aid) – The ministry said 40 people died on Monday.")
+    stories.story_features(doc)
+    sources.SourceRegistry().resolve("the health ministry")
     unused = set(wordlists.available()) - wordlists.LOADED
     assert not unused, f"word lists no code loads: {sorted(unused)}"
 
