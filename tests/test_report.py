@@ -67,3 +67,81 @@ def test_cli_conflicts_are_grouped_per_source_pair(tmp_path: Path) -> None:
     assert across and sum(g["n_pairs"] for g in across) == 3 and len(across) < 3
     r = CliRunner().invoke(main, ["conflicts", "--db", db, "--kind", "dispute"])
     assert r.exit_code == 0 and "2030-03-05" in r.output and "across_days" not in r.output
+
+
+HOSTILE = [
+    {"id": "=cmd|' /C calc'!A0", "date": "2027-03-04", "outlet": "+<b>Evil</b> Wire", "title": "<i>Floods</i>",
+     "text": "=HYPERLINK(\"http://x\") At least 40 people were killed in the floods in Port Ellis, the Tesland "
+             "civil defence agency <b>said</b>. <script>alert('x')</script>"},
+    {"id": "@second", "date": "2027-03-05", "outlet": "-Coast <img src=x onerror=alert(1)> Wire",
+     "text": "The death toll from the floods in Port Ellis rose to 52 [click](javascript:alert(1)), the Tesland "
+             "civil defence agency said. <script>alert('y')</script>"},
+    {"id": "tab", "date": "2027-03-05", "outlet": "\tTab Wire",
+     "text": "\rThe Tesland civil defence agency said 55 people were killed in the floods in Port Ellis."},
+]
+
+
+def _hostile_store(tmp_path: Path, db_target: str, items: list[dict[str, str]] = HOSTILE) -> None:
+    import json
+
+    data = tmp_path / "hostile.jsonl"
+    data.write_text("".join(json.dumps(a) + "\n" for a in items), encoding="utf-8")
+    analyze([data], db_target)
+
+
+def test_csv_export_neutralises_formulas_unless_raw(tmp_path: Path, db_target: str) -> None:
+    """A cell a spreadsheet would run (= + - @, tab, CR first) gets a leading quote in CSV; --raw-csv
+    keeps it, and JSONL and Parquet always carry the words as stored."""
+    import csv
+    import io
+    import json
+
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from newsledger.cli import main
+
+    _hostile_store(tmp_path, db_target)
+    runner = CliRunner()
+    out = tmp_path / "l.csv"
+    assert runner.invoke(main, ["export", "--db", db_target, "--format", "csv", "-o", str(out)]).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    by_id = {r["article_id"]: r for r in rows}
+    assert set(by_id) == {"'=cmd|' /C calc'!A0", "'@second", "tab"}
+    assert by_id["'=cmd|' /C calc'!A0"]["outlet"] == "'+<b>Evil</b> Wire"
+    assert by_id["'=cmd|' /C calc'!A0"]["quote"].startswith("'=HYPERLINK(")
+    assert by_id["'@second"]["outlet"].startswith("'-Coast")
+    assert by_id["tab"]["outlet"] == "'\tTab Wire"
+    for r in rows:
+        for col, cell in r.items():
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (col, cell)
+        assert float(r["value"]) > 0  # numbers are not quoted
+    raw = tmp_path / "raw.csv"
+    assert runner.invoke(main, ["export", "--db", db_target, "--format", "csv", "--raw-csv", "-o", str(raw)]
+                         ).exit_code == 0
+    raw_rows = {r["article_id"]: r for r in csv.DictReader(io.StringIO(raw.read_text(encoding="utf-8"), newline=""))}
+    assert raw_rows["=cmd|' /C calc'!A0"]["outlet"] == "+<b>Evil</b> Wire"
+    jl = tmp_path / "l.jsonl"
+    assert runner.invoke(main, ["export", "--db", db_target, "--format", "jsonl", "-o", str(jl)]).exit_code == 0
+    docs = {json.loads(line)["doc"] for line in jl.read_text(encoding="utf-8").splitlines()}
+    assert "=cmd|' /C calc'!A0" in docs and "@second" in docs
+    pa = tmp_path / "l.parquet"
+    assert runner.invoke(main, ["export", "--db", db_target, "--format", "parquet", "-o", str(pa)]).exit_code == 0
+    outlets = set(pq.read_table(pa).column("outlet").to_pylist())
+    assert "+<b>Evil</b> Wire" in outlets and "\tTab Wire" in outlets
+
+
+def test_brief_markdown_escapes_html_and_markdown_from_articles(tmp_path: Path, db_target: str) -> None:
+    """brief.md renders article words as text: no tag, link or entity from a title, outlet or quote."""
+    from markdown_it import MarkdownIt
+
+    _hostile_store(tmp_path, db_target, HOSTILE[:2])  # two reports of one toll, so the brief has it
+    with Store(db_target) as store:
+        md = brief(store).markdown
+    assert "Evil" in md and "Coast" in md and "floods" in md  # the words are there
+    rendered = MarkdownIt("commonmark").render(md)
+    for tag in ("<b>", "<img", "<script", "<i>", 'href="javascript'):
+        assert tag not in rendered, tag
+    assert "&lt;b&gt;Evil&lt;/b&gt;" in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered
+    assert "agency &lt;b&gt;said&lt;/b&gt;." in rendered  # a tag inside the quoted words
+    assert "[click](javascript:alert(1))" in rendered  # shown as the text it was

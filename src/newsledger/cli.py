@@ -350,9 +350,12 @@ def brief_cmd(db: str, output: Path, top: int, title: str) -> None:
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
-def export_cmd(db: str, fmt: str, output: Path | None) -> None:
+@click.option("--raw-csv", is_flag=True, help="CSV: keep cells starting with = + - @ as they are (by default they "
+                                              "get a leading ' so a spreadsheet cannot run them as formulas).")
+def export_cmd(db: str, fmt: str, output: Path | None, raw_csv: bool) -> None:
     """Export the ledger: jsonl is exactly the spec's records (figures with cross-article quantity
-    ids, and statements); csv and parquet are one row per figure with its quote.
+    ids, and statements); csv and parquet are one row per figure with its quote. CSV cells that a
+    spreadsheet would run as formulas are neutralised (see --raw-csv).
 
     Example:
 
@@ -363,7 +366,7 @@ def export_cmd(db: str, fmt: str, output: Path | None) -> None:
     if fmt == "parquet" and output is None:
         raise click.UsageError("parquet needs -o FILE")
     with _store(db) as store:
-        n = export(store, fmt, output if output else sys.stdout)
+        n = export(store, fmt, output if output else sys.stdout, raw_csv=raw_csv)
     if output:
         click.echo(f"wrote {n} rows to {output}", err=True)
 

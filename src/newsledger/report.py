@@ -13,7 +13,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -410,17 +410,33 @@ class Briefing:
     html: str
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&#~])")
+
+
+def md_text(s: str) -> str:
+    """Article words as literal Markdown text: HTML and Markdown syntax from a title, outlet or
+    quote is backslash-escaped (``<script>`` shows as text, never as a tag or a link; ``&`` cannot
+    start an entity), and a line break cannot start a heading or a block."""
+    s = " ".join(s.split())
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def _ident(s: str) -> str:
+    return s
+
+
 def _claim_md(f: FigureView) -> str:
-    who = f.source or "the article itself"
-    return (f"**{f.display}** “{f.text}” {f.counted or ''} ({f.event_date or 'undated'}), {who} — "
-            f"{citation_text(f.citation)}: “{f.citation.quote.strip()}”")
+    who = md_text(f.source or "the article itself")
+    return (f"**{md_text(f.display)}** “{md_text(f.text)}” {md_text(f.counted or '')} "
+            f"({md_text(f.event_date or 'undated')}), {who} — "
+            f"{md_text(citation_text(f.citation))}: “{md_text(f.citation.quote.strip())}”")
 
 
 def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") -> Briefing:
     """Key figures, who disputes them, and every claim cited to outlet, date and exact words;
     a chart per contested quantity."""
     qs = [q for q in ledger(store, limit=top, min_figures=2)]
-    md: list[str] = [f"# {title}", ""]
+    md: list[str] = [f"# {md_text(title)}", ""]
     hp: list[str] = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
                      f"<title>{html.escape(title)}</title>",
                      "<style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;"
@@ -446,16 +462,16 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
         if len(latest) > MAX_SOURCES:
             keep = sorted(counts, key=lambda k: -counts.get(k, 0))[:MAX_SOURCES]
             latest = {k: latest[k] for k in keep if k in latest}
-        head = f"## {q.label}"
         story = f"{q.story_label} · " if q.story_label else ""
         status = (f"{story}{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
                   f"{q.n_disputes} same-day disputes, {q.n_revisions} revisions, "
                   f"{q.n_across_days + q.n_undated} disagreements across days or undated")
-        md += [head, "", status, ""]
+        md += [f"## {md_text(q.label)}", "", md_text(status), ""]
         hp.append(f"<section><h2>{html.escape(q.label)}</h2><p>{html.escape(status)}</p>")
         if q.estimate is not None:
             est = estimate_lines(q.estimate)
-            md += ["Reconciled estimate:", "", *[f"- {line}" for line in est], "", f"_Rule: {q.estimate.rule}_", ""]
+            md += ["Reconciled estimate:", "", *[f"- {line}" for line in estimate_lines(q.estimate, md_text)], "",
+                   f"_Rule: {md_text(q.estimate.rule)}_", ""]
             hp.append("<p>Reconciled estimate:</p><ul class='estimate'>"
                       + "".join(f"<li>{html.escape(line)}</li>" for line in est)
                       + f"</ul><p><small>Rule: {html.escape(q.estimate.rule)}</small></p>")
@@ -492,9 +508,9 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
             for g in groups:
                 c = g.pairs[0]
                 line = f"{_said(c.a)} vs {_said(c.b)}"
-                if g.n_pairs > 1:
-                    line += f" (and {g.n_pairs - 1} more such pairs)"
-                md.append(f"- {line}")
+                more = f" (and {g.n_pairs - 1} more such pairs)" if g.n_pairs > 1 else ""
+                line += more
+                md.append(f"- {_said(c.a, md_text)} vs {_said(c.b, md_text)}{more}")
                 hp.append(f"<li class='dispute'>{html.escape(line)}</li>")
             hp.append("</ul>")
         md.append("")
@@ -503,23 +519,25 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
     return Briefing("\n".join(md), "\n".join(hp))
 
 
-def _said(f: FigureView) -> str:
-    """A figure as reported, hedge words included, with its day and where to find it."""
-    return (f"{f.source or 'the article'} says “{f.text}” ({f.event_date or 'undated'}; "
-            f"{citation_text(f.citation)}, article {f.citation.article_id}, figure #{f.id})")
+def _said(f: FigureView, esc: Callable[[str], str] = _ident) -> str:
+    """A figure as reported, hedge words included, with its day and where to find it; ``esc``
+    escapes the article's words for the output format."""
+    return (f"{esc(f.source or 'the article')} says “{esc(f.text)}” ({esc(f.event_date or 'undated')}; "
+            f"{esc(citation_text(f.citation))}, article {esc(f.citation.article_id)}, figure #{f.id})")
 
 
-def estimate_lines(e: EstimateView) -> list[str]:
+def estimate_lines(e: EstimateView, esc: Callable[[str], str] = _ident) -> list[str]:
     """The reconciled estimate in words, each part with its provenance."""
     lines = []
     if e.day and e.low is not None and e.high is not None:
-        span = e.low.display if e.low.id == e.high.id else f"{e.low.display} to {e.high.display}"
-        lines.append(f"On {e.day}, the latest day with any figure: {span} "
-                     f"({_said(e.low)}" + ("" if e.low.id == e.high.id else f"; {_said(e.high)}") + ")")
+        span = (esc(e.low.display) if e.low.id == e.high.id
+                else f"{esc(e.low.display)} to {esc(e.high.display)}")
+        lines.append(f"On {esc(e.day)}, the latest day with any figure: {span} "
+                     f"({_said(e.low, esc)}" + ("" if e.low.id == e.high.id else f"; {_said(e.high, esc)}") + ")")
     if e.conservative is not None:
-        lines.append(f"Most conservative: {e.conservative.display} ({_said(e.conservative)})")
+        lines.append(f"Most conservative: {esc(e.conservative.display)} ({_said(e.conservative, esc)})")
     if e.highest is not None:
-        lines.append(f"Highest: {e.highest.display} ({_said(e.highest)})")
+        lines.append(f"Highest: {esc(e.highest.display)} ({_said(e.highest, esc)})")
     return lines
 
 
@@ -560,8 +578,18 @@ def spec_records(store: Store) -> Iterable[dict[str, Any]]:
                    "event_date": r["event_date"], "quantity": r["quantity_id"]}
 
 
-def export(store: Store, fmt: str, out: TextIO | Path | None = None) -> int:
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """A row whose text cells cannot run as spreadsheet formulas: a cell starting with = + - @,
+    tab or CR gets a leading single quote (OWASP's advice against CSV injection); numbers stay."""
+    return {k: ("'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v) for k, v in row.items()}
+
+
+def export(store: Store, fmt: str, out: TextIO | Path | None = None, *, raw_csv: bool = False) -> int:
     """Write the ledger as csv (figures with quotes), jsonl (spec records) or parquet (figures).
+    CSV text cells that a spreadsheet would run as a formula are neutralised unless ``raw_csv``.
     Returns the number of rows written."""
     if fmt == "jsonl":
         n = 0
@@ -583,7 +611,7 @@ def export(store: Store, fmt: str, out: TextIO | Path | None = None) -> int:
         try:
             w = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
             w.writeheader()
-            w.writerows(rows)
+            w.writerows(rows if raw_csv else (csv_safe(r) for r in rows))
         finally:
             if path_out:
                 fh.close()
