@@ -12,6 +12,7 @@ from newsledger.web import CSP, create_app
 
 pytestmark = pytest.mark.slow
 DATA = Path(__file__).parent / "data" / "ledger"
+LOCAL = "http://127.0.0.1"  # the app answers loopback Host names only, by default
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def ledger_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def client(ledger_db: Path) -> Iterator[TestClient]:
     store = Store(ledger_db)
-    with TestClient(create_app(store=store)) as c:
+    with TestClient(create_app(store=store), base_url=LOCAL) as c:
         yield c
     store.close()
 
@@ -88,11 +89,11 @@ def test_sql_injection_is_just_text(client: TestClient) -> None:
 
 def test_read_only_without_token_and_token_required_with_one(ledger_db: Path, tmp_path: Path) -> None:
     store = Store(ledger_db)
-    with TestClient(create_app(store=store)) as c:
+    with TestClient(create_app(store=store), base_url=LOCAL) as c:
         assert c.post("/api/ingest", content=b"{}").status_code in (404, 405)
     store.close()
     db = tmp_path / "w.db"
-    with Store(db) as store, TestClient(create_app(store=store, ingest_token="s3cret")) as c:
+    with Store(db) as store, TestClient(create_app(store=store, ingest_token="s3cret"), base_url=LOCAL) as c:
         body = (DATA / "a1.jsonl").read_bytes()
         assert c.post("/api/ingest", content=body).status_code == 401
         assert c.post("/api/ingest", content=body, headers={"authorization": "Bearer nope"}).status_code == 401
@@ -112,7 +113,7 @@ def flood_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClien
     db = tmp_path_factory.mktemp("flood") / "ledger.db"
     analyze([DATA / "conflicts.jsonl"], db)
     store = Store(db)
-    with TestClient(create_app(store=store)) as c:
+    with TestClient(create_app(store=store), base_url=LOCAL) as c:
         yield c
     store.close()
 
@@ -158,7 +159,7 @@ def test_inferred_publication_days_are_shown_with_their_basis(tmp_path: Path) ->
     analyze([data], db)
     store = Store(db)
     try:
-        with TestClient(create_app(store=store)) as c:
+        with TestClient(create_app(store=store), base_url=LOCAL) as c:
             listing = c.get("/articles").text
             assert "2027-03-05 (from URL)" in listing and "2027-03-04<" in listing
             assert "2027-03-05 (from URL)" in c.get("/articles/by-url").text
@@ -195,7 +196,7 @@ def test_a_two_country_toll_is_shown_per_country_combined_and_forecast(tmp_path:
     analyze([DATA / "two_countries.jsonl"], db)
     store = Store(db)
     try:
-        with TestClient(create_app(store=store)) as c:
+        with TestClient(create_app(store=store), base_url=LOCAL) as c:
             items = c.get("/quantities.json").json()["items"]
             killed = {q["id"]: q for q in items if q["category"] == "killed"}
 
@@ -225,7 +226,7 @@ def test_a_year_taken_from_the_story_is_shown_as_such(tmp_path: Path) -> None:
     analyze([Path(__file__).parent / "data" / "ledger" / "yearless.jsonl"], db)
     store = Store(db)
     try:
-        with TestClient(create_app(store=store)) as c:
+        with TestClient(create_app(store=store), base_url=LOCAL) as c:
             label = "2032-11-09 (from dateline, year from its story)"
             assert label in c.get("/articles/kestra-wire").text
             assert label in c.get("/articles").text
@@ -233,3 +234,263 @@ def test_a_year_taken_from_the_story_is_shown_as_such(tmp_path: Path) -> None:
         assert rows and {(r["published"], r["published_basis"]) for r in rows} == {("2032-11-09", "dateline_story")}
     finally:
         store.close()
+
+
+# ---- hardening (issue 11, items 5 and 7): on SQLite and PostgreSQL
+
+JSON_ID = {"id": "report.json", "date": "2030-08-05", "outlet": "Osk Wire",
+           "text": "At least 9 people were killed in Osk City, the agency said."}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def hard_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """A ledger with an article whose id ends in ".json", on each store."""
+    import json
+    import os
+
+    from tests.conftest import PG_URL, _pg_available, _reset_pg
+
+    tmp = tmp_path_factory.mktemp("hard")
+    if request.param == "sqlite":
+        target = str(tmp / "ledger.db")
+    else:
+        if not _pg_available():
+            if os.environ.get("NEWSLEDGER_REQUIRE_PG") == "1":
+                pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}")
+            pytest.skip(f"no PostgreSQL at {PG_URL}")
+        _reset_pg()
+        target = PG_URL
+    extra = tmp / "json_id.jsonl"
+    extra.write_text(json.dumps(JSON_ID) + "\n", encoding="utf-8")
+    analyze([DATA / "a1.jsonl", extra], target)
+    store = Store(target)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def hard(hard_store: Store) -> Iterator[TestClient]:
+    with TestClient(create_app(store=hard_store), base_url=LOCAL) as c:
+        yield c
+
+
+LISTINGS = ("/quantities", "/quantities.json", "/conflicts", "/conflicts.json", "/articles", "/articles.json",
+            "/sources", "/sources.json", "/search.json?q=killed&", "/search?q=killed&")
+
+
+def test_page_is_a_bounded_integer(hard: TestClient) -> None:
+    for path in LISTINGS:
+        sep = "&" if path.endswith("&") else "?"
+        base = path.rstrip("&")
+        for bad in ("190000000000000000", "9" * 40, "abc", "0", "-3"):
+            r = hard.get(f"{base}{sep}page={bad}")
+            assert r.status_code == 422, (path, bad, r.status_code)
+            assert "page must be an integer from 1 to" in r.json()["detail"]
+        assert hard.get(f"{base}{sep}page=2").status_code == 200, path
+
+
+def test_long_parameters_are_refused_with_a_reason(hard: TestClient) -> None:
+    long = "x" * 60_000  # over SQLite's LIKE pattern limit (50,000), under httpx's URL limit
+    for path in ("/search.json", "/search"):
+        for param in ("outlet", "source", "category", "date_from", "q"):
+            r = hard.get(path, params={param: long})
+            assert r.status_code == 422, (path, param)
+            assert f"parameter '{param}' has 60,000 characters, over the limit of" in r.json()["detail"]
+    assert hard.get("/search.json", params={"outlet": "x" * 900}).status_code == 200
+
+
+def test_nul_in_any_parameter_is_refused(hard: TestClient) -> None:
+    for url in ("/search.json?q=kil%00led", "/search?outlet=%00", "/search.json?source=a%00",
+                "/conflicts.json?kind=%00", "/quantities/q%00x.json", "/quantities/q%00x", "/articles/a%00b",
+                "/articles/a%00b.json", "/sources/s%00", "/search.json?%00=1"):
+        r = hard.get(url)
+        assert r.status_code == 422 and "NUL" in r.json()["detail"], url
+
+
+def test_search_terms_are_capped_and_deduplicated(hard: TestClient) -> None:
+    import time
+
+    from newsledger.web.views import distinct_terms
+
+    assert distinct_terms(["a", "B", "b", "A", "c", "d"], 3) == ["a", "B", "c"]
+    started = time.perf_counter()
+    r = hard.get("/search.json", params={"q": " ".join(["killed"] * 9_000)})
+    assert r.status_code == 422 and "'q' has 62,999 characters" in r.json()["detail"]
+    many = " ".join(f"w{i}" for i in range(120))  # 120 distinct words, under the length limit
+    assert hard.get("/search.json", params={"q": many}).status_code == 200
+    assert time.perf_counter() - started < 10
+    once = hard.get("/search.json", params={"q": "killed"}).json()["results"]
+    repeated = hard.get("/search.json", params={"q": " ".join(["killed", "KILLED"] * 30)}).json()["results"]
+    assert once["articles"] and repeated == once
+
+
+def test_only_allowed_host_names_are_answered(hard_store: Store) -> None:
+    with TestClient(create_app(store=hard_store), base_url="http://evil.example") as c:
+        r = c.get("/index.json")
+        assert r.status_code == 400 and "host not allowed" in r.json()["detail"]
+        r = c.get("/articles/", follow_redirects=False)  # never a redirect to the named host
+        assert r.status_code == 400 and "location" not in r.headers
+        assert r.headers["content-security-policy"] == CSP
+        for ok in ("127.0.0.1:8000", "localhost", "[::1]:8000", "LOCALHOST:1"):
+            assert c.get("/index.json", headers={"host": ok}).status_code == 200, ok
+        assert c.get("/index.json", headers={"host": "evil.example:8000"}).status_code == 400
+    from newsledger.config import WebConfig
+
+    web = WebConfig(allowed_hosts=("ledger.example",))
+    with TestClient(create_app(store=hard_store, web=web), base_url="http://ledger.example") as c:
+        assert c.get("/index.json").status_code == 200
+        assert c.get("/index.json", headers={"host": "127.0.0.1"}).status_code == 400
+
+
+def test_serve_answers_for_the_bound_address_and_extra_names() -> None:
+    from newsledger.web import served_hosts
+
+    assert set(served_hosts("127.0.0.1")) == {"127.0.0.1", "localhost", "::1"}
+    assert set(served_hosts("192.0.2.7", ("ledger.example",))) == {"127.0.0.1", "localhost", "::1", "192.0.2.7",
+                                                                     "ledger.example"}
+    assert "0.0.0.0" not in served_hosts("0.0.0.0")
+
+
+def test_an_article_id_ending_in_json_has_a_working_page(hard: TestClient) -> None:
+    listing = hard.get("/articles").text
+    assert 'href="/articles/report.json"' in listing
+    page = hard.get("/articles/report.json")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "At least 9 people were killed in Osk City" in page.text
+    twin = hard.get("/articles/report.json.json")
+    assert twin.status_code == 200 and twin.json()["a"]["id"] == "report.json"
+    assert hard.get("/articles/no-such.json").status_code == 404
+
+
+def test_errors_carry_the_security_headers_and_no_server_detail(db_target: str) -> None:
+    """A 500 (here: a table gone under the running app) has the same headers as any page and
+    says nothing about the server; so do 404 and 422."""
+    analyze([DATA / "a1.jsonl"], db_target)
+    with Store(db_target) as store:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE conflicts" + (" CASCADE" if store.dialect != "sqlite" else ""))
+        with TestClient(create_app(store=store), base_url=LOCAL, raise_server_exceptions=False) as c:
+            for url, status in (("/", 500), ("/index.json", 500), ("/articles/none", 404), ("/articles?page=x", 422)):
+                r = c.get(url)
+                assert r.status_code == status, url
+                assert r.headers["content-security-policy"] == CSP and r.headers["x-frame-options"] == "DENY"
+                assert r.headers["x-content-type-options"] == "nosniff"
+            body = c.get("/").text
+            assert body == "Internal Server Error" and "conflicts" not in body
+
+
+def test_ingest_errors_name_the_body_not_server_paths(tmp_path: Path) -> None:
+    body = (DATA / "a1.jsonl").read_bytes().splitlines()[0] + b"\n{not json\n"
+    with Store(tmp_path / "w.db") as store, \
+            TestClient(create_app(store=store, ingest_token="t"), base_url=LOCAL) as c:
+        r = c.post("/api/ingest", content=body, headers={"authorization": "Bearer t"})
+        assert r.status_code == 200 and r.json()["added"] == 1
+        errors = r.json()["errors"]
+        assert len(errors) == 1 and errors[0].startswith("body:2: malformed JSON"), errors
+        assert "/tmp" not in r.text and "upload.jsonl" not in r.text and tempfile_dir() not in r.text
+
+
+def tempfile_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
+def _articles_body(n: int) -> bytes:
+    import json
+
+    text = ("Floods in the Lisk basin of Varnia killed {k} people on Monday, the national rescue service said. "
+            "Rescue service spokesman Ivo Marek told reporters in Lisk that crews were searching the lower town by "
+            "boat. About 3,000 residents were moved to schools on higher ground, the regional governor said. ")
+    return "".join(json.dumps({"id": f"lisk-{i}", "date": "2030-03-04", "outlet": f"Wire {i % 7}",
+                               "text": text.format(k=i + 3) * 3}) + "\n" for i in range(n)).encode()
+
+
+def test_the_overview_answers_while_an_ingest_runs(db_target: str) -> None:
+    """The analysis runs off the event loop: during a long ingest other pages still answer."""
+    import threading
+    import time
+
+    analyze([DATA / "a1.jsonl"], db_target)  # the pipeline is loaded; the ingest below is pure work
+    body = _articles_body(60)
+    with Store(db_target) as store, \
+            TestClient(create_app(store=store, ingest_token="t"), base_url=LOCAL) as c:
+        result: dict[str, object] = {}
+
+        def ingest() -> None:
+            result["response"] = c.post("/api/ingest", content=body, headers={"authorization": "Bearer t"})
+
+        worker = threading.Thread(target=ingest)
+        worker.start()
+        time.sleep(0.5)
+        answered_during_ingest = 0
+        while worker.is_alive():
+            assert c.get("/index.json").status_code == 200
+            answered_during_ingest += worker.is_alive()
+            time.sleep(0.1)
+        worker.join()
+        response = result["response"]
+        assert getattr(response, "status_code", None) == 200
+        assert answered_during_ingest >= 3
+        assert c.get("/index.json").json()["stats"]["articles"] > 60
+
+
+def _serve_in_thread(app: Any) -> tuple[Any, Any, int]:
+    import socket
+    import threading
+
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    import time
+
+    deadline = time.time() + 10
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    return server, thread, sock.getsockname()[1]
+
+
+def test_ingest_body_limit_is_enforced_while_streaming(tmp_path: Path) -> None:
+    """A body over the limit is refused once the limit is passed, never read whole: a declared
+    400 MB answers 413 before any byte of it is sent, and a chunked body without a length gets its
+    413 after about the limit, while the client is still sending."""
+    import select
+    import socket
+
+    from newsledger.config import WebConfig
+
+    limit = 1_000_000
+    with Store(tmp_path / "w.db") as store:
+        app = create_app(store=store, ingest_token="t", web=WebConfig(max_ingest_bytes=limit))
+        server, thread, port = _serve_in_thread(app)
+        try:
+            head = (f"POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer t\r\n"
+                    "Content-Type: application/jsonl\r\n")
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall((head + f"Content-Length: {400 * 1024 * 1024}\r\n\r\n").encode())
+                assert s.recv(200).startswith(b"HTTP/1.1 413")
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall((head + "Transfer-Encoding: chunked\r\n\r\n").encode())
+                chunk = b"x" * 65536
+                frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+                sent = 0
+                answered = b""
+                while sent < 64 * limit:
+                    if select.select([s], [], [], 0)[0]:
+                        answered = s.recv(200)
+                        break
+                    try:
+                        s.sendall(frame)
+                    except (BrokenPipeError, ConnectionResetError):
+                        answered = s.recv(200)
+                        break
+                    sent += len(chunk)
+                assert answered.startswith(b"HTTP/1.1 413"), (answered, sent)
+                assert sent < 16 * limit  # the server stopped reading near the limit
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)

@@ -377,7 +377,9 @@ def export_cmd(db: str, fmt: str, output: Path | None, raw_csv: bool) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--ingest-token", envvar="NEWSLEDGER_INGEST_TOKEN",
               help="Enable POST /api/ingest for callers presenting this bearer token (off by default).")
-def serve_cmd(db: str, host: str, port: int, ingest_token: str | None) -> None:
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests whose Host header names NAME (default: the bound address and localhost).")
+def serve_cmd(db: str, host: str, port: int, ingest_token: str | None, allow_hosts: tuple[str, ...]) -> None:
     """Browse the ledger in a web browser: quantities with charts, articles with highlighted
     figures and statements, sources, search. Read-only unless an ingest token is given.
 
@@ -389,7 +391,7 @@ def serve_cmd(db: str, host: str, port: int, ingest_token: str | None) -> None:
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
-    serve(db, host=host, port=port, ingest_token=ingest_token)
+    serve(db, host=host, port=port, ingest_token=ingest_token, allow_hosts=allow_hosts)
 
 
 if __name__ == "__main__":

@@ -39,3 +39,18 @@ class Config:
     def with_(self, **changes: Any) -> Config:
         """A copy with some settings changed (unknown names raise TypeError)."""
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """Bounds of the web app, so that no request costs minutes of CPU, a body's worth of memory
+    or a database error: every query parameter is length-checked, the search text is capped in
+    length and in distinct terms, the page number is a bounded integer, and only requests naming
+    an allowed host are answered (a DNS-rebinding page cannot read a loopback ledger)."""
+
+    max_page: int = 100_000  # 5M rows at 50 per page; the offset stays far inside int64
+    max_param_chars: int = 1_000  # any query parameter (SQLite's LIKE pattern limit is 50,000 bytes)
+    max_query_chars: int = 500  # the search text
+    max_query_terms: int = 12  # distinct words sent to the full-text index
+    max_ingest_bytes: int = 50 * 1024 * 1024  # POST /api/ingest, counted while the body streams in
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")  # Host header names, port ignored

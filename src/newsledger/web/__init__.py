@@ -4,11 +4,15 @@ Every page has a JSON twin (``.json`` suffix, or ``Accept: application/json``) b
 the same view data; ``/openapi.json`` describes the JSON endpoints. Safe by default: binds
 127.0.0.1, read-only unless started with an ingest token, article text is always escaped,
 SQL is parameterized, and responses carry a strict Content-Security-Policy (no inline
-scripts or styles).
+scripts or styles). Every request is checked before it reaches a view (``WebConfig``): the Host
+header against an allow-list, query parameters for NUL bytes and length, the page for a bounded
+integer; a failure is a 400 or 422 with the reason, and every response, errors and 500s included,
+carries the security headers.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import tempfile
 import threading
@@ -17,10 +21,12 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
+from ..config import WebConfig
 from ..pubdate import describe
 from ..store import Store
 from . import views
@@ -28,6 +34,34 @@ from . import views
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+log = logging.getLogger(__name__)
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without the port ("[::1]:8000" -> "::1")."""
+    h = header.strip().lower()
+    if h.startswith("["):
+        return h[1:h.find("]")] if "]" in h else h
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
+def request_problem(request: Request, web: WebConfig, allowed: frozenset[str]) -> tuple[int, str] | None:
+    """Why a request is refused before any view runs (status, reason), or None."""
+    if host_name(request.headers.get("host", "")) not in allowed:
+        return 400, "host not allowed (start serve with --allow-host NAME to answer for another name)"
+    if "\x00" in request.url.path:
+        return 422, "the path contains a NUL character"
+    for key, value in request.query_params.multi_items():
+        if "\x00" in key or "\x00" in value:
+            return 422, f"parameter {key[:40]!r} contains a NUL character"
+        limit = web.max_query_chars if key == "q" else web.max_param_chars
+        if len(value) > limit:
+            return 422, f"parameter {key[:40]!r} has {len(value):,} characters, over the limit of {limit:,}"
+        if key == "page" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= web.max_page):
+            return 422, f"page must be an integer from 1 to {web.max_page:,}"
+    return None
 
 
 def _num(v: Any) -> str:
@@ -52,11 +86,14 @@ def _safe_url(url: Any) -> str:
     return u if u.lower().startswith(("http://", "https://")) else ""
 
 
-def create_app(db: str | Path | None = None, *, ingest_token: str | None = None, store: Store | None = None
-               ) -> FastAPI:
+def create_app(db: str | Path | None = None, *, ingest_token: str | None = None, store: Store | None = None,
+               web: WebConfig | None = None) -> FastAPI:
     """The app over a store. With ``ingest_token``, POST /api/ingest accepts articles (JSONL)
-    from callers that present ``Authorization: Bearer <token>``; without it there is no write path."""
+    from callers that present ``Authorization: Bearer <token>``; without it there is no write path.
+    ``web`` bounds requests and lists the Host names answered (default: loopback names only)."""
     store = store or Store(db)
+    web = web or WebConfig()
+    allowed = frozenset(h.lower() for h in web.allowed_hosts)
     env = _env()
     app = FastAPI(title="newsledger", version="0.1.0", docs_url=None, redoc_url=None,
                   description="The ledger of reported figures, statements, quantities and conflicts. "
@@ -66,12 +103,20 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     write_lock = threading.Lock()
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
+    async def guard(request: Request, call_next: Any) -> Response:
+        """Refuse bad requests early; turn any failure into a plain 500 that names no server
+        detail; put the security headers on every response."""
+        problem = request_problem(request, web, allowed)
+        response: Response
+        if problem is not None:
+            response = JSONResponse({"detail": problem[1]}, status_code=problem[0])
+        else:
+            try:
+                response = await call_next(request)
+            except Exception:
+                log.exception("error serving %s", request.url.path)
+                response = PlainTextResponse("Internal Server Error", status_code=500)
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     def wants_json(request: Request) -> bool:
@@ -88,10 +133,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
         return request.url.path + "?" + (urlencode(params) + "&" if params else "")
 
     def page_of(request: Request) -> int:
-        try:
-            return max(1, int(request.query_params.get("page", "1")))
-        except ValueError:
-            return 1
+        return int(request.query_params.get("page", "1"))  # validated by guard()
 
     def found(data: dict[str, Any] | None, what: str) -> dict[str, Any]:
         if data is None:
@@ -124,7 +166,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
                     outlet: str | None = None, source: str | None = None, category: str | None = None
                     ) -> dict[str, Any]:
         return views.search(store, q, max(1, page), date_from or None, date_to or None, outlet or None,
-                            source or None, category or None)
+                            source or None, category or None, max_terms=web.max_query_terms)
 
     @app.get("/quantities/{qid}.json", tags=["json"], summary="One quantity: figures, chart, conflicts")
     def quantity_json(qid: str, page: int = 1) -> dict[str, Any]:
@@ -134,9 +176,17 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     def source_json(sid: str) -> dict[str, Any]:
         return found(views.source(store, sid), "source")
 
-    @app.get("/articles/{article_id:path}.json", tags=["json"], summary="One article with its records")
-    def article_json(article_id: str) -> dict[str, Any]:
-        return found(views.article(store, article_id), "article")
+    @app.get("/articles/{article_id:path}.json", tags=["json"], summary="One article with its records",
+             response_model=None)
+    def article_json(request: Request, article_id: str) -> Any:
+        data = views.article(store, article_id)
+        if data is None:
+            # "/articles/X.json" is also the page of an article whose own id is "X.json" (its
+            # JSON twin is "/articles/X.json.json")
+            page = views.article(store, article_id + ".json")
+            if page is not None:
+                return render(request, "article.html", page, False)
+        return found(data, "article")
 
     # ---- HTML pages
     @app.get("/", include_in_schema=False)
@@ -180,7 +230,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     def search_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
                     source: str = "", category: str = "") -> Response:
         data = views.search(store, q, page_of(request), date_from or None, date_to or None, outlet or None,
-                            source or None, category or None)
+                            source or None, category or None, max_terms=web.max_query_terms)
         if wants_json(request):
             return JSONResponse(data)
         return render(request, "search.html", {"q": q, "search_q": q, "f": data["filters"], "r": data["results"],
@@ -191,30 +241,55 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     if ingest_token:
         @app.post("/api/ingest", tags=["write"], summary="Add articles (JSONL body); needs the bearer token")
         async def ingest(request: Request) -> dict[str, Any]:
+            """The body streams to a temporary file, counted as it comes (a body over the limit is
+            refused without being held in memory), and the analysis runs in a worker thread, so
+            the server keeps answering meanwhile."""
             auth = request.headers.get("authorization", "")
             if not secrets.compare_digest(auth.encode(), f"Bearer {ingest_token}".encode()):
                 raise HTTPException(status_code=401, detail="missing or wrong token")
-            body = await request.body()
-            if len(body) > 50 * 1024 * 1024:
-                raise HTTPException(status_code=413, detail="body over 50 MB")
+            limit = web.max_ingest_bytes
+            too_big = HTTPException(status_code=413, detail=f"body over the limit of {limit:,} bytes")
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise too_big
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "upload.jsonl"
-                path.write_bytes(body)
-                from ..store import analyze
-
-                with write_lock:
-                    report = analyze([path], store.engine.url.render_as_string(hide_password=False))
+                size = 0
+                with path.open("wb") as fh:
+                    async for chunk in request.stream():
+                        size += len(chunk)
+                        if size > limit:
+                            raise too_big
+                        fh.write(chunk)
+                report = await run_in_threadpool(run_analysis, path)
+                # item errors name the upload, never the server's temporary path
+                errors = [str(e).replace(str(path), "body").replace(tmp, "") for e in report.errors]
             return {"added": report.added, "replaced": report.replaced, "unchanged": report.unchanged,
-                    "duplicates": report.duplicates, "errors": [str(e) for e in report.errors]}
+                    "duplicates": report.duplicates, "errors": errors}
+
+        def run_analysis(path: Path) -> Any:
+            from ..store import analyze
+
+            with write_lock:
+                return analyze([path], store.engine.url.render_as_string(hide_password=False))
 
     return app
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8000, ingest_token: str | None = None) -> None:
-    """Run the app with uvicorn (blocking)."""
+def served_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The Host names a server bound to ``host`` answers: the loopback names, the bound address
+    (unless a wildcard, which names no host) and ``extra``."""
+    bound = () if host in ("0.0.0.0", "::", "") else (host,)
+    return tuple(dict.fromkeys((*WebConfig().allowed_hosts, *bound, *extra)))
+
+
+def serve(db: str, host: str = "127.0.0.1", port: int = 8000, ingest_token: str | None = None,
+          allow_hosts: tuple[str, ...] = ()) -> None:
+    """Run the app with uvicorn (blocking), answering for ``served_hosts(host, allow_hosts)``."""
     import uvicorn
 
-    uvicorn.run(create_app(db, ingest_token=ingest_token), host=host, port=port, log_level="info")
+    app = create_app(db, ingest_token=ingest_token, web=WebConfig(allowed_hosts=served_hosts(host, allow_hosts)))
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
-__all__ = ["create_app", "serve"]
+__all__ = ["create_app", "serve", "served_hosts"]

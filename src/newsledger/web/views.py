@@ -4,12 +4,14 @@ JSON twin; templates only lay it out. All SQL is built with SQLAlchemy (paramete
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from itertools import pairwise
 from typing import Any
 
 import sqlalchemy as sa
 
+from ..config import WebConfig
 from ..records import CATEGORIES
 from ..report import (
     ConflictView,
@@ -212,10 +214,24 @@ def source(store: Store, sid: str) -> dict[str, Any] | None:
     return {"s": s, "figures": figs, "statements": stmts}
 
 
+def distinct_terms(words: list[str], limit: int) -> list[str]:
+    """The first ``limit`` distinct words (case-insensitive), in order: a query repeating one word
+    thousands of times costs what the word costs once."""
+    seen: dict[str, str] = {}
+    for w in words:
+        seen.setdefault(w.casefold(), w)
+        if len(seen) >= limit:
+            break
+    return list(seen.values())
+
+
 def search(store: Store, q: str, page: int, date_from: str | None = None, date_to: str | None = None,
-           outlet: str | None = None, source: str | None = None, category: str | None = None) -> dict[str, Any]:
-    """Full-text over articles, word match over statements and figures, with filters."""
+           outlet: str | None = None, source: str | None = None, category: str | None = None, *,
+           max_terms: int = WebConfig.max_query_terms) -> dict[str, Any]:
+    """Full-text over articles, word match over statements and figures, with filters. The
+    full-text index gets at most ``max_terms`` distinct words, the word match at most 6."""
     offset = (page - 1) * PAGE
+    words = distinct_terms(q.split(), 6)
     art_filters: list[Any] = []
     if date_from:
         art_filters.append(articles_t.c.pub_date >= date_from)
@@ -225,7 +241,8 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
         art_filters.append(articles_t.c.outlet.ilike(f"%{outlet}%"))
     # statements and figures are searched inside the articles the full-text index finds, so the
     # word match never scans the whole corpus
-    scope = store.search_articles(q, limit=2000) if q.strip() else []
+    fts_q = " ".join(distinct_terms(re.findall(r"\w+", q), max_terms))
+    scope = store.search_articles(fts_q, limit=2000) if q.strip() else []
     with store.engine.connect() as conn:
         if q.strip():
             # with filters, rank first and filter after (bounded), else page in the index
@@ -248,9 +265,9 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
         if q.strip():
             st_q = st_q.where(statements_t.c.article_id.in_(scope))
             st_q = st_q.where(sa.or_(*[sa.or_(statements_t.c.text.ilike(f"%{w}%"),
-                                              statements_t.c.speaker.ilike(f"%{w}%")) for w in q.split()[:1]]),
+                                              statements_t.c.speaker.ilike(f"%{w}%")) for w in words[:1]]),
                               *[statements_t.c.text.ilike(f"%{w}%") | statements_t.c.speaker.ilike(f"%{w}%")
-                                for w in q.split()[1:6]])
+                                for w in words[1:6]])
         if source:
             st_q = st_q.where(sources_t.c.name.ilike(f"%{source}%") | statements_t.c.speaker.ilike(f"%{source}%"))
         stmts = [dict(r) for r in conn.execute(st_q.order_by(statements_t.c.id).offset(offset).limit(PAGE + 1))
@@ -258,7 +275,7 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
     fig_where: list[Any] = [*art_filters]
     if q.strip():
         fig_where.append(figures_t.c.article_id.in_(scope))
-        for w in q.split()[:6]:
+        for w in words:
             fig_where.append(sa.or_(figures_t.c.counted.ilike(f"%{w}%"), figures_t.c.text.ilike(f"%{w}%"),
                                     figures_t.c.source.ilike(f"%{w}%"), figures_t.c.category.ilike(f"%{w}%")))
     if source:
