@@ -10,6 +10,7 @@ from spacy.tokens import Token
 
 from ..statements.cues import dominates
 from ..statements.speakers import strip_possessive
+from ..util import ent_at
 from .lexicon import EVIDENCE_LEMMAS, NARRATOR_MARKS, lemma_of
 
 # --------------------------------------------------------------------- component
@@ -174,7 +175,7 @@ def _antecedent(rel: Token) -> str | None:
     if node.dep_ != "relcl":
         return None
     head = node.head
-    ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    ent = ent_at(head)
     return strip_possessive(ent.text) if ent is not None else head.text
 
 

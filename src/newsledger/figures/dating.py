@@ -186,7 +186,16 @@ def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | Non
     A toll is a running total, as of the day the lead reports it ("..., the agency said on
     Sunday"). Any other count belongs to the story the lead tells: the day of its event
     ("opened fire late on Friday", "Saturday's crush", "a day earlier"); the report's day when
-    the lead names no other."""
+    the lead names no other. Computed once per document (and toll or not): it reads the whole
+    text and lead, which for every figure of a long article made the cost quadratic."""
+    key = (toll, tuple(para_starts))
+    cache: dict[Any, str | None] = doc.user_data.setdefault("newsledger_lead_dates", {})
+    if key not in cache:
+        cache[key] = _lead_date(doc, para_starts, toll)
+    return cache[key]
+
+
+def _lead_date(doc: Doc, para_starts: list[int], toll: bool) -> str | None:
     dates = doc._.dates or []
     stmts = doc._.statements or []
     if is_live_page(doc.text):

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Token
 
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
+from ..util import ent_at
 from .counted import _fronted_partitive, of_object
 from .events import incident_kind
 from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, TOTAL_NOUNS, lemma_of
@@ -231,7 +232,7 @@ def _placeish(tok: Token) -> bool:
 
 
 def _ent_text(tok: Token) -> str:
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = ent_at(tok)
     text = ent.text if ent is not None else tok.text
     return re.sub(r"['’]s?$", "", text)
 
@@ -323,7 +324,7 @@ def gapped_place(anchor: Token) -> str | None:
                                      for c in verb.children))):
         return None
     # the name alone: NER may take the number into the entity ("Gravenne 9,100")
-    ent = next((e for e in name.doc.ents if e.start <= name.i < e.end), None)
+    ent = ent_at(name)
     return re.sub(r"['’]s?$", "", name.doc[ent.start if ent is not None else name.i: name.i + 1].text)
 
 
