@@ -24,6 +24,10 @@ class Config:
     batch_size: int = 32
     n_process: int = 1
     max_chars: int = 200_000
+    # numbers in one article (each a candidate figure), counted on the tokens before parsing: a
+    # page of thousands of numbers (a results table, a generated text) is no news report and
+    # costs seconds per thousand figures, so it becomes an item error instead
+    max_numbers: int = 3_000
     use_blis: bool = False  # NumpyOps(use_blis=False): +15% parse speed measured on this 2-core CPU
     # reading input
     fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports
