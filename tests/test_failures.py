@@ -82,6 +82,27 @@ def test_a_wrong_postgresql_password() -> None:
     assert "not-the-password-77" not in out
 
 
+def test_a_postgresql_connection_lost_midway() -> None:
+    """The server ends the connection (a restart, an administrator): told as such, not as a traceback."""
+    _need_pg()
+    import sqlalchemy as sa
+
+    from newsledger.failures import explain
+    from newsledger.store import to_url
+
+    engine = sa.create_engine(to_url(PG_URL))
+    try:
+        with engine.connect() as victim, engine.connect() as admin:
+            pid = victim.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            admin.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+            with pytest.raises(sa.exc.OperationalError) as lost:
+                victim.exec_driver_sql("SELECT 1")
+        line = explain(lost.value, PG_URL)
+        assert "closed the connection" in line and "rerun" in line and ":***@" in line, line
+    finally:
+        engine.dispose()
+
+
 def test_the_summary_line_masks_the_password(tmp_path: Path) -> None:
     _need_pg()
     from .conftest import _reset_pg

@@ -224,7 +224,7 @@ def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n
                 return analyze_distributed(list(inputs), db, config, workers=workers or 2, scheduler=scheduler,
                                            on_partition=part)
             except ValueError as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise click.ClickException(mask_url(str(exc))) from exc
 
         report = with_progress(err, quiet, "analyzing (dask)", work)
     else:
