@@ -130,7 +130,15 @@ def context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_star
     """The day in context: the same speaker's dated statement next to this one, else the last
     day mentioned earlier in the paragraph."""
     if src is not None:
-        k = next((i for i, s in enumerate(stmts) if s["start"] == src["start"]), None)
+        # the first statement at each offset, indexed once per document (not a scan per figure)
+        cached = doc.user_data.get("newsledger_statement_at")
+        if cached is None or cached[0] is not stmts:
+            at: dict[int, int] = {}
+            for i, s in enumerate(stmts):
+                at.setdefault(s["start"], i)
+            cached = (stmts, at)
+            doc.user_data["newsledger_statement_at"] = cached
+        k = cached[1].get(src["start"])
         if k is not None:
             for j in (k + 1, k - 1):
                 if 0 <= j < len(stmts) and stmts[j]["speaker"] == src["speaker"] and stmts[j].get("date"):

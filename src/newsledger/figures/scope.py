@@ -624,14 +624,13 @@ def inherit_places(figs: list[dict[str, Any]], running: set[str]) -> None:
     """A running total given with no place takes the place of its source's nearest earlier figure
     of the same kind in the article (a body reports its own jurisdiction: "the death toll in
     Karvelia rose to 13,204, KAVED said ... its count: 1,762 on Tuesday, 5,430 by Wednesday")."""
-    for j, f in enumerate(figs):
-        if f["place"] is not None or f["category"] not in running or not f["source"] or f.get("subset") or \
-                f.get("_whole"):
-            continue
-        for g in reversed(figs[:j]):
-            if g["source"] == f["source"] and g["category"] == f["category"] and g["place"] and not g.get("subset"):
-                f["place"] = g["place"]
-                break
+    last: dict[tuple[Any, Any], str] = {}  # (source, category) -> the latest place, in one pass
+    for f in figs:
+        if not (f["place"] is not None or f["category"] not in running or not f["source"] or f.get("subset") or
+                f.get("_whole")) and (f["source"], f["category"]) in last:
+            f["place"] = last[(f["source"], f["category"])]
+        if f["place"] and not f.get("subset"):
+            last[(f["source"], f["category"])] = f["place"]
 
 
 _NATIONALS = {"citizen", "national", "foreigner", "tourist", "subject", "passport-holder"}
