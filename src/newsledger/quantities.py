@@ -16,6 +16,7 @@ Conflicts follow the spec's interval rule; see :func:`conflict_kind` for what a 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 import re
@@ -195,8 +196,13 @@ def _neighbours(figures: Sequence[Figure], window: int = 120) -> dict[int, list[
     for i, f in enumerate(figures):
         by_doc.setdefault(f.doc, []).append((i, f))
     for items in by_doc.values():
+        # sorted starts and a bisect per figure: linear in the figures of an article, not quadratic
+        order = sorted(range(len(items)), key=lambda k: items[k][1].start)
+        starts = [items[k][1].start for k in order]
         for i, f in items:
-            out[i] = [g for _, g in items if abs(g.start - f.start) <= window]
+            lo = bisect.bisect_left(starts, f.start - window)
+            hi = bisect.bisect_right(starts, f.start + window)
+            out[i] = [items[k][1] for k in sorted(order[lo:hi])]
     return out
 
 

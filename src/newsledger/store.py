@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from . import dedup
-from .config import Config
+from .config import Config, lock_timeout
 from .figures.scope import place_key, resolve_place, story_aliases
 from .ingest import Article, ItemError, read_articles
 from .pubdate import STORY_BASIS, STORY_ROUNDS, PubDate, dateline_month_day, publication, story_dates
@@ -377,7 +377,8 @@ def connect(target: str | Path | None) -> Engine:
     """Open (and migrate) a store."""
     url = to_url(target)
     # several processes may write one SQLite file (Dask workers on one machine): wait for the lock
-    args = {"timeout": 60} if url.startswith("sqlite") else {}
+    wait = lock_timeout()
+    args = {"timeout": wait} if url.startswith("sqlite") else {"connect_timeout": max(1, round(wait))}
     engine = sa.create_engine(url, future=True, connect_args=args)
     if engine.dialect.name == "sqlite":
         @sa.event.listens_for(engine, "connect")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
+from spacy.tokens import Span, Token
+
 T = TypeVar("T")
 
 
@@ -18,3 +20,20 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def ent_at(tok: Token) -> Span | None:
+    """The named entity covering ``tok`` (as in ``doc.ents``), read off the IOB tags around it:
+    a scan of every entity of the document for each figure made long articles quadratic."""
+    doc = tok.doc
+    if tok.ent_iob_ not in ("B", "I"):
+        return None
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    if doc[start].ent_iob_ != "B" or not doc[start].ent_type_:
+        return None
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=doc[start].ent_type_)

@@ -4,12 +4,14 @@ phrase ("the police figure of 82,000").
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from spacy.tokens import Token
 
 from ..statements.cues import dominates
 from ..statements.speakers import strip_possessive
+from ..util import ent_at
 from .lexicon import EVIDENCE_LEMMAS, NARRATOR_MARKS, lemma_of
 
 # --------------------------------------------------------------------- component
@@ -62,11 +64,30 @@ def _voice_source(v: dict[str, Any]) -> dict[str, Any]:
             "seg_end": v["tok_end"], "cues_all": [], "voice": v["kind"]}
 
 
+def _covering(anchor: Token, stmts: list[dict[str, Any]], lo: str, hi: str) -> list[dict[str, Any]]:
+    """The statements whose tokens [lo, hi) hold the anchor, in list order. The spans are indexed
+    once per document (sorted starts, longest span), so each figure looks at its neighbours only
+    instead of every statement of a long article."""
+    cached: tuple[list[dict[str, Any]], dict[str, tuple[list[int], list[int], int]]] | None = \
+        anchor.doc.user_data.get("newsledger_statement_spans")
+    if cached is None or cached[0] is not stmts:
+        cached = (stmts, {})
+        anchor.doc.user_data["newsledger_statement_spans"] = cached
+    if lo not in cached[1]:
+        order = sorted(range(len(stmts)), key=lambda k: stmts[k][lo])
+        cached[1][lo] = (order, [stmts[k][lo] for k in order],
+                         max((stmts[k][hi] - stmts[k][lo] for k in order), default=0))
+    order, starts, longest = cached[1][lo]
+    i = anchor.i
+    near = order[bisect.bisect_left(starts, i - longest + 1): bisect.bisect_right(starts, i)]
+    return [stmts[k] for k in sorted(near) if stmts[k][lo] <= i < stmts[k][hi]]
+
+
 def _statement_for(anchor: Token, stmts: list[dict[str, Any]]) -> dict[str, Any] | None:
-    covering = [s for s in stmts if s["tok_start"] <= anchor.i < s["tok_end"]]
+    covering = _covering(anchor, stmts, "tok_start", "tok_end")
     if not covering:
         # a statement split by clauses may leave the figure in the segment but outside both spans
-        covering = [s for s in stmts if s["seg_start"] <= anchor.i < s["seg_end"]]
+        covering = _covering(anchor, stmts, "seg_start", "seg_end")
     if not covering:
         return None
     # the cues above the figure, nearest first
@@ -174,7 +195,7 @@ def _antecedent(rel: Token) -> str | None:
     if node.dep_ != "relcl":
         return None
     head = node.head
-    ent = next((e for e in head.doc.ents if e.start <= head.i < e.end), None)
+    ent = ent_at(head)
     return strip_possessive(ent.text) if ent is not None else head.text
 
 

@@ -130,7 +130,15 @@ def context_date(doc: Doc, anchor: Token, dates: list[dict[str, Any]], para_star
     """The day in context: the same speaker's dated statement next to this one, else the last
     day mentioned earlier in the paragraph."""
     if src is not None:
-        k = next((i for i, s in enumerate(stmts) if s["start"] == src["start"]), None)
+        # the first statement at each offset, indexed once per document (not a scan per figure)
+        cached = doc.user_data.get("newsledger_statement_at")
+        if cached is None or cached[0] is not stmts:
+            at: dict[int, int] = {}
+            for i, s in enumerate(stmts):
+                at.setdefault(s["start"], i)
+            cached = (stmts, at)
+            doc.user_data["newsledger_statement_at"] = cached
+        k = cached[1].get(src["start"])
         if k is not None:
             for j in (k + 1, k - 1):
                 if 0 <= j < len(stmts) and stmts[j]["speaker"] == src["speaker"] and stmts[j].get("date"):
@@ -186,7 +194,16 @@ def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | Non
     A toll is a running total, as of the day the lead reports it ("..., the agency said on
     Sunday"). Any other count belongs to the story the lead tells: the day of its event
     ("opened fire late on Friday", "Saturday's crush", "a day earlier"); the report's day when
-    the lead names no other."""
+    the lead names no other. Computed once per document (and toll or not): it reads the whole
+    text and lead, which for every figure of a long article made the cost quadratic."""
+    key = (toll, tuple(para_starts))
+    cache: dict[Any, str | None] = doc.user_data.setdefault("newsledger_lead_dates", {})
+    if key not in cache:
+        cache[key] = _lead_date(doc, para_starts, toll)
+    return cache[key]
+
+
+def _lead_date(doc: Doc, para_starts: list[int], toll: bool) -> str | None:
     dates = doc._.dates or []
     stmts = doc._.statements or []
     if is_live_page(doc.text):

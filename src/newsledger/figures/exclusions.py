@@ -4,6 +4,8 @@ addresses, phone numbers, numbers inside names.
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
@@ -49,9 +51,13 @@ def anchor_token(doc: Doc, e: Expr) -> Token:
 
 
 def _line_start(doc: Doc, i: int) -> int:
-    while i > 0 and "\n" not in doc[i - 1].text:
-        i -= 1
-    return i
+    """The first token of token ``i``'s line; the starts are found once per document, so a long
+    line costs O(n) in all, not a walk back for every number on it."""
+    starts: list[int] | None = doc.user_data.get("newsledger_line_starts")
+    if starts is None:
+        starts = [0] + [t.i + 1 for t in doc if "\n" in t.text]
+        doc.user_data["newsledger_line_starts"] = starts
+    return starts[bisect.bisect_right(starts, i) - 1]
 
 
 def is_clutter(doc: Doc, e: Expr) -> bool:

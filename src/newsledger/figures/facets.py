@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from ..statements.speakers import strip_possessive
+from ..util import ent_at
 from .lexicon import (
     END_VERBS,
     FINAL_WORDS,
@@ -181,17 +182,33 @@ def figure_place(anchor: Token, noun: Token | None, para_start: int) -> str | No
                                 g.pos_ == "PROPN" and g.ent_type_ not in ("PERSON", "ORG", "NORP", "DATE")):
                             if c.lower_ in ("across", "throughout"):
                                 return "national"  # "across Serrania": the whole area, not one town
-                            ent = next((e for e in doc.ents if e.start <= g.i < e.end), None)
+                            ent = ent_at(g)
                             return strip_possessive(ent.text) if ent is not None else g.text
     # a fronted "In Alcoria," earlier in the paragraph (or opening this sentence) frames what follows
-    k = sent.end
+    return _fronted_place(doc, sent.start, sent.end) or (
+        _earlier_place(doc, sent.start, para_start) if sent.start > para_start else None)
+
+
+def _earlier_place(doc: Doc, k: int, para_start: int) -> str | None:
+    """The place the nearest earlier sentence of the paragraph sets (fronted or as its subject),
+    looking back from token ``k``. Answers are kept per document for every sentence walked
+    past, so a paragraph of n sentences costs O(n), not O(n²) (issue 11, item 5)."""
+    memo: dict[tuple[int, int], str | None] = doc.user_data.setdefault("newsledger_earlier_place", {})
+    walked: list[tuple[int, int]] = []
+    place: str | None = None
     while k > para_start:
+        if (k, para_start) in memo:
+            place = memo[(k, para_start)]
+            break
+        walked.append((k, para_start))
         prev = doc[k - 1].sent
-        place = _fronted_place(doc, prev.start, prev.end) or (frame_place(prev[0]) if prev.start < sent.start else None)
+        place = _fronted_place(doc, prev.start, prev.end) or frame_place(prev[0])
         if place:
-            return place
+            break
         k = prev.start
-    return None
+    for key in walked:
+        memo[key] = place
+    return place
 
 
 def _fronted_place(doc: Doc, start: int, end: int) -> str | None:

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Token
 
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
+from ..util import ent_at
 from .counted import _fronted_partitive, of_object
 from .events import incident_kind
 from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, TOTAL_NOUNS, lemma_of
@@ -231,7 +232,7 @@ def _placeish(tok: Token) -> bool:
 
 
 def _ent_text(tok: Token) -> str:
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = ent_at(tok)
     text = ent.text if ent is not None else tok.text
     return re.sub(r"['’]s?$", "", text)
 
@@ -323,7 +324,7 @@ def gapped_place(anchor: Token) -> str | None:
                                      for c in verb.children))):
         return None
     # the name alone: NER may take the number into the entity ("Gravenne 9,100")
-    ent = next((e for e in name.doc.ents if e.start <= name.i < e.end), None)
+    ent = ent_at(name)
     return re.sub(r"['’]s?$", "", name.doc[ent.start if ent is not None else name.i: name.i + 1].text)
 
 
@@ -623,14 +624,13 @@ def inherit_places(figs: list[dict[str, Any]], running: set[str]) -> None:
     """A running total given with no place takes the place of its source's nearest earlier figure
     of the same kind in the article (a body reports its own jurisdiction: "the death toll in
     Karvelia rose to 13,204, KAVED said ... its count: 1,762 on Tuesday, 5,430 by Wednesday")."""
-    for j, f in enumerate(figs):
-        if f["place"] is not None or f["category"] not in running or not f["source"] or f.get("subset") or \
-                f.get("_whole"):
-            continue
-        for g in reversed(figs[:j]):
-            if g["source"] == f["source"] and g["category"] == f["category"] and g["place"] and not g.get("subset"):
-                f["place"] = g["place"]
-                break
+    last: dict[tuple[Any, Any], str] = {}  # (source, category) -> the latest place, in one pass
+    for f in figs:
+        if not (f["place"] is not None or f["category"] not in running or not f["source"] or f.get("subset") or
+                f.get("_whole")) and (f["source"], f["category"]) in last:
+            f["place"] = last[(f["source"], f["category"])]
+        if f["place"] and not f.get("subset"):
+            last[(f["source"], f["category"])] = f["place"]
 
 
 _NATIONALS = {"citizen", "national", "foreigner", "tourist", "subject", "passport-holder"}

@@ -68,18 +68,26 @@ def _collect_orgs(doc: Doc, quotes: list[tuple[int, int]], memory: Memory) -> No
 
 
 def _cue_date(doc: Doc, cue_ids: list[int]) -> str | None:
-    """The day a statement was made: a date hanging from its cue ("said on Friday")."""
-    for d in doc._.dates or []:
-        # "counting 757,000 against 1.27 million on January 28": the day of what is compared with
-        if d["precision"] != "day" or not d["date"] or d.get("role") == "comparison":
-            continue
-        root = doc[d["root"]]
-        head = root.head
-        if head.pos_ == "ADP":
-            head = head.head
-        if head.i in cue_ids or root.i in cue_ids:
-            return str(d["date"])
-    return None
+    """The day a statement was made: a date hanging from its cue ("said on Friday"). The first
+    such date per token is indexed once per document, not searched for every statement."""
+    dates = doc._.dates or []
+    cached = doc.user_data.get("newsledger_cue_dates")
+    if cached is None or cached[0] is not dates:
+        first: dict[int, int] = {}
+        for n, d in enumerate(dates):
+            # "counting 757,000 against 1.27 million on January 28": the day of what is compared with
+            if d["precision"] != "day" or not d["date"] or d.get("role") == "comparison":
+                continue
+            root = doc[d["root"]]
+            head = root.head
+            if head.pos_ == "ADP":
+                head = head.head
+            first.setdefault(head.i, n)
+            first.setdefault(root.i, n)
+        cached = (dates, first)
+        doc.user_data["newsledger_cue_dates"] = cached
+    hits = [cached[1][i] for i in cue_ids if i in cached[1]]
+    return str(dates[min(hits)]["date"]) if hits else None
 
 
 def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:

@@ -147,9 +147,16 @@ def _person_in(tok: Token) -> Span | None:
         t = stack.pop()
         sub.add(t.i)
         stack.extend(c for c in t.children if c.dep_ != "relcl")
-    for ent in tok.doc.ents:
-        if ent.label_ == "PERSON" and all(t.i in sub for t in ent):
-            return ent
+    # only entities inside the subtree's span can qualify: read them off the tokens there instead
+    # of scanning every entity of the document for each statement
+    doc = tok.doc
+    for i in range(min(sub), max(sub) + 1):
+        if doc[i].ent_iob_ == "B" and doc[i].ent_type_ == "PERSON":
+            end = i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            if all(j in sub for j in range(i, end)):
+                return Span(doc, i, end, label="PERSON")
     # "Its commander, Ivo Rusnak": NER may call the name ORG; a PROPN apposition of a title is a person
     for t in tok.subtree:
         if t.i in sub and t.dep_ == "appos" and t.pos_ == "PROPN" and t.head.lemma_.lower() in (

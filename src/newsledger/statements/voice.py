@@ -15,6 +15,7 @@ not statements. The figures stage reads them after the statements.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from typing import Any
 
@@ -169,13 +170,27 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
         pub_year = int(str(doc._.pub_date)[:4])
     out: list[dict[str, Any]] = []
     last: tuple[int, str, str | None] | None = None  # (end token, speaker, role) of the latest report
+    # sentences come in order, so the reports and blocked spans around each are found with a moving
+    # pointer and bisect instead of a scan of all of them per sentence (linear in a long paragraph)
+    span_starts = [sp[0] for sp in spans]
+    blocked.sort()
+    blocked_starts = [a for a, _ in blocked]
+    reach = list(itertools.accumulate((b for _, b in blocked), max))
+    active: list[int] = []  # indices into spans that started before the current sentence
+    nxt = 0
     for sent in doc.sents:
-        inside = [sp for sp in spans if sp[0] <= sent.start < sp[1] or sent.start <= sp[0] < sent.end]
+        while nxt < len(spans) and spans[nxt][0] < sent.start:
+            active.append(nxt)
+            nxt += 1
+        active = [k for k in active if spans[k][1] > sent.start]
+        hi = bisect.bisect_left(span_starts, sent.end, lo=nxt)
+        inside = [spans[k] for k in active] + spans[nxt:hi]
         if inside:
             best = max(inside, key=lambda sp: sp[1])
             last = (best[1], best[2], best[3])
             continue
-        if any(a <= sent.start < b for a, b in blocked) or last is None:
+        b = bisect.bisect_right(blocked_starts, sent.start)
+        if (b and reach[b - 1] > sent.start) or last is None:
             continue
         text = sent.text.strip()
         if not text or not any(t.like_num or t.lower_ in ("dozens", "hundreds", "thousands") for t in sent):

@@ -1,0 +1,44 @@
+"""The extraction run: cost stays linear within a long paragraph, and a per-article budget turns
+pathological text into an item error (issue 11, item 5)."""
+
+from __future__ import annotations
+
+import time
+
+from spacy.language import Language
+
+from newsledger.config import Config
+from newsledger.extract import process_articles
+from newsledger.ingest import Article
+
+SENTENCE = "In Alcoria, police said 12 died on Monday. "
+
+
+def _cpu_seconds(nlp: Language, n: int) -> float:
+    article = Article(id=f"p{n}", text=SENTENCE * n, date="2024-06-14")
+    started = time.process_time()
+    result = process_articles([article], nlp=nlp)
+    spent = time.process_time() - started
+    assert not result.errors and len(result.figures) == n  # every sentence's figure, each with its place
+    assert all(f.place == "Alcoria" and f.event_date == "2024-06-10" for f in result.figures)
+    return spent
+
+
+def test_cost_is_linear_within_one_paragraph(nlp: Language) -> None:
+    # a place and a date looked back for in every sentence of one paragraph: before, each figure
+    # rescanned the paragraph, the document's entities and its text (1,000 sentences: 60 s)
+    _cpu_seconds(nlp, 50)  # warm up
+    small, large = _cpu_seconds(nlp, 750), _cpu_seconds(nlp, 1500)
+    assert large < 12, f"1,500 sentences took {large:.1f} s of CPU"
+    assert large / small < 2.8, f"doubling the paragraph multiplied the cost by {large / small:.1f}"
+
+
+def test_an_article_over_the_number_budget_is_an_item_error(nlp: Language) -> None:
+    bomb = Article(id="bomb", text="Officials said 12 died. " * 5000, date="2024-06-14")  # 120k chars
+    fine = Article(id="fine", text="Officials said 12 people died on Monday.", date="2024-06-14")
+    started = time.perf_counter()
+    result = process_articles([bomb, fine], Config(), nlp=nlp)
+    assert time.perf_counter() - started < 20
+    assert [e.where for e in result.errors] == ["bomb"]
+    assert "5,000 numbers, over the limit of 3,000 (Config.max_numbers)" in result.errors[0].message
+    assert [f.doc for f in result.figures] == ["fine"]
