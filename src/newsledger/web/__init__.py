@@ -210,11 +210,12 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     return app
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8000, ingest_token: str | None = None) -> None:
-    """Run the app with uvicorn (blocking)."""
+def serve(db: str, host: str = "127.0.0.1", port: int = 8000, ingest_token: str | None = None,
+          store: Store | None = None) -> None:
+    """Run the app with uvicorn (blocking), over ``store`` when given (the CLI opens it read-only)."""
     import uvicorn
 
-    uvicorn.run(create_app(db, ingest_token=ingest_token), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(db, ingest_token=ingest_token, store=store), host=host, port=port, log_level="info")
 
 
 __all__ = ["create_app", "serve"]
