@@ -87,3 +87,54 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for name in main.commands:
         assert f"newsledger {name}" in readme, f"README does not show `newsledger {name}`"
+
+
+READ_COMMANDS = [["quantities"], ["conflicts"], ["timeline"], ["brief", "-o", "{tmp}/brief"],
+                 ["export", "--format", "jsonl"], ["serve", "--port", "{busy}"]]
+
+
+@pytest.mark.parametrize("cmd", READ_COMMANDS, ids=lambda c: c[0])
+def test_read_commands_refuse_a_mistyped_store_and_create_nothing(tmp_path: Path, cmd: list[str]) -> None:
+    import socket
+
+    db = tmp_path / "ledgr.db"
+    with socket.socket() as busy:  # serve must stop before listening; if it got that far, it fails here
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        args = [a.replace("{tmp}", str(tmp_path)).replace("{busy}", str(busy.getsockname()[1])) for a in cmd]
+        r = CliRunner().invoke(main, [*args, "--db", str(db)])
+    assert r.exit_code == 1 and f"no newsledger store at {db}" in r.output, r.output
+    assert "Traceback" not in r.output and isinstance(r.exception, SystemExit)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_read_commands_open_a_read_only_ledger(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "ledger.db"
+    data = Path(__file__).parent / "data" / "ledger" / "a1.jsonl"
+    assert CliRunner().invoke(main, ["analyze", str(data), "--db", str(db), "-q"]).exit_code == 0
+    before = (db.read_bytes(), db.stat().st_mtime_ns)
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        for cmd in (["quantities"], ["conflicts"], ["timeline"], ["export", "--format", "csv"]):
+            r = CliRunner().invoke(main, [*cmd, "--db", str(db)])
+            assert r.exit_code == 0, r.output
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o644)
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == before  # opened read-only: not even migrated
+
+
+def test_analyze_refuses_another_applications_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "other.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE articles (id INTEGER PRIMARY KEY, body TEXT)")
+    data = Path(__file__).parent / "data" / "ledger" / "protest.jsonl"
+    r = CliRunner().invoke(main, ["analyze", str(data), "--db", str(db), "-q"])
+    assert r.exit_code == 1 and "not a newsledger store" in r.output and "Traceback" not in r.output, r.output
+    with sqlite3.connect(db) as conn:
+        assert [t for (t,) in conn.execute("SELECT name FROM sqlite_master")] == ["articles"]

@@ -178,9 +178,11 @@ def with_progress(err: Console, quiet: bool, label: str, work: Callable[[Callabl
             rate = counts["n"] / max(1e-6, time.perf_counter() - started)
             progress.update(task, advance=1, errors=counts["errors"], rate=f"{rate:.1f}")
 
+        from .store import StoreError
+
         try:
             return work(tick)
-        except ModelNotFound as exc:
+        except (ModelNotFound, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 
@@ -243,9 +245,14 @@ def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n
 
 
 def _store(db: str) -> Any:
-    from .store import Store
+    """The store for a read command: it must exist (a mistyped path is an error, not a new empty
+    store) and is opened read-only."""
+    from .store import Store, StoreError
 
-    return Store(db)
+    try:
+        return Store(db, create=False)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command("quantities")
@@ -423,7 +430,9 @@ def serve_cmd(db: str, host: str, port: int, ingest_token: str | None, allow_hos
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
-    serve(db, host=host, port=port, ingest_token=ingest_token, allow_hosts=allow_hosts)
+    # read-only unless ingest is on: a mistyped --db is an error, not a new empty store
+    serve(db, host=host, port=port, ingest_token=ingest_token, allow_hosts=allow_hosts,
+          store=None if ingest_token else _store(db))
 
 
 if __name__ == "__main__":

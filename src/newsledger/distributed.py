@@ -153,15 +153,23 @@ def analyze_distributed(inputs: list[str | Path], target: str | Path | None = No
     """``analyze`` on Dask: a scheduler address (``tcp://host:8786``) or a local cluster of
     ``workers`` processes on 127.0.0.1. The store should be PostgreSQL for a real cluster
     (SQLite works on one machine)."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
     config = config or Config()
     url = _absolute(target)
+    # the coordinator holds the store's writer lock for the whole run (workers only stage, with
+    # the sequence numbers it hands out), so no other analyze can take the same numbers or link
+    # in between
+    with Store(url) as store, store.writer_lock():
+        return _run(store, url, inputs, config, workers, scheduler, on_partition, client, chunk_bytes)
+
+
+def _run(store: Store, url: str, inputs: list[str | Path], config: Config, workers: int, scheduler: str | None,
+         on_partition: Callable[[dict[str, Any]], None] | None, client: Any, chunk_bytes: int) -> AnalyzeReport:
+    from dask.distributed import Client, LocalCluster, as_completed
+
     report = AnalyzeReport()
-    with Store(url) as store:
-        store.link_pending()  # a previous run killed after staging
-        with store.engine.connect() as conn:
-            seq_base = store.next_seq(conn)
+    store.link_pending()  # a previous run killed after staging
+    with store.engine.connect() as conn:
+        seq_base = store.next_seq(conn)
     parts = make_partitions(list(inputs), chunk_bytes)
     cluster = None
     own_client = client is None
@@ -193,13 +201,12 @@ def analyze_distributed(inputs: list[str | Path], target: str | Path | None = No
         report.added += r["staged"]
         report.unchanged += r["unchanged"]
         report.errors.extend(ItemError(w, m) for w, m in r["errors"])
-    with Store(url) as store:
-        with store.engine.connect() as conn:
-            before = conn.exec_driver_sql("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").scalar() or 0
-        store.link_pending()
-        with store.engine.connect() as conn:
-            after = conn.exec_driver_sql("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").scalar() or 0
-        report.duplicates = int(after) - int(before)
-        report.story_dated = date_from_stories(store, config)
-        report.quantities_updated = store.refresh_dirty()
+    with store.engine.connect() as conn:
+        before = conn.exec_driver_sql("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").scalar() or 0
+    store.link_pending()
+    with store.engine.connect() as conn:
+        after = conn.exec_driver_sql("SELECT count(*) FROM articles WHERE dup_of IS NOT NULL").scalar() or 0
+    report.duplicates = int(after) - int(before)
+    report.story_dated = date_from_stories(store, config)
+    report.quantities_updated = store.refresh_dirty()
     return report

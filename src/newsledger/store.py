@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,6 +50,11 @@ from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import MONTHS, WINDOW_DAYS, StoryFeatures, StorySummary, cluster, story_id, summarize
 from .util import batched
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no writer lock file (one writer per store there)
+    fcntl = None  # type: ignore[assignment]
 
 IN_FLIGHT = 4096  # articles that may be read but not yet stored (parser batches), remembered by id
 metadata = sa.MetaData()
@@ -373,24 +380,90 @@ def to_url(target: str | Path | None) -> str:
     return sqlite_url(t)
 
 
-def connect(target: str | Path | None) -> Engine:
-    """Open (and migrate) a store."""
-    url = to_url(target)
+class StoreError(RuntimeError):
+    """The store cannot be opened as asked: no store at that path, another application's
+    database, or a schema newer than this code. Nothing has been written when it is raised."""
+
+
+# pg_advisory_lock keys (any fixed 64-bit numbers): one writer run at a time, one migration at a time
+WRITER_LOCK_KEY = 0x6E65_7773_6C65_6401
+MIGRATION_LOCK_KEY = 0x6E65_7773_6C65_6402
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL (None for an in-memory database or another dialect)."""
+    u = sa.engine.make_url(url)
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        return None
+    db = u.database
+    return Path(db[len("file:"):].split("?")[0] if db.startswith("file:") else db)
+
+
+def _sqlite_engine(url: str, readonly: bool = False) -> Engine:
     # several processes may write one SQLite file (Dask workers on one machine): wait for the lock
-    wait = lock_timeout()
-    args = {"timeout": wait} if url.startswith("sqlite") else {"connect_timeout": max(1, round(wait))}
+    args: dict[str, Any] = {"timeout": lock_timeout()}
+    path = sqlite_path(url)
+    if readonly and path is not None:
+        # the file itself, opened read-only (a ledger file without write permission, or a read
+        # command that must not write); immutable when no -shm can be made beside it
+        opts = "mode=ro"
+        if not Path(str(path) + "-shm").exists() and not os.access(path.parent or Path("."), os.W_OK):
+            opts += "&immutable=1"
+        url = f"sqlite:///file:{path}?{opts}&uri=true"
     engine = sa.create_engine(url, future=True, connect_args=args)
-    if engine.dialect.name == "sqlite":
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _rec: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _rec: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        if not readonly:
             cur.execute("PRAGMA journal_mode=WAL")
             # WAL with synchronous=NORMAL: a crash of the program never loses a committed article;
             # only a power cut can drop the last commits, which the next run then redoes
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
-    migrate(engine)
+        cur.close()
+    return engine
+
+
+def connect(target: str | Path | None, create: bool = True) -> Engine:
+    """Open (and migrate) a store. With ``create=False`` (the read commands) the store must
+    exist: a missing SQLite file or an empty database is a :class:`StoreError`, not a new empty
+    store, and a SQLite file is opened read-only (migrated first if it needs it and can be)."""
+    url = to_url(target)
+    path = sqlite_path(url)
+    if create or path is None:
+        engine = _sqlite_engine(url) if url.startswith("sqlite") else sa.create_engine(
+            url, future=True, connect_args={"connect_timeout": max(1, round(lock_timeout()))})
+        try:
+            migrate(engine, create=create)
+        except BaseException:
+            engine.dispose()
+            raise
+        return engine
+    if not path.is_file():
+        raise StoreError(f"no newsledger store at {path}: check the path (a store is made by "
+                         f"`newsledger analyze ... --db {path}`)")
+    engine = _sqlite_engine(url, readonly=True)
+    try:
+        with engine.connect() as conn:
+            version, pending = _plan(conn, create=False)
+    except sa.exc.DatabaseError as exc:
+        engine.dispose()
+        raise StoreError(f"{path} is not a readable SQLite database: {exc.orig}") from exc
+    except StoreError:
+        engine.dispose()
+        raise
+    if pending:
+        if not os.access(path, os.W_OK):
+            engine.dispose()
+            raise StoreError(f"{path} has schema version {version} and this newsledger needs "
+                             f"{SCHEMA_VERSION}, but the file is read-only: upgrade it once with write access "
+                             "(any `newsledger analyze` on it)")
+        writer = _sqlite_engine(url)
+        try:
+            migrate(writer, create=False)
+        finally:
+            writer.dispose()
     return engine
 
 
@@ -401,16 +474,50 @@ def schema_version(conn: Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(engine: Engine) -> int:
-    """Apply pending migrations in order; returns the resulting schema version."""
+def _plan(conn: Connection, create: bool = True) -> tuple[int, list[int]]:
+    """The store's schema version and the migrations it still needs; refuses (StoreError) a
+    newer schema, another application's database, and (``create=False``) an empty one."""
+    inspector = sa.inspect(conn)
+    if not inspector.has_table("meta"):
+        tables = sorted(t for t in inspector.get_table_names() if not t.startswith("sqlite_"))
+        if tables:
+            shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+            raise StoreError(f"not a newsledger store: the database has tables ({shown}) but no newsledger "
+                             "`meta` table; refusing to write to another application's database (use a new file "
+                             "or an empty database)")
+        if not create:
+            raise StoreError("no newsledger store in this database (it is empty): check the --db target, "
+                             "or create the store with `newsledger analyze`")
+        return 0, sorted(MIGRATIONS)
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"the store has schema version {version}, newer than this newsledger knows "
+                         f"({SCHEMA_VERSION}): upgrade newsledger to read it")
+    return version, [v for v in sorted(MIGRATIONS) if v > version or (v in MISSING and MISSING[v](conn))]
+
+
+def migrate(engine: Engine, create: bool = True) -> int:
+    """Apply pending migrations in order, all in one transaction (so a failure leaves the store
+    as it was); returns the resulting schema version. Checked first without writing, then again
+    under a lock (SQLite ``BEGIN IMMEDIATE``, a PostgreSQL advisory lock), so processes opening
+    a fresh store together migrate it once."""
+    with engine.connect() as conn:
+        version, pending = _plan(conn, create)
+    if not pending:
+        return version
     with engine.begin() as conn:
-        version = schema_version(conn)
-        for v in sorted(MIGRATIONS):
-            if v > version or (v in MISSING and MISSING[v](conn)):
-                MIGRATIONS[v](conn)
-                version = max(version, v)
-                conn.execute(meta_t.delete().where(meta_t.c.key == "schema_version"))
-                conn.execute(meta_t.insert().values(key="schema_version", value=str(version)))
+        if conn.dialect.name == "sqlite":
+            # pysqlite runs DDL outside any transaction unless one is opened explicitly
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        version, pending = _plan(conn, create)
+        for v in pending:
+            MIGRATIONS[v](conn)
+            version = max(version, v)
+        if pending:
+            conn.execute(meta_t.delete().where(meta_t.c.key == "schema_version"))
+            conn.execute(meta_t.insert().values(key="schema_version", value=str(version)))
     return version
 
 
@@ -438,8 +545,9 @@ class AnalyzeReport:
 class Store:
     """A connection to the ledger with the operations the views need."""
 
-    def __init__(self, target: str | Path | None = None) -> None:
-        self.engine = connect(target)
+    def __init__(self, target: str | Path | None = None, create: bool = True) -> None:
+        self.engine = connect(target, create=create)
+        self._lock_depth = 0
 
     @property
     def dialect(self) -> str:
@@ -471,6 +579,60 @@ class Store:
                     "ORDER BY ts_rank(tsv, plainto_tsquery('english', :q)) DESC, id LIMIT :n OFFSET :o"),
                     {"q": " ".join(terms), "n": limit, "o": offset})
             return [r[0] for r in rows]
+
+    @contextmanager
+    def writer_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the store's writer lock: one ``analyze`` (or distributed run) at a time writes,
+        links and refreshes, so what it reads first (ingest order, stored hashes, the source
+        registry) is still true when it writes. SQLite: an exclusive ``flock`` on ``<db>.lock``
+        beside the file; PostgreSQL: a session advisory lock. A process that must wait says so
+        through ``on_wait`` (default: a line on stderr) and then waits. Re-entrant per Store."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        say = on_wait or (lambda msg: print(msg, file=sys.stderr, flush=True))
+        where = self.engine.url.render_as_string(hide_password=True)
+        if self.dialect == "sqlite":
+            path = sqlite_path(str(self.engine.url))
+            if path is None or fcntl is None:
+                handle = None
+            else:
+                handle = open(str(path) + ".lock", "a+b")  # noqa: SIM115 - closed in the finally below
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    say(f"waiting for another writer on {where}…")
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+                if handle is not None:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+                    handle.close()
+            return
+        conn = self.engine.connect()
+        try:
+            key = {"k": WRITER_LOCK_KEY}
+            if not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), key).scalar():
+                conn.commit()
+                say(f"waiting for another writer on {where}…")
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), key)
+            conn.commit()  # the lock is the session's; no transaction stays open
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), key)
+                conn.commit()
+        finally:
+            conn.close()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -943,13 +1105,26 @@ def _row_figure(r: Any) -> Figure:
 
 
 def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, config: Config | None = None,
-            on_item: Callable[[Article | ItemError], None] | None = None) -> AnalyzeReport:
+            on_item: Callable[[Article | ItemError], None] | None = None,
+            on_wait: Callable[[str], None] | None = None) -> AnalyzeReport:
     """Ingest articles into the store incrementally: new articles are added, changed ones
     replaced, unchanged ones skipped before any parsing; quantities and conflicts are
-    refreshed for every quantity the run touched."""
+    refreshed for every quantity the run touched. The whole run holds the store's writer lock
+    (:meth:`Store.writer_lock`), so concurrent runs give a sequential run's result."""
+    store = Store(target)
+    try:
+        with store.writer_lock(on_wait):
+            return _analyze_locked(store, inputs, config, on_item)
+    finally:
+        store.close()
+
+
+def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config | None,
+                    on_item: Callable[[Article | ItemError], None] | None) -> AnalyzeReport:
+    """The body of :func:`analyze`, run under the store's writer lock: the ingest order, the
+    stored hashes and the source registry are read after the lock is taken."""
     from .extract import iter_processed
 
-    store = Store(target)
     report = AnalyzeReport()
     store.link_pending()  # finish what a killed distributed run staged
     with store.engine.connect() as conn:
@@ -996,7 +1171,6 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     store.update_stories()
     report.story_dated = date_from_stories(store, config)
     report.quantities_updated = store.refresh_dirty()
-    store.close()
     return report
 
 
@@ -1026,4 +1200,5 @@ def date_from_stories(store: Store, config: Config | None = None, batch: int = 2
     return n
 
 
-__all__ = ["AnalyzeReport", "Store", "analyze", "connect", "date_from_stories", "interval", "migrate", "to_url"]
+__all__ = ["AnalyzeReport", "Store", "StoreError", "analyze", "connect", "date_from_stories", "interval", "migrate",
+           "to_url"]

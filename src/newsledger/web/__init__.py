@@ -284,11 +284,13 @@ def served_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 
 def serve(db: str, host: str = "127.0.0.1", port: int = 8000, ingest_token: str | None = None,
-          allow_hosts: tuple[str, ...] = ()) -> None:
-    """Run the app with uvicorn (blocking), answering for ``served_hosts(host, allow_hosts)``."""
+          allow_hosts: tuple[str, ...] = (), store: Store | None = None) -> None:
+    """Run the app with uvicorn (blocking), answering for ``served_hosts(host, allow_hosts)``, over
+    ``store`` when given (the CLI opens it read-only)."""
     import uvicorn
 
-    app = create_app(db, ingest_token=ingest_token, web=WebConfig(allowed_hosts=served_hosts(host, allow_hosts)))
+    app = create_app(db, ingest_token=ingest_token, store=store,
+                     web=WebConfig(allowed_hosts=served_hosts(host, allow_hosts)))
     uvicorn.run(app, host=host, port=port, log_level="info")
 
 
