@@ -447,9 +447,9 @@ def connect(target: str | Path | None, create: bool = True) -> Engine:
     try:
         with engine.connect() as conn:
             version, pending = _plan(conn, create=False)
-    except sa.exc.DatabaseError as exc:
+    except sa.exc.DatabaseError:
         engine.dispose()
-        raise StoreError(f"{path} is not a readable SQLite database: {exc.orig}") from exc
+        raise  # locked, damaged or not SQLite: failures.explain says which, and what to do
     except StoreError:
         engine.dispose()
         raise
