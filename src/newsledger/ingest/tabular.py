@@ -245,8 +245,8 @@ class _PhysicalLines:
     """The lines a csv reader consumes, numbered, bounded, with the current row's lines kept
     so that a malformed row can be reported by line and its swallowed lines read again."""
 
-    def __init__(self, text: IO[str], limit: int) -> None:
-        self.text, self.limit = text, limit
+    def __init__(self, text: IO[str], limit: int, quote: str = '"') -> None:
+        self.text, self.limit, self.quote = text, limit, quote
         self.no = 0
         self.again: list[tuple[int, str]] = []  # lines to read again, last first
         self.row: list[tuple[int, str]] = []
@@ -265,13 +265,16 @@ class _PhysicalLines:
             self.no += 1
             no = self.no
             if len(line) > self.limit and not line.endswith(("\n", "\r")):
-                size = len(line)
+                # read past it in chunks; the parser gets only its quote parity, so that a quoted
+                # field closed on this line still closes (the row is then reported)
+                size, quotes = len(line), line.count(self.quote)
                 while part := self.text.readline(1 << 20):
                     size += len(part)
+                    quotes += part.count(self.quote)
                     if part.endswith(("\n", "\r")):
                         break
                 self.over = (no, size)
-                line = "\n"
+                line = self.quote * (quotes % 2) + "\n"
         self.row.append((no, line))
         return line
 
@@ -279,8 +282,12 @@ class _PhysicalLines:
 def _csv_rows(text: IO[str], dialect: Any, limit: int, label: str) -> Iterator[dict[str, Any] | ItemError]:
     """Rows as dicts keyed by the header (like csv.DictReader), malformed rows as errors; see
     the module docstring for how a malformed row is told from the rows it swallowed."""
-    lines = _PhysicalLines(text, limit)
-    reader = csv.reader(lines, dialect=dialect, strict=True)
+    quote = getattr(dialect, "quotechar", '"') or '"'
+    lines = _PhysicalLines(text, limit, quote)
+    # the sniffer guesses doublequote=False when its sample has no "" pair; then a stray quote
+    # would not be detected, so quotes are doubled (RFC 4180) unless the file uses an escape
+    reader = csv.reader(lines, dialect=dialect, strict=True,
+                        doublequote=bool(dialect.doublequote or not dialect.escapechar))
     try:
         header = next(reader)
     except StopIteration:
@@ -289,7 +296,6 @@ def _csv_rows(text: IO[str], dialect: Any, limit: int, label: str) -> Iterator[d
         yield ItemError(f"{label}:1", f"malformed CSV header: {exc}")
         return
     width = len(header)
-    quote = getattr(dialect, "quotechar", '"') or '"'
     while True:
         lines.row, lines.over = [], None
         try:
@@ -313,8 +319,9 @@ def _csv_rows(text: IO[str], dialect: Any, limit: int, label: str) -> Iterator[d
                 " (an unclosed quote; the lines after it are read again as rows)" if swallowed else "; row skipped"))
             continue
         if lines.over is not None:
-            yield ItemError(f"{label}:line {lines.over[0]}", f"line of {lines.over[1]:,} characters is over the "
-                                                             f"per-item limit of {limit:,} (Config.max_item_bytes)")
+            yield ItemError(f"{label}:line {lines.row[0][0]}", f"line {lines.over[0]} of {lines.over[1]:,} characters "
+                                                               f"is over the per-item limit of {limit:,} "
+                                                               "(Config.max_item_bytes); row skipped")
             continue
         if not row:
             continue
