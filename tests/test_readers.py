@@ -354,12 +354,15 @@ def test_a_gzip_stream_stops_at_the_decompressed_limit(tmp_path: Path) -> None:
     assert len(split(read_articles([path]))[0]) == 100  # the defaults let a real file through
 
 
+# peak RSS of this process alone: VmHWM (ru_maxrss would count the forking pytest's own peak,
+# which Linux carries across exec)
 MEMORY_PROBE = """
-import resource, sys
+import sys
 from pathlib import Path
 from newsledger.ingest import read_articles
 items = list(read_articles([Path(p) for p in sys.argv[1:]]))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+status = Path("/proc/self/status").read_text()
+print(next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")) // 1024)
 for item in items:
     print(type(item).__name__, getattr(item, "id", ""), getattr(item, "message", "")[:90])
 """
