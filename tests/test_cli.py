@@ -138,3 +138,38 @@ def test_analyze_refuses_another_applications_database(tmp_path: Path) -> None:
     assert r.exit_code == 1 and "not a newsledger store" in r.output and "Traceback" not in r.output, r.output
     with sqlite3.connect(db) as conn:
         assert [t for (t,) in conn.execute("SELECT name FROM sqlite_master")] == ["articles"]
+
+
+@pytest.mark.parametrize("args", [
+    ["analyze", "x.jsonl", "--workers", "0"], ["analyze", "x.jsonl", "--workers", "-1"],
+    ["analyze", "x.jsonl", "--batch-size", "0"], ["extract", "x.jsonl", "--n-process", "-2"],
+    ["quantities", "--limit", "0"], ["quantities", "--limit", "-5"], ["conflicts", "--limit", "0"],
+    ["brief", "--top", "0"]])
+def test_counts_below_one_are_refused_with_a_reason(tmp_path: Path, args: list[str]) -> None:
+    db = tmp_path / "never.db"
+    res = CliRunner().invoke(main, [*args, "--db", str(db)] if args[0] != "extract" else args)
+    assert res.exit_code == 2, res.output
+    assert "is not in the range x>=1" in res.output
+    assert not db.exists()
+
+
+def test_a_run_with_hostile_articles_stores_the_rest_and_writes_its_report(tmp_path: Path) -> None:
+    data = tmp_path / "in.jsonl"
+    body = "Police said {} people died in the flood in Aldport on Monday, the mayor said on Tuesday."
+    rows = [{"id": "ok1", "date": "2022-05-01", "text": body.format(12)},
+            {"id": "old", "date": "0001-01-01", "text": body.format(13)},
+            {"id": "sur", "date": "2022-05-02", "text": "Officials \ud800 said 3 people died on Monday."},
+            {"id": "nul", "date": "2022-05-02", "text": "Officials \u0000 said 4 people died on Monday."},
+            {"id": "x" * 300, "date": "2022-05-02", "text": body.format(14)},
+            {"id": "bad", "date": "2022-13-45", "text": body.format(15)},
+            {"id": "ok2", "date": "2022-05-03", "text": body.format(16)}]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db, report = str(tmp_path / "l.db"), tmp_path / "run.json"
+    res = CliRunner().invoke(main, ["analyze", str(data), "--db", db, "-q", "--report", str(report)])
+    assert res.exit_code == 1, res.output
+    assert f"error {data}:5: article id of 300 characters" in res.output
+    assert f"warning {data}:6: date '2022-13-45' is not a valid date" in res.output
+    got = json.loads(report.read_text(encoding="utf-8"))
+    assert got["added"] == 6 and len(got["errors"]) == 1 and len(got["warnings"]) == 1
+    out = CliRunner().invoke(main, ["export", "--db", db, "--format", "jsonl"])
+    assert out.exit_code == 0 and "4 people died" in out.output

@@ -121,3 +121,14 @@ def test_a_day_naming_the_event_does_not_date_a_running_toll(nlp: Language) -> N
     f = figures(nlp, "Aid groups are helping families after the ferry fire of 9 June, which has claimed 61 lives.",
                 date="2024-06-14")
     assert one(f, "61")["event_date"] == "2024-06-14"
+
+
+@pytest.mark.parametrize("pub", ["0001-01-01", "0001-01-02", "9999-12-31", "9999-12-30"])
+def test_days_past_the_calendars_ends_are_unknown_not_an_overflow(nlp: Language, pub: str) -> None:
+    text = ("On Monday 12 people died, a day earlier 3, and yesterday 5. Next Friday officials meet; "
+            "tomorrow rescuers return. The toll will be updated on Sunday, officials said.")
+    doc = run(nlp, text, pub)
+    days = [d["date"] for d in doc._.dates]
+    assert days and all(d is None or "0001-01-01" <= d <= "9999-12-31" for d in days)
+    assert None in days  # some day falls outside the calendar and stays unknown
+    assert doc._.figures

@@ -1,15 +1,21 @@
-"""The extraction run: cost stays linear within a long paragraph, and a per-article budget turns
-pathological text into an item error (issue 11, item 5)."""
+"""The extraction run: cost stays linear within a long paragraph, a per-article budget turns
+pathological text into an item error (issue 11, item 5), and one article that makes the pipeline
+raise is that article's error (item 2)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
+import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from newsledger.config import Config
-from newsledger.extract import process_articles
-from newsledger.ingest import Article
+from newsledger.extract import iter_processed, process_articles
+from newsledger.ingest import Article, ItemError
+
+pytestmark = pytest.mark.slow
 
 SENTENCE = "In Alcoria, police said 12 died on Monday. "
 
@@ -42,3 +48,32 @@ def test_an_article_over_the_number_budget_is_an_item_error(nlp: Language) -> No
     assert [e.where for e in result.errors] == ["bomb"]
     assert "5,000 numbers, over the limit of 3,000 (Config.max_numbers)" in result.errors[0].message
     assert [f.doc for f in result.figures] == ["fine"]
+
+
+
+
+@Language.component("raises_on_poison")
+def _raises_on_poison(doc: Doc) -> Doc:
+    if "POISON" in doc.text:
+        raise ValueError("this component cannot read POISON")
+    return doc
+
+
+@pytest.fixture
+def poisoned(nlp: Language) -> Iterator[Language]:
+    nlp.add_pipe("raises_on_poison", last=True)
+    try:
+        yield nlp
+    finally:
+        nlp.remove_pipe("raises_on_poison")
+
+
+def test_an_article_that_breaks_the_pipeline_is_its_own_error(poisoned: Language) -> None:
+    articles: list[Article | ItemError] = [
+        Article(id=f"a{i}", text=f"Police said {i + 2} people died on Monday." + (" POISON" if i == 2 else ""),
+                date="2024-06-14", origin=f"in.jsonl:{i + 1}") for i in range(6)]
+    errors: list[ItemError] = []
+    done = [r.article.id for r in iter_processed(articles, nlp=poisoned, errors=errors)]
+    assert done == ["a0", "a1", "a3", "a4", "a5"]
+    [err] = errors
+    assert err.where == "in.jsonl:3" and "ValueError: this component cannot read POISON" in err.message

@@ -59,3 +59,39 @@ def test_extractors_keep_offsets_inside_the_text(nlp: Language, text: str, pub: 
         assert 0 <= s["start"] < s["end"] <= len(text)
     for d in doc._.dates:
         assert 0 <= d["start"] < d["end"] <= len(doc)
+
+
+JSON_TEXT = st.text(alphabet=st.one_of(st.sampled_from(["\x00", "\ud800", "\udbff", "\udc00", "\udfff", "\u200b",
+                                                        "\ufeff", "\r", "\\", '"']),
+                                       st.characters(codec="utf-8")), max_size=40)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(aid=JSON_TEXT, title=JSON_TEXT, text=JSON_TEXT, date=st.one_of(JSON_TEXT, st.dates().map(str)))
+def test_json_strings_with_surrogates_and_nuls_come_out_storable(aid: str, title: str, text: str, date: str) -> None:
+    import json
+
+    line = json.dumps({"id": aid, "title": title, "date": date, "text": "Police said 4 people died. " + text})
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "in.jsonl"
+        path.write_text(line + "\n", encoding="ascii")  # json.dumps escapes: \ud800 and \u0000 stay escapes
+        [item] = list(read_articles([path], Config(skip_non_english=False)))
+    assert isinstance(item, Article | ItemError)
+    if isinstance(item, Article):
+        for value in (item.id, item.title or "", item.text, item.origin):
+            assert "\x00" not in value
+            value.encode("utf-8")
+        assert item.date is None or len(item.date) == 10
+    else:
+        assert item.message
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(pub=st.one_of(st.dates(max_value=__import__("datetime").date(1, 1, 20)),
+                     st.dates(min_value=__import__("datetime").date(9999, 12, 10)), st.dates()))
+def test_extreme_publication_days_never_raise(nlp: Language, pub: object) -> None:
+    doc = run(nlp, "On Monday 12 people died; a week earlier 3, yesterday 5. Next Friday they meet. "
+                   "Rescuers return tomorrow, officials said on Sunday, three days later.", str(pub))
+    assert doc._.figures

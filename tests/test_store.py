@@ -692,3 +692,80 @@ def test_a_read_opens_sqlite_read_only(tmp_path: Path) -> None:
     assert _count(reader, articles_t) == 2
     with pytest.raises(sa.exc.OperationalError, match="readonly"), reader.begin() as conn:
         conn.execute(articles_t.delete())
+
+
+# ---- per-item isolation (issue 11): no article stops the run, nothing stored is lost
+
+GOOD = "Police said {n} people died in the flood in Aldport on Monday, the mayor said on Tuesday."
+
+
+def _hostile_batch(path: Path, seed: int = 11) -> tuple[list[str], list[str]]:
+    """Well-formed articles between fuzzed ones (surrogates, NULs, control characters, extreme
+    and invalid dates, over-long ids); returns (good ids, every id written)."""
+    import random
+
+    rnd = random.Random(seed)
+    nasty = ["\ud800", "\udfff", "\x00", "\x01", "\u200b", "\ufeff", "\U0001f600", "\u202e", "\r", "\\"]
+    dates = ["0001-01-01", "9999-12-31", "0001-01-02", "2022-13-45", "yesterday", "2022-05-01garbage", "",
+             "0000-00-00", None, 20220501, "9999-12-31T23:59:59+14:00"]
+    good, ids, lines = [], [], []
+    for i in range(24):
+        if i % 3 == 0:
+            aid = f"good{i}"
+            good.append(aid)
+            rec: dict[str, object] = {"id": aid, "date": "2022-05-0" + str(1 + i % 9), "text": GOOD.format(n=i + 2)}
+        else:
+            bits = [rnd.choice(nasty) + w for w in GOOD.format(n=i + 2).split()]
+            aid = ("h" * (250 + i) if i % 7 == 0 else f"h{i}") + rnd.choice(nasty)
+            rec = {"id": aid, "date": rnd.choice(dates), "title": rnd.choice(nasty) * 3, "outlet": rnd.choice(nasty),
+                   "text": " ".join(bits) + " Officials said on Sunday that 4 were hurt."}
+        ids.append(str(rec["id"]))
+        lines.append(json.dumps(rec))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return good, ids
+
+
+def test_hostile_articles_are_item_errors_and_the_rest_is_stored(db_target: str, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.jsonl"
+    good, ids = _hostile_batch(path)
+    report = analyze([path], db_target)
+    store = _open(db_target)
+    with store.engine.connect() as conn:
+        stored = set(conn.execute(sa.select(articles_t.c.id)).scalars())
+        texts = list(conn.execute(sa.select(articles_t.c.text)).scalars())
+    assert set(good) <= stored
+    assert all("\x00" not in t for t in texts)
+    refused = [e for e in report.errors if "over the limit of 255" in e.message]
+    assert len(refused) == sum(len(i) > 255 for i in ids) > 0
+    assert len(stored) + len(report.errors) == len(ids)
+    assert {w.message.split(" is ")[0] for w in report.warnings} >= {"date '2022-13-45'", "date 'yesterday'"}
+    again = analyze([path], db_target)  # a rerun neither dies nor changes anything
+    assert (again.added, again.unchanged) == (0, len(stored))
+
+
+def _poison_trigger(store: Store) -> None:
+    """A real database rule that rejects one article, as a constraint or a full column would."""
+    with store.engine.begin() as conn:
+        if store.dialect == "sqlite":
+            conn.exec_driver_sql("CREATE TRIGGER poison BEFORE INSERT ON articles WHEN NEW.id = 'poison' "
+                                 "BEGIN SELECT RAISE(ABORT, 'poison refused'); END")
+        else:
+            conn.exec_driver_sql("CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN "
+                                 "IF NEW.id = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; "
+                                 "RETURN NEW; END $$ LANGUAGE plpgsql")
+            conn.exec_driver_sql("CREATE TRIGGER poison BEFORE INSERT ON articles FOR EACH ROW "
+                                 "EXECUTE FUNCTION poison()")
+
+
+def test_an_article_the_store_refuses_is_its_error_and_the_run_goes_on(db_target: str, tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text("".join(json.dumps({"id": aid, "date": "2022-05-02", "text": GOOD.format(n=n)}) + "\n"
+                            for n, aid in enumerate(["first", "poison", "last"], 2)), encoding="utf-8")
+    _poison_trigger(_open(db_target))
+    report = analyze([path], db_target)
+    assert report.added == 2
+    [err] = report.errors
+    assert err.where == f"{path}:2" and "could not store article 'poison'" in err.message
+    assert "poison refused" in err.message
+    with _open(db_target).engine.connect() as conn:
+        assert sorted(conn.execute(sa.select(articles_t.c.id)).scalars()) == ["first", "last"]

@@ -52,10 +52,12 @@ def build_config(model: str, batch_size: int, n_process: int, fields: tuple[str,
                   fetch_linked=fetch_linked, skip_non_english=not keep_non_english)
 
 
-def write_report(path: Path | None, counts: dict[str, Any], errors: list[ItemError]) -> None:
+def write_report(path: Path | None, counts: dict[str, Any], errors: list[ItemError],
+                 warnings: list[ItemError] | None = None) -> None:
     if path is None:
         return
-    payload = {**counts, "errors": [{"where": e.where, "message": e.message} for e in errors]}
+    payload = {**counts, "errors": [{"where": e.where, "message": e.message} for e in errors],
+               "warnings": [{"where": w.where, "message": w.message} for w in warnings or []]}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
@@ -123,8 +125,8 @@ def render_table(result: ExtractResult, console: Console) -> None:
               help="Write records here instead of standard output.")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy English pipeline.")
-@click.option("--batch-size", default=32, show_default=True, type=int)
-@click.option("--n-process", default=1, show_default=True, type=int)
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
+@click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @input_options
 def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: str, batch_size: int,
@@ -144,6 +146,8 @@ def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: s
     result = with_progress(err, quiet, "extracting", lambda tick: extract(list(inputs), config, on_item=tick))
     for e in result.errors:
         err.print(f"[red]error[/red] {e}", highlight=False, markup=True, soft_wrap=True)
+    for w in result.warnings:
+        err.print(f"[yellow]warning[/yellow] {w}", highlight=False, soft_wrap=True)
     if fmt == "table":
         console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=160)
         render_table(result, console)
@@ -156,7 +160,7 @@ def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: s
         err.print(f"{result.articles} articles, {len(result.figures)} figures, "
                   f"{len(result.statements)} statements, {len(result.errors)} errors", highlight=False)
     write_report(report_path, {"articles": result.articles, "figures": len(result.figures),
-                               "statements": len(result.statements)}, result.errors)
+                               "statements": len(result.statements)}, result.errors, result.warnings)
     if result.errors:
         sys.exit(1)
 
@@ -190,10 +194,11 @@ def with_progress(err: Console, quiet: bool, label: str, work: Callable[[Callabl
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy English pipeline.")
-@click.option("--batch-size", default=32, show_default=True, type=int)
-@click.option("--n-process", default=1, show_default=True, type=int)
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
+@click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1))
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-@click.option("--workers", type=int, help="Run extraction on a local Dask cluster of this many worker processes.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Run extraction on a local Dask cluster of this many worker processes.")
 @click.option("--cluster", "scheduler", metavar="tcp://HOST:8786",
               help="Run extraction on an existing Dask cluster (use a postgresql:// store).")
 @input_options
@@ -233,13 +238,15 @@ def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n
         report = with_progress(err, quiet, "analyzing", lambda tick: analyze(list(inputs), db, config, on_item=tick))
     for e in report.errors:
         err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+    for w in report.warnings:
+        err.print(f"[yellow]warning[/yellow] {w}", highlight=False, soft_wrap=True)
     if not quiet:
         err.print(f"{report.added} added, {report.replaced} replaced, {report.unchanged} unchanged, "
                   f"{report.duplicates} near-duplicates, {len(report.errors)} errors; "
                   f"{report.quantities_updated} quantities updated in {mask_url(db)}", highlight=False)
     write_report(report_path, {"added": report.added, "replaced": report.replaced, "unchanged": report.unchanged,
                                "duplicates": report.duplicates, "quantities_updated": report.quantities_updated},
-                 report.errors)
+                 report.errors, report.warnings)
     if report.errors:
         sys.exit(1)
 
@@ -258,7 +265,7 @@ def _store(db: str) -> Any:
 @main.command("quantities")
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("--contested", is_flag=True, help="Only quantities whose figures disagree.")
-@click.option("--limit", default=20, show_default=True, type=int)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
     """The ledger: each quantity with every figure reported for it, by source and date, with the quote.
@@ -292,7 +299,8 @@ def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
 @click.option("--kind", type=click.Choice(["dispute", "revision", "across_days", "undated"]),
               help="Only one kind of disagreement.")
 @click.option("--quantity", "quantity_id", help="Only this quantity id.")
-@click.option("--limit", default=50, show_default=True, type=int, help="Groups (source pairs) to show.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1),
+              help="Groups (source pairs) to show.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def conflicts_cmd(db: str, kind: str | None, quantity_id: str | None, limit: int, fmt: str) -> None:
     """Figures of one quantity that cannot both be true (the spec's interval rule), one row per
@@ -361,7 +369,7 @@ def timeline_cmd(db: str, quantity_id: str | None, fmt: str) -> None:
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("briefing"),
               show_default=True, help="Directory for brief.md and brief.html.")
-@click.option("--top", default=10, show_default=True, type=int, help="How many quantities.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many quantities.")
 @click.option("--title", default="newsledger briefing", show_default=True)
 def brief_cmd(db: str, output: Path, top: int, title: str) -> None:
     """A briefing in Markdown and HTML: key figures, who disputes them, each claim cited to outlet,

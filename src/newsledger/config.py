@@ -40,7 +40,11 @@ class Config:
     fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports
     fetch_linked: bool = False  # feeds: fetch each entry's linked page for the full text
     skip_non_english: bool = True
-    max_item_bytes: int = 20_000_000  # one page, one record; container files may be larger
+    max_item_bytes: int = 20_000_000  # one page, one record, one line; container files may be larger
+    # a gzip stream (.jsonl.gz, .csv.gz, .warc.gz) stops at the larger of these: a real archive
+    # inflates 3-10x, a gzip bomb 1000x (checked while streaming, never held in memory)
+    max_decompressed_bytes: int = 1_000_000_000
+    max_compression_ratio: int = 100
     fetch_timeout: float = 20.0
 
     def field_map(self) -> dict[str, str]:

@@ -83,6 +83,15 @@ def _nearest(month: int, day: int, pub: dt.date) -> dt.date | None:
     return best
 
 
+def shift(day: dt.date, days: int) -> dt.date | None:
+    """``day`` moved by ``days``, or None past the calendar's ends (a publication day of
+    0001-01-01 and "Monday" must not raise OverflowError)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def resolve(kind: str, m: re.Match[str], pub: dt.date | None, last: dt.date | None
             ) -> tuple[dt.date | None, str, str]:
     """(date, precision, basis) for one match; ``last`` is the last day mentioned before it."""
@@ -107,17 +116,17 @@ def resolve(kind: str, m: re.Match[str], pub: dt.date | None, last: dt.date | No
         mod = (g.get("mod") or "").lower()
         if mod == "next":
             ahead = (wd - pub.weekday()) % 7 or 7
-            return pub + dt.timedelta(days=ahead), "day", "relative"
+            return shift(pub, ahead), "day", "relative"
         back = (pub.weekday() - wd) % 7
         if mod == "last" and back == 0:
             back = 7
-        return pub - dt.timedelta(days=back), "day", "relative"
+        return shift(pub, -back), "day", "relative"
     if kind == "deictic":
         if pub is None:
             return None, "day", "relative"
         word = g["word"].lower()
-        shift = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
-        return pub + dt.timedelta(days=shift), "day", "relative"
+        days = {"yesterday": -1, "tomorrow": 1, "last night": -1}.get(word, 0)
+        return shift(pub, days), "day", "relative"
     if kind == "offset":
         ref = last or pub
         if ref is None:
@@ -127,7 +136,7 @@ def resolve(kind: str, m: re.Match[str], pub: dt.date | None, last: dt.date | No
         direction = (g.get("dir") or g.get("dir2") or "").lower()
         sign = 1 if direction in ("later", "after", "following", "next") else -1
         base = pub if direction == "ago" and pub else ref
-        return base + dt.timedelta(days=sign * count), "day", "relative"
+        return shift(base, sign * count), "day", "relative"
     if kind == "month":
         return None, "month", "explicit"
     return None, "year", "explicit"
@@ -200,7 +209,7 @@ def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
         date, precision, basis = resolve(kind, m, pub, base)
         if kind == "weekday" and date is not None and pub is not None and date < pub and not m.group("mod") \
                 and is_future(span):
-            date += dt.timedelta(days=7)
+            date = shift(date, 7)
         scope_span = doc.char_span(scope, scope + 1, alignment_mode="expand")
         if date is not None and precision == "day":
             last_day, last_sent = date, span.sent.start

@@ -49,6 +49,7 @@ class ExtractResult:
     figures: list[Figure] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     errors: list[ItemError] = field(default_factory=list)
+    warnings: list[ItemError] = field(default_factory=list)  # articles kept despite a flaw (a bad date)
     articles: int = 0
     stories: dict[str, str] = field(default_factory=dict)
 
@@ -99,13 +100,16 @@ def make_doc(nlp: Language, article: Article, pub: PubDate | None = None) -> Doc
 
 
 def _checked(items: Iterable[Article | ItemError], config: Config, errors: list[ItemError],
-             on_item: Callable[[Article | ItemError], None] | None) -> Iterator[Article]:
+             on_item: Callable[[Article | ItemError], None] | None,
+             warnings: list[ItemError] | None = None) -> Iterator[Article]:
     for item in items:
         if on_item is not None:
             on_item(item)
         if isinstance(item, ItemError):
             errors.append(item)
             continue
+        if warnings is not None:
+            warnings.extend(ItemError(item.origin or item.id, w) for w in item.warnings)
         if len(item.text) > config.max_chars:
             errors.append(ItemError(item.origin or item.id, f"article {item.id!r} has {len(item.text):,} "
                                     f"characters, over the limit of {config.max_chars:,} (Config.max_chars)"))
@@ -116,14 +120,17 @@ def _checked(items: Iterable[Article | ItemError], config: Config, errors: list[
 def iter_processed(articles: Iterable[Article | ItemError], config: Config | None = None,
                    nlp: Language | None = None, errors: list[ItemError] | None = None,
                    on_item: Callable[[Article | ItemError], None] | None = None,
-                   pubs: Mapping[str, PubDate] | None = None) -> Iterator[ArticleResult]:
-    """Stream articles through the pipeline in batches; bad items go to ``errors``. ``pubs``
-    gives the publication day of some articles by id (a year-less dateline dated by its story),
-    overriding what the article itself gives."""
+                   pubs: Mapping[str, PubDate] | None = None,
+                   warnings: list[ItemError] | None = None) -> Iterator[ArticleResult]:
+    """Stream articles through the pipeline in batches; bad items go to ``errors``, the flaws of
+    articles kept (see ``Article.warnings``) to ``warnings``. ``pubs`` gives the publication day
+    of some articles by id (a year-less dateline dated by its story), overriding what the
+    article itself gives. An article whose extraction raises is that article's error: the
+    others of its batch are processed again one by one."""
     config = config or Config()
     nlp = nlp or pipeline.load(config)
     errs = errors if errors is not None else []
-    good = _checked(articles, config, errs, on_item)
+    good = _checked(articles, config, errs, on_item, warnings)
     kwargs: dict[str, Any] = {"batch_size": config.batch_size, "as_tuples": True}
     if config.n_process > 1:
         kwargs["n_process"] = config.n_process
@@ -131,29 +138,66 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
     # frees them again, so memory stays flat however long the run (records are plain Python)
     for chunk in batched(good, ZONE_ARTICLES):
         with nlp.memory_zone():
-            docs = ((make_doc(nlp, a, p), (a, p)) for a in chunk
-                    for p in ((pubs or {}).get(a.id) or article_pub(a),))
-            for doc, (article, pub) in nlp.pipe(_within_budget(docs, config, errs), **kwargs):
-                figures, statements = doc_records(doc, article.id)
-                yield ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc),
-                                    place_aliases(doc))
+            yield from _isolated(nlp, chunk, pubs or {}, kwargs, errs, config)
 
 
 ZONE_ARTICLES = 1000
 
 
-def _within_budget(docs: Iterable[tuple[Doc, tuple[Article, PubDate]]], config: Config,
-                   errors: list[ItemError]) -> Iterator[tuple[Doc, tuple[Article, PubDate]]]:
-    """Tokenised articles whose count of numbers is within ``config.max_numbers``; the others
-    become item errors before the parser spends minutes on them."""
-    for doc, ctx in docs:
-        n = sum(1 for t in doc if t.like_num)
-        if n > config.max_numbers:
-            article = ctx[0]
-            errors.append(ItemError(article.origin or article.id, f"article {article.id!r} has {n:,} numbers, "
-                                    f"over the limit of {config.max_numbers:,} (Config.max_numbers)"))
+def _over_budget(doc: Doc, article: Article, config: Config, errors: list[ItemError]) -> bool:
+    """Whether a tokenised article has more numbers than ``config.max_numbers``: it becomes an item
+    error before the parser spends minutes on it."""
+    n = sum(1 for t in doc if t.like_num)
+    if n > config.max_numbers:
+        errors.append(ItemError(article.origin or article.id, f"article {article.id!r} has {n:,} numbers, "
+                                f"over the limit of {config.max_numbers:,} (Config.max_numbers)"))
+        return True
+    return False
+
+
+def _result(doc: Doc, article: Article, pub: PubDate) -> ArticleResult:
+    figures, statements = doc_records(doc, article.id)
+    return ArticleResult(article, figures, statements, article_names(doc), pub, story_features(doc),
+                         place_aliases(doc))
+
+
+def _isolated(nlp: Language, chunk: list[Article], pubs: Mapping[str, PubDate], kwargs: dict[str, Any],
+              errors: list[ItemError], config: Config) -> Iterator[ArticleResult]:
+    """The chunk through ``nlp.pipe``; if anything raises, the articles not yet yielded go
+    through one at a time, so that only the article that raises becomes an error."""
+    done: set[int] = set()
+
+    def docs() -> Iterator[tuple[Doc, tuple[int, Article, PubDate]]]:
+        for i, a in enumerate(chunk):
+            p = pubs.get(a.id) or article_pub(a)
+            doc = make_doc(nlp, a, p)
+            if _over_budget(doc, a, config, errors):
+                done.add(i)
+                continue
+            yield doc, (i, a, p)
+
+    try:
+        for doc, (i, article, pub) in nlp.pipe(docs(), **kwargs):
+            res = _result(doc, article, pub)
+            done.add(i)
+            yield res
+        return
+    except Exception:  # per-item isolation: find the article below
+        pass
+    for i, article in enumerate(chunk):
+        if i in done:
             continue
-        yield doc, ctx
+        try:
+            pub = pubs.get(article.id) or article_pub(article)
+            doc = make_doc(nlp, article, pub)
+            if _over_budget(doc, article, config, errors):
+                continue
+            res = _result(nlp(doc), article, pub)
+        except Exception as exc:  # per-item isolation: this article's error, the run goes on
+            errors.append(ItemError(article.origin or article.id,
+                                    f"extraction failed for {article.id[:80]!r}: {type(exc).__name__}: {exc}"))
+            continue
+        yield res
 
 
 
@@ -167,7 +211,7 @@ def process_articles(articles: Iterable[Article | ItemError], config: Config | N
     result = ExtractResult()
     done: list[ArticleResult] = []
     yearless: dict[str, int] = {}  # only these articles are kept whole, to be processed again
-    for item in iter_processed(articles, config, nlp, result.errors, on_item):
+    for item in iter_processed(articles, config, nlp, result.errors, on_item, warnings=result.warnings):
         result.articles += 1
         if item.pub is not None and item.pub.month_day:
             yearless[item.article.id] = len(done)

@@ -538,6 +538,7 @@ class AnalyzeReport:
     unchanged: int = 0
     duplicates: int = 0
     errors: list[ItemError] = field(default_factory=list)
+    warnings: list[ItemError] = field(default_factory=list)  # articles stored despite a flaw (a bad date)
     quantities_updated: int = 0
     story_dated: int = 0  # articles processed again with the year their story gives (year-less datelines)
 
@@ -1158,10 +1159,20 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
                 yield a
 
     articles = read_articles(inputs, config, dedupe_ids=False)
-    for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item):
-        with store.begin() as conn:
-            dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, seq, res.pub,
-                                    res.features, res.place_aliases)
+    for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item,
+                              warnings=report.warnings):
+        try:
+            with store.begin() as conn:
+                dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, seq, res.pub,
+                                        res.features, res.place_aliases)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError):
+            raise  # the store itself failed (locked, down, full): not this article's fault
+        except Exception as exc:  # per-item isolation: this article's error, what is stored stays
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            report.errors.append(ItemError(res.article.origin or res.article.id,
+                                           f"could not store article {res.article.id[:80]!r}: "
+                                           f"{type(exc).__name__}: {reason[0] if reason else ''}"))
+            continue
         seq += 1
         was = res.article.id in existed
         existed.discard(res.article.id)

@@ -8,13 +8,15 @@ every record index ``Article.text`` (the body), which is what the store keeps.
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 from ..config import Config
-from .base import Article, ItemError, check_language, decode_bytes, valid_date
+from .base import Article, ItemError, check_language, clean_article, decode_bytes, valid_date
 from .feeds import fetch, looks_like_feed, read_feed
 from .html import extract_html, looks_like_html
 from .tabular import _Concat, read_csv, read_json_array, read_jsonl, record_to_article
@@ -39,10 +41,41 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-def _files_under(directory: Path) -> Iterator[Path]:
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(directory).parts):
-            yield path
+def _files_under(directory: Path) -> Iterator[Path | ItemError]:
+    """Every non-hidden file below ``directory`` in path order; a directory that cannot be
+    listed is an error (os.walk and rglob would skip it silently, as if it were empty)."""
+    found: list[Path] = []
+    errors: list[ItemError] = []
+
+    def failed(exc: OSError) -> None:
+        errors.append(ItemError(str(exc.filename or directory), f"cannot read directory: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(directory, onerror=failed):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root, f) for f in files if not f.startswith("."))
+    yield from errors
+    yield from sorted(found)
+
+
+def _not_regular(path: Path) -> ItemError | None:
+    """A FIFO, socket or device would block or never end: only regular files are read."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return ItemError(str(path), f"cannot read: {exc.strerror or exc}")
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else \
+        "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+    return ItemError(str(path), f"{kind}, not a regular file; refused (use - to read standard input)")
+
+
+def _guard(where: str, items: Iterable[Article | ItemError]) -> Iterator[Article | ItemError]:
+    """A reader's unexpected exception becomes an error for its file; the run goes on."""
+    try:
+        yield from items
+    except Exception as exc:  # per-item isolation: any failure is this input's error
+        yield ItemError(where, f"reading failed: {type(exc).__name__}: {exc}")
 
 
 def _read_bytes(path: Path, limit: int) -> bytes | ItemError:
@@ -62,7 +95,7 @@ def read_blob(data: bytes, where: str, article_id: str, config: Config) -> Itera
     if head.startswith(b"WARC/") or (head[:2] == b"\x1f\x8b" and b"WARC" in _peek_gzip(data)):
         import io
 
-        yield from read_warc(Path(where), config.max_item_bytes, io.BytesIO(data))
+        yield from read_warc(Path(where), config.max_item_bytes, io.BytesIO(data), config=config)
     elif looks_like_feed(head) and not looks_like_html(head):
         yield from read_feed(data, where, config.fetch_linked, config.fetch_timeout, config.max_item_bytes)
     elif looks_like_html(head):
@@ -87,19 +120,26 @@ def read_path(path: Path, config: Config) -> Iterator[Article | ItemError]:
     """A file by suffix (sniffing when unknown) or a directory of files."""
     if path.is_dir():
         for child in _files_under(path):
-            yield from read_path(child, config)
+            if isinstance(child, ItemError):
+                yield child
+            else:
+                yield from _guard(str(child), read_path(child, config))
         return
     if not path.exists():
         yield ItemError(str(path), "no such file or directory")
         return
+    refused = _not_regular(path)
+    if refused is not None:
+        yield refused
+        return
     suffix = _suffix(path)
     fields = config.field_map()
     if suffix in JSONL_SUFFIXES:
-        yield from read_jsonl(path, fields)
+        yield from read_jsonl(path, fields, config=config)
     elif suffix in CSV_SUFFIXES:
-        yield from read_csv(path, fields)
+        yield from read_csv(path, fields, config=config)
     elif suffix in WARC_SUFFIXES:
-        yield from read_warc(path, config.max_item_bytes)
+        yield from read_warc(path, config.max_item_bytes, config=config)
     else:
         data = _read_bytes(path, config.max_item_bytes)
         if isinstance(data, ItemError):
@@ -132,10 +172,10 @@ def read_stdin(config: Config, stream: IO[bytes] | None = None) -> Iterator[Arti
     import io
 
     src = stream or sys.stdin.buffer
-    first = src.readline()
+    first = src.readline(config.max_item_bytes + 1)
     if first.lstrip().startswith(b"{"):
         rest = io.BufferedReader(_Concat(first, src))
-        yield from read_jsonl(Path("stdin"), config.field_map(), rest, name="stdin")
+        yield from read_jsonl(Path("stdin"), config.field_map(), rest, name="stdin", config=config)
         return
     data = first + src.read(config.max_item_bytes + 1)
     if len(data) > config.max_item_bytes:
@@ -147,9 +187,12 @@ def read_stdin(config: Config, stream: IO[bytes] | None = None) -> Iterator[Arti
 def screen(items: Iterable[Article | ItemError], config: Config, dedupe_ids: bool = True
            ) -> Iterator[Article | ItemError]:
     """Repeated ids become errors (with ``dedupe_ids``), non-English articles are skipped with a
-    reason unless the config keeps them."""
+    reason unless the config keeps them, and every article's strings are made storable (NUL and
+    lone surrogates, ids over the column's length: see :func:`clean_article`)."""
     seen: set[str] = set()
     for result in items:
+        if isinstance(result, Article):
+            result = clean_article(result)
         if isinstance(result, Article):
             if dedupe_ids:
                 if result.id in seen:
@@ -170,10 +213,10 @@ def read_articles(inputs: Iterable[str | Path], config: Config | None = None, de
         for item in inputs:
             text = str(item)
             if text == "-":
-                yield from read_stdin(config)
+                yield from _guard("stdin", read_stdin(config))
             elif text.lower().startswith(("http://", "https://")):
-                yield from read_url(text, config)
+                yield from _guard(text, read_url(text, config))
             else:
-                yield from read_path(Path(item), config)
+                yield from _guard(text, read_path(Path(item), config))
 
     yield from screen(raw(), config, dedupe_ids)

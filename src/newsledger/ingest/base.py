@@ -6,7 +6,8 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 EN_FUNCTION_WORDS = frozenset("""
 the of and to a in is that for on it with as was he she said by at from his her an be have has had are were
@@ -30,6 +31,8 @@ class Article:
     # how ``date`` was obtained when the input did not state it: "metadata" for a web page's
     # own metadata (see :mod:`newsledger.pubdate`); None means the input gave it
     date_basis: str | None = None
+    # what the reader had to overlook (an unreadable date): reported, the article is still used
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "date": self.date, "title": self.title, "outlet": self.outlet,
@@ -48,16 +51,68 @@ class ItemError:
 
 
 def valid_date(value: object) -> str | None:
-    """An ISO day from a date-ish string ("2022-05-01", "2022-05-01T10:00:00Z"), else None."""
+    """An ISO day from a date or date-time ("2022-05-01", "2022-05-01T10:00:00Z", or an RFC 2822
+    stamp as in feeds and mail), else None. The whole string must parse: "2022-05-01garbage"
+    is no date, like "2022-13-45" and "yesterday"."""
+    return parse_date(value)[0]
+
+
+def parse_date(value: object) -> tuple[str | None, str | None]:
+    """(ISO day, warning): the warning says why a non-empty value is not a date, so every
+    reader treats a bad date alike (the article is kept, undated, with that warning)."""
     if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()[:10]
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()[:10]
+        return value.isoformat()[:10], None
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    text = str(value).strip()
+    shown = repr(text if len(text) <= 40 else text[:40] + "...")
+    if not isinstance(value, str):
+        return None, f"date {shown} is not a date string; read without a date"
     try:
-        return dt.date.fromisoformat(text).isoformat()
+        if len(text) == 10:
+            return dt.date.fromisoformat(text).isoformat(), None
+        return dt.datetime.fromisoformat(text.replace("z", "Z")).date().isoformat(), None
     except ValueError:
-        return None
+        pass
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(text).date().isoformat(), None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None, f"date {shown} is not a valid date (YYYY-MM-DD or ISO 8601); read without a date"
+
+
+# articles.id is VARCHAR(255): a longer id is refused here, before the store, on every store
+MAX_ID_CHARS = 255
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """Text every store accepts: NUL removed (PostgreSQL rejects it) and lone surrogates (a JSON
+    escape such as ``\\ud800``, which cannot be encoded) replaced by U+FFFD."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def clean_article(article: Article) -> Article | ItemError:
+    """The article with storable strings, or an error for an id no store can hold."""
+    changes: dict[str, Any] = {}
+    for name in ("id", "text", "title", "outlet", "url", "origin"):
+        value = getattr(article, name)
+        if isinstance(value, str) and (cleaned := clean_text(value)) is not value:
+            changes[name] = cleaned
+    if changes:
+        article = replace(article, **changes)
+    if len(article.id) > MAX_ID_CHARS:
+        return ItemError(article.origin or article.id[:60] + "...",
+                         f"article id of {len(article.id):,} characters is over the limit of {MAX_ID_CHARS} "
+                         f"({article.id[:40]!r}...); map a shorter column with --field id=NAME")
+    return article
 
 
 def decode_bytes(data: bytes, where: str, hint: str | None = None) -> str | ItemError:
