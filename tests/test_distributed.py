@@ -110,3 +110,22 @@ def test_killing_a_worker_mid_run_loses_nothing(tmp_path: Path) -> None:
         client.close()
         cluster.close()
     assert snapshot(target) == snapshot(str(single))
+
+
+def test_an_article_the_store_refuses_is_its_error_on_a_worker_too(tmp_path: Path) -> None:
+    """Per-item isolation in the distributed path: the staging of one article fails (a real
+    database rule refuses it) and the partition's other articles are stored."""
+    from tests.test_store import _poison_trigger
+
+    path = tmp_path / "batch.jsonl"
+    text = "The ministry said {n} people were killed in the floods in Port Ellis on Monday."
+    path.write_text("".join(json.dumps({"id": aid, "date": "2022-05-02", "text": text.format(n=n)}) + "\n"
+                            for n, aid in enumerate(["first", "poison", "last"], 2)), encoding="utf-8")
+    target = str(tmp_path / "dist.db")
+    with Store(target) as store:
+        _poison_trigger(store)
+    report = analyze_distributed([path], target, workers=1)
+    [err] = report.errors
+    assert "could not store article 'poison'" in err.message and "poison refused" in err.message
+    with Store(target) as store, store.engine.connect() as conn:
+        assert sorted(conn.execute(sa.select(articles_t.c.id)).scalars()) == ["first", "last"]

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from .config import Config
 from .ingest import Article, ItemError, read_path, screen
 from .ingest.tabular import read_jsonl
@@ -129,9 +131,18 @@ def process_partition(part: Partition, target: str, config: Config, seq_base: in
                 yield item
 
         for res in iter_processed(fresh(), config, errors=errors):
-            with store.begin() as conn:
-                store.stage_article(conn, res.article, res.figures, res.statements, res.names,
-                                    seqs[res.article.id], res.pub, res.features, res.place_aliases)
+            try:
+                with store.begin() as conn:
+                    store.stage_article(conn, res.article, res.figures, res.statements, res.names,
+                                        seqs[res.article.id], res.pub, res.features, res.place_aliases)
+            except (sa.exc.OperationalError, sa.exc.InterfaceError):
+                raise  # the store itself failed (locked, down, full): not this article's fault
+            except Exception as exc:  # per-item isolation, as in the single-process path
+                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+                errors.append(ItemError(res.article.origin or res.article.id,
+                                        f"could not store article {res.article.id[:80]!r}: "
+                                        f"{type(exc).__name__}: {reason[0] if reason else ''}"))
+                continue
             staged += 1
     finally:
         store.close()
