@@ -150,3 +150,28 @@ def test_an_export_that_fails_midway_leaves_the_previous_file_whole(tmp_path: Pa
     assert "file size limit" in p.stderr and "Traceback" not in p.stderr
     assert out.read_bytes() == before
     assert sorted(x.name for x in tmp_path.iterdir() if "ledger.jsonl" in x.name) == ["ledger.jsonl"]
+
+
+@pytest.mark.parametrize("command", ["extract", "brief"])
+def test_extract_and_brief_that_fail_midway_leave_the_previous_file_whole(tmp_path: Path, command: str) -> None:
+    db = _ledger(str(tmp_path / "l.db"))
+    if command == "extract":
+        args, out = ["extract", str(DATA), "-q", "-o", str(tmp_path / "x.jsonl")], tmp_path / "x.jsonl"
+    else:
+        args, out = ["brief", "--db", db, "-o", str(tmp_path / "b")], tmp_path / "b" / "brief.md"
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    before = out.read_bytes()
+    assert len(before) > 1024
+    script = ("import resource, signal\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              "from newsledger.cli import main\n"
+              "from newsledger.store import Store\n"
+              f"held = Store({db!r})\n"
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512))\n"
+              f"main({args!r})\n")
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert p.returncode == 1, p.stderr
+    assert out.read_bytes() == before
+    assert not [x for x in out.parent.iterdir() if x.name.endswith(".tmp")]

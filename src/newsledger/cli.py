@@ -58,7 +58,8 @@ def write_report(path: Path | None, counts: dict[str, Any], errors: list[ItemErr
         return
     payload = {**counts, "errors": [{"where": e.where, "message": e.message} for e in errors],
                "warnings": [{"where": w.where, "message": w.message} for w in warnings or []]}
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    with replaced_atomically(path) as tmp:
+        tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 class _Commands(click.Group):
@@ -148,11 +149,13 @@ def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: s
         err.print(f"[red]error[/red] {e}", highlight=False, markup=True, soft_wrap=True)
     for w in result.warnings:
         err.print(f"[yellow]warning[/yellow] {w}", highlight=False, soft_wrap=True)
-    if fmt == "table":
-        console = Console(file=output.open("w", encoding="utf-8") if output else sys.stdout, width=160)
-        render_table(result, console)
+    if fmt == "table" and output:
+        with replaced_atomically(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
+            render_table(result, Console(file=fh, width=160))
+    elif fmt == "table":
+        render_table(result, Console(file=sys.stdout, width=160))
     elif output:
-        with output.open("w", encoding="utf-8") as fh:
+        with replaced_atomically(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
             write_jsonl(result.records, fh)
     else:
         write_jsonl(result.records, sys.stdout)
@@ -384,8 +387,9 @@ def brief_cmd(db: str, output: Path, top: int, title: str) -> None:
     with _store(db) as store:
         b = brief(store, top=top, title=title)
     output.mkdir(parents=True, exist_ok=True)
-    (output / "brief.md").write_text(b.markdown, encoding="utf-8")
-    (output / "brief.html").write_text(b.html, encoding="utf-8")
+    for name, text in (("brief.md", b.markdown), ("brief.html", b.html)):
+        with replaced_atomically(output / name) as tmp:  # a full disk never leaves half a brief
+            tmp.write_text(text, encoding="utf-8")
     click.echo(f"wrote {output / 'brief.md'} and {output / 'brief.html'}")
 
 
