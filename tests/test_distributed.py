@@ -129,3 +129,23 @@ def test_an_article_the_store_refuses_is_its_error_on_a_worker_too(tmp_path: Pat
     assert "could not store article 'poison'" in err.message and "poison refused" in err.message
     with Store(target) as store, store.engine.connect() as conn:
         assert sorted(conn.execute(sa.select(articles_t.c.id)).scalars()) == ["first", "last"]
+
+
+def test_a_partition_reads_past_a_line_over_the_limit_in_bounded_steps(tmp_path: Path) -> None:
+    """The distributed reader applies the per-line limit too: a huge line is an item error, read
+    past in chunks, and the partition's other lines are articles."""
+    from dataclasses import replace as dc_replace
+
+    from newsledger.config import Config
+    from newsledger.distributed import read_partition
+    from newsledger.ingest import Article, ItemError
+
+    path = tmp_path / "big.jsonl"
+    good = json.dumps({"id": "ok-N", "text": "The ministry said 12 people died on Monday."})
+    huge = json.dumps({"id": "huge", "text": "x" * 3_000_000})
+    path.write_text("\n".join([good.replace("N", "1"), huge, good.replace("N", "2")]) + "\n", encoding="utf-8")
+    config = dc_replace(Config(), max_item_bytes=100_000)
+    items = [i for p in make_partitions([path], chunk_bytes=1_000_000) for i in read_partition(p, config)]
+    assert [a.id for a in items if isinstance(a, Article)] == ["ok-1", "ok-2"]
+    [err] = [e for e in items if isinstance(e, ItemError)]
+    assert "over the per-item limit" in err.message or "limit" in err.message

@@ -71,7 +71,8 @@ def _line_ranges(path: Path, size: int, chunk: int) -> Iterator[tuple[int, int]]
         start = 0
         while start < size:
             fh.seek(min(size, start + chunk))
-            fh.readline()  # move to the next line start
+            while (part := fh.readline(1 << 20)) and not part.endswith(b"\n"):
+                pass  # move to the next line start, in bounded steps (a line may be huge)
             end = min(size, fh.tell()) if start + chunk < size else size
             yield start, end
             start = end
@@ -85,12 +86,17 @@ class _Range:
         self.fh.seek(start)
         self.left = end - start
 
+    def readline(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes of the current line, never past the range (the JSONL reader
+        reads lines through this with its per-line limit, so a huge line is never held whole)."""
+        if self.left <= 0:
+            return b""
+        line = self.fh.readline(self.left if size < 0 else min(size, self.left))
+        self.left -= len(line)
+        return line
+
     def __iter__(self) -> Iterator[bytes]:
-        while self.left > 0:
-            line = self.fh.readline()
-            if not line:
-                return
-            self.left -= len(line)
+        while line := self.readline():
             yield line
 
     def __enter__(self) -> _Range:
@@ -106,7 +112,7 @@ def read_partition(part: Partition, config: Config) -> Iterator[Article | ItemEr
     else:
         name = f"{part.path}@{part.start}"
         items = read_jsonl(Path(part.path), config.field_map(), _Range(part.path, part.start, part.end),  # type: ignore[arg-type]
-                           name=name)
+                           name=name, config=config)
     yield from screen(items, config)
 
 
