@@ -528,7 +528,9 @@ def _export(target: str) -> list[dict[str, object]]:
 def _analyze_proc(inputs: list[Path], target: str) -> subprocess.Popen[str]:
     import subprocess
 
-    env = {**os.environ, "PYTHONPATH": SRC}
+    # a generous busy timeout: on a loaded 2-core CI machine one SQLite open once waited past the
+    # default 60 s for the other writer's transaction (the writer lock itself waits unbounded)
+    env = {**os.environ, "PYTHONPATH": SRC, "NEWSLEDGER_LOCK_TIMEOUT": "600"}
     return subprocess.Popen([sys.executable, "-m", "newsledger", "analyze", *map(str, inputs), "--db", target],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
