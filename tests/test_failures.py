@@ -124,6 +124,20 @@ def test_missing_output_directory(tmp_path: Path) -> None:
     _fails_in_one_line(["extract", str(DATA), "-q", "-o", str(tmp_path / "nowhere" / "x.jsonl")], "does not exist")
 
 
+def _under_file_size_limit(db: str, args: list[str], limit: int) -> subprocess.CompletedProcess[str]:
+    """Run a CLI command in a process that may write no file over ``limit`` bytes (a disk that
+    fills up midway); the store is opened first, so its SQLite side files exist before the limit."""
+    script = ("import resource, signal\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              "from newsledger.cli import main\n"
+              "from newsledger.store import Store\n"
+              f"held = Store({db!r})\n"
+              f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n"
+              f"main({args!r})\n")
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+
+
 def test_a_full_disk_on_export(tmp_path: Path) -> None:
     db = _ledger(str(tmp_path / "l.db"))
     _fails_in_one_line(["export", "--db", db, "--format", "csv", "-o", "/dev/full"], "no space left", "/dev/full")
@@ -137,15 +151,7 @@ def test_an_export_that_fails_midway_leaves_the_previous_file_whole(tmp_path: Pa
     before = out.read_bytes()
     assert len(before) > 4000
     # the same export in a process that may write no file over 2 KB (a disk that fills up midway)
-    script = ("import resource, signal, sys\n"
-              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-              "from newsledger.cli import main\n"
-              "from newsledger.store import Store\n"
-              f"held = Store({db!r})  # its SQLite side files exist before the limit\n"
-              "resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))\n"
-              f"main(['export', '--db', {db!r}, '--format', 'jsonl', '-o', {str(out)!r}])\n")
-    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    p = _under_file_size_limit(db, ["export", "--db", db, "--format", "jsonl", "-o", str(out)], 2048)
     assert p.returncode == 1, p.stderr
     assert "file size limit" in p.stderr and "Traceback" not in p.stderr
     assert out.read_bytes() == before
@@ -163,15 +169,7 @@ def test_extract_and_brief_that_fail_midway_leave_the_previous_file_whole(tmp_pa
     assert r.exit_code == 0, r.output
     before = out.read_bytes()
     assert len(before) > 1024
-    script = ("import resource, signal\n"
-              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-              "from newsledger.cli import main\n"
-              "from newsledger.store import Store\n"
-              f"held = Store({db!r})\n"
-              "resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512))\n"
-              f"main({args!r})\n")
-    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                       env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    p = _under_file_size_limit(db, args, 512)
     assert p.returncode == 1, p.stderr
     assert out.read_bytes() == before
     assert not [x for x in out.parent.iterdir() if x.name.endswith(".tmp")]

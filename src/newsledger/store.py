@@ -291,18 +291,21 @@ def _migration_6(conn: Connection) -> None:
                  .values(pub_date=articles_t.c.date, pub_date_basis="published"))
     undated = sa.select(articles_t.c.id, articles_t.c.url, articles_t.c.text).where(
         articles_t.c.date.is_(None), articles_t.c.pub_date_basis.is_(None)).order_by(articles_t.c.id)
-    last = ""
-    while True:
-        rows = conn.execute(undated.where(articles_t.c.id > last).limit(500)).all()
-        if not rows:
-            break
-        for aid, url, text in rows:
-            pub = publication(text, url)
-            conn.execute(articles_t.update().where(articles_t.c.id == aid)
-                         .values(pub_date=pub.date, pub_date_basis=pub.basis or "none"))
-        last = rows[-1][0]
+    for aid, url, text in _by_id(conn, undated):
+        pub = publication(text, url)
+        conn.execute(articles_t.update().where(articles_t.c.id == aid)
+                     .values(pub_date=pub.date, pub_date_basis=pub.basis or "none"))
     conn.exec_driver_sql("DROP VIEW IF EXISTS ledger")
     conn.exec_driver_sql(LEDGER_VIEW_6)
+
+
+def _by_id(conn: Connection, query: Any, page: int = 500) -> Iterator[Any]:
+    """Rows of an articles query ordered by id, read in pages by keyset (a migration over a large
+    store never holds every article's text at once)."""
+    last = ""
+    while rows := conn.execute(query.where(articles_t.c.id > last).limit(page)).all():
+        yield from rows
+        last = rows[-1][0]
 
 
 def _lacks_column(table: str, column: str) -> Callable[[Connection], bool]:
@@ -331,17 +334,11 @@ def _migration_12(conn: Connection) -> None:
         conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN pub_month_day VARCHAR(5)")
     undated = sa.select(articles_t.c.id, articles_t.c.text).where(
         articles_t.c.date.is_(None), articles_t.c.pub_date.is_(None)).order_by(articles_t.c.id)
-    last = ""
-    while True:
-        rows = conn.execute(undated.where(articles_t.c.id > last).limit(500)).all()
-        if not rows:
-            break
-        for aid, text in rows:
-            md = dateline_month_day(text)
-            if md is not None:
-                conn.execute(articles_t.update().where(articles_t.c.id == aid)
-                             .values(pub_month_day=f"{md[0]:02d}-{md[1]:02d}"))
-        last = rows[-1][0]
+    for aid, text in _by_id(conn, undated):
+        md = dateline_month_day(text)
+        if md is not None:
+            conn.execute(articles_t.update().where(articles_t.c.id == aid)
+                         .values(pub_month_day=f"{md[0]:02d}-{md[1]:02d}"))
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
