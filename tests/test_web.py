@@ -133,7 +133,7 @@ def test_quantity_page_shows_estimate_latest_per_source_and_grouped_disagreement
     assert data["groups"][0]["newest_day"] == "2030-03-06" and data["has_more"] is False
     page = flood_client.get(f"/quantities/{qid}").text
     assert "Reconciled estimate" in page and "Rule: Each source&#39;s latest figure" in page
-    latest = page[page.index('<table id="latest">'):page.index("</table>", page.index('<table id="latest">'))]
+    latest = page[page.index('<table id="latest"'):page.index("</table>", page.index('<table id="latest"'))]
     assert latest.count("<tr>") == 3 and "Anel Rusk" in latest and "national rescue service" in latest
     assert "revised up from “48” (2030-03-05) to “60” (2030-03-06)" in page
     assert flood_client.get(f"/quantities/{qid}?page=2").status_code == 200

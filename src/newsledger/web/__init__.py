@@ -7,7 +7,8 @@ SQL is parameterized, and responses carry a strict Content-Security-Policy (no i
 scripts or styles). Every request is checked before it reaches a view (``WebConfig``): the Host
 header against an allow-list, query parameters for NUL bytes and length, the page for a bounded
 integer; a failure is a 400 or 422 with the reason, and every response, errors and 500s included,
-carries the security headers.
+carries the security headers. Errors are pages for browsers and JSON for the twins and API callers
+(``error_response``); HEAD answers like GET without a body (``HeadAsGet``).
 """
 
 from __future__ import annotations
@@ -16,15 +17,20 @@ import logging
 import secrets
 import tempfile
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import WebConfig
 from ..pubdate import describe
@@ -37,6 +43,56 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
                     "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 log = logging.getLogger(__name__)
+ERROR_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Request not understood"}
+LISTINGS = {"quantities": "all quantities", "articles": "all articles", "sources": "all sources",
+            "conflicts": "all conflicts", "stories": "all stories"}
+# the accessible names given so far on the page being rendered: name -> href (see link_name)
+_LINK_NAMES: ContextVar[dict[str, str] | None] = ContextVar("link_names", default=None)
+
+
+def link_name(href: str, name: str) -> str:
+    """``name`` for a link to ``href``, numbered ("name (2)") if the page already has a link of that
+    name to another place, so that no two links on a page read alike but lead apart (screen readers
+    list links by name). Templates pass the visible words with their context first."""
+    seen = _LINK_NAMES.get()
+    if seen is None:
+        return name
+    unique, n = name, 1
+    while seen.setdefault(unique, href) != href:
+        n += 1
+        unique = f"{name} ({n})"
+    return unique
+
+
+def wants_html_error(request: Request) -> bool:
+    """A browser asked (it sends text/html), and not for a JSON twin or the API."""
+    path = request.url.path
+    if path.endswith(".json") or path.startswith("/api/"):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/xhtml+xml" in accept
+
+
+class HeadAsGet:
+    """HEAD answers like GET, headers included, without the body (RFC 9110): FastAPI routes
+    declare GET only, so without this every page answers HEAD with a 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def host_name(header: str) -> str:
@@ -77,7 +133,27 @@ def _env() -> Environment:
     env.filters["num"] = _num
     env.filters["safe_url"] = _safe_url
     env.filters["published"] = describe  # {{ a.pub_date|published(a.pub_date_basis) }}
+    env.globals["link_name"] = link_name
     return env
+
+
+def render_html(env: Environment, template: str, data: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """A page, with a fresh registry of link names (``link_name``)."""
+    token = _LINK_NAMES.set({})
+    try:
+        return HTMLResponse(env.get_template(template).render(**data), status_code=status_code)
+    finally:
+        _LINK_NAMES.reset(token)
+
+
+def error_response(env: Environment, request: Request, status: int, reason: str) -> Response:
+    """An error as a page for a browser (the reason and links back) or as ``{"detail": reason}``."""
+    if not wants_html_error(request):
+        return JSONResponse({"detail": reason}, status_code=status)
+    section = request.url.path.strip("/").split("/")[0]
+    back = (f"/{section}", LISTINGS[section]) if section in LISTINGS and request.url.path != f"/{section}" else None
+    return render_html(env, "error.html", {"status": status, "title": ERROR_TITLES.get(status, "Error"),
+                                           "reason": reason, "back": back}, status)
 
 
 def _safe_url(url: Any) -> str:
@@ -109,7 +185,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
         problem = request_problem(request, web, allowed)
         response: Response
         if problem is not None:
-            response = JSONResponse({"detail": problem[1]}, status_code=problem[0])
+            response = error_response(env, request, *problem)
         else:
             try:
                 response = await call_next(request)
@@ -119,6 +195,32 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    app.add_middleware(HeadAsGet)  # outermost: the guard and the routes see a GET
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not wants_html_error(request):
+            return await http_exception_handler(request, exc)
+        reason = {"Not Found": "there is no page at this address",
+                  "Method Not Allowed": "this address cannot be used that way"}.get(str(exc.detail), str(exc.detail))
+        response = error_response(env, request, exc.status_code, reason)
+        response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_html_error(request):
+            return await request_validation_exception_handler(request, exc)
+        reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+                            for e in exc.errors())
+        return error_response(env, request, 422, reasons)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """Browsers ask for /favicon.ico whatever the page links; answer with the SVG icon."""
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "max-age=86400"})
+
     def wants_json(request: Request) -> bool:
         accept = request.headers.get("accept", "")
         return "application/json" in accept and "text/html" not in accept
@@ -126,7 +228,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     def render(request: Request, template: str, data: dict[str, Any], as_json: bool) -> Response:
         if as_json or wants_json(request):
             return JSONResponse(data)
-        return HTMLResponse(env.get_template(template).render(**data))
+        return render_html(env, template, data)
 
     def base_for(request: Request) -> str:
         params = {k: v for k, v in request.query_params.items() if k != "page"}

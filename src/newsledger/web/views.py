@@ -191,7 +191,8 @@ def sources(store: Store, page: int) -> dict[str, Any]:
     n_fig = sa.select(sa.func.count()).select_from(figures_t).where(
         figures_t.c.source_id == sources_t.c.id).scalar_subquery()
     q = (sa.select(sources_t.c.id, sources_t.c.name, sources_t.c.kind, sources_t.c.affiliation,
-                   n_st.label("n_statements"), n_fig.label("n_figures"))
+                   n_st.label("n_statements"), n_fig.label("n_figures"), stories_t.c.label.label("story_label"))
+         .outerjoin(stories_t, stories_t.c.id == sources_t.c.story_id)
          .order_by(n_fig.desc(), n_st.desc(), sources_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1))
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(q).mappings()]
