@@ -28,10 +28,11 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "ledger.db"
-    analyze([DATA / "a1.jsonl", DATA / "hostile.jsonl"], db)
+    analyze([DATA / "a1.jsonl", DATA / "hostile.jsonl", DATA / "long_words.jsonl"], db)
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # a pipe nobody reads
+    # would fill up with the access log (a 70,000-character URL is one line) and stall the server
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -46,8 +47,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     proc.terminate()
     proc.wait(timeout=10)
-    if proc.stdout:
-        proc.stdout.close()
 
 
 @pytest.fixture(scope="module")
@@ -118,3 +117,166 @@ def test_hostile_article_runs_no_script(server: str, page: Any) -> None:
     page.wait_for_timeout(300)
     assert page.dialogs == []
     assert "<script>alert('xss')</script>" in page.inner_text("#article-text")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context(viewport=PHONE, device_scale_factor=1)
+    yield ctx.new_page()
+    ctx.close()
+
+
+def _get_json(url: str) -> Any:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url) as r:
+        return json.load(r)
+
+
+def _every_page_type(server: str, pg: Any) -> list[str]:
+    """One URL of each page type (real ids, the article and quantity with the longest words), plus
+    every page the header's navigation links to (pages added later are checked too)."""
+    qid = _get_json(server + "/search.json?q=injured")["results"]["figures"][0]["quantity_id"]
+    sid = _get_json(server + "/sources.json")["items"][0]["id"]
+    pages = ["/", "/quantities", f"/quantities/{qid}", "/conflicts", "/articles", "/articles/long-words-1",
+             "/articles/north-2", "/sources", f"/sources/{sid}", "/search?q=killed", "/search?q=Oskvalley",
+             "/no-such-page"]
+    pg.goto(server + "/")
+    nav = pg.eval_on_selector_all("header nav a", "els => els.map(e => e.getAttribute('href'))")
+    return pages + [h for h in nav if h not in pages]
+
+
+def test_no_page_scrolls_sideways_on_a_phone(server: str, phone: Any) -> None:
+    """At 390 px every page fits its width: record tables are cards, long words and URLs wrap."""
+    for path in _every_page_type(server, phone):
+        phone.goto(server + path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (path, width)
+
+
+def test_the_quote_is_visible_on_a_phone(server: str, phone: Any) -> None:
+    """The quantity page's figures are cards on a phone, and their quoted words (the evidence) lie
+    within the screen's width, with the header's name beside them."""
+    qid = _get_json(server + "/search.json?q=injured")["results"]["figures"][0]["quantity_id"]
+    phone.goto(server + f"/quantities/{qid}")
+    quotes = phone.locator('#figures td[data-label="Quoted words"]')
+    assert quotes.count() >= 2
+    for i in range(quotes.count()):
+        cell = quotes.nth(i)
+        cell.scroll_into_view_if_needed()
+        assert cell.is_visible()
+        box = cell.locator("blockquote").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        assert box["width"] > PHONE["width"] / 2  # room to read, not a sliver
+    label = phone.evaluate("""getComputedStyle(document.querySelector('#figures td[data-label="Quoted words"]'),
+                              '::before').content""")
+    assert label == '"Quoted words"'
+    assert not phone.locator("#figures thead").is_visible() or phone.locator("#figures thead").bounding_box()[
+        "height"] <= 1
+
+
+def _tip_boxes(pg: Any, width: int) -> list[tuple[int, dict[str, float]]]:
+    """Each figure of the article focused in turn: the details boxes that cross the screen's edges."""
+    marks = pg.locator("mark.fig")
+    bad = []
+    for i in range(marks.count()):
+        marks.nth(i).focus()
+        tip = pg.locator("mark.fig .tip").nth(i)
+        assert tip.is_visible()
+        box = tip.bounding_box()
+        if box["x"] < 0 or box["x"] + box["width"] > width:
+            bad.append((i, box))
+    return bad
+
+
+def test_a_focused_figures_details_stay_on_screen(server: str, phone: Any) -> None:
+    """On a phone the details open under the line, as wide as the text; on a narrow desktop window
+    app.js shifts a box that would cross the right edge back inside."""
+    for article in ("north-2", "long-words-1"):
+        phone.goto(server + f"/articles/{article}")
+        assert phone.locator("mark.fig").count() >= 2
+        assert _tip_boxes(phone, PHONE["width"]) == [], article
+    phone.set_viewport_size({"width": 720, "height": 900})
+    phone.goto(server + "/articles/long-words-1")
+    # the figures at the right edge of the text, where a 22em box would overflow (CSSOM: the CSP
+    # refuses inline styles but not a script's)
+    phone.evaluate("document.querySelector('.article-text').style.textAlign = 'right'")
+    assert _tip_boxes(phone, 720) == []
+
+
+def test_skip_link_is_the_first_tab_stop(server: str, page: Any) -> None:
+    page.goto(server + "/quantities")
+    skip = page.locator("a.skip")
+    assert skip.bounding_box()["y"] + skip.bounding_box()["height"] <= 0  # off screen until focused
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    box = skip.bounding_box()
+    assert skip.is_visible() and box["y"] >= 0 and skip.inner_text() == "Skip to content"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/quantities#main")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_links_have_distinct_accessible_names(server: str, browser: Any) -> None:
+    """Chromium's own accessibility tree: no two links on a page share a name but lead apart."""
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    cdp = ctx.new_cdp_session(pg)
+    for path in _every_page_type(server, pg):
+        pg.goto(server + path)
+        seen: dict[str, str] = {}
+        for node in cdp.send("Accessibility.getFullAXTree")["nodes"]:
+            if node.get("role", {}).get("value") != "link" or node.get("ignored"):
+                continue
+            name = node.get("name", {}).get("value", "")
+            url = next((p["value"]["value"] for p in node.get("properties", []) if p["name"] == "url"), "")
+            assert name, (path, url)
+            assert seen.setdefault(name, url) == url, (path, name, seen[name], url)
+    ctx.close()
+
+
+def test_no_failed_requests_and_a_favicon(server: str, page: Any) -> None:
+    """No 404 in the console: the icon, the stylesheet and the script load on every page."""
+    failed: list[tuple[int, str]] = []
+    page.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
+    for path in ("/", "/quantities", "/articles/north-2"):
+        page.goto(server + path)
+    assert failed == []
+    assert page.evaluate("fetch('/favicon.ico').then(r => r.status + ' ' + r.headers.get('content-type'))") \
+        == "200 image/svg+xml"
+    icon = page.evaluate("document.querySelector('link[rel=icon]').href")
+    assert page.evaluate(f"fetch('{icon}').then(r => r.status)") == 200
+
+
+def test_error_pages_in_the_browser(server: str, page: Any) -> None:
+    r = page.goto(server + "/quantities/q-none")
+    assert r.status == 404 and page.locator("h1").inner_text() == "Not found"
+    assert "No such quantity" in page.inner_text("main")
+    page.click("text=Back to all quantities")
+    page.wait_for_url("**/quantities")
+    r = page.goto(server + "/quantities?page=0")
+    assert r.status == 422 and "Page must be an integer from 1 to" in page.inner_text("main")
+
+
+def test_a_70000_character_query_and_a_huge_page_are_refused_at_once(server: str) -> None:
+    """Through the real server (httpx in TestClient refuses such a URL before sending it)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    u = urlsplit(server)
+    for target, reason in (("/search?q=" + "earthquake+" * 6_364, "has 70,004 characters"),
+                           ("/search?page=" + "9" * 40, "page must be an integer")):
+        for accept, kind in (("text/html", "text/html"), ("application/json", "application/json")):
+            conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+            started = time.perf_counter()
+            conn.request("GET", target, headers={"Accept": accept})
+            r = conn.getresponse()
+            body = r.read().decode()
+            conn.close()
+            assert time.perf_counter() - started < 2
+            assert r.status == 422 and r.getheader("content-type").startswith(kind), (target[:20], accept)
+            assert reason in body.lower() or reason.capitalize() in body, body[:300]

@@ -494,3 +494,147 @@ def test_ingest_body_limit_is_enforced_while_streaming(tmp_path: Path) -> None:
         finally:
             server.should_exit = True
             thread.join(timeout=10)
+
+
+BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _page_urls(c: TestClient) -> list[str]:
+    """One URL of every page type of the ledger, with real ids."""
+    qid = c.get("/quantities.json").json()["items"][0]["id"]
+    aid = c.get("/articles.json").json()["items"][0]["id"]
+    sid = c.get("/sources.json").json()["items"][0]["id"]
+    return ["/", "/quantities", "/quantities?contested=1", f"/quantities/{qid}", "/conflicts", "/articles",
+            f"/articles/{aid}", "/sources", f"/sources/{sid}", "/search?q=killed", "/search"]
+
+
+def test_errors_are_pages_for_browsers_and_json_for_twins_and_scripts(hard: TestClient) -> None:
+    """A browser gets a page with the reason and links back; a twin, an Accept: application/json
+    caller or a script (no text/html in Accept) gets {"detail": reason}; the guard's early refusals too."""
+    cases = [("/no-such-page", 404, "There is no page at this address", None),
+             ("/quantities/q-none", 404, "No such quantity", "/quantities"),
+             ("/articles/none", 404, "No such article", "/articles"),
+             ("/sources/none", 404, "No such source", "/sources"),
+             ("/quantities?page=0", 422, "Page must be an integer from 1 to", None),
+             ("/quantities?contested=maybe", 422, "Parameter &#39;contested&#39;: Input should be a valid boolean",
+              None),
+             ("/search?q=" + "x" * 600, 422, "Parameter &#39;q&#39; has 600 characters", None)]
+    for url, status, reason, back in cases:
+        r = hard.get(url, headers=BROWSER)
+        assert r.status_code == status, url
+        assert r.headers["content-type"].startswith("text/html"), url
+        assert r.headers["content-security-policy"] == CSP
+        assert reason in r.text and 'class="skip"' in r.text and '<a href="/">The overview</a>' in r.text, url
+        if back:
+            assert f'<a href="{back}">Back to all' in r.text
+        for other in ({}, {"accept": "application/json"}):
+            js = hard.get(url, headers=other)
+            assert js.status_code == status and js.headers["content-type"] == "application/json", (url, other)
+            assert "detail" in js.json()
+    for twin in ("/quantities/q-none.json", "/nope.json", "/quantities.json?page=0", "/search.json?q=" + "x" * 600):
+        r = hard.get(twin, headers=BROWSER)  # a twin is JSON even for a browser
+        assert r.headers["content-type"] == "application/json" and r.status_code in (404, 422), twin
+    refused = hard.get("/", headers={**BROWSER, "host": "evil.example"})
+    assert refused.status_code == 400 and refused.headers["content-type"].startswith("text/html")
+    assert "Host not allowed" in refused.text and refused.headers["content-security-policy"] == CSP
+    assert hard.get("/", headers={"host": "evil.example"}).json()["detail"].startswith("host not allowed")
+
+
+def test_head_answers_like_get_on_every_route(hard: TestClient) -> None:
+    """Every GET route, the ones added later included: HEAD has GET's status and headers, no body."""
+    from starlette.routing import Route
+
+    qid = hard.get("/quantities.json").json()["items"][0]["id"]
+    ids = {"qid": qid, "article_id": hard.get("/articles.json").json()["items"][0]["id"],
+           "sid": hard.get("/sources.json").json()["items"][0]["id"]}
+    urls = ["/static/app.css", "/static/favicon.svg", "/search?q=killed", "/search.json?q=killed"]
+    for route in hard.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, Route) and "GET" in (route.methods or ()):
+            url = route.path
+            for name in route.param_convertors:
+                url = url.replace("{" + name + "}", ids.get(name, "x")).replace("{" + name + ":path}",
+                                                                                 ids.get(name, "x"))
+            urls.append(url)
+    assert {"/", "/quantities", f"/quantities/{qid}", "/favicon.ico", "/openapi.json"} <= set(urls)
+    for url in urls:
+        for headers in (BROWSER, {}):
+            get, head = hard.get(url, headers=headers), hard.head(url, headers=headers)
+            assert head.status_code == get.status_code != 405, (url, head.status_code)
+            assert head.content == b"", url
+            assert head.headers["content-type"] == get.headers["content-type"], url
+            assert head.headers["content-length"] == str(len(get.content)), url
+            assert head.headers["content-security-policy"] == CSP
+    assert hard.head("/no-such-page", headers=BROWSER).status_code == 404
+
+
+def test_favicon_is_linked_and_served(hard: TestClient) -> None:
+    page = hard.get("/").text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    for url in ("/static/favicon.svg", "/favicon.ico"):
+        r = hard.get(url)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml"), url
+        assert r.content.startswith(b"<svg") and b"<script" not in r.content
+
+
+class _Links:
+    """The links of a page: (accessible name, href) in order, their visible words, and the first
+    focusable element."""
+
+    def __init__(self, html: str) -> None:
+        from html.parser import HTMLParser
+
+        self.links: list[tuple[str, str]] = []
+        self.visible: list[str] = []
+        self.first_focusable: dict[str, str] | None = None
+        self.main_id: str | None = None
+        outer = self
+        stack: list[dict[str, Any]] = []
+
+        class P(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                a = {k: v or "" for k, v in attrs}
+                if tag == "main":
+                    outer.main_id = a.get("id")
+                if outer.first_focusable is None and (tag in ("a", "input", "button", "select")
+                                                      or ("tabindex" in a and a["tabindex"] != "-1")):
+                    outer.first_focusable = {"tag": tag, **a}
+                if tag == "a" and "href" in a:
+                    stack.append({"href": a["href"], "label": a.get("aria-label"), "text": []})
+
+            def handle_data(self, data: str) -> None:
+                for s in stack:
+                    s["text"].append(data)
+
+            def handle_endtag(self, tag: str) -> None:
+                if tag == "a" and stack:
+                    s = stack.pop()
+                    text = " ".join("".join(s["text"]).split())
+                    name = " ".join(s["label"].split()) if s["label"] is not None else text
+                    outer.links.append((name, s["href"]))
+                    outer.visible.append(text)
+
+        P().feed(html)
+
+
+def test_link_names_are_distinct_on_every_page(hard: TestClient) -> None:
+    """Two links that read alike lead to the same place (a screen reader lists links by name):
+    one title for an article and its wire copy, one label for several quantities, one outlet for
+    several figures get their context in the accessible name, which starts with the visible words."""
+    for url in _page_urls(hard):
+        seen: dict[str, str] = {}
+        page = _Links(hard.get(url).text)
+        for (name, href), visible in zip(page.links, page.visible, strict=True):
+            assert name, (url, href)
+            assert seen.setdefault(name, href) == href, (url, name, seen[name], href)
+            assert name.startswith(visible), (url, name, visible)  # the visible words first (WCAG 2.5.3)
+    listing = hard.get("/articles").text
+    names = {n for n, h in _Links(listing).links if h.startswith("/articles/north-1")}
+    assert len(names) == 2 and all(n.startswith("Tremor hits Osk valley, ") for n in names), names
+
+
+def test_skip_link_is_the_first_focusable_element(hard: TestClient) -> None:
+    for url in [*_page_urls(hard), "/no-such-page"]:
+        page = _Links(hard.get(url, headers=BROWSER).text)
+        assert page.first_focusable == {"tag": "a", "class": "skip", "href": "#main"}, url
+        assert page.links[0] == ("Skip to content", "#main") and page.main_id == "main", url
+

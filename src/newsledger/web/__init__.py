@@ -211,7 +211,7 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         if not wants_html_error(request):
             return await request_validation_exception_handler(request, exc)
-        reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
+        reasons = "; ".join(f"parameter {'.'.join(str(p) for p in e['loc'][1:])!r}: {e['msg']}"
                             for e in exc.errors())
         return error_response(env, request, 422, reasons)
 
