@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from ..config import WebConfig
 from ..pubdate import describe
 from ..store import Store
+from ..words import article_title, human, plural
 from . import views
 
 HERE = Path(__file__).parent
@@ -77,6 +78,10 @@ def _env() -> Environment:
     env.filters["num"] = _num
     env.filters["safe_url"] = _safe_url
     env.filters["published"] = describe  # {{ a.pub_date|published(a.pub_date_basis) }}
+    # display wording (words.py): {{ s.kind|words }}, {{ n|plural("source") }}, {{ a|headline }}
+    env.filters["words"] = human
+    env.filters["plural"] = plural
+    env.filters["headline"] = lambda a: article_title(a.get("title"), a.get("url"), a.get("id") or "")
     return env
 
 
