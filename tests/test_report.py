@@ -166,6 +166,7 @@ def test_figures_are_shown_as_reported_with_the_normalised_value_apart(db_target
     assert (figs["About 2,000"].display, figs["Up to 5,000"].display) == ("about 2,000", "up to 5,000")
     assert all(f.quantity_label and f.quantity_id for f in figs.values())
     assert "**dozens**" in md and "(vague)**" not in md and "12 (vague)" not in md
+    assert "2 figures from 1 source in 2 outlets; 0 same-day disputes" in md and "1 sources" not in md
 
 
 def test_timeline_lists_undated_figures_after_the_dated_days(db_target: str) -> None:

@@ -101,6 +101,8 @@ def write_jsonl(records: list[Figure | Statement], out: TextIO) -> None:
 
 
 def render_table(result: ExtractResult, console: Console) -> None:
+    from .words import human
+
     figs = Table(title="Figures", show_lines=False, expand=True)
     for col in ("doc", "figure", "value", "hedge", "counted", "category", "source", "date", "qty"):
         figs.add_column(col, overflow="fold")
@@ -108,7 +110,7 @@ def render_table(result: ExtractResult, console: Console) -> None:
         value = f"{f.value:,}" + (f"–{f.value_high:,}" if f.value_high is not None else "")
         if f.unit:
             value += f" {f.unit}"
-        figs.add_row(f.doc, f.text, value, f.qualifier, f.counted or "", f.category, f.source or "(article)",
+        figs.add_row(f.doc, f.text, value, human(f.qualifier), f.counted or "", f.category, f.source or "(article)",
                      f.event_date or "", f.quantity or "")
     console.print(figs)
     st = Table(title="Statements", expand=True)

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from .pubdate import describe
 from .quantities import interval
 from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
-from .words import normalised, reported
+from .words import normalised, plural, reported
 
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)")
 
@@ -505,9 +505,10 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
             keep = sorted(counts, key=lambda k: -counts.get(k, 0))[:MAX_SOURCES]
             latest = {k: latest[k] for k in keep if k in latest}
         story = f"{q.story_label} · " if q.story_label else ""
-        status = (f"{story}{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
-                  f"{q.n_disputes} same-day disputes, {q.n_revisions} revisions, "
-                  f"{q.n_across_days + q.n_undated} disagreements across days or undated")
+        status = (f"{story}{plural(q.n_figures, 'figure')} from {plural(q.n_sources, 'source')} in "
+                  f"{plural(q.n_outlets, 'outlet')}; {plural(q.n_disputes, 'same-day dispute')}, "
+                  f"{plural(q.n_revisions, 'revision')}, "
+                  f"{plural(q.n_across_days + q.n_undated, 'disagreement')} across days or undated")
         md += [f"## {md_text(q.label)}", "", md_text(status), ""]
         hp.append(f"<section><h2>{html.escape(q.label)}</h2><p>{html.escape(status)}</p>")
         if q.estimate is not None:
