@@ -62,7 +62,8 @@ def test_sub_counts_forecasts_and_other_incidents_read_as_phrases() -> None:
     assert quantity_label(fig(category="injured", subset="act:carry"), "people", None, None) == \
         "people injured (part of the total: those carried by someone)"
     assert quantity_label(fig(subset="part:take"), "people", None, None) == \
-        "people killed (part of the total: those taken)"
+        "people killed (part of the total: “take”)"
+    assert quantity_label(fig(subset="part:kill"), "people", None, None) == "people killed (part of the total)"
     assert quantity_label(fig(subset="part:have"), "people", None, None) == "people killed (part of the total)"
     assert quantity_label(fig(projection=True), "people", "combined", QUAKE) == \
         "forecast of people killed across all areas in the earthquake"
@@ -80,11 +81,16 @@ def test_nouns_units_and_shares() -> None:
     share = fig(category="other", unit="percent", counted="ratio", predicate=None)
     assert quantity_label(share, "ratio", None, None) == "percentage"
     damaged = fig(category="other", unit="percent", counted="houses", predicate="damage")
-    assert quantity_label(damaged, "hous", None, None) == "percentage of houses damaged"
+    assert quantity_label(damaged, "hous", None, None) == "percentage of houses (“damage”)"
     assert quantity_label(fig(category="other", counted="buildings", predicate="building"), "building", None, None) \
         == "buildings"
     assert quantity_label(fig(category="military", counted="missiles", predicate="fire"), "missile", None, None) == \
-        "missiles fired on 15 Feb 2031"
+        "missiles (“fire”) on 15 Feb 2031"
+    # the article's own verb, quoted: its voice is unknown ("countries come")
+    assert quantity_label(fig(category="other", counted="countries", predicate="come"), "country", None, None) == \
+        "countries (“come”)"
+    assert quantity_label(fig(category="other", subset="identify", predicate="identify"), "people", None, None) == \
+        "people (identified)"
     assert participle("carry") == "carried" and participle("stop") == "stopped" and participle("send") == "sent"
 
 

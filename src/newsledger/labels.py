@@ -27,7 +27,7 @@ _SUBSET = {"critical": "in critical condition", "hospitalise": "taken to hospita
 _EVENT = {"since": "counted since an earlier start", "before": "before the incident",
           "prior": "in an earlier incident", "elsewhere": "elsewhere"}
 _OWN_EVENT = {"since", "before"}  # still the story's incident
-_LIGHT_VERBS = {"", "be", "have", "do", "get", "make", "say"}  # say nothing about which part
+_LIGHT_VERBS = {"", "be", "have", "do", "get", "make", "say", "include"}  # say nothing about which part
 PER_DAY = ("attended", "detained", "evacuated", "military")
 # words for a share that say nothing about what it is a share of
 _SHARE_NOUNS = {"share", "ratio", "percent", "percentage", "proportion", "rate", "value", "cent", "per", "fraction"}
@@ -61,12 +61,15 @@ def participle(lemma: str) -> str:
     return v + "ed"
 
 
-def _verb(predicate: str | None, cls: str) -> str | None:
-    """The figure's own verb as a participle, when it says something the noun does not."""
-    p = (predicate or "").lower()
-    if not p.isalpha() or len(p) < 3 or p == cls or head_noun(p) in (cls, head_noun(cls)) or p in GENERIC_PEOPLE:
+def _verb(f: Figure, cls: str) -> str | None:
+    """The article's own verb for a count that no category names, quoted as a lemma ("buildings
+    (“damage”)"): its voice is unknown ("countries come", "buildings damaged"), so no participle is
+    made up. None when it says nothing that the noun or the sub-count does not."""
+    p = (f.predicate or "").lower()
+    if not p.isalpha() or len(p) < 3 or p in _LIGHT_VERBS or p in GENERIC_PEOPLE or \
+            head_noun(p) in (cls, head_noun(cls)) or (f.subset or "").split(":")[-1] == p:
         return None
-    return participle(p)
+    return f"(“{p}”)"
 
 
 def _noun(f: Figure, cls: str) -> str:
@@ -117,7 +120,10 @@ def _subset(f: Figure) -> str:
         return _citizens(s, f.counted)
     if s.startswith("part:"):
         verb = s[5:]
-        return "part of the total" if verb in _LIGHT_VERBS else f"part of the total: those {participle(verb)}"
+        what = _WHAT.get(f.category, "")  # "part:displace" of people displaced says nothing more
+        echo = bool(what) and what.startswith(verb[:max(3, len(verb) - 1)])
+        same = verb in _LIGHT_VERBS or not verb.isalpha() or echo
+        return "part of the total" if same else f"part of the total: “{verb}”"
     if s.startswith("act:"):
         return f"part of the total: those {participle(s[4:])} by someone"
     return s
@@ -137,7 +143,7 @@ def quantity_label(f: Figure, cls: str, place: str | None, story_label: str | No
     """A quantity's label from its first figure, counted class, place and story label."""
     money = bool(f.unit) and f.unit != "percent"
     noun = _noun(f, cls)
-    verb = _verb(f.predicate, head_noun(f.counted) or cls)
+    verb = _verb(f, head_noun(f.counted) or cls)
     if money:
         head = f"aid in {f.unit}" if f.category == "aid" else f"money in {f.unit}" + (f" {verb}" if verb else "")
     elif f.category in _WHAT:
