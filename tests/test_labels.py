@@ -104,7 +104,7 @@ def test_stored_labels_name_what_whom_where_event_and_day(db_target: str) -> Non
     for label, _category, story in rows:
         event, _ = story_event(story)
         assert event and f" {event}" in label, (label, story)  # the story's event word
-        assert "_" not in label and ":" not in label and "(" not in label
+        assert "_" not in label and ":" not in label  # no key codes (act:, held:, on:2031-…)
     evacuated = sorted(label for label, category, _ in rows if category == "evacuated")
     assert evacuated and all(label.endswith("on 16 Feb 2031") for label in evacuated)
     killed = {label for label, category, _ in rows if category == "killed"}
