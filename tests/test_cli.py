@@ -173,3 +173,39 @@ def test_a_run_with_hostile_articles_stores_the_rest_and_writes_its_report(tmp_p
     assert got["added"] == 6 and len(got["errors"]) == 1 and len(got["warnings"]) == 1
     out = CliRunner().invoke(main, ["export", "--db", db, "--format", "jsonl"])
     assert out.exit_code == 0 and "4 people died" in out.output
+
+
+def test_views_show_ids_plurals_undated_figures_and_few_pairs_per_quantity(tmp_path: Path) -> None:
+    data = Path(__file__).parent / "data" / "ledger"
+    db = str(tmp_path / "w.db")
+    assert CliRunner().invoke(main, ["analyze", str(data / "words.jsonl"), "--db", db, "-q"]).exit_code == 0
+    ids = [q["id"] for q in json.loads(CliRunner().invoke(
+        main, ["quantities", "--db", db, "--format", "json"]).output)]
+    r = CliRunner().invoke(main, ["quantities", "--db", db])
+    assert r.exit_code == 0 and ids and all(q in r.output for q in ids)  # what timeline --quantity needs
+    assert "1 source," in r.output and "1 sources" not in r.output and "1 outlets" not in r.output
+    assert "hundreds" in r.output and "vague: 100–1,000" in r.output and "100 (vague)" not in r.output
+    assert "UN or NGO" in r.output and "un_ngo" not in r.output
+    r = CliRunner().invoke(main, ["timeline", "--db", db])
+    lines = r.output.splitlines()
+    undated = next(i for i, ln in enumerate(lines) if "undated" in ln)
+    assert "more than 300" in lines[undated] and "2031-02-16" not in "".join(lines[undated:])
+    r = CliRunner().invoke(main, ["timeline", "--db", db, "--quantity", ids[0], "--format", "json"])
+    assert {f["quantity_id"] for d in json.loads(r.output) for f in d["figures"]} == {ids[0]}
+
+    flood = str(tmp_path / "f.db")
+    assert CliRunner().invoke(main, ["analyze", str(data / "conflicts.jsonl"), "--db", flood, "-q"]).exit_code == 0
+    every = json.loads(CliRunner().invoke(main, ["conflicts", "--db", flood, "--format", "json"]).output)
+    qid = max({g["quantity_id"] for g in every}, key=[g["quantity_id"] for g in every].count)
+    n = sum(g["quantity_id"] == qid for g in every)
+    assert n > 1
+    r = CliRunner().invoke(main, ["conflicts", "--db", flood, "--per-quantity", "1", "--format", "json"])
+    assert sum(g["quantity_id"] == qid for g in json.loads(r.output)) == 1
+    r = CliRunner().invoke(main, ["conflicts", "--db", flood, "--per-quantity", "1"])
+    more = "1 more source pair" if n == 2 else f"{n - 1} more source pairs"
+    assert r.exit_code == 0 and more in r.output and f"--quantity {qid}" in r.output
+    r = CliRunner().invoke(main, ["conflicts", "--db", flood])
+    assert "across_days" not in r.output and "across days" in r.output  # kinds in words
+    r = CliRunner().invoke(main, ["conflicts", "--db", flood, "--quantity", qid, "--per-quantity", "1",
+                                  "--format", "json"])
+    assert len(json.loads(r.output)) == n  # one quantity asked for: all its pairs

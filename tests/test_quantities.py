@@ -85,7 +85,7 @@ def test_protest_days_and_cities_on_written_articles(db_target: str) -> None:
     analyze([Path(__file__).parent / "data" / "ledger" / "protest.jsonl"], db_target)
     with Store(db_target) as store:
         groups = {q.label: sorted(f.value for f in q.figures) for q in ledger(store)}
-    turnout = {k: v for k, v in groups.items() if "turnout" in k}
+    turnout = {k: v for k, v in groups.items() if "turned out" in k}
     # national day 1, national day 2 and Port Amel day 1 are three quantities
     assert sorted(turnout.values()) == sorted([[10000, 90000, 250000], [60000, 180000], [12000, 40000]])
     arrests = {k: v for k, v in groups.items() if "detained" in k}

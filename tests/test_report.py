@@ -145,3 +145,55 @@ def test_brief_markdown_escapes_html_and_markdown_from_articles(tmp_path: Path, 
     assert "&lt;b&gt;Evil&lt;/b&gt;" in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered
     assert "agency &lt;b&gt;said&lt;/b&gt;." in rendered  # a tag inside the quoted words
     assert "[click](javascript:alert(1))" in rendered  # shown as the text it was
+
+
+WORDS = ROOT / "tests" / "data" / "ledger" / "words.jsonl"
+
+
+def test_figures_are_shown_as_reported_with_the_normalised_value_apart(db_target: str) -> None:
+    from newsledger.report import ledger
+
+    analyze([WORDS], db_target)
+    with Store(db_target) as store:
+        figs = {f.text: f for q in ledger(store) for f in q.figures}
+        md = brief(store, top=20).markdown
+    assert (figs["Hundreds"].display, figs["Hundreds"].value_note) == ("hundreds", "vague: 100–1,000")
+    assert (figs["Dozens"].display, figs["Dozens"].value_note) == ("dozens", "vague: 12–120")
+    assert (figs["more than 55"].display, figs["more than 55"].value_note) == ("more than 55", "≥ 56")
+    assert (figs["At least 40"].display, figs["At least 40"].value_note) == ("at least 40", "≥ 40")
+    assert (figs["nearly 20,000"].display, figs["nearly 20,000"].value_note) == ("nearly 20,000", "≤ 20,000")
+    assert figs["between 70 and 80"].value_note == "range 70–80"
+    assert (figs["About 2,000"].display, figs["Up to 5,000"].display) == ("about 2,000", "up to 5,000")
+    assert all(f.quantity_label and f.quantity_id for f in figs.values())
+    assert "**dozens**" in md and "(vague)**" not in md and "12 (vague)" not in md
+    assert "2 figures from 1 source in 2 outlets; 0 same-day disputes" in md and "1 sources" not in md
+
+
+def test_timeline_lists_undated_figures_after_the_dated_days(db_target: str) -> None:
+    from newsledger.report import timeline
+
+    analyze([WORDS], db_target)
+    with Store(db_target) as store:
+        days = timeline(store)
+        dated = timeline(store, undated=False)
+    assert [d.date for d in days[:-1]] == sorted(d.date for d in days[:-1]) == [d.date for d in dated]
+    assert days[-1].date == "undated" and [f.text for f in days[-1].figures] == ["More than 300"]
+    assert days[-1].articles == 1  # the one article with no publication day
+    assert sum(len(d.figures) for d in days) == 9
+
+
+def test_disagreements_keep_a_few_groups_per_quantity_and_count_the_rest(db_target: str) -> None:
+    analyze([FLOOD], db_target)
+    with Store(db_target) as store:
+        every, _ = disagreements(store)
+        few, more = disagreements(store, per_quantity=1)
+    per_q: dict[str, int] = {}
+    for g in every:
+        per_q[g.quantity_id] = per_q.get(g.quantity_id, 0) + 1
+    assert any(n > 1 for n in per_q.values()) and not more
+    assert [g.quantity_id for g in few] == sorted(per_q, key=[g.quantity_id for g in every].index)
+    assert {g.quantity_id: g.more_in_quantity for g in few} == {q: n - 1 for q, n in per_q.items()}
+    first = {}
+    for g in every:  # the newest group of each quantity, in the same order
+        first.setdefault(g.quantity_id, (g.kind, g.sources, g.n_pairs))
+    assert [(g.kind, g.sources, g.n_pairs) for g in few] == list(first.values())

@@ -314,8 +314,9 @@ def test_stayed_and_went_on_are_quantities_apart_from_the_total(db_target: str, 
 
     with Store(db_target) as store, store.engine.connect() as conn:
         labels = set(conn.execute(sa.select(quantities_t.c.label)).scalars())
-    assert {"people evacuated (who stayed behind) on 2033-07-02",
-            "people evacuated (who went on) on 2033-07-02"} <= labels
+    for part in ("(who stayed behind)", "(who went on)"):  # the story's event word may stand between
+        assert any(label.startswith(f"people evacuated {part}") and label.endswith(" on 2 Jul 2033")
+                   for label in labels), labels
 
 
 def test_people_staying_is_a_part_only_as_a_choice_or_a_rest(nlp: Language) -> None:

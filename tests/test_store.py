@@ -392,7 +392,7 @@ def test_a_dateline_without_a_year_takes_the_year_of_its_story(db_target: str, t
     assert figs["at least 64"][:2] == (None, None)
     with store.engine.connect() as conn:
         label = conn.execute(sa.select(quantities_t.c.label).where(quantities_t.c.id == figs["310"][2])).scalar()
-    assert "(incident of 28 Jun, year unknown)" in str(label)
+    assert "in the incident of 28 Jun, year unknown" in str(label)
 
     # a later run brings dated articles of its story: the wire copy takes their year, and its
     # relative days ("on Tuesday") and the old toll's day resolve against it

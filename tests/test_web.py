@@ -638,3 +638,37 @@ def test_skip_link_is_the_first_focusable_element(hard: TestClient) -> None:
         assert page.first_focusable == {"tag": "a", "class": "skip", "href": "#main"}, url
         assert page.links[0] == ("Skip to content", "#main") and page.main_id == "main", url
 
+@pytest.fixture
+def words_client(db_target: str) -> Iterator[TestClient]:
+    analyze([DATA / "words.jsonl"], db_target)
+    store = Store(db_target)
+    with TestClient(create_app(store=store), base_url=LOCAL) as c:
+        yield c
+    store.close()
+
+
+def test_pages_use_words_not_codes_slug_titles_and_plurals(words_client: TestClient) -> None:
+    c = words_client
+    slug = "Osk quake toll climbs past 55"  # osk-2 has no title; its URL has a slug
+    for page in ("/", "/articles", "/articles/osk-2", "/search?q=toll"):
+        assert slug in c.get(page).text, page
+    assert ">osk-2<" not in c.get("/articles").text
+    assert "osk-4" in c.get("/articles").text  # no title and no URL: its id
+    sources = c.get("/sources").text
+    assert "UN or NGO" in sources and "un_ngo" not in sources
+    article = c.get("/articles/osk-1").text
+    assert "<dd>at least</dd>" in article and "at_least" not in article
+    agency = next(s for s in c.get("/sources.json").json()["items"] if s["name"].startswith("Dravia"))
+    page = c.get(f"/sources/{agency['id']}").text
+    labels = {q["id"]: q["label"] for q in c.get("/quantities.json").json()["items"]}
+    for f in c.get(f"/sources/{agency['id']}.json").json()["figures"]:
+        # a quantity is named by its label, linked, never shown as a bare id
+        assert f'<a href="/quantities/{f["quantity_id"]}">{labels[f["quantity_id"]]}</a>' in page
+        assert f'>{f["quantity_id"]}<' not in page
+    injured = next(q for q in c.get("/quantities.json").json()["items"] if "injured" in q["label"])
+    page = c.get(f"/quantities/{injured['id']}").text
+    assert "1 source ·" in page and "2 outlets" in page and "1 sources" not in page
+    assert "<b>hundreds</b>" in page and "vague: 100–1,000" in page and "100 (vague)" not in page
+    data = c.get(f"/quantities/{injured['id']}.json").json()
+    assert {f["value_note"] for f in data["q"]["figures"]} == {"vague: 100–1,000", "vague: 12–120"}
+    assert "4 articles from 4 outlets" in c.get("/").text

@@ -101,6 +101,8 @@ def write_jsonl(records: list[Figure | Statement], out: TextIO) -> None:
 
 
 def render_table(result: ExtractResult, console: Console) -> None:
+    from .words import human
+
     figs = Table(title="Figures", show_lines=False, expand=True)
     for col in ("doc", "figure", "value", "hedge", "counted", "category", "source", "date", "qty"):
         figs.add_column(col, overflow="fold")
@@ -108,7 +110,7 @@ def render_table(result: ExtractResult, console: Console) -> None:
         value = f"{f.value:,}" + (f"–{f.value_high:,}" if f.value_high is not None else "")
         if f.unit:
             value += f" {f.unit}"
-        figs.add_row(f.doc, f.text, value, f.qualifier, f.counted or "", f.category, f.source or "(article)",
+        figs.add_row(f.doc, f.text, value, human(f.qualifier), f.counted or "", f.category, f.source or "(article)",
                      f.event_date or "", f.quantity or "")
     console.print(figs)
     st = Table(title="Statements", expand=True)
@@ -272,12 +274,14 @@ def _store(db: str) -> Any:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
     """The ledger: each quantity with every figure reported for it, by source and date, with the quote.
+    Each table starts with the quantity's id, for `timeline --quantity ID` and `conflicts --quantity ID`.
 
     Example:
 
         newsledger quantities --db ledger.db --contested
     """
     from .report import as_dict, citation_text, ledger
+    from .words import human, plural
 
     with _store(db) as store:
         views = ledger(store, contested_only=contested, limit=limit, min_figures=1)
@@ -287,13 +291,15 @@ def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
     console = Console(width=160)
     for q in views:
         story = f"  ({q.story_label})" if q.story_label else ""
-        t = Table(title=f"{q.label}{story}  [{q.id}]  {q.n_figures} figures, {q.n_sources} sources, "
-                        f"{q.n_disputes} disputes, {q.n_revisions} revisions", expand=True, title_justify="left")
+        t = Table(title=f"{q.id}  {q.label}{story}\n{plural(q.n_figures, 'figure')}, {plural(q.n_sources, 'source')}"
+                        f", {plural(q.n_outlets, 'outlet')}, {plural(q.n_disputes, 'same-day dispute')}, "
+                        f"{plural(q.n_revisions, 'revision')}", expand=True, title_justify="left")
         for col in ("date", "figure", "source", "outlet", "quote"):
             t.add_column(col, overflow="fold")
         for f in q.figures:
-            t.add_row(f.event_date or "", f.display, f.source or "(article)", citation_text(f.citation),
-                      f.citation.quote.strip())
+            kind = f" ({human(f.source_kind)})" if f.source_kind else ""
+            t.add_row(f.event_date or "undated", f.display + (f"\n{f.value_note}" if f.value_note else ""),
+                      (f.source or "(the article itself)") + kind, citation_text(f.citation), f.citation.quote.strip())
         console.print(t)
 
 
@@ -304,11 +310,15 @@ def quantities_cmd(db: str, contested: bool, limit: int, fmt: str) -> None:
 @click.option("--quantity", "quantity_id", help="Only this quantity id.")
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(min=1),
               help="Groups (source pairs) to show.")
+@click.option("--per-quantity", default=5, show_default=True, type=click.IntRange(min=1),
+              help="Groups (source pairs) to show per quantity; the rest are counted (see --quantity).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def conflicts_cmd(db: str, kind: str | None, quantity_id: str | None, limit: int, fmt: str) -> None:
+def conflicts_cmd(db: str, kind: str | None, quantity_id: str | None, limit: int, per_quantity: int,
+                  fmt: str) -> None:
     """Figures of one quantity that cannot both be true (the spec's interval rule), one row per
-    quantity and source pair, newest first: a revision when one source changed its figure (earlier
-    -> later), a dispute when two sources differ about the same day, across_days when they speak of
+    quantity and source pair with how many such pairs there are, newest first, at most
+    --per-quantity rows per quantity: a revision when one source changed its figure (earlier ->
+    later), a dispute when two sources differ about the same day, across_days when they speak of
     different days, undated when a day is unknown.
 
     Example:
@@ -316,25 +326,29 @@ def conflicts_cmd(db: str, kind: str | None, quantity_id: str | None, limit: int
         newsledger conflicts --db ledger.db --kind dispute
     """
     from .report import as_dict, disagreements
+    from .words import human, plural
 
     with _store(db) as store:
-        groups, more = disagreements(store, kind=kind, quantity_id=quantity_id, limit=limit)
+        shown, more = disagreements(store, kind=kind, quantity_id=quantity_id, limit=limit, pairs_per_group=1,
+                                    per_quantity=None if quantity_id else per_quantity)
     if fmt == "json":
-        click.echo(json.dumps(as_dict(groups), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(as_dict(shown), ensure_ascii=False, indent=1))
         return
     t = Table(title="Conflicts", expand=True)
     for col in ("quantity", "kind", "newest: one side", "other side", "pairs"):
         t.add_column(col, overflow="fold")
 
     def side(f: Any) -> str:
-        return (f"“{f.text}” — {f.source or '(article)'}, {f.event_date or 'undated'} "
+        return (f"“{f.text}” — {f.source or '(the article itself)'}, {f.event_date or 'undated'} "
                 f"({f.citation.outlet or f.citation.article_id}, #{f.id})")
 
-    for g in groups:
-        if g.pairs:
-            c = g.pairs[0]
-            label = f"{g.quantity_label} ({g.quantity_id})" + (f"\n{g.story_label}" if g.story_label else "")
-            t.add_row(label, g.kind, side(c.a), side(c.b), str(g.n_pairs))
+    for g in shown:
+        c = g.pairs[0]
+        label = f"{g.quantity_label} ({g.quantity_id})" + (f"\n{g.story_label}" if g.story_label else "")
+        t.add_row(label, human(g.kind), side(c.a), side(c.b), str(g.n_pairs))
+        if g.more_in_quantity:
+            t.add_row("", "", f"… and {plural(g.more_in_quantity, 'more source pair')} for this quantity "
+                              f"(conflicts --quantity {g.quantity_id})", "", "")
     Console(width=160).print(t)
     if more:
         click.echo(f"(more groups: raise --limit above {limit})")
@@ -342,16 +356,18 @@ def conflicts_cmd(db: str, kind: str | None, quantity_id: str | None, limit: int
 
 @main.command("timeline")
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
-@click.option("--quantity", "quantity_id", help="Only this quantity id.")
+@click.option("--quantity", "quantity_id", help="Only this quantity id (ids are in `quantities`).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def timeline_cmd(db: str, quantity_id: str | None, fmt: str) -> None:
-    """Day by day: which figures were reported for that day, by whom.
+    """Day by day: which figures were reported for that day, by whom; figures whose day is unknown
+    are listed last, under "undated".
 
     Example:
 
         newsledger timeline --db ledger.db
     """
     from .report import as_dict, timeline
+    from .words import human
 
     with _store(db) as store:
         days = timeline(store, quantity_id=quantity_id)
@@ -359,12 +375,13 @@ def timeline_cmd(db: str, quantity_id: str | None, fmt: str) -> None:
         click.echo(json.dumps(as_dict(days), ensure_ascii=False, indent=1))
         return
     t = Table(title="Timeline", expand=True)
-    for col in ("day", "figure", "what", "source", "outlet"):
+    for col in ("day", "figure", "what", "source", "outlet", "quantity"):
         t.add_column(col, overflow="fold")
     for d in days:
         for i, f in enumerate(d.figures):
-            t.add_row(d.date if i == 0 else "", f.display, f"{f.counted or ''} {f.category}",
-                      f.source or "(article)", f.citation.outlet or f.citation.article_id)
+            t.add_row(d.date if i == 0 else "", f.display, f"{f.counted or ''} ({human(f.category)})".strip(),
+                      f.source or "(the article itself)", f.citation.outlet or f.citation.article_id,
+                      f.quantity_id or "")
     Console(width=160).print(t)
 
 

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from .pubdate import describe
 from .quantities import interval
 from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
+from .words import normalised, plural, reported
 
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)")
 
@@ -75,13 +76,19 @@ class FigureView:
     end: int
     citation: Citation
 
+    quantity_label: str | None = None  # the label of its quantity, for pages that list many quantities
+
     @property
     def display(self) -> str:
-        v = _fmt(self.value) + (f"–{_fmt(self.value_high)}" if self.value_high is not None else "")
-        hedge = {"approx": "~", "at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<",
-                 "vague": "", "range": "", "exact": ""}[self.qualifier]
-        unit = {"percent": "%", "USD": " USD", "EUR": " EUR", "GBP": " GBP"}.get(self.unit or "", "")
-        return f"{hedge}{v}{unit}" + (" (vague)" if self.qualifier == "vague" else "")
+        """The figure in the words of its report ("hundreds", "more than 16,500", "about 100")."""
+        return reported(self.text, self.value, self.value_high, self.qualifier, self.unit)
+
+    @property
+    def value_note(self) -> str:
+        """How the ledger reads it ("≥ 16,501", "range 18,000–20,000"), shown as secondary text;
+        empty when that says nothing more than ``display``."""
+        note = normalised(self.value, self.value_high, self.qualifier, self.unit)
+        return "" if note == self.display else note
 
 
 @dataclass
@@ -148,9 +155,11 @@ def _figure_query() -> sa.Select[Any]:
     return (sa.select(figures_t, articles_t.c.outlet, _PUBLISHED.label("published"),
                       articles_t.c.pub_date_basis.label("published_basis"), articles_t.c.title,
                       articles_t.c.url, articles_t.c.text.label("article_text"), articles_t.c.dup_of,
-                      sources_t.c.name.label("source_name"), sources_t.c.kind.label("source_kind"))
+                      sources_t.c.name.label("source_name"), sources_t.c.kind.label("source_kind"),
+                      quantities_t.c.label.label("quantity_label"))
             .join(articles_t, articles_t.c.id == figures_t.c.article_id)
-            .outerjoin(sources_t, sources_t.c.id == figures_t.c.source_id))
+            .outerjoin(sources_t, sources_t.c.id == figures_t.c.source_id)
+            .outerjoin(quantities_t, quantities_t.c.id == figures_t.c.quantity_id))
 
 
 def _figure_views(store: Store, where: Any, statements: bool = True) -> list[FigureView]:
@@ -173,7 +182,8 @@ def _figure_views(store: Store, where: Any, statements: bool = True) -> list[Fig
                        r["dup_of"], r["published_basis"])
         out.append(FigureView(r["id"], r["text"], r["value"], r["value_high"], r["qualifier"], r["unit"],
                               r["counted"], r["category"], r["source_name"] or r["source"], r["source_id"],
-                              r["source_kind"], r["event_date"], r["quantity_id"], r["start"], r["end"], cit))
+                              r["source_kind"], r["event_date"], r["quantity_id"], r["start"], r["end"], cit,
+                              r["quantity_label"]))
     return out
 
 
@@ -260,16 +270,18 @@ class DisagreementGroup:
     n_pairs: int
     pairs: list[ConflictView]
     story_label: str | None = None
+    more_in_quantity: int = 0  # groups of this quantity left out by ``per_quantity`` (on its last group)
 
 
 KIND_ORDER = {"dispute": 0, "revision": 1, "across_days": 2, "undated": 3}
 
 
 def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | None = None,
-                  limit: int | None = None, offset: int = 0, pairs_per_group: int = 20
-                  ) -> tuple[list[DisagreementGroup], bool]:
+                  limit: int | None = None, offset: int = 0, pairs_per_group: int = 20,
+                  per_quantity: int | None = None) -> tuple[list[DisagreementGroup], bool]:
     """Stored conflict pairs collapsed per (quantity, kind, source pair), newest first; a page of
-    groups and whether more follow. Only the page's figures are loaded."""
+    groups and whether more follow. Only the page's figures are loaded. With ``per_quantity``, at
+    most that many groups per quantity (its newest); the last one kept says how many were left out."""
     fa, fb = figures_t.alias("fa"), figures_t.alias("fb")
     q = (sa.select(conflicts_t.c.id, conflicts_t.c.quantity_id, conflicts_t.c.kind, conflicts_t.c.figure_a,
                    conflicts_t.c.figure_b, quantities_t.c.label, quantities_t.c.n_disputes,
@@ -299,6 +311,17 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
     order = sorted(grouped, key=lambda k: (KIND_ORDER.get(k[1], 9), k[2]))
     order.sort(key=lambda k: newest(grouped[k][0])[:2], reverse=True)
     order.sort(key=lambda k: (-grouped[k][0]["n_disputes"], k[0]))
+    left_out: dict[tuple[str, str, tuple[str, str]], int] = {}
+    if per_quantity:
+        kept: list[tuple[str, str, tuple[str, str]]] = []
+        n_kept: dict[str, int] = {}
+        for k in order:
+            n_kept[k[0]] = n_kept.get(k[0], 0) + 1
+            if n_kept[k[0]] <= per_quantity:
+                kept.append(k)
+        last = {k[0]: k for k in kept}
+        left_out = {last[q]: n - per_quantity for q, n in n_kept.items() if n > per_quantity}
+        order = kept
     page = order[offset: offset + limit if limit else None]
     ids = sorted({r[c] for k in page for r in grouped[k][:pairs_per_group] for c in ("figure_a", "figure_b")})
     figs = {f.id: f for f in _figure_views(store, figures_t.c.id.in_(ids))} if ids else {}
@@ -311,30 +334,41 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
                  for r in members[:pairs_per_group] if r["figure_a"] in figs and r["figure_b"] in figs]
         if views:
             out.append(DisagreementGroup(k[0], first["label"], k[1], (views[0].a.source, views[0].b.source),
-                                         first["db"] or first["da"], len(members), views, first["story_label"]))
+                                         first["db"] or first["da"], len(members), views, first["story_label"],
+                                         left_out.get(k, 0)))
     return out, bool(limit) and len(order) > offset + (limit or 0)
 
 
 @dataclass
 class TimelineDay:
-    date: str
+    date: str  # the day, or "undated" for the figures whose day is unknown (listed last)
     articles: int
     figures: list[FigureView]
 
 
-def timeline(store: Store, *, quantity_id: str | None = None) -> list[TimelineDay]:
-    """Dated figures day by day (the day each figure refers to), with the day's article count."""
-    where: Any = figures_t.c.event_date.is_not(None)
+UNDATED = "undated"
+
+
+def timeline(store: Store, *, quantity_id: str | None = None, undated: bool = True) -> list[TimelineDay]:
+    """Figures day by day (the day each figure refers to), with the day's article count; the
+    figures with no known day follow under "undated" (counted with the undated articles), so
+    none is dropped silently."""
+    where: Any = sa.true() if undated else figures_t.c.event_date.is_not(None)
     if quantity_id:
         where = sa.and_(where, figures_t.c.quantity_id == quantity_id)
     figs = _figure_views(store, where)
     with store.engine.connect() as conn:
         per_day = sa.select(_PUBLISHED, sa.func.count()).group_by(_PUBLISHED)
-        counts: dict[str, int] = {d: int(n) for d, n in conn.execute(per_day).all()}
+        counts: dict[str | None, int] = {d: int(n) for d, n in conn.execute(per_day).all()}
     days: dict[str, list[FigureView]] = {}
     for f in figs:
-        days.setdefault(f.event_date or "", []).append(f)
-    return [TimelineDay(d, int(counts.get(d, 0)), fs) for d, fs in sorted(days.items())]
+        if f.event_date:
+            days.setdefault(f.event_date, []).append(f)
+    out = [TimelineDay(d, int(counts.get(d, 0)), fs) for d, fs in sorted(days.items())]
+    rest = [f for f in figs if not f.event_date]
+    if rest:
+        out.append(TimelineDay(UNDATED, int(counts.get(None, 0)), rest))
+    return out
 
 
 # ---------------------------------------------------------------- rendering helpers
@@ -425,9 +459,17 @@ def _ident(s: str) -> str:
     return s
 
 
+def _reported_md(f: FigureView) -> str:
+    """The figure as reported, its reading when that adds something, and its exact words when
+    they differ from what is shown ("**14** “Fourteen”")."""
+    note = f" ({md_text(f.value_note)})" if f.value_note else ""
+    words = "" if " ".join(f.text.split()).lower() == f.display.lower() else f" “{md_text(f.text)}”"
+    return f"**{md_text(f.display)}**{note}{words}"
+
+
 def _claim_md(f: FigureView) -> str:
     who = md_text(f.source or "the article itself")
-    return (f"**{md_text(f.display)}** “{md_text(f.text)}” {md_text(f.counted or '')} "
+    return (f"{_reported_md(f)} {md_text(f.counted or '')} "
             f"({md_text(f.event_date or 'undated')}), {who} — "
             f"{md_text(citation_text(f.citation))}: “{md_text(f.citation.quote.strip())}”")
 
@@ -463,9 +505,10 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
             keep = sorted(counts, key=lambda k: -counts.get(k, 0))[:MAX_SOURCES]
             latest = {k: latest[k] for k in keep if k in latest}
         story = f"{q.story_label} · " if q.story_label else ""
-        status = (f"{story}{q.n_figures} figures from {q.n_sources} sources in {q.n_outlets} outlets; "
-                  f"{q.n_disputes} same-day disputes, {q.n_revisions} revisions, "
-                  f"{q.n_across_days + q.n_undated} disagreements across days or undated")
+        status = (f"{story}{plural(q.n_figures, 'figure')} from {plural(q.n_sources, 'source')} in "
+                  f"{plural(q.n_outlets, 'outlet')}; {plural(q.n_disputes, 'same-day dispute')}, "
+                  f"{plural(q.n_revisions, 'revision')}, "
+                  f"{plural(q.n_across_days + q.n_undated, 'disagreement')} across days or undated")
         md += [f"## {md_text(q.label)}", "", md_text(status), ""]
         hp.append(f"<section><h2>{html.escape(q.label)}</h2><p>{html.escape(status)}</p>")
         if q.estimate is not None:

@@ -33,6 +33,7 @@ from . import dedup
 from .config import Config, lock_timeout
 from .figures.scope import place_key, resolve_place, story_aliases
 from .ingest import Article, ItemError, read_articles
+from .labels import quantity_label, story_event
 from .pubdate import STORY_BASIS, STORY_ROUNDS, PubDate, dateline_month_day, publication, story_dates
 from .quantities import (
     RUNNING,
@@ -48,7 +49,7 @@ from .quantities import (
 )
 from .records import Figure, Statement
 from .sources import Source, SourceRegistry
-from .stories import MONTHS, WINDOW_DAYS, StoryFeatures, StorySummary, cluster, story_id, summarize
+from .stories import WINDOW_DAYS, StoryFeatures, StorySummary, cluster, story_id, summarize
 from .util import batched
 
 try:
@@ -904,6 +905,14 @@ class Store:
         return len(moved)
 
     def _save_stories(self, conn: Connection, summaries: Iterable[StorySummary]) -> None:
+        """Rewrite the stories table; the quantities of a story whose event or place words changed
+        are marked dirty, since their labels name them."""
+        summaries = list(summaries)
+        old = {sid: story_event(label) for sid, label in conn.execute(sa.select(stories_t.c.id, stories_t.c.label))}
+        changed = [s.id for s in summaries if old.get(s.id, ("", "")) != story_event(s.label)]
+        for stories in batched(changed, 500):
+            self._mark_dirty(conn, set(conn.execute(sa.select(quantities_t.c.id).where(
+                quantities_t.c.story_id.in_(list(stories)))).scalars()))
         conn.execute(stories_t.delete())
         values = [{"id": s.id, "label": s.label, "first_date": s.first_date, "last_date": s.last_date,
                    "n_articles": s.n_articles, "n_outlets": s.n_outlets} for s in summaries]
@@ -981,6 +990,7 @@ class Store:
     def refresh_quantities(self, conn: Connection, qids: Iterable[str]) -> int:
         """Recompute the summary row and conflicts of each quantity from its figures."""
         n = 0
+        story_labels: dict[str | None, str | None] = {}  # a label names its story's event
         for qid in sorted(set(qids)):
             conn.execute(conflicts_t.delete().where(conflicts_t.c.quantity_id == qid))
             conn.execute(quantities_t.delete().where(quantities_t.c.id == qid))
@@ -1004,7 +1014,11 @@ class Store:
             cls = counted_class(first)
             # the place most of its figures name (figures inheriting their source's area name none)
             named = Counter(r["place"] for r in rows if r["place"])
-            label = _label(first, cls, named.most_common(1)[0][0] if named else None)
+            story = rows[0]["story_id"]
+            if story not in story_labels:
+                story_labels[story] = conn.execute(sa.select(stories_t.c.label).where(stories_t.c.id == story)
+                                                   ).scalar() if story else None
+            label = _label(first, cls, named.most_common(1)[0][0] if named else None, story_labels[story])
             conn.execute(quantities_t.insert().values(
                 id=qid, story_id=rows[0]["story_id"], label=label, category=first.category, counted_class=cls,
                 unit=first.unit, running_total=first.category in RUNNING, n_figures=len(rows),
@@ -1035,62 +1049,9 @@ def _estimate_json(est: Any, ids: Sequence[int]) -> str | None:
                        "highest": fid(est.highest), "rule": est.rule})
 
 
-def _label(f: Figure, cls: str, place: str | None) -> str:
-    what = {"killed": "killed", "injured": "injured", "evacuated": "evacuated", "displaced": "displaced",
-            "trapped": "trapped or missing", "missing": "missing or trapped", "detained": "detained",
-            "attended": "turnout", "aid": "aid", "military": "military", "other": ""}[f.category]
-    noun = cls if cls not in ("USD", "EUR", "GBP") else f"money ({cls})"
-    if f.category == "other" and f.predicate == "population":
-        what = "living there (population)"  # figures/scope.py: population
-    bits = [noun, what]
-    if f.subset:
-        bits.append(_SUBSET_WORDS.get(f.subset) or (
-            f"(citizens of {f.subset[4:].title()}…)" if f.subset.startswith("nat:") else
-            f"(part: {f.subset[5:]})" if f.subset.startswith("part:") else
-            f"(those someone did this to: {f.subset[4:]})" if f.subset.startswith("act:") else f"({f.subset})"))
-    if f.projection:
-        bits.append("(forecast)")
-    if f.event:
-        # another incident than the story's own (figures/events.py): say which, so a reader
-        # does not take the 1987 quake's toll for a revision of this one
-        bits.append({"since": "(running total since an earlier start)", "before": "(before the incident)",
-                     "prior": "(an earlier incident)", "elsewhere": "(elsewhere)"}.get(
-            f.event, f"(incident of {_event_day(f.event)})"))
-    if place:
-        bits.append(_place_words(place))
-    if f.category in ("attended", "detained", "evacuated", "military") and f.event_date:
-        bits.append(f"on {f.event_date}")
-    if f.unit == "percent":
-        bits.insert(0, "share of")
-    return " ".join(b for b in bits if b)
-
-
-def _event_day(event: str) -> str:
-    """The day an incident key names: "2032-06-28", or "28 Jun, year unknown" for "on:--06-28"."""
-    day = event.removeprefix("on:")
-    if day.startswith("--"):
-        month, d = day[2:].split("-")
-        return f"{int(d)} {MONTHS[int(month) - 1]}, year unknown"
-    return day
-
-
-_SUBSET_WORDS = {"critical": "(in critical condition)", "hospitalise": "(taken to hospital)",
-                 "in hospital": "(still in hospital)", "sighting": "(seen by reporters)",
-                 "identify": "(identified)", "recover": "(bodies recovered)", "bury": "(buried)",
-                 "discharge": "(discharged)", "cumulative": "(running total)", "stay": "(who stayed behind)",
-                 "onward": "(who went on)"}
-
-
-def _place_words(place: str) -> str:
-    """A quantity's place in words: "in Karvelia", "in government-held areas", "nationwide"."""
-    if place.startswith("held:"):
-        return f"in {place[5:]}-held areas"
-    if place.startswith("from:"):
-        return f"from {place[5:]}"
-    if place.startswith("rest:"):
-        return f"in the rest of the {place[5:]}"
-    return {"national": "nationwide", "combined": "in all areas together", "capital": "in the capital",
-            "outside:capital": "outside the capital"}.get(place, f"in {place}")
+def _label(f: Figure, cls: str, place: str | None, story_label: str | None = None) -> str:
+    """The quantity's label in words (labels.quantity_label)."""
+    return quantity_label(f, cls, place, story_label)
 
 
 def _row_figure(r: Any) -> Figure:

@@ -35,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..config import WebConfig
 from ..pubdate import describe
 from ..store import Store
+from ..words import article_title, human, plural
 from . import views
 
 HERE = Path(__file__).parent
@@ -134,6 +135,10 @@ def _env() -> Environment:
     env.filters["safe_url"] = _safe_url
     env.filters["published"] = describe  # {{ a.pub_date|published(a.pub_date_basis) }}
     env.globals["link_name"] = link_name
+    # display wording (words.py): {{ s.kind|words }}, {{ n|plural("source") }}, {{ a|headline }}
+    env.filters["words"] = human
+    env.filters["plural"] = plural
+    env.filters["headline"] = lambda a: article_title(a.get("title"), a.get("url"), a.get("id") or "")
     return env
 
 

@@ -36,6 +36,7 @@ MAX_FIGURE_ROWS = 500
 def _fig(f: FigureView, labels: dict[str, str] | None = None) -> dict[str, Any]:
     d = asdict(f)
     d["display"] = f.display
+    d["value_note"] = f.value_note
     if labels is not None:
         d["quantity_label"] = labels.get(f.quantity_id or "")
     return d
@@ -61,8 +62,8 @@ def overview(store: Store) -> dict[str, Any]:
             .order_by(quantities_t.c.n_disputes.desc(), quantities_t.c.n_figures.desc(), quantities_t.c.id)
             .limit(15)).mappings()]
         newest = [dict(r) for r in conn.execute(
-            sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, *PUB_COLS,
-                      articles_t.c.dup_of)
+            sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.url, articles_t.c.outlet, articles_t.c.date,
+                      *PUB_COLS, articles_t.c.dup_of)
             .order_by(articles_t.c.pub_date.desc(), articles_t.c.id).limit(15)).mappings()]
         rev_ids = list(conn.execute(
             sa.select(conflicts_t.c.id).where(conflicts_t.c.kind == "revision")
@@ -131,8 +132,8 @@ def conflicts(store: Store, page: int, kind: str | None) -> dict[str, Any]:
 def articles(store: Store, page: int) -> dict[str, Any]:
     n_fig = sa.select(sa.func.count()).select_from(figures_t).where(
         figures_t.c.article_id == articles_t.c.id).scalar_subquery()
-    q = (sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, *PUB_COLS,
-                   articles_t.c.dup_of, n_fig.label("n_figures"))
+    q = (sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.url, articles_t.c.outlet, articles_t.c.date,
+                   *PUB_COLS, articles_t.c.dup_of, n_fig.label("n_figures"))
          .order_by(articles_t.c.pub_date.desc(), articles_t.c.id).offset((page - 1) * PAGE).limit(PAGE + 1))
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(q).mappings()]
@@ -248,15 +249,16 @@ def search(store: Store, q: str, page: int, date_from: str | None = None, date_t
         if q.strip():
             # with filters, rank first and filter after (bounded), else page in the index
             ids = scope if art_filters else scope[offset: offset + PAGE + 1]
-            sel = sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date,
-                            *PUB_COLS).where(articles_t.c.id.in_(ids), *art_filters)
+            sel = sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.url, articles_t.c.outlet,
+                            articles_t.c.date, *PUB_COLS).where(articles_t.c.id.in_(ids), *art_filters)
             found = {r["id"]: dict(r) for r in conn.execute(sel).mappings()}
             arts = [found[i] for i in ids if i in found]
             if art_filters:
                 arts = arts[offset: offset + PAGE + 1]
         elif art_filters:
             arts = [dict(r) for r in conn.execute(
-                sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.outlet, articles_t.c.date, *PUB_COLS)
+                sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.url, articles_t.c.outlet,
+                          articles_t.c.date, *PUB_COLS)
                 .where(*art_filters).order_by(articles_t.c.pub_date.desc()).offset(offset).limit(PAGE + 1)).mappings()]
         else:
             arts = []
