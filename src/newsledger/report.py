@@ -260,6 +260,7 @@ class DisagreementGroup:
     n_pairs: int
     pairs: list[ConflictView]
     story_label: str | None = None
+    story_id: str | None = None
 
 
 KIND_ORDER = {"dispute": 0, "revision": 1, "across_days": 2, "undated": 3}
@@ -275,7 +276,7 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
                    conflicts_t.c.figure_b, quantities_t.c.label, quantities_t.c.n_disputes,
                    fa.c.source_id.label("sa"), fb.c.source_id.label("sb"), fa.c.source.label("na"),
                    fb.c.source.label("nb"), fa.c.event_date.label("da"), fb.c.event_date.label("db"),
-                   stories_t.c.label.label("story_label"))
+                   stories_t.c.label.label("story_label"), quantities_t.c.story_id)
          .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
          .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id)
          .join(fa, fa.c.id == conflicts_t.c.figure_a).join(fb, fb.c.id == conflicts_t.c.figure_b))
@@ -311,7 +312,8 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
                  for r in members[:pairs_per_group] if r["figure_a"] in figs and r["figure_b"] in figs]
         if views:
             out.append(DisagreementGroup(k[0], first["label"], k[1], (views[0].a.source, views[0].b.source),
-                                         first["db"] or first["da"], len(members), views, first["story_label"]))
+                                         first["db"] or first["da"], len(members), views, first["story_label"],
+                                         first["story_id"]))
     return out, bool(limit) and len(order) > offset + (limit or 0)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..config import WebConfig
+from ..headlines import plain, story_headlines, story_list
 from ..records import CATEGORIES
 from ..report import (
     ConflictView,
@@ -68,8 +69,20 @@ def overview(store: Store) -> dict[str, Any]:
             sa.select(conflicts_t.c.id).where(conflicts_t.c.kind == "revision")
             .order_by(conflicts_t.c.id.desc()).limit(10)).scalars())
     revisions = _conflicts_by_id(store, rev_ids) if rev_ids else []
-    return {"stats": stats, "contested": contested, "revisions": [_conflict(c) for c in revisions],
-            "articles": newest}
+    return {"stories": plain(story_list(store)), "stats": stats, "contested": contested,
+            "revisions": [_conflict(c) for c in revisions], "articles": newest}
+
+
+def stories(store: Store) -> dict[str, Any]:
+    """Every story (crisis), newest first, with its headline numbers."""
+    return {"items": plain(story_list(store))}
+
+
+def story(store: Store, sid: str) -> dict[str, Any] | None:
+    """One story: its headline tables (latest figure per source, estimate, same-day disputes)
+    and all its quantities."""
+    s = story_headlines(store, sid)
+    return None if s is None else {"s": plain(s)}
 
 
 def _conflicts_by_id(store: Store, ids: list[int]) -> list[ConflictView]:
@@ -97,6 +110,7 @@ def quantities(store: Store, page: int, contested: bool) -> dict[str, Any]:
 def _group(g: DisagreementGroup) -> dict[str, Any]:
     return {"quantity_id": g.quantity_id, "quantity_label": g.quantity_label, "kind": g.kind,
             "sources": list(g.sources), "newest_day": g.newest_day, "n_pairs": g.n_pairs, "story_label": g.story_label,
+            "story_id": g.story_id,
             "pairs": [_conflict(c) for c in g.pairs]}
 
 
