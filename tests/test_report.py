@@ -32,9 +32,9 @@ def test_brief_lists_same_day_disputes_and_the_estimate(db_target: str) -> None:
     assert "“35” (2030-03-05" in line and "“48” (2030-03-05" in line
     assert "article varn-2" in line and "figure #" in line
     assert "“60”" not in line and "“20”" not in line  # other days are not disputes
-    assert "Reconciled estimate:" in md and "_Rule: Each source's latest figure" in md
+    assert "Reconciled estimate:" in md and "_Reconciled estimate: Each source's latest figure" in md  # the rule, once
     assert "Most conservative: 35" in md and "Highest: 60" in md
-    assert "Who disputes whom (same day):" in b.html and "Rule:" in b.html
+    assert "Who disputes whom (same day):" in b.html and "Reconciled estimate: Each source" in b.html
 
 
 def test_demo_brief_shows_the_agency_governor_same_day_dispute(tmp_path: Path) -> None:
@@ -135,7 +135,11 @@ def test_brief_markdown_escapes_html_and_markdown_from_articles(tmp_path: Path, 
     """brief.md renders article words as text: no tag, link or entity from a title, outlet or quote."""
     from markdown_it import MarkdownIt
 
-    _hostile_store(tmp_path, db_target, HOSTILE[:2])  # two reports of one toll, so the brief has it
+    # two sources of one toll, so the brief cites both articles; URLs that must not become links
+    first = {**HOSTILE[0], "url": "javascript:alert(1)", "text": "At least 40 people were killed in the <b>floods</b> "
+             "in Port Ellis, the Tesland fire service said. <script>alert(1)</script>"}
+    second = {**HOSTILE[1], "url": "https://coast.example/a b><script>"}
+    _hostile_store(tmp_path, db_target, [first, second])
     with Store(db_target) as store:
         md = brief(store).markdown
     assert "Evil" in md and "Coast" in md and "floods" in md  # the words are there
@@ -143,5 +147,9 @@ def test_brief_markdown_escapes_html_and_markdown_from_articles(tmp_path: Path, 
     for tag in ("<b>", "<img", "<script", "<i>", 'href="javascript'):
         assert tag not in rendered, tag
     assert "&lt;b&gt;Evil&lt;/b&gt;" in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered
-    assert "agency &lt;b&gt;said&lt;/b&gt;." in rendered  # a tag inside the quoted words
+    assert "the &lt;b&gt;floods&lt;/b&gt; in Port Ellis" in rendered  # a tag inside the quoted words
     assert "[click](javascript:alert(1))" in rendered  # shown as the text it was
+    # a URL is linked only when http(s), with what would end the link percent-encoded
+    assert "URL not linked (not http or https): javascript:alert(1)" in md
+    assert "<https://coast.example/a%20b%3E%3Cscript%3E>" in md
+    assert 'href="https://coast.example/a%20b%3E%3Cscript%3E"' in rendered

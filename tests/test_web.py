@@ -170,7 +170,9 @@ def test_inferred_publication_days_are_shown_with_their_basis(tmp_path: Path) ->
             qid = next(q["id"] for q in c.get("/quantities.json").json()["items"] if q["n_figures"] == 2)
             assert "2027-03-05 (from URL)" in c.get(f"/quantities/{qid}").text
         md = brief(store).markdown
-        assert "Daily Tesland, 2027-03-05 (from URL)" in md and "Coast Wire, 2027-03-04:" in md
+        # the brief cites each source's latest figure: the agency's 52, its day inferred from the URL
+        assert "Daily Tesland, 2027-03-05 (from URL)[^1]" in md
+        assert "[^1]: Daily Tesland, 2027-03-05 (from URL): <https://dailytesland.example/2027/03/05/toll>" in md
         rows = {r["article_id"]: r for r in figure_rows(store)}
         assert (rows["by-url"]["published"], rows["by-url"]["published_basis"]) == ("2027-03-05", "url")
     finally:

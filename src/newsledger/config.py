@@ -82,5 +82,6 @@ class HeadlineConfig:
         ("killed", "Deaths"), ("injured", "Injured"), ("unaccounted", "Missing or trapped"),
         ("displaced", "Displaced"), ("attended", "Crowd"), ("evacuated", "Evacuated"), ("detained", "Detained"))
     tables_per_category: int = 6  # places (or days, for per-day counts) of one category
+    brief_tables_per_category: int = 3  # the same in the brief, which covers every story
     rows_per_table: int = 25  # sources in one "latest figure per source" table
     disputes_per_table: int = 8  # source pairs disputing the same day

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ..config import WebConfig
 from ..headlines import plain, story_headlines, story_list
+from ..quantities import ESTIMATE_RULE
 from ..records import CATEGORIES
 from ..report import (
     ConflictView,
@@ -82,7 +83,7 @@ def story(store: Store, sid: str) -> dict[str, Any] | None:
     """One story: its headline tables (latest figure per source, estimate, same-day disputes)
     and all its quantities."""
     s = story_headlines(store, sid)
-    return None if s is None else {"s": plain(s)}
+    return None if s is None else {"s": plain(s), "rule": ESTIMATE_RULE}
 
 
 def _conflicts_by_id(store: Store, ids: list[int]) -> list[ConflictView]:
