@@ -1,6 +1,7 @@
 """The brief and the conflict views on real stores: same-day disputes only, with days and ids,
 and the reconciled estimate with its rule."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,72 @@ def test_brief_markdown_escapes_html_and_markdown_from_articles(tmp_path: Path, 
     assert "URL not linked (not http or https): javascript:alert(1)" in md
     assert "<https://coast.example/a%20b%3E%3Cscript%3E>" in md
     assert 'href="https://coast.example/a%20b%3E%3Cscript%3E"' in rendered
+
+
+STORY = ROOT / "tests" / "data" / "ledger" / "story.jsonl"  # every article has a URL
+URLS = {"tes-1": "https://orlenwire.example/2034/05/02/tesmark-quake",
+        "tes-2": "https://tesmarkdaily.example/2034/05/03/quake-toll",
+        "tes-3": "https://coastalherald.example/2034/05/04/red-cross-toll"}
+
+
+def test_brief_markdown_cites_every_figure_with_its_url(db_target: str) -> None:
+    """Parse brief.md: every cited figure (table row, estimate, dispute) carries a footnote whose
+    definition has its article's URL; an as-of line; one section per story with its tables."""
+    import datetime as dt
+
+    from markdown_it import MarkdownIt
+
+    analyze([STORY], db_target)
+    with Store(db_target) as store:
+        md = brief(store, generated=dt.datetime(2034, 5, 5, 8, 30, tzinfo=dt.UTC)).markdown
+    lines = md.splitlines()
+    assert "As of 2034-05-04, the newest publication day in the ledger; generated 2034-05-05 08:30 UTC." in lines
+    assert [ln for ln in lines if ln.startswith("## ")] == ["## earthquake · Tesmark / Orlen province · 2–4 May 2034"]
+    notes = dict(re.findall(r"^\[\^(\d+)\]: (.*)$", md, flags=re.M))
+    rows = [ln for ln in lines if ln.startswith("| ") and not ln.startswith(("| Day |", "| --- |"))]
+    cited = rows + [ln for ln in lines if ln.startswith("- ") and " says “" in ln]
+    assert len(rows) == 3 and len(cited) == 7  # 2 + 1 rows; 3 estimate lines; 1 dispute
+    for line in cited:
+        marks = re.findall(r"\[\^(\d+)\]", line)
+        assert marks, line
+        for n in marks:
+            url = re.search(r"<(https://[^>]+)> \(article ([\w-]+)\)$", notes[n])
+            assert url and URLS[url.group(2)] == url.group(1), notes[n]
+    # the row names outlet and day before its footnote; the footnote the same, then the URL
+    assert "| 2034-05-04 | **420** | Tesmark Red Cross | Coastal Herald, 2034-05-04[^1] |" in md
+    assert notes["1"].startswith("Coastal Herald, 2034-05-04: “Red Cross puts Tesmark quake toll at 420” <https://")
+    assert "Latest figure per source, as of 2034-05-04:" in lines
+    rendered = MarkdownIt("commonmark").enable("table").render(md)
+    assert rendered.count("<table>") == 2 and rendered.count("<tr>") == 2 + 3
+
+
+def test_brief_html_links_every_figure_and_has_no_fixed_width(db_target: str) -> None:
+    from html.parser import HTMLParser
+
+    analyze([STORY], db_target)
+    with Store(db_target) as store:
+        page = brief(store).html
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[tuple[str, dict[str, str | None]]] = []
+            self.cited: list[list[str]] = []  # the links inside each outlet cell and each estimate/dispute line
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if (tag == "td" and a.get("data-label") == "Outlet") or tag == "li":
+                self.cited.append([])
+            if tag == "a" and self.cited:
+                self.cited[-1].append(a.get("href") or "")
+
+    p = Links()
+    p.feed(page)
+    assert len(p.cited) == 3 + 3 + 1
+    for hrefs in p.cited:
+        assert hrefs and all(h in URLS.values() for h in hrefs), hrefs
+    assert "As of 2034-05-04, the newest publication day in the ledger; generated " in page
+    assert "<meta name='viewport' content='width=device-width, initial-scale=1'>" in page
+    css = page[page.index("<style>"): page.index("</style>")]
+    assert not re.search(r"(?<!max-)width:\s*\d+(px|em)", css)  # nothing wider than a phone
+    assert "table class='cards latest'" in page and "data-label='Quoted words'" in page

@@ -547,7 +547,8 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing",
     stories = [s for s in (story_headlines(store, st.id, cfg) for st in everything[:top]) if s is not None]
     as_of = (f"As of {newest_day}, the newest publication day in the ledger; generated "
              f"{now:%Y-%m-%d %H:%M} UTC.") if newest_day else f"Generated {now:%Y-%m-%d %H:%M} UTC."
-    summary = (f"{n_articles} articles ({n_dups} near-duplicate wire copies) about {len(everything)} "
+    dups = f" ({n_dups} near-duplicate wire {'copy' if n_dups == 1 else 'copies'})" if n_dups else ""
+    summary = (f"{n_articles} article{'s' * (n_articles != 1)}{dups} about {len(everything)} "
                f"{'story' if len(everything) == 1 else 'stories'}"
                + (f", the newest {len(stories)} below" if len(stories) < len(everything) else "")
                + ". For each count of people, the latest figure of every source, the reconciled estimate "
