@@ -568,6 +568,7 @@ def test_stories_lead_the_overview_and_story_labels_link_to_their_story(story_cl
     assert (href, label) in _page(story_client.get(f"/quantities/{qid}").text).links
     assert (href, label) in _page(story_client.get("/articles/tes-2").text).links
     assert (href, label) in _page(story_client.get("/conflicts").text).links
+    assert story_client.get("/stories.json?page=2").json() == {"items": [], "page": 2, "has_more": False}
     assert story_client.get("/stories/s-0000000000").status_code == 404
     assert story_client.get("/stories/s-0000000000.json").status_code == 404
 

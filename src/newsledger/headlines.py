@@ -194,14 +194,21 @@ def _range_text(e: EstimateView) -> str:
     return e.low.display if e.low.id == e.high.id else f"{e.low.display} to {e.high.display}"
 
 
-def _story_rows(store: Store, story_id: str | None = None) -> list[Any]:
+def count_stories(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(stories_t)).scalar() or 0)
+
+
+def _story_rows(store: Store, story_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[Any]:
     n_q = (sa.select(sa.func.count()).select_from(quantities_t)
            .where(quantities_t.c.story_id == stories_t.c.id).scalar_subquery())
     q = sa.select(stories_t, n_q.label("n_quantities"))
     if story_id is not None:
         q = q.where(stories_t.c.id == story_id)
     # the newest crisis first; among stories of one day, the most covered
-    q = q.order_by(stories_t.c.last_date.desc(), stories_t.c.n_articles.desc(), stories_t.c.id)
+    q = q.order_by(stories_t.c.last_date.desc(), stories_t.c.n_articles.desc(), stories_t.c.id).offset(offset)
+    if limit is not None:
+        q = q.limit(limit)
     with store.engine.connect() as conn:
         return list(conn.execute(q).mappings().all())
 
@@ -217,10 +224,12 @@ def _numbers(cands: dict[str, list[_Candidate]], figs: dict[int, FigureView],
     return out
 
 
-def story_list(store: Store, cfg: HeadlineConfig | None = None) -> list[StoryHeadlines]:
-    """Every story, newest first, with its dates, coverage and one headline number per category."""
+def story_list(store: Store, cfg: HeadlineConfig | None = None, *, limit: int | None = None,
+               offset: int = 0) -> list[StoryHeadlines]:
+    """The stories, newest first (a page of them with ``limit``), with their dates, coverage and
+    one headline number per category."""
     cfg = cfg or HeadlineConfig()
-    rows = _story_rows(store)
+    rows = _story_rows(store, limit=limit, offset=offset)
     cands = _candidates(store, [r["id"] for r in rows], cfg) if rows else {}
     firsts = [ms[0] for cats in cands.values() for ms in cats.values()]
     figs = _figures(store, firsts)

@@ -146,8 +146,8 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
         return views.overview(store)
 
     @app.get("/stories.json", tags=["json"], summary="Stories (crises), newest first, with headline numbers")
-    def stories_json() -> dict[str, Any]:
-        return views.stories(store)
+    def stories_json(page: int = 1) -> dict[str, Any]:
+        return views.stories(store, max(1, page))
 
     @app.get("/stories/{sid}.json", tags=["json"], summary="One story: latest figure per source for each "
                                                            "headline quantity, estimates, same-day disputes")
@@ -204,7 +204,8 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
 
     @app.get("/stories", include_in_schema=False)
     def stories_page(request: Request) -> Response:
-        return render(request, "stories.html", views.stories(store), False)
+        data = views.stories(store, page_of(request))
+        return render(request, "stories.html", {**data, "base": base_for(request)}, False)
 
     @app.get("/stories/{sid}", include_in_schema=False)
     def story_page(request: Request, sid: str) -> Response:

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..config import WebConfig
-from ..headlines import plain, story_headlines, story_list
+from ..headlines import count_stories, plain, story_headlines, story_list
 from ..quantities import ESTIMATE_RULE
 from ..records import CATEGORIES
 from ..report import (
@@ -33,6 +33,7 @@ GROUP_PAGE = 20  # source pairs per page of a quantity's disagreements
 # them with the ``published`` filter ("2032-02-10 (from URL)")
 PUB_COLS = (articles_t.c.pub_date, articles_t.c.pub_date_basis)
 MAX_FIGURE_ROWS = 500
+OVERVIEW_STORIES = 12  # the newest stories on the overview; /stories has them all
 
 
 def _fig(f: FigureView, labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -70,13 +71,15 @@ def overview(store: Store) -> dict[str, Any]:
             sa.select(conflicts_t.c.id).where(conflicts_t.c.kind == "revision")
             .order_by(conflicts_t.c.id.desc()).limit(10)).scalars())
     revisions = _conflicts_by_id(store, rev_ids) if rev_ids else []
-    return {"stories": plain(story_list(store)), "stats": stats, "contested": contested,
+    return {"stories": plain(story_list(store, limit=OVERVIEW_STORIES)), "n_stories": count_stories(store),
+            "stats": stats, "contested": contested,
             "revisions": [_conflict(c) for c in revisions], "articles": newest}
 
 
-def stories(store: Store) -> dict[str, Any]:
-    """Every story (crisis), newest first, with its headline numbers."""
-    return {"items": plain(story_list(store))}
+def stories(store: Store, page: int = 1) -> dict[str, Any]:
+    """The stories (crises), newest first, with their headline numbers, paged."""
+    items = story_list(store, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    return {"items": plain(items[:PAGE]), "page": page, "has_more": len(items) > PAGE}
 
 
 def story(store: Store, sid: str) -> dict[str, Any] | None:
