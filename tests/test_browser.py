@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    db = tmp_path_factory.mktemp("browser") / "ledger.db"
-    analyze([DATA / "a1.jsonl", DATA / "hostile.jsonl", DATA / "long_words.jsonl"], db)
+@contextmanager
+def _serving(db: Path) -> Iterator[str]:
+    """`newsledger serve` on a free port over ``db``, until the block ends."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "serve", "--db", str(db), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # a pipe nobody reads
@@ -44,9 +44,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     else:
         proc.kill()
         raise RuntimeError("server did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "ledger.db"
+    analyze([DATA / "a1.jsonl", DATA / "hostile.jsonl", DATA / "long_words.jsonl"], db)
+    with _serving(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A quake in Tesmark: two sources whose latest tolls differ, and a province's own toll."""
+    db = tmp_path_factory.mktemp("story") / "ledger.db"
+    analyze([DATA / "story.jsonl"], db)
+    return db
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +97,7 @@ def page(browser: Any) -> Iterator[Any]:
 def test_overview_to_contested_quantity_chart(server: str, page: Any) -> None:
     page.goto(server + "/")
     assert "Most disputed quantities" in page.inner_text("main")
-    page.click("main table tbody tr >> nth=0 >> a")
+    page.click("#contested tbody tr >> nth=0 >> a")
     page.wait_for_selector("svg.nl-chart")
     assert page.locator("svg.nl-chart circle").count() >= 4
     assert page.locator("#figures tbody tr").count() >= 4
@@ -280,3 +298,58 @@ def test_a_70000_character_query_and_a_huge_page_are_refused_at_once(server: str
             assert time.perf_counter() - started < 2
             assert r.status == 422 and r.getheader("content-type").startswith(kind), (target[:20], accept)
             assert reason in body.lower() or reason.capitalize() in body, body[:300]
+
+
+def test_a_story_page_tables_the_latest_figure_per_source(story_db: Path, page: Any) -> None:
+    """From the overview to the story, then read each source's latest toll as a person would."""
+    with _serving(story_db) as url:
+        page.goto(url + "/")
+        page.click("#stories tbody tr >> nth=0 >> a")
+        page.wait_for_url("**/stories/s-*")
+        assert page.locator("h1").inner_text() == "earthquake · Tesmark / Orlen province · 2–4 May 2034"
+        tables = page.locator("table.latest")
+        assert tables.count() == 2
+        heading = page.locator("section.headline h3").first.inner_text()
+        assert "people killed in Tesmark" in heading
+        assert page.locator("p.as-of").first.inner_text() == "Latest figure per source, as of 2034-05-04"
+
+        def read(table: Any) -> list[tuple[str, ...]]:
+            return [tuple(" ".join(row.locator(f"td[data-label='{col}']").inner_text().split())
+                          for col in ("Source", "Figure", "Day", "Outlet"))
+                    for row in table.locator("tbody tr").all()]
+
+        assert read(tables.nth(0)) == [("Tesmark Red Cross", "420", "2034-05-04", "Coastal Herald 2034-05-04"),
+                                       ("Tesmark disaster agency", "340", "2034-05-03", "Tesmark Daily 2034-05-03")]
+        assert read(tables.nth(1)) == [("Mira Kestal", "140", "2034-05-02", "Orlen Wire 2034-05-02")]
+        quote = tables.nth(0).locator("tbody tr >> nth=0 >> td[data-label='Quoted words']").inner_text()
+        assert "420 people had been killed in Tesmark" in quote
+        disputes = page.locator("section.headline .disputes li")
+        assert disputes.count() == 1 and "“340”" in disputes.inner_text() and "“395”" in disputes.inner_text()
+        # the outlet leads to the figure in its article
+        tables.nth(0).locator("td[data-label='Outlet'] a").first.click()
+        page.wait_for_url("**/articles/tes-3#fig-*")
+        assert page.locator("mark.fig:target").inner_text().startswith("420")
+
+
+def test_the_brief_fits_a_phone(story_db: Path, browser: Any, tmp_path: Path) -> None:
+    """brief.html at 390 px: no sideways scroll, each figure a card with its linked outlet."""
+    from newsledger.report import brief
+    from newsledger.store import Store
+
+    with Store(story_db) as store:
+        html = brief(store).html
+    target = tmp_path / "brief.html"
+    target.write_text(html, encoding="utf-8")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        pg = ctx.new_page()
+        pg.goto(target.as_uri())
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        assert not pg.locator("table.cards thead").first.is_visible()  # rows are cards
+        cell = pg.locator("td[data-label='Outlet'] a").first
+        assert cell.is_visible() and cell.get_attribute("href") == (
+            "https://coastalherald.example/2034/05/04/red-cross-toll")
+        box = pg.locator("td[data-label='Quoted words']").first.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    finally:
+        ctx.close()

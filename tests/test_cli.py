@@ -209,3 +209,20 @@ def test_views_show_ids_plurals_undated_figures_and_few_pairs_per_quantity(tmp_p
     r = CliRunner().invoke(main, ["conflicts", "--db", flood, "--quantity", qid, "--per-quantity", "1",
                                   "--format", "json"])
     assert len(json.loads(r.output)) == n  # one quantity asked for: all its pairs
+
+
+def test_brief_has_one_section_per_story_newest_first(tmp_path: Path) -> None:
+    data = Path(__file__).parent / "data" / "ledger"
+    db = str(tmp_path / "l.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["analyze", str(data / "story.jsonl"), str(data / "two_countries.jsonl"), "--db", db,
+                                "-q"]).exit_code == 0
+    for top, sections in ((10, ["Tesmark", "Karsia"]), (1, ["Tesmark"])):
+        out = tmp_path / f"brief{top}"
+        r = runner.invoke(main, ["brief", "--db", db, "-o", str(out), "--top", str(top)])
+        assert r.exit_code == 0, r.output
+        md = (out / "brief.md").read_text(encoding="utf-8")
+        headings = [ln for ln in md.splitlines() if ln.startswith("## ")]
+        assert [next(w for w in sections if w in h) for h in headings] == sections
+        assert md.splitlines()[2].startswith("As of 2034-05-04, the newest publication day in the ledger; generated ")
+        assert ("about 2 stories, the newest 1 below" in md) == (top == 1)

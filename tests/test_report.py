@@ -1,6 +1,7 @@
 """The brief and the conflict views on real stores: same-day disputes only, with days and ids,
 and the reconciled estimate with its rule."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,9 @@ def test_brief_lists_same_day_disputes_and_the_estimate(db_target: str) -> None:
     assert "“35” (2030-03-05" in line and "“48” (2030-03-05" in line
     assert "article varn-2" in line and "figure #" in line
     assert "“60”" not in line and "“20”" not in line  # other days are not disputes
-    assert "Reconciled estimate:" in md and "_Rule: Each source's latest figure" in md
+    assert "Reconciled estimate:" in md and "_Reconciled estimate: Each source's latest figure" in md  # the rule, once
     assert "Most conservative: 35" in md and "Highest: 60" in md
-    assert "Who disputes whom (same day):" in b.html and "Rule:" in b.html
+    assert "Who disputes whom (same day):" in b.html and "Reconciled estimate: Each source" in b.html
 
 
 def test_demo_brief_shows_the_agency_governor_same_day_dispute(tmp_path: Path) -> None:
@@ -135,7 +136,11 @@ def test_brief_markdown_escapes_html_and_markdown_from_articles(tmp_path: Path, 
     """brief.md renders article words as text: no tag, link or entity from a title, outlet or quote."""
     from markdown_it import MarkdownIt
 
-    _hostile_store(tmp_path, db_target, HOSTILE[:2])  # two reports of one toll, so the brief has it
+    # two sources of one toll, so the brief cites both articles; URLs that must not become links
+    first = {**HOSTILE[0], "url": "javascript:alert(1)", "text": "At least 40 people were killed in the <b>floods</b> "
+             "in Port Ellis, the Tesland fire service said. <script>alert(1)</script>"}
+    second = {**HOSTILE[1], "url": "https://coast.example/a b><script>"}
+    _hostile_store(tmp_path, db_target, [first, second])
     with Store(db_target) as store:
         md = brief(store).markdown
     assert "Evil" in md and "Coast" in md and "floods" in md  # the words are there
@@ -143,8 +148,12 @@ def test_brief_markdown_escapes_html_and_markdown_from_articles(tmp_path: Path, 
     for tag in ("<b>", "<img", "<script", "<i>", 'href="javascript'):
         assert tag not in rendered, tag
     assert "&lt;b&gt;Evil&lt;/b&gt;" in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered
-    assert "agency &lt;b&gt;said&lt;/b&gt;." in rendered  # a tag inside the quoted words
+    assert "the &lt;b&gt;floods&lt;/b&gt; in Port Ellis" in rendered  # a tag inside the quoted words
     assert "[click](javascript:alert(1))" in rendered  # shown as the text it was
+    # a URL is linked only when http(s), with what would end the link percent-encoded
+    assert "URL not linked (not http or https): javascript:alert(1)" in md
+    assert "<https://coast.example/a%20b%3E%3Cscript%3E>" in md
+    assert 'href="https://coast.example/a%20b%3E%3Cscript%3E"' in rendered
 
 
 WORDS = ROOT / "tests" / "data" / "ledger" / "words.jsonl"
@@ -166,7 +175,8 @@ def test_figures_are_shown_as_reported_with_the_normalised_value_apart(db_target
     assert (figs["About 2,000"].display, figs["Up to 5,000"].display) == ("about 2,000", "up to 5,000")
     assert all(f.quantity_label and f.quantity_id for f in figs.values())
     assert "**dozens**" in md and "(vague)**" not in md and "12 (vague)" not in md
-    assert "2 figures from 1 source in 2 outlets; 0 same-day disputes" in md and "1 sources" not in md
+    assert "| **dozens** (vague: 12–120) |" in md  # as reported, its reading after
+    assert "2 articles · 2 outlets" in md and "1 articles" not in md and "1 outlets" not in md
 
 
 def test_timeline_lists_undated_figures_after_the_dated_days(db_target: str) -> None:
@@ -197,3 +207,72 @@ def test_disagreements_keep_a_few_groups_per_quantity_and_count_the_rest(db_targ
     for g in every:  # the newest group of each quantity, in the same order
         first.setdefault(g.quantity_id, (g.kind, g.sources, g.n_pairs))
     assert [(g.kind, g.sources, g.n_pairs) for g in few] == list(first.values())
+
+
+STORY = ROOT / "tests" / "data" / "ledger" / "story.jsonl"  # every article has a URL
+URLS = {"tes-1": "https://orlenwire.example/2034/05/02/tesmark-quake",
+        "tes-2": "https://tesmarkdaily.example/2034/05/03/quake-toll",
+        "tes-3": "https://coastalherald.example/2034/05/04/red-cross-toll"}
+
+
+def test_brief_markdown_cites_every_figure_with_its_url(db_target: str) -> None:
+    """Parse brief.md: every cited figure (table row, estimate, dispute) carries a footnote whose
+    definition has its article's URL; an as-of line; one section per story with its tables."""
+    import datetime as dt
+
+    from markdown_it import MarkdownIt
+
+    analyze([STORY], db_target)
+    with Store(db_target) as store:
+        md = brief(store, generated=dt.datetime(2034, 5, 5, 8, 30, tzinfo=dt.UTC)).markdown
+    lines = md.splitlines()
+    assert "As of 2034-05-04, the newest publication day in the ledger; generated 2034-05-05 08:30 UTC." in lines
+    assert [ln for ln in lines if ln.startswith("## ")] == ["## earthquake · Tesmark / Orlen province · 2–4 May 2034"]
+    notes = dict(re.findall(r"^\[\^(\d+)\]: (.*)$", md, flags=re.M))
+    rows = [ln for ln in lines if ln.startswith("| ") and not ln.startswith(("| Day |", "| --- |"))]
+    cited = rows + [ln for ln in lines if ln.startswith("- ") and " says “" in ln]
+    assert len(rows) == 3 and len(cited) == 7  # 2 + 1 rows; 3 estimate lines; 1 dispute
+    for line in cited:
+        marks = re.findall(r"\[\^(\d+)\]", line)
+        assert marks, line
+        for n in marks:
+            url = re.search(r"<(https://[^>]+)> \(article ([\w-]+)\)$", notes[n])
+            assert url and URLS[url.group(2)] == url.group(1), notes[n]
+    # the row names outlet and day before its footnote; the footnote the same, then the URL
+    assert "| 2034-05-04 | **420** | Tesmark Red Cross | Coastal Herald, 2034-05-04[^1] |" in md
+    assert notes["1"].startswith("Coastal Herald, 2034-05-04: “Red Cross puts Tesmark quake toll at 420” <https://")
+    assert "Latest figure per source, as of 2034-05-04:" in lines
+    rendered = MarkdownIt("commonmark").enable("table").render(md)
+    assert rendered.count("<table>") == 2 and rendered.count("<tr>") == 2 + 3
+
+
+def test_brief_html_links_every_figure_and_has_no_fixed_width(db_target: str) -> None:
+    from html.parser import HTMLParser
+
+    analyze([STORY], db_target)
+    with Store(db_target) as store:
+        page = brief(store).html
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[tuple[str, dict[str, str | None]]] = []
+            self.cited: list[list[str]] = []  # the links inside each outlet cell and each estimate/dispute line
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if (tag == "td" and a.get("data-label") == "Outlet") or tag == "li":
+                self.cited.append([])
+            if tag == "a" and self.cited:
+                self.cited[-1].append(a.get("href") or "")
+
+    p = Links()
+    p.feed(page)
+    assert len(p.cited) == 3 + 3 + 1
+    for hrefs in p.cited:
+        assert hrefs and all(h in URLS.values() for h in hrefs), hrefs
+    assert "As of 2034-05-04, the newest publication day in the ledger; generated " in page
+    assert "<meta name='viewport' content='width=device-width, initial-scale=1'>" in page
+    css = page[page.index("<style>"): page.index("</style>")]
+    assert not re.search(r"(?<!max-)width:\s*\d+(px|em)", css)  # nothing wider than a phone
+    assert "table class='cards latest'" in page and "data-label='Quoted words'" in page

@@ -1,6 +1,8 @@
 """JSON endpoints and page safety, in-process (TestClient); the browser tests drive Chromium."""
 
+import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -170,7 +172,9 @@ def test_inferred_publication_days_are_shown_with_their_basis(tmp_path: Path) ->
             qid = next(q["id"] for q in c.get("/quantities.json").json()["items"] if q["n_figures"] == 2)
             assert "2027-03-05 (from URL)" in c.get(f"/quantities/{qid}").text
         md = brief(store).markdown
-        assert "Daily Tesland, 2027-03-05 (from URL)" in md and "Coast Wire, 2027-03-04:" in md
+        # the brief cites each source's latest figure: the agency's 52, its day inferred from the URL
+        assert "Daily Tesland, 2027-03-05 (from URL)[^1]" in md
+        assert "[^1]: Daily Tesland, 2027-03-05 (from URL): <https://dailytesland.example/2027/03/05/toll>" in md
         rows = {r["article_id"]: r for r in figure_rows(store)}
         assert (rows["by-url"]["published"], rows["by-url"]["published_basis"]) == ("2027-03-05", "url")
     finally:
@@ -638,10 +642,63 @@ def test_skip_link_is_the_first_focusable_element(hard: TestClient) -> None:
         assert page.first_focusable == {"tag": "a", "class": "skip", "href": "#main"}, url
         assert page.links[0] == ("Skip to content", "#main") and page.main_id == "main", url
 
+
+
 @pytest.fixture
 def words_client(db_target: str) -> Iterator[TestClient]:
     analyze([DATA / "words.jsonl"], db_target)
     store = Store(db_target)
+    with TestClient(create_app(store=store), base_url=LOCAL) as c:
+        yield c
+    store.close()
+
+
+# ---- stories: the entry point (headlines.py)
+
+class _Page(HTMLParser):
+    """The links, tables and cells of a page, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str]] = []  # (href, text)
+        self.tables: list[dict[str, str | None]] = []
+        self.cells: list[dict[str, str | None]] = []
+        self.styled: list[str] = []
+        self._href: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if "style" in a:
+            self.styled.append(tag)
+        if tag == "table":
+            self.tables.append(a)
+        elif tag == "td":
+            self.cells.append(a)
+        elif tag == "a":
+            self._href, self._text = a.get("href"), []
+
+    def handle_data(self, data: str) -> None:
+        if self._href is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._href is not None:
+            self.links.append((self._href, " ".join("".join(self._text).split())))
+            self._href = None
+
+
+def _page(html: str) -> _Page:
+    p = _Page()
+    p.feed(html)
+    return p
+
+
+@pytest.fixture(scope="module")
+def story_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = tmp_path_factory.mktemp("story") / "ledger.db"
+    analyze([DATA / "story.jsonl"], db)
+    store = Store(db)
     with TestClient(create_app(store=store), base_url=LOCAL) as c:
         yield c
     store.close()
@@ -663,7 +720,8 @@ def test_pages_use_words_not_codes_slug_titles_and_plurals(words_client: TestCli
     labels = {q["id"]: q["label"] for q in c.get("/quantities.json").json()["items"]}
     for f in c.get(f"/sources/{agency['id']}.json").json()["figures"]:
         # a quantity is named by its label, linked, never shown as a bare id
-        assert f'<a href="/quantities/{f["quantity_id"]}">{labels[f["quantity_id"]]}</a>' in page
+        assert re.search(f'<a href="/quantities/{f["quantity_id"]}"[^>]*>{re.escape(labels[f["quantity_id"]])}</a>',
+                         page)
         assert f'>{f["quantity_id"]}<' not in page
     injured = next(q for q in c.get("/quantities.json").json()["items"] if "injured" in q["label"])
     page = c.get(f"/quantities/{injured['id']}").text
@@ -672,3 +730,68 @@ def test_pages_use_words_not_codes_slug_titles_and_plurals(words_client: TestCli
     data = c.get(f"/quantities/{injured['id']}.json").json()
     assert {f["value_note"] for f in data["q"]["figures"]} == {"vague: 100–1,000", "vague: 12–120"}
     assert "4 articles from 4 outlets" in c.get("/").text
+
+
+def test_stories_lead_the_overview_and_story_labels_link_to_their_story(story_client: TestClient) -> None:
+    [s] = story_client.get("/stories.json").json()["items"]
+    sid, label = s["id"], s["label"]
+    href = f"/stories/{sid}"
+    assert s["dates"] == "2–4 May 2034" and (s["n_articles"], s["n_outlets"]) == (3, 3)
+    assert [(n["title"], n["text"], n["day"]) for n in s["numbers"]] == [("Deaths", "420", "2034-05-04")]
+    home = story_client.get("/").text
+    assert _page(home).links[2] == ("/stories", "Stories")  # the nav, right after the skip link and the brand
+    assert (href, label) in _page(home).links
+    assert home.index('id="stories"') < home.index("Most disputed quantities") < home.index("Newest articles")
+    assert story_client.get("/index.json").json()["stories"][0]["id"] == sid
+    listing = story_client.get("/stories").text
+    assert (href, label) in _page(listing).links and "Deaths: <b>420</b>" in listing
+    # wherever a story label is shown, it is a link to the story
+    qid = story_client.get(f"{href}.json").json()["s"]["groups"][0]["tables"][0]["quantity_id"]
+    assert (href, label) in _page(story_client.get(f"/quantities/{qid}").text).links
+    assert (href, label) in _page(story_client.get("/articles/tes-2").text).links
+    assert (href, label) in _page(story_client.get("/conflicts").text).links
+    assert story_client.get("/stories.json?page=2").json() == {"items": [], "page": 2, "has_more": False}
+    assert story_client.get("/stories/s-0000000000").status_code == 404
+    assert story_client.get("/stories/s-0000000000.json").status_code == 404
+
+
+def test_story_page_tables_the_latest_figure_per_source(story_client: TestClient) -> None:
+    sid = story_client.get("/stories.json").json()["items"][0]["id"]
+    data = story_client.get(f"/stories/{sid}.json").json()["s"]
+    country = data["groups"][0]["tables"][0]
+    assert [(r["source"], r["display"], r["event_date"]) for r in country["rows"]] == [
+        ("Tesmark Red Cross", "420", "2034-05-04"), ("Tesmark disaster agency", "340", "2034-05-03")]
+    assert country["rows"][0]["citation"]["url"] == "https://coastalherald.example/2034/05/04/red-cross-toll"
+    r = story_client.get(f"/stories/{sid}")
+    assert r.headers["content-security-policy"] == CSP
+    html = r.text
+    assert "Latest figure per source, as of 2034-05-04" in html and "Who disputes whom (same day):" in html
+    page = _page(html)
+    # the shared conventions: tables become cards on phones, no inline style
+    assert page.tables and all("cards" in (t.get("class") or "").split() for t in page.tables)
+    assert page.cells and all(c.get("data-label") for c in page.cells if c.get("colspan") is None)
+    assert page.styled == []
+    # every quantity links to its page, and no two links of the page read alike but lead apart
+    quantity_links = [(h, t) for h, t in page.links if h.startswith("/quantities/")]
+    assert {h for h, _ in quantity_links} == {f"/quantities/{q['id']}" for q in data["quantities"]}
+    targets: dict[str, set[str]] = {}
+    for h, t in quantity_links:
+        targets.setdefault(t, set()).add(h)
+    assert all(len(hs) == 1 for hs in targets.values())
+
+
+def test_story_json_twin_on_each_store(db_target: str) -> None:
+    analyze([DATA / "story.jsonl"], db_target)
+    store = Store(db_target)
+    try:
+        with TestClient(create_app(store=store), base_url=LOCAL) as c:
+            [s] = c.get("/stories.json").json()["items"]
+            data = c.get(f"/stories/{s['id']}.json").json()["s"]
+            assert c.get(f"/stories/{s['id']}", headers={"accept": "application/json"}).json()["s"] == data
+    finally:
+        store.close()
+    tables = data["groups"][0]["tables"]
+    assert [[(r["source"], r["value"]) for r in t["rows"]] for t in tables] == [
+        [("Tesmark Red Cross", 420), ("Tesmark disaster agency", 340)], [("Mira Kestal", 140)]]
+    [dispute] = tables[0]["disputes"]
+    assert dispute["kind"] == "dispute" and dispute["newest_day"] == "2034-05-03"

@@ -389,11 +389,14 @@ def timeline_cmd(db: str, quantity_id: str | None, fmt: str) -> None:
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("briefing"),
               show_default=True, help="Directory for brief.md and brief.html.")
-@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="How many quantities.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How many stories, newest first.")
 @click.option("--title", default="newsledger briefing", show_default=True)
 def brief_cmd(db: str, output: Path, top: int, title: str) -> None:
-    """A briefing in Markdown and HTML: key figures, who disputes them, each claim cited to outlet,
-    date and exact words, and a chart per contested quantity.
+    """A briefing in Markdown and HTML, as of the newest publication day: one section per story
+    with, for each count of people, the latest figure of every source, the reconciled estimate and
+    the same-day disputes; every figure cited to outlet, date, exact words and URL (footnotes in
+    brief.md, links in brief.html).
 
     Example:
 

@@ -69,3 +69,19 @@ class WebConfig:
     max_query_terms: int = 12  # distinct words sent to the full-text index
     max_ingest_bytes: int = 50 * 1024 * 1024  # POST /api/ingest, counted while the body streams in
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")  # Host header names, port ignored
+
+
+@dataclass(frozen=True)
+class HeadlineConfig:
+    """What a story page and the brief lead with (headlines.py): the people-count categories a
+    reader asks about first, in that order ("trapped" and "missing" are one unaccounted-for total,
+    as in quantities.MERGED_CATEGORY), and how much of each is shown before the reader follows a
+    link to the quantity pages."""
+
+    categories: tuple[tuple[str, str], ...] = (
+        ("killed", "Deaths"), ("injured", "Injured"), ("unaccounted", "Missing or trapped"),
+        ("displaced", "Displaced"), ("attended", "Crowd"), ("evacuated", "Evacuated"), ("detained", "Detained"))
+    tables_per_category: int = 6  # places (or days, for per-day counts) of one category
+    brief_tables_per_category: int = 3  # the same in the brief, which covers every story
+    rows_per_table: int = 25  # sources in one "latest figure per source" table
+    disputes_per_table: int = 8  # source pairs disputing the same day

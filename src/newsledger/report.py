@@ -9,21 +9,26 @@ figure, else its sentence).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import sqlalchemy as sa
 
+from .config import HeadlineConfig
 from .pubdate import describe
-from .quantities import interval
+from .quantities import ESTIMATE_RULE, interval
 from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
-from .words import normalised, plural, reported
+from .words import normalised, reported
+
+if TYPE_CHECKING:
+    from .headlines import HeadlineTable
 
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)")
 
@@ -271,6 +276,7 @@ class DisagreementGroup:
     pairs: list[ConflictView]
     story_label: str | None = None
     more_in_quantity: int = 0  # groups of this quantity left out by ``per_quantity`` (on its last group)
+    story_id: str | None = None
 
 
 KIND_ORDER = {"dispute": 0, "revision": 1, "across_days": 2, "undated": 3}
@@ -287,7 +293,7 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
                    conflicts_t.c.figure_b, quantities_t.c.label, quantities_t.c.n_disputes,
                    fa.c.source_id.label("sa"), fb.c.source_id.label("sb"), fa.c.source.label("na"),
                    fb.c.source.label("nb"), fa.c.event_date.label("da"), fb.c.event_date.label("db"),
-                   stories_t.c.label.label("story_label"))
+                   stories_t.c.label.label("story_label"), quantities_t.c.story_id)
          .join(quantities_t, quantities_t.c.id == conflicts_t.c.quantity_id)
          .outerjoin(stories_t, stories_t.c.id == quantities_t.c.story_id)
          .join(fa, fa.c.id == conflicts_t.c.figure_a).join(fb, fb.c.id == conflicts_t.c.figure_b))
@@ -335,7 +341,7 @@ def disagreements(store: Store, *, quantity_id: str | None = None, kind: str | N
         if views:
             out.append(DisagreementGroup(k[0], first["label"], k[1], (views[0].a.source, views[0].b.source),
                                          first["db"] or first["da"], len(members), views, first["story_label"],
-                                         left_out.get(k, 0)))
+                                         more_in_quantity=left_out.get(k, 0), story_id=first["story_id"]))
     return out, bool(limit) and len(order) > offset + (limit or 0)
 
 
@@ -434,9 +440,6 @@ def svg_chart(q: QuantityView, width: int = 640, height: int = 260) -> str:
 
 # ---------------------------------------------------------------- briefing
 
-MAX_REPORTS = 200  # per quantity in the briefing; the web app and exports have them all
-MAX_SOURCES = 15
-
 
 @dataclass
 class Briefing:
@@ -455,133 +458,214 @@ def md_text(s: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", s)
 
 
+def md_cell(s: str) -> str:
+    """Article words as the text of one Markdown table cell (a ``|`` cannot end the cell)."""
+    return md_text(s).replace("|", "\\|")
+
+
 def _ident(s: str) -> str:
     return s
 
 
-def _reported_md(f: FigureView) -> str:
-    """The figure as reported, its reading when that adds something, and its exact words when
-    they differ from what is shown ("**14** “Fourteen”")."""
-    note = f" ({md_text(f.value_note)})" if f.value_note else ""
-    words = "" if " ".join(f.text.split()).lower() == f.display.lower() else f" “{md_text(f.text)}”"
-    return f"**{md_text(f.display)}**{note}{words}"
+_URL_UNSAFE = re.compile(r"[\x00-\x20<>\"`\\^{|}\x7f]")
 
 
-def _claim_md(f: FigureView) -> str:
-    who = md_text(f.source or "the article itself")
-    return (f"{_reported_md(f)} {md_text(f.counted or '')} "
-            f"({md_text(f.event_date or 'undated')}), {who} — "
-            f"{md_text(citation_text(f.citation))}: “{md_text(f.citation.quote.strip())}”")
+def link_url(url: str | None) -> str | None:
+    """The URL of an article as a link target, or None: only http(s) leaves the brief
+    ("javascript:" and other schemes are not linked), and characters that would end a Markdown
+    autolink or an HTML attribute are percent-encoded."""
+    u = (url or "").strip()
+    if not u.lower().startswith(("http://", "https://")):
+        return None
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group(0)):02X}", u)
 
 
-def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") -> Briefing:
-    """Key figures, who disputes them, and every claim cited to outlet, date and exact words;
-    a chart per contested quantity."""
-    qs = [q for q in ledger(store, limit=top, min_figures=2)]
-    md: list[str] = [f"# {md_text(title)}", ""]
-    hp: list[str] = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-                     f"<title>{html.escape(title)}</title>",
-                     "<style>body{font-family:system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;"
-                     "line-height:1.45}blockquote{margin:.3em 0 .8em 1em;color:#333;border-left:3px solid #ccc;"
-                     "padding-left:.6em}.dispute{color:#b00}.revision{color:#555}small{color:#666}</style>",
-                     f"</head><body><h1>{html.escape(title)}</h1>"]
-    with store.engine.connect() as conn:
-        n_articles = conn.execute(sa.select(sa.func.count()).select_from(articles_t)).scalar() or 0
-        n_dups = conn.execute(sa.select(sa.func.count()).select_from(articles_t)
-                              .where(articles_t.c.dup_of.is_not(None))).scalar() or 0
-    summary = (f"{n_articles} articles ({n_dups} near-duplicate wire copies), {len(qs)} key quantities "
-               "with more than one reported figure.")
-    md += [summary, ""]
-    hp.append(f"<p>{html.escape(summary)}</p>")
-    for q in qs:
-        latest: dict[str, FigureView] = {}
-        counts: dict[str, int] = {}
-        for f in q.figures:
-            latest[f.source or "(article)"] = f
-            counts[f.source or "(article)"] = counts.get(f.source or "(article)", 0) + 1
-        if q.estimate is not None:
-            latest = {f.source or "(article)": f for f in reversed(q.estimate.latest)}
-        if len(latest) > MAX_SOURCES:
-            keep = sorted(counts, key=lambda k: -counts.get(k, 0))[:MAX_SOURCES]
-            latest = {k: latest[k] for k in keep if k in latest}
-        story = f"{q.story_label} · " if q.story_label else ""
-        status = (f"{story}{plural(q.n_figures, 'figure')} from {plural(q.n_sources, 'source')} in "
-                  f"{plural(q.n_outlets, 'outlet')}; {plural(q.n_disputes, 'same-day dispute')}, "
-                  f"{plural(q.n_revisions, 'revision')}, "
-                  f"{plural(q.n_across_days + q.n_undated, 'disagreement')} across days or undated")
-        md += [f"## {md_text(q.label)}", "", md_text(status), ""]
-        hp.append(f"<section><h2>{html.escape(q.label)}</h2><p>{html.escape(status)}</p>")
-        if q.estimate is not None:
-            est = estimate_lines(q.estimate)
-            md += ["Reconciled estimate:", "", *[f"- {line}" for line in estimate_lines(q.estimate, md_text)], "",
-                   f"_Rule: {md_text(q.estimate.rule)}_", ""]
-            hp.append("<p>Reconciled estimate:</p><ul class='estimate'>"
-                      + "".join(f"<li>{html.escape(line)}</li>" for line in est)
-                      + f"</ul><p><small>Rule: {html.escape(q.estimate.rule)}</small></p>")
-        md += ["Latest figure from each source:", ""]
-        chart = svg_chart(q) if q.n_conflicts else ""
-        if chart:
-            hp.append(chart)
-        hp.append("<p>Latest figure from each source:</p><ul>")
-        for src, f in sorted(latest.items(), key=lambda x: (x[1].event_date or "", x[0])):
-            md.append(f"- {_claim_md(f)}")
-            hp.append(f"<li><b>{html.escape(f.display)}</b> {html.escape(f.counted or '')} "
-                      f"({html.escape(f.event_date or 'undated')}), {html.escape(src)} — "
-                      f"<small>{html.escape(citation_text(f.citation))}</small>"
-                      f"<blockquote>{html.escape(f.citation.quote.strip())}</blockquote></li>")
-        hp.append("</ul>")
-        md += ["", "All reports:", ""]
-        hp.append("<details><summary>All reports</summary><ul>")
-        shown = q.figures[-MAX_REPORTS:]
-        if len(q.figures) > len(shown):
-            md.append(f"(the latest {len(shown)} of {len(q.figures)} reports)")
-            hp.append(f"<li class='muted'>the latest {len(shown)} of {len(q.figures)} reports</li>")
-        for f in shown:
-            md.append(f"- {_claim_md(f)}")
-            hp.append(f"<li><b>{html.escape(f.display)}</b> ({html.escape(f.event_date or 'undated')}), "
-                      f"{html.escape(f.source or 'the article itself')} — "
-                      f"<small>{html.escape(citation_text(f.citation))}"
-                      + (" (wire copy)" if f.citation.duplicate_of else "")
-                      + f"</small><blockquote>{html.escape(f.citation.quote.strip())}</blockquote></li>")
-        hp.append("</ul></details>")
-        groups, _more = disagreements(store, quantity_id=q.id, kind="dispute", limit=8, pairs_per_group=1)
-        if groups:
-            md += ["", "Who disputes whom (same day):", ""]
-            hp.append("<p>Who disputes whom (same day):</p><ul>")
-            for g in groups:
-                c = g.pairs[0]
-                line = f"{_said(c.a)} vs {_said(c.b)}"
-                more = f" (and {g.n_pairs - 1} more such pairs)" if g.n_pairs > 1 else ""
-                line += more
-                md.append(f"- {_said(c.a, md_text)} vs {_said(c.b, md_text)}{more}")
-                hp.append(f"<li class='dispute'>{html.escape(line)}</li>")
-            hp.append("</ul>")
-        md.append("")
-        hp.append("</section>")
-    hp.append("</body></html>")
-    return Briefing("\n".join(md), "\n".join(hp))
+class _Notes:
+    """Markdown footnotes, one per cited article, numbered in the order first cited."""
+
+    def __init__(self) -> None:
+        self.number: dict[str, int] = {}
+        self.lines: list[str] = []
+
+    def cite(self, f: FigureView) -> str:
+        """The figure's citation with its footnote mark: "Outlet, 2032-02-10[^3]"."""
+        c = f.citation
+        n = self.number.get(c.article_id)
+        if n is None:
+            n = self.number[c.article_id] = len(self.number) + 1
+            url = link_url(c.url)
+            where = (f"<{url}>" if url else
+                     f"URL not linked (not http or https): {md_text(c.url or '')}" if (c.url or "").strip()
+                     else "no URL in the ledger")
+            title = f" “{md_text(c.title)}”" if c.title else ""
+            wire = f", a wire copy of article {md_text(c.duplicate_of)}" if c.duplicate_of else ""
+            self.lines.append(f"[^{n}]: {md_text(citation_text(c))}:{title} {where} "
+                              f"(article {md_text(c.article_id)}{wire})")
+        return f"{md_text(citation_text(c))}[^{n}]"
 
 
-def _said(f: FigureView, esc: Callable[[str], str] = _ident) -> str:
+def _html_cite(f: FigureView) -> str:
+    """The figure's citation, a link to the article where it has an http(s) URL."""
+    text = html.escape(citation_text(f.citation))
+    url = link_url(f.citation.url)
+    return f'<a href="{html.escape(url)}" rel="noreferrer noopener">{text}</a>' if url else text
+
+
+def _said(f: FigureView, esc: Callable[[str], str] = _ident, cite: Callable[[FigureView], str] | None = None) -> str:
     """A figure as reported, hedge words included, with its day and where to find it; ``esc``
-    escapes the article's words for the output format."""
+    escapes the article's words for the output format, ``cite`` renders the citation (a footnote
+    mark, a link)."""
+    where = cite(f) if cite is not None else esc(citation_text(f.citation))
     return (f"{esc(f.source or 'the article')} says “{esc(f.text)}” ({esc(f.event_date or 'undated')}; "
-            f"{esc(citation_text(f.citation))}, article {esc(f.citation.article_id)}, figure #{f.id})")
+            f"{where}, article {esc(f.citation.article_id)}, figure #{f.id})")
 
 
-def estimate_lines(e: EstimateView, esc: Callable[[str], str] = _ident) -> list[str]:
+def estimate_lines(e: EstimateView, esc: Callable[[str], str] = _ident,
+                   cite: Callable[[FigureView], str] | None = None) -> list[str]:
     """The reconciled estimate in words, each part with its provenance."""
     lines = []
     if e.day and e.low is not None and e.high is not None:
         span = (esc(e.low.display) if e.low.id == e.high.id
                 else f"{esc(e.low.display)} to {esc(e.high.display)}")
         lines.append(f"On {esc(e.day)}, the latest day with any figure: {span} "
-                     f"({_said(e.low, esc)}" + ("" if e.low.id == e.high.id else f"; {_said(e.high, esc)}") + ")")
+                     f"({_said(e.low, esc, cite)}"
+                     + ("" if e.low.id == e.high.id else f"; {_said(e.high, esc, cite)}") + ")")
     if e.conservative is not None:
-        lines.append(f"Most conservative: {esc(e.conservative.display)} ({_said(e.conservative, esc)})")
+        lines.append(f"Most conservative: {esc(e.conservative.display)} ({_said(e.conservative, esc, cite)})")
     if e.highest is not None:
-        lines.append(f"Highest: {esc(e.highest.display)} ({_said(e.highest, esc)})")
+        lines.append(f"Highest: {esc(e.highest.display)} ({_said(e.highest, esc, cite)})")
     return lines
+
+
+# standalone page: no fixed width anywhere; below 640 px each table row becomes a card whose
+# cells carry their column name (data-label), so a 390 px phone never scrolls sideways
+BRIEF_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:60em;margin:1em auto;padding:0 .8em;line-height:1.45;"
+    "overflow-wrap:break-word}"
+    "table{border-collapse:collapse;width:100%;margin:.4em 0 .8em}th,td{border-bottom:1px solid #ddd;"
+    "padding:.3em .4em;text-align:left;vertical-align:top}th{background:#f4f4f4}.as-of{font-weight:600;"
+    "margin:.2em 0 0}blockquote{margin:0;color:#333;border-left:3px solid #ccc;padding-left:.5em}"
+    ".dispute{color:#b00}small,.muted{color:#666}.chart{overflow-x:auto;max-width:100%}"
+    "svg{max-width:none}"
+    "@media (max-width:640px){table.cards thead{display:none}table.cards,table.cards tbody,table.cards tr,"
+    "table.cards td{display:block;width:100%}table.cards tr{border:1px solid #ddd;border-radius:.3em;"
+    "margin:0 0 .6em;padding:.3em}table.cards td{border:0;padding:.15em .2em}"
+    "table.cards td::before{content:attr(data-label);display:block;font-size:.8em;color:#666}}")
+LATEST_COLUMNS = ("Day", "Figure", "Source", "Outlet", "Quoted words")
+
+
+def _chart(store: Store, quantity_id: str) -> str:
+    """The quantity's chart (every figure, by source) for the brief's HTML."""
+    views = ledger(store, quantity_id=quantity_id)
+    return svg_chart(views[0]) if views else ""
+
+
+def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing",
+          generated: dt.datetime | None = None, cfg: HeadlineConfig | None = None) -> Briefing:
+    """One section per story (the ``top`` newest), each with its headline counts as on the story
+    page: the latest figure of every source, the reconciled estimate and the same-day disputes.
+    Every cited figure names its outlet and day and points at its article's URL (a footnote in
+    Markdown, a link in HTML); the brief says as of which publication day it was made, and when."""
+    from .headlines import story_headlines, story_list
+
+    cfg = cfg or HeadlineConfig()
+    cfg = replace(cfg, tables_per_category=cfg.brief_tables_per_category)
+    now = (generated or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    with store.engine.connect() as conn:
+        n_articles = conn.execute(sa.select(sa.func.count()).select_from(articles_t)).scalar() or 0
+        n_dups = conn.execute(sa.select(sa.func.count()).select_from(articles_t)
+                              .where(articles_t.c.dup_of.is_not(None))).scalar() or 0
+        newest_day = conn.execute(sa.select(sa.func.max(_PUBLISHED))).scalar()
+    everything = story_list(store, cfg)
+    stories = [s for s in (story_headlines(store, st.id, cfg) for st in everything[:top]) if s is not None]
+    as_of = (f"As of {newest_day}, the newest publication day in the ledger; generated "
+             f"{now:%Y-%m-%d %H:%M} UTC.") if newest_day else f"Generated {now:%Y-%m-%d %H:%M} UTC."
+    dups = f" ({n_dups} near-duplicate wire {'copy' if n_dups == 1 else 'copies'})" if n_dups else ""
+    summary = (f"{n_articles} article{'s' * (n_articles != 1)}{dups} about {len(everything)} "
+               f"{'story' if len(everything) == 1 else 'stories'}"
+               + (f", the newest {len(stories)} below" if len(stories) < len(everything) else "")
+               + ". For each count of people, the latest figure of every source, the reconciled estimate "
+                 "and who disputes whom on the same day; every figure cites its article.")
+    notes = _Notes()
+    rule = f"Reconciled estimate: {ESTIMATE_RULE}"
+    md: list[str] = [f"# {md_text(title)}", "", md_text(as_of), "", md_text(summary), "", f"_{md_text(rule)}_", ""]
+    hp: list[str] = ["<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+                     "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+                     f"<title>{html.escape(title)}</title><style>{BRIEF_CSS}</style>",
+                     f"</head><body><h1>{html.escape(title)}</h1>",
+                     f"<p class='as-of'>{html.escape(as_of)}</p><p>{html.escape(summary)}</p>",
+                     f"<p><small>{html.escape(rule)}</small></p>"]
+    if not stories:
+        md += ["No stories in the ledger yet.", ""]
+        hp.append("<p>No stories in the ledger yet.</p>")
+    for s in stories:
+        facts = (f"{s.dates} · {s.n_articles} article{'s' * (s.n_articles != 1)} · {s.n_outlets} "
+                 f"outlet{'s' * (s.n_outlets != 1)}")
+        md += [f"## {md_text(s.label)}", "", md_text(facts), ""]
+        hp.append(f"<section class='story'><h2>{html.escape(s.label)}</h2><p class='muted'>{html.escape(facts)}</p>")
+        if not s.groups:
+            md += ["No counts of people in this story yet.", ""]
+            hp.append("<p>No counts of people in this story yet.</p>")
+        for g in s.groups:
+            md += [f"### {md_text(g.title)}", ""]
+            hp.append(f"<h3>{html.escape(g.title)}</h3>")
+            for t in g.tables:
+                _brief_table(store, t, md, hp, notes)
+            if g.n_more:
+                more = f"{g.n_more} more {g.title.lower()} quantities (other places or days) are in the ledger."
+                md += [md_text(more), ""]
+                hp.append(f"<p class='muted'>{html.escape(more)}</p>")
+        hp.append("</section>")
+    if notes.lines:
+        md += ["---", "", *[line for n in notes.lines for line in (n, "")]]
+    hp.append("</body></html>")
+    return Briefing("\n".join(md).rstrip("\n") + "\n", "\n".join(hp))
+
+
+def _brief_table(store: Store, t: HeadlineTable, md: list[str], hp: list[str], notes: _Notes) -> None:
+    """One headline table (headlines.HeadlineTable) in both formats."""
+    caption = f"Latest figure per source, as of {t.as_of or 'an unknown day'}:"
+    md += [f"#### {md_text(t.label)}", "", md_text(caption), "", "| " + " | ".join(LATEST_COLUMNS) + " |",
+           "|" + " --- |" * len(LATEST_COLUMNS)]
+    hp.append(f"<h4>{html.escape(t.label)}</h4><p class='as-of'>{html.escape(caption)}</p>"
+              "<table class='cards latest'><thead><tr>" + "".join(f"<th>{c}</th>" for c in LATEST_COLUMNS)
+              + "</tr></thead><tbody>")
+    for f in t.rows:
+        cells = (f.event_date or "undated", f.display, f.source or "the article itself")
+        note_md = f" ({md_cell(f.value_note)})" if f.value_note else ""  # the reading, secondary
+        note_html = f" <small>({html.escape(f.value_note)})</small>" if f.value_note else ""
+        md.append(f"| {md_cell(cells[0])} | **{md_cell(cells[1])}**{note_md} | {md_cell(cells[2])} | "
+                  f"{notes.cite(f).replace('|', chr(92) + '|')} | “{md_cell(f.citation.quote.strip())}” |")
+        values = [html.escape(cells[0]), f"<b>{html.escape(cells[1])}</b>{note_html}", html.escape(cells[2]), _html_cite(f),
+                  f"<blockquote>{html.escape(f.citation.quote.strip())}</blockquote>"]
+        hp.append("<tr>" + "".join(f"<td data-label='{c}'>{v}</td>" for c, v in zip(LATEST_COLUMNS, values,
+                                                                                   strict=True)) + "</tr>")
+    hp.append("</tbody></table>")
+    md.append("")
+    if t.n_sources > len(t.rows):
+        more = f"The {len(t.rows)} newest of {t.n_sources} sources; the ledger has them all."
+        md += [md_text(more), ""]
+        hp.append(f"<p class='muted'>{html.escape(more)}</p>")
+    if t.estimate is not None and t.n_sources > 1:  # one source's figure is its own estimate
+        md += ["Reconciled estimate:", "",
+               *[f"- {line}" for line in estimate_lines(t.estimate, md_text, notes.cite)], ""]
+        hp.append("<p>Reconciled estimate:</p><ul class='estimate'>"
+                  + "".join(f"<li>{line}</li>" for line in estimate_lines(t.estimate, html.escape, _html_cite))
+                  + "</ul>")
+    if t.disputes:
+        md += ["Who disputes whom (same day):", ""]
+        hp.append("<p>Who disputes whom (same day):</p><ul>")
+        for g in t.disputes:
+            c = g.pairs[0]
+            more = (f" (and {g.n_pairs - 1} more such pair{'s' * (g.n_pairs > 2)})" if g.n_pairs > 1 else "")
+            md.append(f"- {_said(c.a, md_text, notes.cite)} vs {_said(c.b, md_text, notes.cite)}{more}")
+            hp.append(f"<li class='dispute'>{_said(c.a, html.escape, _html_cite)} vs "
+                      f"{_said(c.b, html.escape, _html_cite)}{html.escape(more)}</li>")
+        hp.append("</ul>")
+        md.append("")
+        chart = _chart(store, t.quantity_id)
+        if chart:
+            hp.append(f"<div class='chart'>{chart}</div>")
 
 
 # ---------------------------------------------------------------- export

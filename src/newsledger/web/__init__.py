@@ -252,6 +252,15 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     def overview_json() -> dict[str, Any]:
         return views.overview(store)
 
+    @app.get("/stories.json", tags=["json"], summary="Stories (crises), newest first, with headline numbers")
+    def stories_json(page: int = 1) -> dict[str, Any]:
+        return views.stories(store, max(1, page))
+
+    @app.get("/stories/{sid}.json", tags=["json"], summary="One story: latest figure per source for each "
+                                                           "headline quantity, estimates, same-day disputes")
+    def story_json(sid: str) -> dict[str, Any]:
+        return found(views.story(store, sid), "story")
+
     @app.get("/quantities.json", tags=["json"], summary="Quantities, most disputed first")
     def quantities_json(page: int = 1, contested: bool = False) -> dict[str, Any]:
         return views.quantities(store, max(1, page), contested)
@@ -299,6 +308,15 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     @app.get("/", include_in_schema=False)
     def overview_page(request: Request) -> Response:
         return render(request, "overview.html", views.overview(store), False)
+
+    @app.get("/stories", include_in_schema=False)
+    def stories_page(request: Request) -> Response:
+        data = views.stories(store, page_of(request))
+        return render(request, "stories.html", {**data, "base": base_for(request)}, False)
+
+    @app.get("/stories/{sid}", include_in_schema=False)
+    def story_page(request: Request, sid: str) -> Response:
+        return render(request, "story.html", found(views.story(store, sid), "story"), False)
 
     @app.get("/quantities", include_in_schema=False)
     def quantities_page(request: Request, contested: bool = False) -> Response:

@@ -12,6 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..config import WebConfig
+from ..headlines import count_stories, plain, story_headlines, story_list
+from ..quantities import ESTIMATE_RULE
 from ..records import CATEGORIES
 from ..report import (
     ConflictView,
@@ -31,6 +33,7 @@ GROUP_PAGE = 20  # source pairs per page of a quantity's disagreements
 # them with the ``published`` filter ("2032-02-10 (from URL)")
 PUB_COLS = (articles_t.c.pub_date, articles_t.c.pub_date_basis)
 MAX_FIGURE_ROWS = 500
+OVERVIEW_STORIES = 12  # the newest stories on the overview; /stories has them all
 
 
 def _fig(f: FigureView, labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -69,8 +72,22 @@ def overview(store: Store) -> dict[str, Any]:
             sa.select(conflicts_t.c.id).where(conflicts_t.c.kind == "revision")
             .order_by(conflicts_t.c.id.desc()).limit(10)).scalars())
     revisions = _conflicts_by_id(store, rev_ids) if rev_ids else []
-    return {"stats": stats, "contested": contested, "revisions": [_conflict(c) for c in revisions],
-            "articles": newest}
+    return {"stories": plain(story_list(store, limit=OVERVIEW_STORIES)), "n_stories": count_stories(store),
+            "stats": stats, "contested": contested,
+            "revisions": [_conflict(c) for c in revisions], "articles": newest}
+
+
+def stories(store: Store, page: int = 1) -> dict[str, Any]:
+    """The stories (crises), newest first, with their headline numbers, paged."""
+    items = story_list(store, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    return {"items": plain(items[:PAGE]), "page": page, "has_more": len(items) > PAGE}
+
+
+def story(store: Store, sid: str) -> dict[str, Any] | None:
+    """One story: its headline tables (latest figure per source, estimate, same-day disputes)
+    and all its quantities."""
+    s = story_headlines(store, sid)
+    return None if s is None else {"s": plain(s), "rule": ESTIMATE_RULE}
 
 
 def _conflicts_by_id(store: Store, ids: list[int]) -> list[ConflictView]:
@@ -98,6 +115,7 @@ def quantities(store: Store, page: int, contested: bool) -> dict[str, Any]:
 def _group(g: DisagreementGroup) -> dict[str, Any]:
     return {"quantity_id": g.quantity_id, "quantity_label": g.quantity_label, "kind": g.kind,
             "sources": list(g.sources), "newest_day": g.newest_day, "n_pairs": g.n_pairs, "story_label": g.story_label,
+            "story_id": g.story_id,
             "pairs": [_conflict(c) for c in g.pairs]}
 
 
