@@ -636,8 +636,8 @@ def _brief_table(store: Store, t: HeadlineTable, md: list[str], hp: list[str], n
         note_html = f" <small>({html.escape(f.value_note)})</small>" if f.value_note else ""
         md.append(f"| {md_cell(cells[0])} | **{md_cell(cells[1])}**{note_md} | {md_cell(cells[2])} | "
                   f"{notes.cite(f).replace('|', chr(92) + '|')} | “{md_cell(f.citation.quote.strip())}” |")
-        values = [html.escape(cells[0]), f"<b>{html.escape(cells[1])}</b>{note_html}", html.escape(cells[2]), _html_cite(f),
-                  f"<blockquote>{html.escape(f.citation.quote.strip())}</blockquote>"]
+        values = [html.escape(cells[0]), f"<b>{html.escape(cells[1])}</b>{note_html}", html.escape(cells[2]),
+                  _html_cite(f), f"<blockquote>{html.escape(f.citation.quote.strip())}</blockquote>"]
         hp.append("<tr>" + "".join(f"<td data-label='{c}'>{v}</td>" for c, v in zip(LATEST_COLUMNS, values,
                                                                                    strict=True)) + "</tr>")
     hp.append("</tbody></table>")
