@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from functools import cache
 from typing import Any
 
@@ -125,14 +125,13 @@ class Filters:
         return list(dict.fromkeys("date" if n.startswith("date_") else n for n in names))
 
 
-@dataclass(frozen=True)
 class FilterError(ValueError):
-    """Filter values that cannot be searched with: (parameter, reason) pairs."""
+    """Filter values that cannot be searched with: ``problems`` holds (parameter, reason) pairs,
+    every one found, so a reader fixes them all at once."""
 
-    problems: tuple[tuple[str, str], ...] = field(default=())
-
-    def __str__(self) -> str:
-        return "; ".join(reason for _, reason in self.problems)
+    def __init__(self, problems: tuple[tuple[str, str], ...]) -> None:
+        super().__init__("; ".join(reason for _, reason in problems))
+        self.problems = problems
 
 
 def _day(name: str, value: str | None, problems: list[tuple[str, str]]) -> str | None:
