@@ -4,7 +4,7 @@ Builds the store through the same ingest path as analyze (without NLP, like
 bench_grouping), starts the real server (uvicorn) in a subprocess and requests each page
 and JSON twin repeatedly over HTTP; prints p50/p95 in milliseconds. Not a timed test.
 
-    python bench/bench_web.py [--articles 20000] [--requests 40]
+    python bench/bench_web.py [--articles 20000] [--requests 40] [--db EXISTING.db] [--only search]
 """
 
 from __future__ import annotations
@@ -44,12 +44,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--articles", type=int, default=20000)
     ap.add_argument("--requests", type=int, default=40)
+    ap.add_argument("--db", type=Path, help="an existing store to serve instead of building one")
+    ap.add_argument("--only", default="", help="only the pages whose name starts with this")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "big.db"
-        t = time.perf_counter()
-        build(db, a.articles)
-        print(f"built a store of {a.articles} articles in {time.perf_counter() - t:.0f} s")
+        db = a.db or Path(tmp) / "big.db"
+        if a.db is None:
+            t = time.perf_counter()
+            build(db, a.articles)
+            print(f"built a store of {a.articles} articles in {time.perf_counter() - t:.0f} s")
         port = free_port()
         proc = subprocess.Popen([sys.executable, "-m", "newsledger", "serve", "--db", str(db), "--port", str(port)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -69,9 +72,16 @@ def main() -> None:
                          "conflicts": "/conflicts", "articles": "/articles", "article": f"/articles/{art}",
                          "sources": "/sources", "source": f"/sources/{src}", "search": "/search?q=flood",
                          "search+filters": "/search?q=rescue&category=killed&date_from=2030-03-01",
-                         "quantity.json": f"/quantities/{q}.json", "search.json": "/search.json?q=flood"}
+                         "quantity.json": f"/quantities/{q}.json", "search.json": "/search.json?q=flood",
+                         # search of the ledger: category words (quantities, figures, statements
+                         # holding one), a source's name, and every filter at once
+                         "search:deaths": "/search.json?q=death+toll", "search:source": "/search.json?q=Ministry",
+                         "search:filters": "/search.json?q=injured&source=Ministry&outlet=outlet1"
+                                           "&date_from=2030-01-01&date_to=2030-06-30&category=injured"}
                 print(f"\n{'page':<16} {'p50 ms':>8} {'p95 ms':>8}")
                 for name, url in pages.items():
+                    if not name.startswith(a.only):
+                        continue
                     times = []
                     for _ in range(a.requests):
                         t0 = time.perf_counter()

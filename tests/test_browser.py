@@ -129,6 +129,33 @@ def test_search_from_the_header(server: str, page: Any) -> None:
     assert page.locator("#article-results li a").count() >= 2
 
 
+def test_search_from_the_header_leads_with_a_quantity_linking_to_its_page(server: str, page: Any) -> None:
+    page.goto(server + "/articles")
+    page.fill("header input[name=q]", "death toll earthquake")
+    page.press("header input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=death+toll+earthquake*")
+    first = page.locator("#quantity-results tbody tr").first
+    assert "earthquake" in first.locator("td[data-label=Story]").inner_text()
+    assert first.locator("td[data-label=Latest]").inner_text().startswith("31 to 52")
+    link = first.locator("td[data-label=Quantity] a")
+    label = link.inner_text()
+    assert "killed" in label
+    link.click()
+    page.wait_for_url("**/quantities/q-*")
+    assert label in page.inner_text("h1")
+    assert page.locator("#figures tbody tr").count() == 4
+
+
+def test_a_refused_filter_shows_a_notice_and_keeps_the_form(server: str, page: Any) -> None:
+    response = page.goto(server + "/search?q=flood&date_from=2030-02-30&outlet=Coast")
+    assert response is not None and response.status == 400
+    assert page.locator("#search-problems").is_visible()
+    assert "date_from 2030-02-30 is not a real date" in page.inner_text("#search-problems")
+    assert page.input_value("main input[name=date_from]") == "2030-02-30"
+    assert page.input_value("main input[name=outlet]") == "Coast"
+    assert page.input_value("main input[name=q]") == "flood"
+
+
 def test_hostile_article_runs_no_script(server: str, page: Any) -> None:
     page.goto(server + "/articles/evil-1")
     page.locator("span.stmt").first.hover()

@@ -84,9 +84,21 @@ def test_hostile_article_text_is_escaped_and_csp_is_sent(client: TestClient) -> 
 
 
 def test_sql_injection_is_just_text(client: TestClient) -> None:
-    r = client.get("/search.json", params={"q": "x' OR '1'='1", "outlet": "%' OR 1=1 --", "category": "killed'--"})
+    r = client.get("/search.json", params={"q": "x' OR '1'='1", "outlet": "%' OR 1=1 --", "source": "' OR ''='"})
     assert r.status_code == 200
     assert r.json()["results"]["figures"] == []
+    r = client.get("/search.json", params={"q": "killed", "category": "killed'--"})
+    assert r.status_code == 400 and "category \"killed'--\" is unknown" in r.json()["detail"]
+
+
+def test_search_death_toll_earthquake_leads_with_the_quakes_toll(client: TestClient) -> None:
+    data = client.get("/search.json", params={"q": "death toll earthquake"}).json()["results"]
+    first = data["quantities"][0]
+    assert first["category"] == "killed" and "earthquake" in first["story_label"]
+    assert first["n_figures"] == 4 and first["latest"]["text"] == "31 to 52"
+    shown = [f for f in data["figures"] if f["quantity_id"] == first["id"]]
+    assert {f["text"] for f in shown} == {"at least 14", "31", "52"}
+    assert data["figures"][:len(shown)] == shown  # its figures come first
 
 
 def test_read_only_without_token_and_token_required_with_one(ledger_db: Path, tmp_path: Path) -> None:

@@ -15,11 +15,12 @@ MODES = {"lemma", "lower", "lemma|lower", "phrase"}
 
 
 def test_every_list_is_loaded_by_the_pipeline(nlp: Language) -> None:
-    from newsledger import sources, stories  # the store's stages: canonical sources and stories
+    from newsledger import search, sources, stories  # the store's stages, and search's vocabulary
 
     doc = run(nlp, "PORTVILLE (Harbour Aid) – The ministry said 40 people died on Monday.")
     stories.story_features(doc)
     sources.SourceRegistry().resolve("the health ministry")
+    search.parse_query("the death toll", 12)
     unused = set(wordlists.available()) - wordlists.LOADED
     assert not unused, f"word lists no code loads: {sorted(unused)}"
 

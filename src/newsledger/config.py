@@ -67,6 +67,7 @@ class WebConfig:
     max_param_chars: int = 1_000  # any query parameter (SQLite's LIKE pattern limit is 50,000 bytes)
     max_query_chars: int = 500  # the search text
     max_query_terms: int = 12  # distinct words sent to the full-text index
+    max_match_terms: int = 6  # search terms matched word by word (LIKE) against quantities, figures, ...
     max_ingest_bytes: int = 50 * 1024 * 1024  # POST /api/ingest, counted while the body streams in
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")  # Host header names, port ignored
 

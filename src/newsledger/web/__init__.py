@@ -34,6 +34,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import WebConfig
 from ..pubdate import describe
+from ..records import CATEGORIES
+from ..search import FilterError
 from ..store import Store
 from ..words import article_title, human, plural
 from . import views
@@ -277,12 +279,15 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     def sources_json(page: int = 1) -> dict[str, Any]:
         return views.sources(store, max(1, page))
 
-    @app.get("/search.json", tags=["json"], summary="Full-text search with filters")
+    @app.get("/search.json", tags=["json"], summary="Search quantities, stories, figures, statements, articles",
+             response_model=None, responses={400: {"description": "a filter value that cannot be searched with"}})
     def search_json(q: str = "", page: int = 1, date_from: str | None = None, date_to: str | None = None,
-                    outlet: str | None = None, source: str | None = None, category: str | None = None
-                    ) -> dict[str, Any]:
-        return views.search(store, q, max(1, page), date_from or None, date_to or None, outlet or None,
-                            source or None, category or None, max_terms=web.max_query_terms)
+                    outlet: str | None = None, source: str | None = None, category: str | None = None,
+                    story: str | None = None) -> Any:
+        try:
+            return run_search(q, max(1, page), date_from, date_to, outlet, source, category, story)
+        except FilterError as e:
+            return JSONResponse(refused(e), status_code=400)
 
     @app.get("/quantities/{qid}.json", tags=["json"], summary="One quantity: figures, chart, conflicts")
     def quantity_json(qid: str, page: int = 1) -> dict[str, Any]:
@@ -353,14 +358,33 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
 
     @app.get("/search", include_in_schema=False)
     def search_page(request: Request, q: str = "", date_from: str = "", date_to: str = "", outlet: str = "",
-                    source: str = "", category: str = "") -> Response:
-        data = views.search(store, q, page_of(request), date_from or None, date_to or None, outlet or None,
-                            source or None, category or None, max_terms=web.max_query_terms)
+                    source: str = "", category: str = "", story: str = "") -> Response:
+        given = {"date_from": date_from, "date_to": date_to, "outlet": outlet, "source": source,
+                 "category": category, "story": story}
+        try:
+            data = run_search(q, page_of(request), *given.values())
+        except FilterError as e:
+            if wants_json(request):
+                return JSONResponse(refused(e), status_code=400)
+            # the form comes back filled in as typed, with the reasons above it
+            page = env.get_template("search.html").render(
+                q=q, search_q=q, f=given, r=None, problems=[r for _, r in e.problems], applies={},
+                refused={p for p, _ in e.problems},
+                categories=list(CATEGORIES), page=1, has_more=False, base=base_for(request))
+            return HTMLResponse(page, status_code=400)
         if wants_json(request):
             return JSONResponse(data)
         return render(request, "search.html", {"q": q, "search_q": q, "f": data["filters"], "r": data["results"],
+                                               "applies": data["applies"], "problems": [], "refused": set(),
                                                "categories": data["categories"], "page": data["page"],
                                                "has_more": data["has_more"], "base": base_for(request)}, False)
+
+    def run_search(q: str, page: int, *filters: str | None) -> dict[str, Any]:
+        return views.search(store, q, page, *(v or None for v in filters), max_terms=web.max_query_terms,
+                            max_match_terms=web.max_match_terms)
+
+    def refused(e: FilterError) -> dict[str, Any]:
+        return {"detail": str(e), "errors": [{"param": p, "reason": r} for p, r in e.problems]}
 
     # ---- ingest, only with a token
     if ingest_token:

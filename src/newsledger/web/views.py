@@ -4,17 +4,16 @@ JSON twin; templates only lay it out. All SQL is built with SQLAlchemy (paramete
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict
 from itertools import pairwise
 from typing import Any
 
 import sqlalchemy as sa
 
+from .. import search as ledger_search
 from ..config import WebConfig
 from ..headlines import count_stories, plain, story_headlines, story_list
 from ..quantities import ESTIMATE_RULE
-from ..records import CATEGORIES
 from ..report import (
     ConflictView,
     DisagreementGroup,
@@ -25,6 +24,7 @@ from ..report import (
     quantity_select,
     svg_chart,
 )
+from ..search import distinct_terms
 from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
 
 PAGE = 50
@@ -34,6 +34,7 @@ GROUP_PAGE = 20  # source pairs per page of a quantity's disagreements
 PUB_COLS = (articles_t.c.pub_date, articles_t.c.pub_date_basis)
 MAX_FIGURE_ROWS = 500
 OVERVIEW_STORIES = 12  # the newest stories on the overview; /stories has them all
+__all__ = ["distinct_terms"]  # kept here for callers of the web views
 
 
 def _fig(f: FigureView, labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -234,87 +235,11 @@ def source(store: Store, sid: str) -> dict[str, Any] | None:
     return {"s": s, "figures": figs, "statements": stmts}
 
 
-def distinct_terms(words: list[str], limit: int) -> list[str]:
-    """The first ``limit`` distinct words (case-insensitive), in order: a query repeating one word
-    thousands of times costs what the word costs once."""
-    seen: dict[str, str] = {}
-    for w in words:
-        seen.setdefault(w.casefold(), w)
-        if len(seen) >= limit:
-            break
-    return list(seen.values())
-
-
 def search(store: Store, q: str, page: int, date_from: str | None = None, date_to: str | None = None,
-           outlet: str | None = None, source: str | None = None, category: str | None = None, *,
-           max_terms: int = WebConfig.max_query_terms) -> dict[str, Any]:
-    """Full-text over articles, word match over statements and figures, with filters. The
-    full-text index gets at most ``max_terms`` distinct words, the word match at most 6."""
-    offset = (page - 1) * PAGE
-    words = distinct_terms(q.split(), 6)
-    art_filters: list[Any] = []
-    if date_from:
-        art_filters.append(articles_t.c.pub_date >= date_from)
-    if date_to:
-        art_filters.append(articles_t.c.pub_date <= date_to)
-    if outlet:
-        art_filters.append(articles_t.c.outlet.ilike(f"%{outlet}%"))
-    # statements and figures are searched inside the articles the full-text index finds, so the
-    # word match never scans the whole corpus
-    fts_q = " ".join(distinct_terms(re.findall(r"\w+", q), max_terms))
-    scope = store.search_articles(fts_q, limit=2000) if q.strip() else []
-    with store.engine.connect() as conn:
-        if q.strip():
-            # with filters, rank first and filter after (bounded), else page in the index
-            ids = scope if art_filters else scope[offset: offset + PAGE + 1]
-            sel = sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.url, articles_t.c.outlet,
-                            articles_t.c.date, *PUB_COLS).where(articles_t.c.id.in_(ids), *art_filters)
-            found = {r["id"]: dict(r) for r in conn.execute(sel).mappings()}
-            arts = [found[i] for i in ids if i in found]
-            if art_filters:
-                arts = arts[offset: offset + PAGE + 1]
-        elif art_filters:
-            arts = [dict(r) for r in conn.execute(
-                sa.select(articles_t.c.id, articles_t.c.title, articles_t.c.url, articles_t.c.outlet,
-                          articles_t.c.date, *PUB_COLS)
-                .where(*art_filters).order_by(articles_t.c.pub_date.desc()).offset(offset).limit(PAGE + 1)).mappings()]
-        else:
-            arts = []
-        st_q = (sa.select(statements_t, articles_t.c.outlet)
-                .join(articles_t, articles_t.c.id == statements_t.c.article_id)
-                .outerjoin(sources_t, sources_t.c.id == statements_t.c.source_id).where(*art_filters))
-        if q.strip():
-            st_q = st_q.where(statements_t.c.article_id.in_(scope))
-            st_q = st_q.where(sa.or_(*[sa.or_(statements_t.c.text.ilike(f"%{w}%"),
-                                              statements_t.c.speaker.ilike(f"%{w}%")) for w in words[:1]]),
-                              *[statements_t.c.text.ilike(f"%{w}%") | statements_t.c.speaker.ilike(f"%{w}%")
-                                for w in words[1:6]])
-        if source:
-            st_q = st_q.where(sources_t.c.name.ilike(f"%{source}%") | statements_t.c.speaker.ilike(f"%{source}%"))
-        stmts = [dict(r) for r in conn.execute(st_q.order_by(statements_t.c.id).offset(offset).limit(PAGE + 1))
-                 .mappings()] if (q.strip() or source) else []
-    fig_where: list[Any] = [*art_filters]
-    if q.strip():
-        fig_where.append(figures_t.c.article_id.in_(scope))
-        for w in words:
-            fig_where.append(sa.or_(figures_t.c.counted.ilike(f"%{w}%"), figures_t.c.text.ilike(f"%{w}%"),
-                                    figures_t.c.source.ilike(f"%{w}%"), figures_t.c.category.ilike(f"%{w}%")))
-    if source:
-        fig_where.append(sa.or_(sources_t.c.name.ilike(f"%{source}%"), figures_t.c.source.ilike(f"%{source}%")))
-    if category:
-        fig_where.append(figures_t.c.category == category)
-    figs: list[dict[str, Any]] = []
-    if q.strip() or source or category:
-        with store.engine.connect() as conn:
-            fq = (sa.select(figures_t.c.id).join(articles_t, articles_t.c.id == figures_t.c.article_id)
-                  .outerjoin(sources_t, sources_t.c.id == figures_t.c.source_id).where(*fig_where)
-                  .order_by(figures_t.c.event_date.desc(), figures_t.c.id).offset(offset).limit(PAGE + 1))
-            fids = list(conn.execute(fq).scalars())
-        if fids:
-            figs = [_fig(f) for f in _figure_views(store, figures_t.c.id.in_(fids))]
-    more = len(arts) > PAGE or len(stmts) > PAGE or len(figs) > PAGE
-    return {"q": q, "page": page, "has_more": more,
-            "filters": {"date_from": date_from, "date_to": date_to, "outlet": outlet, "source": source,
-                        "category": category},
-            "results": {"articles": arts[:PAGE], "statements": stmts[:PAGE], "figures": figs[:PAGE]},
-            "categories": list(CATEGORIES)}
+           outlet: str | None = None, source: str | None = None, category: str | None = None,
+           story: str | None = None, *, max_terms: int = WebConfig.max_query_terms,
+           max_match_terms: int = WebConfig.max_match_terms) -> dict[str, Any]:
+    """Quantities first, then stories, figures, statements and articles (``newsledger.search``);
+    raises ``search.FilterError`` with the reasons for filter values it cannot search with."""
+    flt = ledger_search.check_filters(date_from, date_to, outlet, source, category, story)
+    return ledger_search.search(store, q, page, flt, max_terms=max_terms, max_match_terms=max_match_terms)
