@@ -34,8 +34,11 @@ from . import views, write
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# same-origin, not no-referrer: no referrer ever leaves the app, and a browser still names this
+# app's origin in the Origin header of its own form POSTs (under no-referrer it sends "null"),
+# which the write forms check (web/write.py)
 SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+                    "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
 log = logging.getLogger(__name__)
 
 
