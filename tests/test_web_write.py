@@ -99,6 +99,7 @@ def test_forms_need_a_session_from_this_origin(store: Store) -> None:
         assert bad.status_code == 422 and "YYYY-MM-DD" in bad.text
         listing = c.get("/corrections").text
         assert "a casualty list, not a toll" in listing and "Undo" in listing
+        assert f'href="/articles/north-2#fig-{brel["id"]}"' in listing  # links to what it corrected
         cid = c.get("/corrections.json").json()["items"][0]["id"]
         assert c.post(f"/corrections/{cid}/undo", data={"next": "/corrections"}, headers=ORIGIN).status_code == 303
         assert fig(store, "north-2", "52")["quantity_id"] == brel["quantity_id"]

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -108,7 +109,21 @@ class Correction:
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "kind": self.kind, "target": self.target, "args": self.args, "who": self.who,
                 "made_at": self.made_at, "why": self.why, "undone_at": self.undone_at, "undone_by": self.undone_by,
-                "status": self.status, "state": self.state, "what": self.what, "note": self.note}
+                "status": self.status, "state": self.state, "what": self.what, "note": self.note, "href": self.href}
+
+    @property
+    def href(self) -> str | None:
+        """The page of what it corrected, as last applied (the article at the figure, the source)."""
+        parts = parse_figure_key(self.target) if self.target.startswith("figure:") else None
+        if parts is not None:
+            return f"/articles/{quote(parts[0], safe='')}" + (f"#fig-{self.state['figure']}"
+                                                              if self.state.get("figure") else "")
+        sid = self.state.get("into") if self.kind == "merge-sources" else self.state.get("new")
+        if self.kind in ("merge-sources", "split-source") and sid:
+            return f"/sources/{quote(sid, safe='')}"
+        if self.kind in STORY_KINDS:
+            return f"/articles/{quote(self.target.removeprefix('story:'), safe='')}"
+        return None
 
 
 def default_user() -> str:

@@ -119,7 +119,7 @@ def quantity(store: Store, qid: str, page: int = 1) -> dict[str, Any] | None:
         **{k: (_fig(f) if f is not None else None) for k, f in (("low", e.low), ("high", e.high),
                                                                  ("conservative", e.conservative),
                                                                  ("highest", e.highest))}}
-    figure_notes(store, data["figures"])  # "corrected by WHO on DAY: WHY"
+    figure_notes(store, data["figures"] + (data["estimate"]["latest"] if data["estimate"] else []))
     data["story_notes"] = story_notes(store, q.story_id)
     return {"q": data, "chart": svg_chart(q, width=760, height=300), "groups": [_group(g) for g in groups],
             "page": page, "has_more": more}
