@@ -202,3 +202,16 @@ def test_bad_corrections_are_refused_and_store_nothing(store: Store) -> None:
     with pytest.raises(CorrectionError, match="no correction #5"):
         undo(store, 5)
     assert list_corrections(store) == []
+
+
+def test_a_figure_moved_in_does_not_relabel_the_quantity(store: Store) -> None:
+    """The moved figure has a smaller id than the quantity's own figures: the label and category
+    still come from the figures linking put there."""
+    missing = fig(store, "north-1", "37")
+    evac = fig(store, "north-1", "About 2,500")
+    assert missing["id"] < evac["id"]
+    before = quantity(store, evac["quantity_id"])
+    correct(store, "move-figure", str(missing["id"]), evac["quantity_id"], who="ana")
+    after = quantity(store, evac["quantity_id"])
+    assert before is not None and after is not None
+    assert (after.label, after.category, after.n_figures) == (before.label, "evacuated", before.n_figures + 1)

@@ -1031,7 +1031,9 @@ class Store:
             est = estimate(figs, sids, published)
             values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
             dates = sorted(r["event_date"] for r in rows if r["event_date"])
-            first = figs[0]
+            # what it counts comes from a figure linking put here, not one an analyst moved in
+            first = next((f for f, r in zip(figs, rows, strict=True)
+                          if '"quantity_id"' not in (r["auto"] or "")), figs[0])
             cls = counted_class(first)
             # the place most of its figures name (figures inheriting their source's area name none)
             named = Counter(r["place"] for r in rows if r["place"])
