@@ -112,7 +112,7 @@ def test_source_and_story_forms(store: Store) -> None:
     brel = fig(store, "north-2", "52")
     agency = fig(store, "north-2", "31")
     with TestClient(create_app(store=store, write_token=TOKEN), base_url=LOCAL, follow_redirects=False) as c:
-        c.post("/signin", data={"token": TOKEN, "name": "ana"}, headers=ORIGIN)
+        c.post("/signin", data={"token": TOKEN, "name": "Zoë \"ana\"; Ł"}, headers=ORIGIN)
         page = c.get(f"/sources/{brel['source_id']}").text
         assert "Merge into it" in page
         r = c.post("/corrections", data={"kind": "merge-sources", "target": brel["source_id"],
@@ -121,6 +121,7 @@ def test_source_and_story_forms(store: Store) -> None:
         assert r.status_code == 303
         merged = c.get(f"/sources/{agency['source_id']}").text
         assert "Tomas Brel merged into Norland civil defence agency" in merged and "same body" in merged
+        assert "corrected by Zoë &#34;ana&#34;; Ł on" in merged  # any name survives its cookie
         article = c.get("/articles/north-2").text
         assert "Rename story" in article
         story = c.get("/articles/north-2.json").json()["a"]["story_id"]

@@ -13,7 +13,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote, unquote
 
 import sqlalchemy as sa
 from fastapi import FastAPI, HTTPException, Request
@@ -51,7 +51,8 @@ def foreign_post(request: Request) -> bool:
 
 
 def who_of(request: Request) -> str:
-    return request.cookies.get(WHO_COOKIE, "").strip()[:200] or "web"
+    """The name the editor signed in with (percent-encoded in its cookie, so any script survives)."""
+    return " ".join(unquote(request.cookies.get(WHO_COOKIE, "")).split())[:200] or "web"
 
 
 def local_path(target: str | None) -> str:
@@ -152,7 +153,7 @@ def install(app: FastAPI, store: Store, token: str | None, render: Render, write
         resp.set_cookie(SESSION_COOKIE, session_value(token or ""), httponly=True, samesite="strict", path="/")
         name = " ".join(form.get("name", "").split())[:200]
         if name:
-            resp.set_cookie(WHO_COOKIE, name, httponly=True, samesite="strict", path="/")
+            resp.set_cookie(WHO_COOKIE, quote(name, safe=""), httponly=True, samesite="strict", path="/")
         return resp
 
     @app.post("/signout", include_in_schema=False)
