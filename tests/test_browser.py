@@ -380,3 +380,76 @@ def test_the_brief_fits_a_phone(story_db: Path, browser: Any, tmp_path: Path) ->
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     finally:
         ctx.close()
+
+
+@pytest.fixture
+def writable_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A server started with a write token over its own store (corrections change it)."""
+    db = tmp_path / "ledger.db"
+    analyze([DATA / "a1.jsonl"], db)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "serve", "--db", str(db), "--port", str(port),
+                             "--write-token", "t0ken"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start")
+    yield f"http://127.0.0.1:{port}", db
+    proc.terminate()
+    proc.wait(timeout=10)
+    if proc.stdout:
+        proc.stdout.close()
+
+
+def test_a_correction_made_in_the_ui_survives_analyze_and_is_undone_in_the_ui(
+        writable_server: tuple[str, Path], page: Any) -> None:
+    import json
+    import urllib.request
+
+    url, db = writable_server
+    with urllib.request.urlopen(url + "/quantities.json") as r:
+        items = json.load(r)["items"]
+    killed = next(q for q in items if q["category"] == "killed" and q["n_figures"] == 4)
+
+    def row() -> Any:
+        return page.locator("#figures tbody tr", has_text="“31”").first
+
+    page.goto(url + f"/quantities/{killed['id']}")
+    assert page.locator("details.correct").count() == 0  # no forms before signing in
+    page.click("header a.session")
+    page.fill("input[name=token]", "t0ken")
+    page.fill("input[name=name]", "Ana Lyst")
+    page.click("form.signin button")
+    page.goto(url + f"/quantities/{killed['id']}")
+    details = page.locator("details.correct", has_text="Correct “31”")
+    details.locator("summary").click()
+    form = details.locator("form", has_text="Fix date")
+    form.locator("input[name=value]").fill("2030-08-06")
+    form.locator("input[name=why]").fill("the agency spoke on Tuesday")
+    form.locator("button").click()
+    page.wait_for_url(f"**/quantities/{killed['id']}")
+    figure_row = page.locator("#figures tbody tr", has_text="corrected by Ana Lyst")
+    assert figure_row.count() == 1 and "2030-08-06" in figure_row.inner_text()
+    assert "the agency spoke on Tuesday" in figure_row.inner_text()
+
+    report = analyze([DATA / "a1.jsonl"], db)  # the same input again, against the server's store
+    assert report.unchanged == 4 and not report.errors
+    page.reload()
+    figure_row = page.locator("#figures tbody tr", has_text="corrected by Ana Lyst")
+    assert figure_row.count() == 1 and "2030-08-06" in figure_row.inner_text()
+
+    page.click("nav a[href='/corrections']")
+    page.locator("#corrections tbody tr", has_text="the agency spoke on Tuesday").locator("button").click()
+    page.wait_for_url("**/corrections")
+    assert "undone by Ana Lyst" in page.inner_text("#corrections")
+    page.goto(url + f"/quantities/{killed['id']}")
+    assert page.locator("#figures tbody tr", has_text="corrected by").count() == 0
+    assert page.locator("#figures tbody tr", has_text="2030-08-06").count() == 0
+    assert page.locator("#figures tbody tr", has_text="2030-08-05").count() >= 2  # back to the automatic day
+    assert page.dialogs == []

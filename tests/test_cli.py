@@ -226,3 +226,68 @@ def test_brief_has_one_section_per_story_newest_first(tmp_path: Path) -> None:
         assert [next(w for w in sections if w in h) for h in headings] == sections
         assert md.splitlines()[2].startswith("As of 2034-05-04, the newest publication day in the ledger; generated ")
         assert ("about 2 stories, the newest 1 below" in md) == (top == 1)
+
+
+def test_correct_commands_apply_list_export_and_undo(tmp_path: Path) -> None:
+    """`newsledger correct …`: each subcommand records a correction by the figure id the UI shows,
+    a rerun of analyze keeps it, `correct list` and `export --format corrections` show it, undo
+    restores the automatic value."""
+    import getpass
+
+    db = str(tmp_path / "l.db")
+    data = Path(__file__).parent / "data" / "ledger" / "a1.jsonl"
+    run = CliRunner().invoke
+    assert run(main, ["analyze", str(data), "--db", db, "-q"]).exit_code == 0
+
+    def figures() -> dict[str, dict[str, object]]:
+        out = run(main, ["quantities", "--db", db, "--format", "json", "--limit", "100"]).output
+        return {f"{f['citation']['article_id']}/{f['text']}": f for q in json.loads(out) for f in q["figures"]}
+
+    def spec() -> list[dict[str, object]]:
+        r = run(main, ["export", "--db", db, "--format", "jsonl"])
+        return [json.loads(x) for x in r.output.splitlines() if x.startswith("{")]
+
+    figs = figures()
+    evac, brel, agency = figs["north-1/About 2,500"], figs["north-2/52"], figs["north-2/31"]
+    r = run(main, ["correct", "category", str(evac["id"]), "displaced", "--db", db, "--why", "moved to camps",
+                   "--by", "ana"])
+    assert r.exit_code == 0 and "#1 category set to displaced (was evacuated): applied" in r.output, r.output
+    r = run(main, ["correct", "not-a-figure", f"north-2@{brel['start']}-{brel['end']}", "--db", db])
+    assert r.exit_code == 0, r.output
+    assert run(main, ["analyze", str(data), "--db", db, "-q"]).exit_code == 0  # a rerun keeps both
+    rows = spec()
+    assert next(x for x in rows if x.get("doc") == "north-1" and x.get("text") == "About 2,500")["category"] == \
+        "displaced"
+    assert not any(x.get("doc") == "north-2" and x.get("text") == "52" for x in rows)
+    listed = run(main, ["correct", "list", "--db", db])
+    assert listed.exit_code == 0 and "moved to camps" in listed.output and "ana" in listed.output
+    as_json = json.loads(run(main, ["correct", "list", "--db", db, "--format", "json"]).output)
+    assert as_json[0]["who"] == getpass.getuser() and as_json[1]["who"] == "ana"  # --by defaults to the OS user
+    out = tmp_path / "corrections.jsonl"
+    assert run(main, ["export", "--db", db, "--format", "corrections", "-o", str(out)]).exit_code == 0
+    exported = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [e["kind"] for e in exported] == ["category", "not-a-figure"]
+    assert exported[0]["target"] == f"figure:north-1@{evac['start']}-{evac['end']}"
+    r = run(main, ["correct", "undo", "1", "--db", db, "--by", "ben"])
+    assert r.exit_code == 0 and "#1 undone" in r.output
+    assert next(x for x in spec() if x.get("doc") == "north-1" and x.get("text") == "About 2,500")["category"] == \
+        "evacuated"
+    again = run(main, ["correct", "undo", "1", "--db", db])
+    assert again.exit_code == 1 and "was undone on" in again.output and "by ben" in again.output
+    quake = json.loads(run(main, ["quantities", "--db", db, "--format", "json"]).output)[0]["story_id"]
+    ferry = next(q["story_id"] for q in json.loads(run(main, ["quantities", "--db", db, "--format", "json",
+                                                              "--limit", "100"]).output) if q["story_id"] != quake)
+    for args in (["merge-sources", str(agency["source_id"]), str(brel["source_id"])],
+                 ["split-source", "--figure", str(agency["id"]), "agency (Monday report)"],
+                 ["move-figure", str(figs["north-1/37"]["id"]), str(figs["north-1/more than 80"]["quantity_id"])],
+                 ["date", str(agency["id"]), "2030-08-06"],
+                 ["rename-story", quake, "Osk valley earthquake"],
+                 ["merge-stories", quake, ferry]):
+        r = run(main, ["correct", *args, "--db", db, "--why", "test"])
+        assert r.exit_code == 0 and ": applied" in r.output, (args, r.output)
+    bad = run(main, ["correct", "category", str(evac["id"]), "exploded", "--db", db])
+    assert bad.exit_code == 1 and "unknown category 'exploded'" in bad.output
+    missing = run(main, ["correct", "list", "--db", str(tmp_path / "nope.db")])
+    assert missing.exit_code == 1 and not (tmp_path / "nope.db").exists()
+    assert run(main, ["correct", "undo", "3", "--db", str(tmp_path / "nope.db")]).exit_code == 1
+    assert not (tmp_path / "nope.db").exists()

@@ -415,7 +415,8 @@ def brief_cmd(db: str, output: Path, top: int, title: str) -> None:
 
 @main.command("export")
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet", "corrections"]), required=True,
+              help="corrections: the analyst's corrections as JSONL (see `newsledger correct`).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
 @click.option("--raw-csv", is_flag=True, help="CSV: keep cells starting with = + - @ as they are (by default they "
                                               "get a leading ' so a spreadsheet cannot run them as formulas).")
@@ -446,11 +447,14 @@ def export_cmd(db: str, fmt: str, output: Path | None, raw_csv: bool) -> None:
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--ingest-token", envvar="NEWSLEDGER_INGEST_TOKEN",
-              help="Enable POST /api/ingest for callers presenting this bearer token (off by default).")
+@click.option("--write-token", "--ingest-token", "write_token",
+              envvar=["NEWSLEDGER_WRITE_TOKEN", "NEWSLEDGER_INGEST_TOKEN"],
+              help="Enable writing for callers presenting this token: POST /api/ingest and /api/corrections "
+                   "(bearer token), and correction forms after signing in at /signin (off by default; "
+                   "--ingest-token is the old name).")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also answer requests whose Host header names NAME (default: the bound address and localhost).")
-def serve_cmd(db: str, host: str, port: int, ingest_token: str | None, allow_hosts: tuple[str, ...]) -> None:
+def serve_cmd(db: str, host: str, port: int, write_token: str | None, allow_hosts: tuple[str, ...]) -> None:
     """Browse the ledger in a web browser: quantities with charts, articles with highlighted
     figures and statements, sources, search. Read-only unless an ingest token is given.
 
@@ -462,9 +466,165 @@ def serve_cmd(db: str, host: str, port: int, ingest_token: str | None, allow_hos
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable from other machines", err=True)
-    # read-only unless ingest is on: a mistyped --db is an error, not a new empty store
-    serve(db, host=host, port=port, ingest_token=ingest_token, allow_hosts=allow_hosts,
-          store=None if ingest_token else _store(db))
+    # read-only unless writing is on: a mistyped --db is an error, not a new empty store
+    serve(db, host=host, port=port, write_token=write_token, allow_hosts=allow_hosts,
+          store=None if write_token else _store(db))
+
+
+# ---------------------------------------------------------------- corrections
+
+
+def _correction_options(f: Any) -> Any:
+    f = click.option("--by", "who", help="Who makes it (default: the OS user).")(f)
+    f = click.option("--why", default="", help="Why: shown next to the correction on every page.")(f)
+    return click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)(f)
+
+
+def _apply(db: str, kind: str, target: str, value: str | None, why: str, who: str | None) -> None:
+    from .corrections import CorrectionError, correct
+    from .store import Store
+
+    with Store(_existing(db)) as store:
+        try:
+            c = correct(store, kind, target, value, who=who, why=why)
+        except CorrectionError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"#{c.id} {c.what}: {c.status or 'recorded'}")
+
+
+def _existing(db: str) -> str:
+    """A store to correct must exist (a mistyped --db is an error, not a new empty store)."""
+    _store(db).close()
+    return db
+
+
+@main.group("correct")
+def correct_group() -> None:
+    """Correct the ledger by hand; corrections survive `analyze` reruns and can be undone.
+
+    Figures are named by the id the web app and `quantities --format json` show (or
+    ARTICLE@START-END); sources and stories by their ids.
+
+    Example:
+
+        newsledger correct category 42 injured --why "the quote says wounded" --db ledger.db
+    """
+
+
+@correct_group.command("merge-sources")
+@click.argument("keep")
+@click.argument("other")
+@_correction_options
+def correct_merge_sources(keep: str, other: str, db: str, why: str, who: str | None) -> None:
+    """OTHER becomes an alias of KEEP: its figures and statements are KEEP's."""
+    _apply(db, "merge-sources", other, keep, why, who)
+
+
+@correct_group.command("split-source")
+@click.argument("source", required=False)
+@click.argument("name", required=False)
+@click.option("--figure", "fig", help="Split this figure's source off instead (NAME optional).")
+@_correction_options
+def correct_split_source(source: str | None, name: str | None, fig: str | None, db: str, why: str,
+                         who: str | None) -> None:
+    """The alias NAME of SOURCE is a separate source (or, with --figure FIG [NAME], that figure's)."""
+    if fig is not None:
+        _apply(db, "split-source", fig, name or source, why, who)
+        return
+    if not source or not name:
+        raise click.UsageError("give SOURCE and NAME, or --figure FIG")
+    _apply(db, "split-source", source, name, why, who)
+
+
+@correct_group.command("move-figure")
+@click.argument("fig")
+@click.argument("quantity")
+@_correction_options
+def correct_move_figure(fig: str, quantity: str, db: str, why: str, who: str | None) -> None:
+    """Move figure FIG to QUANTITY (a quantity id of the same story)."""
+    _apply(db, "move-figure", fig, quantity, why, who)
+
+
+@correct_group.command("not-a-figure")
+@click.argument("fig")
+@_correction_options
+def correct_not_a_figure(fig: str, db: str, why: str, who: str | None) -> None:
+    """FIG is not a figure: it leaves its quantity and the exports."""
+    _apply(db, "not-a-figure", fig, None, why, who)
+
+
+@correct_group.command("category")
+@click.argument("fig")
+@click.argument("category")
+@_correction_options
+def correct_category(fig: str, category: str, db: str, why: str, who: str | None) -> None:
+    """Set the category of FIG (killed, injured, …); it moves to that category's quantity."""
+    _apply(db, "category", fig, category, why, who)
+
+
+@correct_group.command("date")
+@click.argument("fig")
+@click.argument("day", metavar="YYYY-MM-DD")
+@_correction_options
+def correct_date(fig: str, day: str, db: str, why: str, who: str | None) -> None:
+    """Set the event date of FIG."""
+    _apply(db, "date", fig, day, why, who)
+
+
+@correct_group.command("rename-story")
+@click.argument("story")
+@click.argument("label")
+@_correction_options
+def correct_rename_story(story: str, label: str, db: str, why: str, who: str | None) -> None:
+    """Give STORY the label LABEL."""
+    _apply(db, "rename-story", story, label, why, who)
+
+
+@correct_group.command("merge-stories")
+@click.argument("keep")
+@click.argument("other")
+@_correction_options
+def correct_merge_stories(keep: str, other: str, db: str, why: str, who: str | None) -> None:
+    """The articles of story OTHER join story KEEP."""
+    _apply(db, "merge-stories", other, keep, why, who)
+
+
+@correct_group.command("list")
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def correct_list(db: str, fmt: str) -> None:
+    """Every correction, newest first: who, when, why, applied or not, undone."""
+    from .corrections import list_corrections
+
+    with _store(db) as store:
+        rows = list_corrections(store)
+    if fmt == "json":
+        click.echo(json.dumps([c.as_dict() for c in rows], ensure_ascii=False, indent=1))
+        return
+    t = Table(title="Corrections", expand=True)
+    for col in ("id", "correction", "who", "when", "why", "status"):
+        t.add_column(col, overflow="fold")
+    for c in rows:
+        status = f"undone by {c.undone_by} on {c.undone_at[:10]}" if c.undone_at else (c.status or "")
+        t.add_row(str(c.id), c.what, c.who, c.made_at[:16].replace("T", " "), c.why, status)
+    Console(width=160).print(t)
+
+
+@correct_group.command("undo")
+@click.argument("cid", metavar="ID", type=int)
+@click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
+@click.option("--by", "who", help="Who undoes it (default: the OS user).")
+def correct_undo(cid: int, db: str, who: str | None) -> None:
+    """Undo correction ID: it stays listed, marked undone, and the automatic result is back."""
+    from .corrections import CorrectionError, undo
+    from .store import Store
+
+    with Store(_existing(db)) as store:
+        try:
+            c = undo(store, cid, who=who)
+        except CorrectionError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"#{c.id} undone: {c.what}")
 
 
 if __name__ == "__main__":

@@ -676,7 +676,9 @@ EXPORT_COLUMNS = ["id", "article_id", "outlet", "published", "published_basis", 
 
 
 def figure_rows(store: Store) -> list[dict[str, Any]]:
-    figs = _figure_views(store, sa.true())
+    from .corrections import counted_figures
+
+    figs = _figure_views(store, counted_figures())  # an analyst's "not a figure" is left out
     return [{"id": f.id, "article_id": f.citation.article_id, "outlet": f.citation.outlet,
              "published": f.citation.published, "published_basis": f.citation.published_basis, "start": f.start,
              "end": f.end, "text": f.text, "value": f.value,
@@ -694,7 +696,10 @@ def spec_records(store: Store) -> Iterable[dict[str, Any]]:
                               ).mappings():
             yield {"kind": "statement", "doc": r["article_id"], "field": "text", "start": r["start"], "end": r["end"],
                    "text": r["text"], "speaker": r["speaker"], "direct": bool(r["direct"]), "cue": r["cue"]}
-        for r in conn.execute(sa.select(figures_t).order_by(figures_t.c.article_id, figures_t.c.start)).mappings():
+        from .corrections import counted_figures
+
+        for r in conn.execute(sa.select(figures_t).where(counted_figures())
+                              .order_by(figures_t.c.article_id, figures_t.c.start)).mappings():
             value: float | int = int(r["value"]) if float(r["value"]).is_integer() else r["value"]
             high = r["value_high"]
             if high is not None and float(high).is_integer():
@@ -717,13 +722,18 @@ def csv_safe(row: dict[str, Any]) -> dict[str, Any]:
 def export(store: Store, fmt: str, out: TextIO | Path | None = None, *, raw_csv: bool = False) -> int:
     """Write the ledger as csv (figures with quotes), jsonl (spec records) or parquet (figures).
     CSV text cells that a spreadsheet would run as a formula are neutralised unless ``raw_csv``.
+    ``corrections`` writes the analyst's corrections as JSONL (corrections.export_jsonl).
     Returns the number of rows written."""
-    if fmt == "jsonl":
+    if fmt in ("jsonl", "corrections"):
+        from .corrections import export_jsonl
+
         n = 0
         handle = out if isinstance(out, io.TextIOBase) or hasattr(out, "write") else None
         path_out = out if isinstance(out, Path) else None
         fh: Any = path_out.open("w", encoding="utf-8") if path_out else handle
         try:
+            if fmt == "corrections":
+                return export_jsonl(store, fh)
             for rec in spec_records(store):
                 fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 n += 1
@@ -759,7 +769,7 @@ def export(store: Store, fmt: str, out: TextIO | Path | None = None, *, raw_csv:
             ("quantity_id", pa.string()), ("quote", pa.string())]))
         pq.write_table(table, out)
         return len(rows)
-    raise ValueError(f"unknown export format {fmt!r} (csv, jsonl, parquet)")
+    raise ValueError(f"unknown export format {fmt!r} (csv, jsonl, parquet, corrections)")
 
 
 def as_dict(obj: Any) -> Any:

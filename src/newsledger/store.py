@@ -138,6 +138,8 @@ figures_t = sa.Table(
     sa.Column("place", sa.Text), sa.Column("projection", sa.Boolean, nullable=False),
     sa.Column("subset", sa.String(32)), sa.Column("predicate", sa.String(64)),
     sa.Column("quantity_id", sa.String(32), index=True), sa.Column("event", sa.String(32)),
+    # migration 13: JSON of the automatic values a correction overrides (corrections.py); NULL if none
+    sa.Column("auto", sa.Text),
 )
 quantities_t = sa.Table(
     "quantities", metadata,
@@ -167,6 +169,18 @@ conflicts_t = sa.Table(
     sa.Column("figure_b", sa.Integer, sa.ForeignKey("figures.id", ondelete="CASCADE"), nullable=False,
               index=True),
     sa.Column("kind", sa.String(16), nullable=False),
+)
+
+# migration 13: an analyst's corrections, applied after every automatic linking (corrections.py);
+# an undone correction stays, marked undone. ``target`` is a key that survives re-analysis.
+corrections_t = sa.Table(
+    "corrections", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False), sa.Column("target", sa.Text, nullable=False),
+    sa.Column("args", sa.Text, nullable=False), sa.Column("who", sa.Text, nullable=False),
+    sa.Column("made_at", sa.String(32), nullable=False), sa.Column("why", sa.Text, nullable=False),
+    sa.Column("undone_at", sa.String(32)), sa.Column("undone_by", sa.Text),
+    sa.Column("status", sa.Text), sa.Column("state", sa.Text),
 )
 
 # quantities whose figures changed and whose summary and conflicts must be recomputed; written in
@@ -342,16 +356,24 @@ def _migration_12(conn: Connection) -> None:
                          .values(pub_month_day=f"{md[0]:02d}-{md[1]:02d}"))
 
 
+def _migration_13(conn: Connection) -> None:
+    """Corrections (corrections.py): their own table, and ``figures.auto`` to keep the automatic
+    values a correction overrides, so undoing it restores them."""
+    corrections_t.create(conn, checkfirst=True)
+    if "auto" not in {c["name"] for c in sa.inspect(conn).get_columns("figures")}:
+        conn.exec_driver_sql("ALTER TABLE figures ADD COLUMN auto TEXT")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: _migration_1, 2: _migration_2, 3: _migration_3, 4: _migration_4, 5: _migration_5, 6: _migration_6,
-    7: _migration_7, 8: _migration_8, 10: _migration_10, 12: _migration_12}
+    7: _migration_7, 8: _migration_8, 10: _migration_10, 12: _migration_12, 13: _migration_13}
 # migrations are numbered apart on parallel branches, so one may be merged after a store already
 # passed its number; such a migration still runs when its check finds the store without it
 MISSING: dict[int, Callable[[Connection], bool]] = {
     4: _lacks_column("figures", "event"), 5: _lacks_column("articles", "story_features"),
     6: _lacks_column("articles", "pub_date"), 7: _lacks_column("sources", "story_id"),
     8: _lacks_column("quantities", "estimate"), 10: _lacks_column("articles", "place_aliases"),
-    12: _lacks_column("articles", "pub_month_day")}
+    12: _lacks_column("articles", "pub_month_day"), 13: _lacks_column("figures", "auto")}
 SCHEMA_VERSION = max(MIGRATIONS)
 # the story of an article linked but not yet clustered (never a real story id, so the next
 # :meth:`Store.update_stories` always moves it and links its records)
@@ -890,6 +912,9 @@ class Store:
         wanted = cluster((aid, f) for aid, f in features.items() if aid not in dup_of)
         for aid, orig in dup_of.items():
             wanted[aid] = wanted.get(orig) or story_id(orig)
+        from .corrections import story_overrides
+
+        wanted, labels = story_overrides(self, wanted)  # an analyst's story merges and renames
         seq = {r[0]: (r[7] if r[7] is not None else -1) for r in rows}
         moved = sorted((aid for aid in wanted if wanted[aid] != current[aid]), key=lambda a: (seq[a], a))
         if moved:
@@ -899,7 +924,8 @@ class Store:
                 with self.begin() as conn:
                     for aid in chunk:
                         self.link_records(conn, aid, wanted[aid], sources)
-        summaries = summarize(wanted, features, {r[0]: r[4] for r in rows})
+        summaries = [replace(s, label=labels.get(s.id, s.label))
+                     for s in summarize(wanted, features, {r[0]: r[4] for r in rows})]
         with self.begin() as conn:
             self._save_stories(conn, summaries)
         return len(moved)
@@ -976,8 +1002,13 @@ class Store:
 
     def refresh_dirty(self, batch: int = 200) -> int:
         """Recompute every quantity marked dirty, in small transactions (after the story-level
-        identity pass over the stories they belong to)."""
+        identity pass over the stories they belong to). An analyst's corrections are applied
+        around that pass: figure and source fixes before it, figure moves after it."""
+        from .corrections import apply_moves, apply_records
+
+        apply_records(self)
         self.resolve_stories()
+        apply_moves(self)
         done = 0
         while True:
             with self.begin() as conn:
@@ -1010,7 +1041,9 @@ class Store:
             est = estimate(figs, sids, published)
             values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
             dates = sorted(r["event_date"] for r in rows if r["event_date"])
-            first = figs[0]
+            # what it counts comes from a figure linking put here, not one an analyst moved in
+            first = next((f for f, r in zip(figs, rows, strict=True)
+                          if '"quantity_id"' not in (r["auto"] or "")), figs[0])
             cls = counted_class(first)
             # the place most of its figures name (figures inheriting their source's area name none)
             named = Counter(r["place"] for r in rows if r["place"])

@@ -38,13 +38,16 @@ from ..records import CATEGORIES
 from ..search import FilterError
 from ..store import Store
 from ..words import article_title, human, plural
-from . import views
+from . import views, write
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# same-origin, not no-referrer: no referrer ever leaves the app, and a browser still names this
+# app's origin in the Origin header of its own form POSTs (under no-referrer it sends "null"),
+# which the write forms check (web/write.py)
 SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+                    "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
 log = logging.getLogger(__name__)
 ERROR_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 422: "Request not understood"}
 LISTINGS = {"quantities": "all quantities", "articles": "all articles", "sources": "all sources",
@@ -169,11 +172,14 @@ def _safe_url(url: Any) -> str:
     return u if u.lower().startswith(("http://", "https://")) else ""
 
 
-def create_app(db: str | Path | None = None, *, ingest_token: str | None = None, store: Store | None = None,
-               web: WebConfig | None = None) -> FastAPI:
-    """The app over a store. With ``ingest_token``, POST /api/ingest accepts articles (JSONL)
-    from callers that present ``Authorization: Bearer <token>``; without it there is no write path.
-    ``web`` bounds requests and lists the Host names answered (default: loopback names only)."""
+def create_app(db: str | Path | None = None, *, write_token: str | None = None, ingest_token: str | None = None,
+               store: Store | None = None, web: WebConfig | None = None) -> FastAPI:
+    """The app over a store. With ``write_token`` (``ingest_token`` is its old name), POST
+    /api/ingest accepts articles (JSONL) and POST /api/corrections corrections from callers that
+    present ``Authorization: Bearer <token>``, and people who sign in with it at /signin get
+    correction forms (web/write.py); without it there is no write path. ``web`` bounds requests
+    and lists the Host names answered (default: loopback names only)."""
+    ingest_token = write_token or ingest_token
     store = store or Store(db)
     web = web or WebConfig()
     allowed = frozenset(h.lower() for h in web.allowed_hosts)
@@ -190,6 +196,8 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
         """Refuse bad requests early; turn any failure into a plain 500 that names no server
         detail; put the security headers on every response."""
         problem = request_problem(request, web, allowed)
+        if problem is None and write.foreign_post(request):
+            problem = 403, "cross-origin POST refused (the Origin header names another site)"
         response: Response
         if problem is not None:
             response = error_response(env, request, *problem)
@@ -235,7 +243,10 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     def render(request: Request, template: str, data: dict[str, Any], as_json: bool) -> Response:
         if as_json or wants_json(request):
             return JSONResponse(data)
-        return render_html(env, template, data)
+        editing = write.signed_in(request, ingest_token)
+        extra = {"write_enabled": bool(ingest_token), "editor": write.editor(store, template, data, request)
+                 if editing else None}
+        return render_html(env, template, {**data, **extra})
 
     def base_for(request: Request) -> str:
         params = {k: v for k, v in request.query_params.items() if k != "page"}
@@ -386,6 +397,8 @@ def create_app(db: str | Path | None = None, *, ingest_token: str | None = None,
     def refused(e: FilterError) -> dict[str, Any]:
         return {"detail": str(e), "errors": [{"param": p, "reason": r} for p, r in e.problems]}
 
+    write.install(app, store, ingest_token, render, write_lock)
+
     # ---- ingest, only with a token
     if ingest_token:
         @app.post("/api/ingest", tags=["write"], summary="Add articles (JSONL body); needs the bearer token")
@@ -432,13 +445,13 @@ def served_hosts(host: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*WebConfig().allowed_hosts, *bound, *extra)))
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8000, ingest_token: str | None = None,
-          allow_hosts: tuple[str, ...] = (), store: Store | None = None) -> None:
+def serve(db: str, host: str = "127.0.0.1", port: int = 8000, write_token: str | None = None,
+          allow_hosts: tuple[str, ...] = (), store: Store | None = None, ingest_token: str | None = None) -> None:
     """Run the app with uvicorn (blocking), answering for ``served_hosts(host, allow_hosts)``, over
-    ``store`` when given (the CLI opens it read-only)."""
+    ``store`` when given (the CLI opens it read-only). ``ingest_token`` is ``write_token``'s old name."""
     import uvicorn
 
-    app = create_app(db, ingest_token=ingest_token, store=store,
+    app = create_app(db, write_token=write_token or ingest_token, store=store,
                      web=WebConfig(allowed_hosts=served_hosts(host, allow_hosts)))
     uvicorn.run(app, host=host, port=port, log_level="info")
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from .. import search as ledger_search
 from ..config import WebConfig
+from ..corrections import figure_notes, source_notes, story_notes
 from ..headlines import count_stories, plain, story_headlines, story_list
 from ..quantities import ESTIMATE_RULE
 from ..report import (
@@ -138,6 +139,8 @@ def quantity(store: Store, qid: str, page: int = 1) -> dict[str, Any] | None:
         **{k: (_fig(f) if f is not None else None) for k, f in (("low", e.low), ("high", e.high),
                                                                  ("conservative", e.conservative),
                                                                  ("highest", e.highest))}}
+    figure_notes(store, data["figures"] + (data["estimate"]["latest"] if data["estimate"] else []))
+    data["story_notes"] = story_notes(store, q.story_id)
     return {"q": data, "chart": svg_chart(q, width=760, height=300), "groups": [_group(g) for g in groups],
             "page": page, "has_more": more}
 
@@ -176,7 +179,9 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
                 sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article_id)))).all())
     figs = [_fig(f, labels) for f in _figure_views(store, figures_t.c.article_id == article_id, statements=False)]
     figs.sort(key=lambda f: f["start"])
+    figure_notes(store, figs)
     a = dict(row)
+    a["story_notes"] = story_notes(store, a["story_id"])
     return {"a": a, "segments": highlight(a["text"], figs, stmts), "figures": figs, "statements": stmts}
 
 
@@ -232,6 +237,8 @@ def source(store: Store, sid: str) -> dict[str, Any] | None:
     s = dict(row)
     s["aliases"] = json.loads(s["aliases"])
     figs = [_fig(f) for f in _figure_views(store, figures_t.c.source_id == sid)]
+    figure_notes(store, figs)
+    s["corrections"] = source_notes(store, sid)
     return {"s": s, "figures": figs, "statements": stmts}
 
 
