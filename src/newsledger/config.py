@@ -69,3 +69,18 @@ class WebConfig:
     max_query_terms: int = 12  # distinct words sent to the full-text index
     max_ingest_bytes: int = 50 * 1024 * 1024  # POST /api/ingest, counted while the body streams in
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")  # Host header names, port ignored
+
+
+@dataclass(frozen=True)
+class ChartConfig:
+    """How a quantity's chart is drawn (``charts.py``). Sizes are CSS pixels: the SVG is drawn at
+    one unit per pixel, so ``font_px`` is the size a reader sees at the chart's natural width."""
+
+    max_sources: int = 8  # lines drawn; the others are named under the chart and kept in its table
+    width_px: int = 760
+    height_px: int = 400  # the plot; the legend adds its rows below it
+    narrow_width_px: int = 350  # the phone variant, shown below 640 px instead of scaling text down
+    narrow_height_px: int = 360
+    font_px: float = 14.0  # tick labels, legend; titles a little larger (>= 12 px, readable)
+    png_scale: float = 2.0  # PNG pixels per CSS pixel (sharp on high-density screens)
+    wrap_chars: int = 30  # legend entries longer than this wrap onto another line, never cut

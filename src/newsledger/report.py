@@ -21,7 +21,6 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 
 from .pubdate import describe
-from .quantities import interval
 from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
 
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*(?=\s|$)")
@@ -345,59 +344,6 @@ def citation_text(c: Citation) -> str:
     return f"{outlet}, {when}"
 
 
-def svg_chart(q: QuantityView, width: int = 640, height: int = 260) -> str:
-    """Reported values over time by source: a point per figure, a bar for its allowed range,
-    one colour per source. Self-contained SVG, no scripts."""
-    figs = [f for f in q.figures if f.event_date]
-    if not figs:
-        return ""
-    palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-    sources = sorted({f.source or "(article)" for f in figs})
-    color = {s: palette[i % len(palette)] for i, s in enumerate(sources)}
-    dates = sorted({f.event_date or "" for f in figs})
-    vals = []
-    for f in figs:
-        lo, hi = interval(f.value, f.qualifier, f.value_high) or (f.value, f.value)
-        vals += [f.value, lo, min(hi, f.value * 3 if hi == float("inf") else hi)]
-    vmax = max(vals) * 1.1 or 1.0
-    left, right, top, bottom = 70, 20 + 170, 20, 40
-    pw, ph = width - left - right, height - top - bottom
-
-    def x(d: str) -> float:
-        return left + (pw * (dates.index(d) + 0.5) / len(dates))
-
-    def y(v: float) -> float:
-        return top + ph - ph * min(v, vmax) / vmax
-
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="{html.escape(q.label)}: reported values by source" class="nl-chart">',
-             f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#888"/>',
-             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#888"/>']
-    for k in range(5):
-        v = vmax * k / 4
-        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{_fmt(round(v))}'
-                     f'</text>')
-    for d in dates:
-        parts.append(f'<text x="{x(d):.1f}" y="{top + ph + 16}" font-size="10" text-anchor="middle">{d[5:]}</text>')
-    offsets = {s: (i - (len(sources) - 1) / 2) * 6 for i, s in enumerate(sources)}
-    for f in figs:
-        s = f.source or "(article)"
-        cx = x(f.event_date or "") + offsets[s]
-        lo, hi = interval(f.value, f.qualifier, f.value_high) or (f.value, f.value)
-        hi_c = min(hi, vmax)
-        if hi_c > lo:
-            parts.append(f'<line x1="{cx:.1f}" y1="{y(lo):.1f}" x2="{cx:.1f}" y2="{y(hi_c):.1f}" '
-                         f'stroke="{color[s]}" stroke-width="2" opacity="0.5"/>')
-        parts.append(f'<circle cx="{cx:.1f}" cy="{y(f.value):.1f}" r="4" fill="{color[s]}">'
-                     f'<title>{html.escape(s)}: {html.escape(f.display)} ({f.event_date})</title></circle>')
-    for i, s in enumerate(sources):
-        ly = top + 14 * i + 8
-        parts.append(f'<circle cx="{width - right + 12}" cy="{ly}" r="4" fill="{color[s]}"/>'
-                     f'<text x="{width - right + 20}" y="{ly + 4}" font-size="10">{html.escape(s[:28])}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 # ---------------------------------------------------------------- briefing
 
 MAX_REPORTS = 200  # per quantity in the briefing; the web app and exports have them all
@@ -476,9 +422,12 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
                       + "".join(f"<li>{html.escape(line)}</li>" for line in est)
                       + f"</ul><p><small>Rule: {html.escape(q.estimate.rule)}</small></p>")
         md += ["Latest figure from each source:", ""]
-        chart = svg_chart(q) if q.n_conflicts else ""
-        if chart:
-            hp.append(chart)
+        if q.n_conflicts:
+            from . import charts  # matplotlib is loaded only when a brief is written
+
+            data = charts.chart_data(q)
+            if data.marks:
+                hp.append(charts.svg_file(data, declaration=False))
         hp.append("<p>Latest figure from each source:</p><ul>")
         for src, f in sorted(latest.items(), key=lambda x: (x[1].event_date or "", x[0])):
             md.append(f"- {_claim_md(f)}")
