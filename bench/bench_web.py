@@ -69,7 +69,9 @@ def main() -> None:
                          "conflicts": "/conflicts", "articles": "/articles", "article": f"/articles/{art}",
                          "sources": "/sources", "source": f"/sources/{src}", "search": "/search?q=flood",
                          "search+filters": "/search?q=rescue&category=killed&date_from=2030-03-01",
-                         "quantity.json": f"/quantities/{q}.json", "search.json": "/search.json?q=flood"}
+                         "quantity.json": f"/quantities/{q}.json", "search.json": "/search.json?q=flood",
+                         "quantity log": f"/quantities/{q}?scale=log", "chart.svg": f"/quantities/{q}/chart.svg",
+                         "chart.png": f"/quantities/{q}/chart.png", "chart.csv": f"/quantities/{q}/chart.csv"}
                 print(f"\n{'page':<16} {'p50 ms':>8} {'p95 ms':>8}")
                 for name, url in pages.items():
                     times = []

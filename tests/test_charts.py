@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
-from matplotlib.collections import LineCollection, PathCollection
 
 from newsledger import charts
 from newsledger.config import ChartConfig
@@ -42,6 +41,15 @@ def drawn(data: charts.ChartData) -> Any:
     return charts._draw(data, ChartConfig())
 
 
+def artists(ax: Any, kind: str) -> list[Any]:
+    """The lines drawn for one kind of mark ("line", "point", "span-bar", "arrow"...), one per source."""
+    return [ln for ln in ax.lines if (ln.get_gid() or "").split(":")[0] == kind]
+
+
+def xy(ax: Any, kind: str) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for ln in artists(ax, kind) for x, y in zip(*ln.get_data(), strict=True)]
+
+
 def test_time_axis_spacing_is_proportional_to_days_and_names_the_year() -> None:
     q = quantity(fig(1, 10, "2032-02-09"), fig(2, 20, "2032-02-10"), fig(3, 30, "2032-02-12"))
     svg = charts.svg_inline(charts.chart_data(q))
@@ -58,12 +66,11 @@ def test_a_line_joins_each_sources_figures_in_time() -> None:
     q = quantity(fig(1, 10, "2032-02-09"), fig(2, 30, "2032-02-12"), fig(3, 20, "2032-02-10"),
                  fig(4, 15, "2032-02-10", source="Governor"))
     ax = drawn(charts.chart_data(q)).ax
-    lines = next(c for c in ax.collections if isinstance(c, LineCollection) and c.get_linewidth()[0] == 1.8)
-    segs = [s for s in lines.get_segments() if len(s)]
-    assert sorted(len(s) for s in segs) == [1, 3]
-    ministry = max(segs, key=len)
-    assert list(ministry[:, 1]) == [10, 20, 30]  # in day order, not in the order given
-    assert list(ministry[:, 0]) == sorted(ministry[:, 0])
+    lines = [list(zip(*ln.get_data(), strict=True)) for ln in artists(ax, "line")]
+    assert sorted(len(ln) for ln in lines) == [1, 3]
+    ministry = max(lines, key=len)
+    assert [y for _, y in ministry] == [10, 20, 30]  # in day order, not in the order given
+    assert [x for x, _ in ministry] == sorted(x for x, _ in ministry)
 
 
 def test_open_range_is_clipped_at_the_top_with_an_arrow_and_does_not_stretch_the_axis() -> None:
@@ -74,8 +81,10 @@ def test_open_range_is_clipped_at_the_top_with_an_arrow_and_does_not_stretch_the
     assert (bottom, top) == (0.0, pytest.approx(220.0))  # fits the stated 200, not an infinite or 3x range
     ax = drawn(data).ax
     assert ax.get_ylim()[1] == pytest.approx(220.0)
-    arrows = [c for c in ax.collections if isinstance(c, PathCollection) and not c.get_clip_on()]
-    assert len(arrows) == 1 and list(arrows[0].get_offsets()[:, 1]) == [pytest.approx(top)]
+    arrows = artists(ax, "arrow")
+    assert len(arrows) == 1 and not arrows[0].get_clip_on() and arrows[0].get_marker() == "^"
+    assert [y for _, y in xy(ax, "arrow")] == [pytest.approx(top)]
+    assert [y for _, y in xy(ax, "open_up-bar") if y == y] == [200, pytest.approx(top)]  # from 200 to the top
     # and the point itself stands at its stated floor, an upward triangle
     m = data.marks[-1]
     assert (m.shape, m.value, m.high) == ("open_up", 200.0, float("inf"))
@@ -87,11 +96,10 @@ def test_vague_amounts_and_ranges_are_bars_never_points_at_their_floor() -> None
     data = charts.chart_data(q)
     assert [m.shape for m in data.marks] == ["point", "span", "span"]
     ax = drawn(data).ax
-    dots = [tuple(p) for c in ax.collections if isinstance(c, PathCollection) for p in c.get_offsets()]
-    assert all(y not in (12, 80) for _, y in dots)  # no point at "dozens" = 12 or at the range's floor
-    bars = [c for c in ax.collections if isinstance(c, LineCollection) and c.get_linewidth()[0] == 4.0]
-    ends = sorted((float(s[0][1]), float(s[1][1])) for s in bars[0].get_segments())
-    assert ends == [(12.0, 120.0), (80.0, 250.0)]  # dozens: 12 up to 120; the stated range in full
+    dots = [p for kind in ("point", "about", "open_up", "up_to") for p in xy(ax, kind)]
+    assert [y for _, y in dots] == [412]  # no point at "dozens" = 12 or at the range's floor
+    ys = [y for _, y in xy(ax, "span-bar") if y == y]  # NaN separates the bars
+    assert sorted(zip(ys[::2], ys[1::2], strict=True)) == [(12.0, 120.0), (80.0, 250.0)]  # dozens: 12 to 120
 
 
 def test_log_scale() -> None:

@@ -30,15 +30,14 @@ import math
 import re
 import textwrap
 import threading
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import matplotlib
 import matplotlib.dates as mdates
-from matplotlib.collections import LineCollection
+from lxml import etree as ET
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
@@ -58,8 +57,7 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#7A5B00", "#56B4E9", "#0
 KEY = "● as stated   ○ about   ▲ at least / more than (↑ open above)   ▼ up to   ┃ range or vague amount"
 _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", _SVG)
-ET.register_namespace("xlink", _XLINK)
+_PARSER = ET.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 _LOCK = threading.Lock()
 _RC: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "newsledger", "svg.id": None,
        "font.family": ["DejaVu Sans", "sans-serif"]}
@@ -312,35 +310,40 @@ def _draw(data: ChartData, cfg: ChartConfig, narrow: bool = False) -> _Drawn:
     fig.text(8 / width, 1 - (len(title) * (fs + 2) * 1.3 + 10) / height, "\n".join(key), ha="left", va="top",
              fontsize=fs - 1, color="#555555", linespacing=1.3)
 
-    # one artist per kind of mark for all sources (a few collections draw far faster than one
-    # artist per source and kind); sources side by side on a day are dodged by 4 px, in days
+    # per source, one Line2D per kind of mark: the SVG writer styles a line's markers once, while a
+    # scatter collection is styled point by point (ten times slower for a 500-figure chart); ranges
+    # are one NaN-separated line. Sources side by side on a day are dodged by 4 px, in days.
     n = len(data.sources)
     px_per_day = (width - left_px - right_px) / (2 * pad + span)
-    color_of = {src: PALETTE[i % len(PALETTE)] for i, src in enumerate(data.sources)}
     dodge = {src: (i - (n - 1) / 2) * 4 / px_per_day for i, src in enumerate(data.sources)}
     points = [(m, mdates.date2num(m.day) + dodge[m.source], _anchor(m, top, data.scale)) for m in data.marks]
-    lines = [[(x, y) for m, x, y in points if m.source == src] for src in data.sources]
-    ax.add_collection(LineCollection(lines, colors=[color_of[s] for s in data.sources], linewidths=1.8, zorder=2),
-                      autolim=False)
-    for shape, marker, hollow in (("point", "o", False), ("about", "o", True), ("open_up", "^", False),
-                                  ("up_to", "v", False)):
-        sel = [(m, x) for m, x, _ in points if m.shape == shape]
-        if sel:
-            edge = [color_of[m.source] for m, _ in sel]
-            ax.scatter([x for _, x in sel], [m.value for m, _ in sel], s=42, marker=marker, linewidths=1.6,
-                       facecolors="white" if hollow else edge, edgecolors=edge, zorder=3)
-    styles: tuple[tuple[str, float, float, Literal["solid", "dashed"]], ...] = (
-        ("span", 4.0, 0.45, "solid"), ("open_up", 1.4, 0.8, "dashed"))
-    for kind, lw, alpha, style in styles:
-        sel = [(m, x) for m, x, _ in points if m.shape == kind]
-        if sel:
-            ax.vlines([x for _, x in sel], [m.low if kind == "span" else m.value for m, _ in sel],
-                      [min(m.high, top) for m, _ in sel], colors=[color_of[m.source] for m, _ in sel],
-                      linewidth=lw, alpha=alpha, linestyles=style, zorder=1)
-    clipped = [(m, x) for m, x, _ in points if m.high > top]
-    if clipped:  # an arrow at the top edge: the range goes on above the plot
-        ax.scatter([x for _, x in clipped], [top] * len(clipped), s=50, marker="^",
-                   color=[color_of[m.source] for m, _ in clipped], clip_on=False, zorder=4)
+    nan = float("nan")
+    for i, src in enumerate(data.sources):
+        color = PALETTE[i % len(PALETTE)]
+        mine = [(m, x, y) for m, x, y in points if m.source == src]
+        ax.plot([x for _, x, _ in mine], [y for _, _, y in mine], color=color, linewidth=1.8, zorder=2,
+                gid=f"line:{i}")
+        for shape, marker, hollow in (("point", "o", False), ("about", "o", True), ("open_up", "^", False),
+                                      ("up_to", "v", False)):
+            sel = [(m, x) for m, x, _ in mine if m.shape == shape]
+            if sel:
+                ax.plot([x for _, x in sel], [m.value for m, _ in sel], linestyle="none", marker=marker,
+                        markersize=7, markeredgewidth=1.6, color=color,
+                        markerfacecolor="white" if hollow else color, zorder=3, gid=f"{shape}:{i}")
+        for kind, lw, alpha, dash in (("span", 4.0, 0.45, "-"), ("open_up", 1.4, 0.8, "--")):
+            xs: list[float] = []
+            ys: list[float] = []
+            for m, x, _ in mine:
+                if m.shape == kind:
+                    xs += [x, x, nan]
+                    ys += [m.low if kind == "span" else m.value, min(m.high, top), nan]
+            if xs:
+                ax.plot(xs, ys, color=color, linewidth=lw, alpha=alpha, linestyle=dash, solid_capstyle="butt",
+                        zorder=1, gid=f"{kind}-bar:{i}")
+        clipped = [x for m, x, _ in mine if m.high > top]
+        if clipped:  # an arrow at the top edge: the range goes on above the plot
+            ax.plot(clipped, [top] * len(clipped), linestyle="none", marker="^", markersize=8, color=color,
+                    clip_on=False, zorder=4, gid=f"arrow:{i}")
     _legend(fig, labels, legend_title, ncols, legend_h, width, height, fs)
     return _Drawn(fig, ax, points)
 
@@ -384,7 +387,7 @@ _PRESENTATION = {"fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", 
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 
 
-def _style_to_attributes(el: ET.Element) -> None:
+def _style_to_attributes(el: Any) -> None:
     style = el.attrib.pop("style", None)
     if not style:
         return
@@ -404,36 +407,36 @@ def _style_to_attributes(el: ET.Element) -> None:
             el.set(k, v)
 
 
-def _clean(svg: str, prefix: str) -> ET.Element:
+def _clean(svg: str, prefix: str) -> Any:
     """matplotlib's SVG made CSP-safe: no style attributes, no <style>, no metadata, ids prefixed."""
-    root = ET.fromstring(svg)
-    for parent in list(root.iter()):
-        for child in list(parent):
-            tag = child.tag.split("}")[-1]
-            if tag in ("metadata", "style"):
-                parent.remove(child)
+    root = ET.fromstring(svg.encode("utf-8"), _PARSER)  # lxml: parsing and writing in C, far faster
+    for el in list(root.iter(f"{{{_SVG}}}metadata", f"{{{_SVG}}}style")):
+        el.getparent().remove(el)
     root.set("stroke-linejoin", "round")  # the dropped <style>'s only rule: *{stroke-linejoin: round; ...}
     root.set("stroke-linecap", "butt")
     href = f"{{{_XLINK}}}href"
-    for el in root.iter():
-        _style_to_attributes(el)
-        if "id" in el.attrib:
-            el.set("id", prefix + el.attrib["id"])
-        ref = el.attrib.pop(href, None)
+    for el in root.iter(ET.Element):
+        attrib = el.attrib
+        if "style" in attrib:
+            _style_to_attributes(el)
+        if "id" in attrib:
+            attrib["id"] = prefix + attrib["id"]
+        ref = attrib.pop(href, None)
         if ref is not None:
-            el.set("href", "#" + prefix + ref[1:] if ref.startswith("#") else ref)
-        for k, v in list(el.attrib.items()):
-            if "url(#" in v:
-                el.set(k, _URL_REF.sub(lambda m: f"url(#{prefix}{m[1]})", v))
-    for el in root.iter():  # empty <defs> left by the dropped <style>
-        for child in list(el):
-            if child.tag == f"{{{_SVG}}}defs" and len(child) == 0:
-                el.remove(child)
+            attrib["href"] = "#" + prefix + ref[1:] if ref.startswith("#") else ref
+        for k in ("clip-path", "mask", "fill", "stroke"):
+            v = attrib.get(k)
+            if v and "url(#" in v:
+                attrib[k] = _URL_REF.sub(lambda m: f"url(#{prefix}{m[1]})", v)
+    for el in list(root.iter(f"{{{_SVG}}}defs")):  # left empty by the dropped <style>
+        if len(el) == 0:
+            el.getparent().remove(el)
+    ET.cleanup_namespaces(root)
     return root
 
 
 def _render_svg(data: ChartData, cfg: ChartConfig, narrow: bool = False
-                ) -> tuple[ET.Element, list[tuple[Mark, float, float]]]:
+                ) -> tuple[Any, list[tuple[Mark, float, float]]]:
     with _LOCK, matplotlib.rc_context(_RC):
         drawn = _draw(data, cfg, narrow)
         buf = io.StringIO()
@@ -478,7 +481,7 @@ def _svg_inline(data: ChartData, cfg: ChartConfig, narrow: bool) -> str:
         ET.SubElement(a, f"{{{_SVG}}}title").text = data.label(m)
         ET.SubElement(a, f"{{{_SVG}}}circle", {"class": "hit", "cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": "8",
                                                 "fill": "#000000", "fill-opacity": "0"})
-    return ET.tostring(root, encoding="unicode")
+    return str(ET.tostring(root, encoding="unicode"))
 
 
 def svg_file(data: ChartData, cfg: ChartConfig | None = None, declaration: bool = True) -> str:
@@ -490,7 +493,8 @@ def svg_file(data: ChartData, cfg: ChartConfig | None = None, declaration: bool 
     title = ET.Element(f"{{{_SVG}}}title")
     title.text = f"{data.title}: reported values by source"
     root.insert(0, title)
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' if declaration else "") + ET.tostring(root, encoding="unicode")
+    head = '<?xml version="1.0" encoding="utf-8"?>\n' if declaration else ""
+    return head + str(ET.tostring(root, encoding="unicode"))
 
 
 def png(data: ChartData, cfg: ChartConfig | None = None) -> bytes:
