@@ -40,7 +40,7 @@ import matplotlib.dates as mdates
 from lxml import etree as ET
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .config import ChartConfig
 from .quantities import interval
@@ -284,10 +284,13 @@ def _draw(data: ChartData, cfg: ChartConfig, narrow: bool = False) -> _Drawn:
     days = [m.day for m in data.marks]
     first, last = (min(days), max(days)) if days else (date.today(), date.today())
     span = (last - first).days
-    pad = max(0.6, span * 0.04)
+    plot_w = width - left_px - right_px
+    edge = 2 * len(data.sources) + 12  # px kept free at each end: the dodge, and half a marker
+    pad = max(0.6, span * 0.03, edge * span / max(plot_w - 2 * edge, 1.0))
     ax.set_xlim(mdates.date2num(first) - pad, mdates.date2num(last) + pad)
-    if span <= 16:
-        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, math.ceil((span + 1) / (4 if narrow else 8)))))
+    if span <= 30:  # ticks every k days from the first day, so the first day is named, with its year
+        step = max(1, math.ceil((span + 1) / (4 if narrow else 8)))
+        ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(first) + k for k in range(0, span + 1, step)]))
     else:
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2 if narrow else 3, maxticks=4 if narrow else 8))
     if 1 < span <= 120:
@@ -314,7 +317,7 @@ def _draw(data: ChartData, cfg: ChartConfig, narrow: bool = False) -> _Drawn:
     # scatter collection is styled point by point (ten times slower for a 500-figure chart); ranges
     # are one NaN-separated line. Sources side by side on a day are dodged by 4 px, in days.
     n = len(data.sources)
-    px_per_day = (width - left_px - right_px) / (2 * pad + span)
+    px_per_day = plot_w / (2 * pad + span)
     dodge = {src: (i - (n - 1) / 2) * 4 / px_per_day for i, src in enumerate(data.sources)}
     points = [(m, mdates.date2num(m.day) + dodge[m.source], _anchor(m, top, data.scale)) for m in data.marks]
     nan = float("nan")
@@ -550,10 +553,12 @@ def chart_view(q: QuantityView, scale: str = "linear", cfg: ChartConfig | None =
     rows.sort(key=lambda r: (r["day"] or "", r["source"].lower(), r["figure_id"]))
     base = f"/quantities/{quote(q.id, safe='')}/chart"
     days = sorted(m.day for m in data.marks)
-    caption = (f"{q.label}: {len(data.marks)} reported figures from {len(data.sources)} sources, "
-               f"{day_words(days[0])} to {day_words(days[-1])}, "
-               f"{'log' if scale == 'log' else 'linear'} scale. Each point links to its words."
-               if days else f"{q.label}: no figure with a day to chart.")
+    if days:
+        when = f"on {day_words(days[0])}" if days[0] == days[-1] else f"{day_words(days[0])} to {day_words(days[-1])}"
+        caption = (f"{q.label}: {len(data.marks)} reported figures from {len(data.sources)} sources, {when}, "
+                   f"{scale} scale. Each point links to its words.")
+    else:
+        caption = f"{q.label}: no figure with a day to chart."
     return {"svg": svg_inline(data, cfg), "svg_narrow": svg_inline(data, cfg, narrow=True), "scale": scale,
             "caption": caption, "caption_id": caption_id(data),
             "y_title": data.y_title, "x_title": X_TITLE, "key": KEY,
