@@ -178,7 +178,7 @@ def test_sources_are_capped_and_the_cap_is_said() -> None:
     assert {m.source for m in data.marks} == set(data.sources) and len(data.hidden) == 6
     svg = charts.svg_inline(data)
     texts = " ".join(t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text"))
-    assert "The 8 sources with most figures; 2 more (6 figures) are in the table" in texts
+    assert "The 8 sources with most figures; 2 more (6 figures) are listed, not drawn" in texts
     assert "indeed" in texts  # long names wrap onto another line, never cut
 
 
@@ -205,3 +205,9 @@ def test_narrow_variant_keeps_the_text_size() -> None:
 ])
 def test_y_title_is_the_unit(label: str, unit: str | None, title: str) -> None:
     assert charts.y_title(label, unit) == title
+
+
+def test_fluid_svg_fits_its_container() -> None:
+    data = charts.chart_data(quantity(fig(1, 10, "2032-02-09")))
+    root = ET.fromstring(charts.svg_file(data, declaration=False, fluid=True))
+    assert root.get("width") == "100%" and root.get("height") is None and root.get("viewBox")

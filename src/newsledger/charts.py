@@ -262,7 +262,7 @@ def _draw(data: ChartData, cfg: ChartConfig, narrow: bool = False) -> _Drawn:
     if data.hidden_sources:
         legend_title = "\n".join(textwrap.wrap(
             f"The {len(data.sources)} sources with most figures; {len(data.hidden_sources)} more "
-            f"({len(data.hidden)} figures) are in the table", chars))
+            f"({len(data.hidden)} figures) are listed, not drawn", chars))
         legend_h += (legend_title.count("\n") + 1) * line + 4
     title = textwrap.wrap(data.title, int(chars * fs / (fs + 2))) or [data.title]
     key = textwrap.wrap(KEY + ("   (log scale)" if data.scale == "log" else ""), chars, break_on_hyphens=False)
@@ -487,12 +487,16 @@ def _svg_inline(data: ChartData, cfg: ChartConfig, narrow: bool) -> str:
     return str(ET.tostring(root, encoding="unicode"))
 
 
-def svg_file(data: ChartData, cfg: ChartConfig | None = None, declaration: bool = True) -> str:
+def svg_file(data: ChartData, cfg: ChartConfig | None = None, declaration: bool = True, fluid: bool = False) -> str:
     """The chart as a standalone SVG (the download, and the brief's HTML file): role="img" with a
-    <title>, no links (they lead into the web app)."""
+    <title>, no links (they lead into the web app). ``fluid``: as wide as its container, height
+    from the aspect ratio (the brief has no stylesheet rule for it, and must fit a phone)."""
     cfg = cfg or ChartConfig()
     root, _ = _render_svg(data, cfg)
     root.set("role", "img")
+    if fluid:
+        root.set("width", "100%")
+        del root.attrib["height"]
     title = ET.Element(f"{{{_SVG}}}title")
     title.text = f"{data.title}: reported values by source"
     root.insert(0, title)

@@ -427,7 +427,7 @@ def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing") ->
 
             data = charts.chart_data(q)
             if data.marks:
-                hp.append(charts.svg_file(data, declaration=False))
+                hp.append(charts.svg_file(data, declaration=False, fluid=True))
         hp.append("<p>Latest figure from each source:</p><ul>")
         for src, f in sorted(latest.items(), key=lambda x: (x[1].event_date or "", x[0])):
             md.append(f"- {_claim_md(f)}")
