@@ -211,3 +211,17 @@ def test_fluid_svg_fits_its_container() -> None:
     data = charts.chart_data(quantity(fig(1, 10, "2032-02-09")))
     root = ET.fromstring(charts.svg_file(data, declaration=False, fluid=True))
     assert root.get("width") == "100%" and root.get("height") is None and root.get("viewBox")
+
+
+def test_hostile_words_stay_text() -> None:
+    """Source names and labels are article words: "$" is not mathtext, markup is escaped."""
+    evil = '<script>alert(1)</script> $\\frac{$ & "x"'
+    q = quantity(fig(1, 10, "2032-02-09", source=evil, outlet="<b>Evil</b>"), fig(2, 20, "2032-02-10"),
+                 label="people killed in $Karsa$ <img src=x>")
+    svg = charts.svg_inline(charts.chart_data(q))
+    assert "<script" not in svg and "<img" not in svg and "<b>" not in svg
+    root = ET.fromstring(svg)
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert "people killed in $Karsa$ <img src=x>" in texts and any("$\\frac{$" in t for t in texts)
+    assert any((a.get("aria-label") or "").startswith(evil) for a in points(svg))
+    assert charts.png(charts.chart_data(q)).startswith(b"\x89PNG")

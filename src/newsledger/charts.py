@@ -59,7 +59,7 @@ _SVG = "http://www.w3.org/2000/svg"
 _XLINK = "http://www.w3.org/1999/xlink"
 _PARSER = ET.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 _LOCK = threading.Lock()
-_RC: dict[Any, Any] = {"svg.fonttype": "none", "svg.hashsalt": "newsledger", "svg.id": None,
+_RC: dict[Any, Any] = {"svg.fonttype": "none", "text.parse_math": False, "svg.hashsalt": "newsledger", "svg.id": None,
        "font.family": ["DejaVu Sans", "sans-serif"]}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
