@@ -225,3 +225,15 @@ def test_hostile_words_stay_text() -> None:
     assert "people killed in $Karsa$ <img src=x>" in texts and any("$\\frac{$" in t for t in texts)
     assert any((a.get("aria-label") or "").startswith(evil) for a in points(svg))
     assert charts.png(charts.chart_data(q)).startswith(b"\x89PNG")
+
+
+def test_threads_draw_at_once_with_the_same_result() -> None:
+    """The server draws in worker threads: no pyplot state, matplotlib's rcParams set under a lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = [charts.chart_data(quantity(fig(1, 10 * k, "2032-02-09"), fig(2, 20, "2032-02-10")), scale)
+            for k in (1, 2) for scale in charts.SCALES]
+    alone = [charts.svg_file(d) for d in data]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(charts.svg_file, data * 2))
+    assert together == alone * 2
