@@ -319,7 +319,8 @@ def _draw(data: ChartData, cfg: ChartConfig, narrow: bool = False) -> _Drawn:
     n = len(data.sources)
     px_per_day = plot_w / (2 * pad + span)
     dodge = {src: (i - (n - 1) / 2) * 4 / px_per_day for i, src in enumerate(data.sources)}
-    points = [(m, mdates.date2num(m.day) + dodge[m.source], _anchor(m, top, data.scale)) for m in data.marks]
+    day_x = {d: float(mdates.date2num(d)) for d in set(days)}  # date2num is slow per call
+    points = [(m, day_x[m.day] + dodge[m.source], _anchor(m, top, data.scale)) for m in data.marks]
     nan = float("nan")
     for i, src in enumerate(data.sources):
         color = PALETTE[i % len(PALETTE)]
