@@ -237,3 +237,9 @@ def test_threads_draw_at_once_with_the_same_result() -> None:
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(charts.svg_file, data * 2))
     assert together == alone * 2
+
+
+def test_a_stated_range_fits_the_axis_even_when_its_ends_are_tenfold() -> None:
+    q = quantity(fig(1, 10, "2032-02-09", qualifier="range", high=100, text="between 10 and 100"),
+                 fig(2, 20, "2032-02-10"), fig(3, 30, "2032-02-11", qualifier="vague", text="dozens"))
+    assert charts.y_limits(charts.chart_data(q))[1] == pytest.approx(110.0)  # the range's 100; not dozens' 300

@@ -85,6 +85,7 @@ class Mark:
     shape: str
     display: str
     words: str
+    qualifier: str = "exact"
 
     @property
     def href(self) -> str:
@@ -160,7 +161,7 @@ def chart_data(q: QuantityView, scale: str = "linear", cfg: ChartConfig | None =
         if shape in ("point", "about", "up_to"):
             lo = hi = f.value  # "about 170" and "up to 20" are drawn at their stated number
         marks.append(Mark(f.id, f.citation.article_id, f.citation.outlet, f.source or NO_SOURCE, d, float(f.value),
-                          float(lo), float(hi), shape, f.display, f.text))
+                          float(lo), float(hi), shape, f.display, f.text, f.qualifier))
     marks.sort(key=lambda m: (m.day, m.figure_id))
     counts: dict[str, int] = {}
     for m in marks:
@@ -195,7 +196,7 @@ def y_limits(data: ChartData) -> tuple[float, float]:
 
 
 def _vague(m: Mark) -> bool:
-    return m.shape == "span" and m.high == 10 * m.value and m.low == m.value and m.high != m.low
+    return m.qualifier == "vague"
 
 
 def _anchor(m: Mark, top: float, scale: str) -> float:
