@@ -77,7 +77,9 @@ def main() -> None:
                          # holding one), a source's name, and every filter at once
                          "search:deaths": "/search.json?q=death+toll", "search:source": "/search.json?q=Ministry",
                          "search:filters": "/search.json?q=injured&source=Ministry&outlet=outlet1"
-                                           "&date_from=2030-01-01&date_to=2030-06-30&category=injured"}
+                                           "&date_from=2030-01-01&date_to=2030-06-30&category=injured",
+                         "quantity log": f"/quantities/{q}?scale=log", "chart.svg": f"/quantities/{q}/chart.svg",
+                         "chart.png": f"/quantities/{q}/chart.png", "chart.csv": f"/quantities/{q}/chart.csv"}
                 print(f"\n{'page':<16} {'p50 ms':>8} {'p95 ms':>8}")
                 for name, url in pages.items():
                     if not name.startswith(a.only):

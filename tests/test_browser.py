@@ -99,7 +99,7 @@ def test_overview_to_contested_quantity_chart(server: str, page: Any) -> None:
     assert "Most disputed quantities" in page.inner_text("main")
     page.click("#contested tbody tr >> nth=0 >> a")
     page.wait_for_selector("svg.nl-chart")
-    assert page.locator("svg.nl-chart circle").count() >= 4
+    assert page.locator(".chart-wide svg.nl-chart a").count() >= 4
     assert page.locator("#figures tbody tr").count() >= 4
     assert page.locator(".badge.dispute").first.is_visible()
 
@@ -453,3 +453,31 @@ def test_a_correction_made_in_the_ui_survives_analyze_and_is_undone_in_the_ui(
     assert page.locator("#figures tbody tr", has_text="2030-08-06").count() == 0
     assert page.locator("#figures tbody tr", has_text="2030-08-05").count() >= 2  # back to the automatic day
     assert page.dialogs == []
+
+
+def test_keyboard_reaches_chart_points_without_csp_violations(server: str, page: Any) -> None:
+    """Tab from the last download link lands on the first point of the chart, which says what it
+    is; the page raises no Content-Security-Policy violation (the SVG has no style attributes)."""
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(server + "/quantities.json?contested=true")
+    qid = next(i["id"] for i in page.evaluate("JSON.parse(document.body.innerText)")["items"]
+               if i["category"] == "killed")
+    page.goto(f"{server}/quantities/{qid}")
+    page.focus("#chart .chart-tools a[href$='chart.csv']")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.tagName, document.activeElement.getAttribute('aria-label'),"
+                            " document.activeElement.getAttribute('href')]")
+    assert focused[0] == "a" and focused[2].startswith("/articles/") and "#fig-" in focused[2]
+    assert focused[1].startswith("Norland civil defence agency: ") and "people killed, 4 Aug 2030" in focused[1]
+    page.keyboard.press("Tab")
+    second = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert second and second != focused[1]
+    assert page.evaluate("window.__csp") == []
+    page.keyboard.press("Enter")  # a point is a link: it opens the figure in its article
+    page.wait_for_url("**/articles/**")
+    assert page.locator("mark.fig:target").count() == 1
+    assert not [e for e in errors if "Content Security Policy" in e or "Refused to" in e]

@@ -1,5 +1,6 @@
 """JSON endpoints and page safety, in-process (TestClient); the browser tests drive Chromium."""
 
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -807,3 +808,63 @@ def test_story_json_twin_on_each_store(db_target: str) -> None:
         [("Tesmark Red Cross", 420), ("Tesmark disaster agency", 340)], [("Mira Kestal", 140)]]
     [dispute] = tables[0]["disputes"]
     assert dispute["kind"] == "dispute" and dispute["newest_day"] == "2034-05-03"
+
+
+def _killed_id(client: TestClient) -> str:
+    items: list[dict[str, Any]] = client.get("/quantities.json?contested=true").json()["items"]
+    return str(next(i for i in items if i["category"] == "killed")["id"])
+
+
+def test_quantity_chart_downloads(client: TestClient) -> None:
+    qid = _killed_id(client)
+    svg = client.get(f"/quantities/{qid}/chart.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert svg.text.startswith("<?xml") and "<svg" in svg.text and "style=" not in svg.text
+    assert svg.headers["content-disposition"] == f'attachment; filename="{qid}-chart.svg"'
+    png = client.get(f"/quantities/{qid}/chart.png?scale=log")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+    data = client.get(f"/quantities/{qid}/chart.csv")
+    assert data.status_code == 200 and data.headers["content-type"] == "text/csv; charset=utf-8"
+    lines = data.text.splitlines()
+    assert lines[0].startswith("quantity_id,quantity,day,source,as_reported") and len(lines) == 1 + 4
+    assert client.get("/quantities/q-nope/chart.svg").status_code == 404
+    assert client.get(f"/quantities/{qid}/chart.gif").status_code == 422
+    assert client.get(f"/quantities/{qid}/chart.svg?scale=cubic").status_code == 422
+
+
+def test_quantity_page_chart_is_inline_linked_and_has_a_table(client: TestClient) -> None:
+    qid = _killed_id(client)
+    page = client.get(f"/quantities/{qid}")
+    html = page.text
+    assert 'class="nl-chart" role="group" aria-labelledby="chart-cap-' in html
+    assert html.count('<a href="/articles/') and 'aria-label="Norland civil defence agency: ' in html
+    assert "style=" not in html and "<style" not in html  # the CSP forbids both
+    assert f'href="/quantities/{qid}/chart.svg?scale=linear"' in html and f"/quantities/{qid}/chart.csv" in html
+    assert 'href="?scale=log#chart"' in html
+    table = html[html.index('<details class="chart-data">'):]
+    assert '<table class="cards">' in table and 'data-label="As reported"' in table
+    log = client.get(f"/quantities/{qid}?scale=log").text
+    assert 'href="?scale=linear#chart"' in log and "log scale" in log
+    assert client.get(f"/quantities/{qid}?scale=cubic").status_code == 422
+    twin = client.get(f"/quantities/{qid}.json?scale=log").json()
+    assert twin["chart"].startswith("<svg") and twin["chart_info"]["scale"] == "log"
+    assert len(twin["chart_info"]["rows"]) == 4 and twin["chart_info"]["undated"] == []
+
+
+def test_quantity_without_dated_figures_lists_them_and_keeps_its_table(tmp_path: Path) -> None:
+    src = tmp_path / "undated.jsonl"
+    src.write_text(json.dumps({"id": "undated-1", "outlet": "Valley Times", "text":
+                               "Floods in the Arvel valley killed 23 people, the regional governor said."}) + "\n",
+                   encoding="utf-8")
+    db = tmp_path / "u.db"
+    analyze([src], db)
+    store = Store(db)
+    with TestClient(create_app(store=store), base_url=LOCAL) as c:
+        qid = c.get("/quantities.json").json()["items"][0]["id"]
+        html = c.get(f"/quantities/{qid}").text
+        assert "Not on the chart: 1 undated figure</b>" in html and "nothing to draw" in html
+        assert 'id="figures"' in html and "Valley Times" in html and "<svg" not in html
+        assert c.get(f"/quantities/{qid}/chart.svg").status_code == 404
+        assert c.get(f"/quantities/{qid}/chart.csv").text.count("undated-1") == 1
+    store.close()

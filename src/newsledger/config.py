@@ -86,3 +86,18 @@ class HeadlineConfig:
     brief_tables_per_category: int = 3  # the same in the brief, which covers every story
     rows_per_table: int = 25  # sources in one "latest figure per source" table
     disputes_per_table: int = 8  # source pairs disputing the same day
+
+
+@dataclass(frozen=True)
+class ChartConfig:
+    """How a quantity's chart is drawn (``charts.py``). Sizes are CSS pixels: the SVG is drawn at
+    one unit per pixel, so ``font_px`` is the size a reader sees at the chart's natural width."""
+
+    max_sources: int = 8  # lines drawn; the others are named under the chart and kept in its table
+    width_px: int = 760
+    height_px: int = 400  # the plot; the legend adds its rows below it
+    narrow_width_px: int = 350  # the phone variant, shown below 640 px instead of scaling text down
+    narrow_height_px: int = 360
+    font_px: float = 14.0  # tick labels, legend; titles a little larger (>= 12 px, readable)
+    png_scale: float = 2.0  # PNG pixels per CSS pixel (sharp on high-density screens)
+    wrap_chars: int = 30  # legend entries longer than this wrap onto another line, never cut

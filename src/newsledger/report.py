@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from .config import HeadlineConfig
 from .pubdate import describe
-from .quantities import ESTIMATE_RULE, interval
+from .quantities import ESTIMATE_RULE
 from .store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
 from .words import normalised, reported
 
@@ -385,59 +385,6 @@ def citation_text(c: Citation) -> str:
     return f"{outlet}, {when}"
 
 
-def svg_chart(q: QuantityView, width: int = 640, height: int = 260) -> str:
-    """Reported values over time by source: a point per figure, a bar for its allowed range,
-    one colour per source. Self-contained SVG, no scripts."""
-    figs = [f for f in q.figures if f.event_date]
-    if not figs:
-        return ""
-    palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-    sources = sorted({f.source or "(article)" for f in figs})
-    color = {s: palette[i % len(palette)] for i, s in enumerate(sources)}
-    dates = sorted({f.event_date or "" for f in figs})
-    vals = []
-    for f in figs:
-        lo, hi = interval(f.value, f.qualifier, f.value_high) or (f.value, f.value)
-        vals += [f.value, lo, min(hi, f.value * 3 if hi == float("inf") else hi)]
-    vmax = max(vals) * 1.1 or 1.0
-    left, right, top, bottom = 70, 20 + 170, 20, 40
-    pw, ph = width - left - right, height - top - bottom
-
-    def x(d: str) -> float:
-        return left + (pw * (dates.index(d) + 0.5) / len(dates))
-
-    def y(v: float) -> float:
-        return top + ph - ph * min(v, vmax) / vmax
-
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-             f'aria-label="{html.escape(q.label)}: reported values by source" class="nl-chart">',
-             f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" stroke="#888"/>',
-             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + ph}" stroke="#888"/>']
-    for k in range(5):
-        v = vmax * k / 4
-        parts.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">{_fmt(round(v))}'
-                     f'</text>')
-    for d in dates:
-        parts.append(f'<text x="{x(d):.1f}" y="{top + ph + 16}" font-size="10" text-anchor="middle">{d[5:]}</text>')
-    offsets = {s: (i - (len(sources) - 1) / 2) * 6 for i, s in enumerate(sources)}
-    for f in figs:
-        s = f.source or "(article)"
-        cx = x(f.event_date or "") + offsets[s]
-        lo, hi = interval(f.value, f.qualifier, f.value_high) or (f.value, f.value)
-        hi_c = min(hi, vmax)
-        if hi_c > lo:
-            parts.append(f'<line x1="{cx:.1f}" y1="{y(lo):.1f}" x2="{cx:.1f}" y2="{y(hi_c):.1f}" '
-                         f'stroke="{color[s]}" stroke-width="2" opacity="0.5"/>')
-        parts.append(f'<circle cx="{cx:.1f}" cy="{y(f.value):.1f}" r="4" fill="{color[s]}">'
-                     f'<title>{html.escape(s)}: {html.escape(f.display)} ({f.event_date})</title></circle>')
-    for i, s in enumerate(sources):
-        ly = top + 14 * i + 8
-        parts.append(f'<circle cx="{width - right + 12}" cy="{ly}" r="4" fill="{color[s]}"/>'
-                     f'<text x="{width - right + 20}" y="{ly + 4}" font-size="10">{html.escape(s[:28])}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 # ---------------------------------------------------------------- briefing
 
 
@@ -557,7 +504,12 @@ LATEST_COLUMNS = ("Day", "Figure", "Source", "Outlet", "Quoted words")
 def _chart(store: Store, quantity_id: str) -> str:
     """The quantity's chart (every figure, by source) for the brief's HTML."""
     views = ledger(store, quantity_id=quantity_id)
-    return svg_chart(views[0]) if views else ""
+    if not views:
+        return ""
+    from . import charts  # matplotlib is loaded only when a brief is written
+
+    data = charts.chart_data(views[0])
+    return charts.svg_file(data, declaration=False, fluid=True) if data.marks else ""
 
 
 def brief(store: Store, *, top: int = 10, title: str = "newsledger briefing",

@@ -14,12 +14,13 @@ carries the security headers. Errors are pages for browsers and JSON for the twi
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import tempfile
 import threading
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
@@ -99,6 +100,9 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+Scale = Literal["linear", "log"]  # a quantity chart's y-axis (charts.SCALES)
 
 
 def host_name(header: str) -> str:
@@ -301,8 +305,19 @@ def create_app(db: str | Path | None = None, *, write_token: str | None = None, 
             return JSONResponse(refused(e), status_code=400)
 
     @app.get("/quantities/{qid}.json", tags=["json"], summary="One quantity: figures, chart, conflicts")
-    def quantity_json(qid: str, page: int = 1) -> dict[str, Any]:
-        return found(views.quantity(store, qid, max(1, page)), "quantity")
+    def quantity_json(qid: str, page: int = 1, scale: Scale = "linear") -> dict[str, Any]:
+        return found(views.quantity(store, qid, max(1, page), scale), "quantity")
+
+    @app.get("/quantities/{qid}/chart.{fmt}", tags=["downloads"], summary="A quantity's chart: svg, png or csv",
+             response_class=Response)
+    def quantity_chart(qid: str, fmt: Literal["svg", "png", "csv"], scale: Scale = "linear") -> Response:
+        """The chart drawn as on the page (svg, png) or its data (csv, every figure, undated too)."""
+        got = views.quantity_chart(store, qid, fmt, scale)
+        if got is None:
+            raise HTTPException(status_code=404, detail="no such quantity, or no dated figure to draw")
+        name = re.sub(r"[^A-Za-z0-9_-]", "_", qid)[:60]
+        return Response(got[0], media_type=got[1],
+                        headers={"Content-Disposition": f'attachment; filename="{name}-chart.{fmt}"'})
 
     @app.get("/sources/{sid}.json", tags=["json"], summary="One source: its figures and statements")
     def source_json(sid: str) -> dict[str, Any]:
@@ -340,8 +355,8 @@ def create_app(db: str | Path | None = None, *, write_token: str | None = None, 
         return render(request, "quantities.html", {**data, "base": base_for(request)}, False)
 
     @app.get("/quantities/{qid}", include_in_schema=False)
-    def quantity_page(request: Request, qid: str) -> Response:
-        data = found(views.quantity(store, qid, page_of(request)), "quantity")
+    def quantity_page(request: Request, qid: str, scale: Scale = "linear") -> Response:
+        data = found(views.quantity(store, qid, page_of(request), scale), "quantity")
         return render(request, "quantity.html", {**data, "base": base_for(request)}, False)
 
     @app.get("/conflicts", include_in_schema=False)

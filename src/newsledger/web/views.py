@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .. import charts
 from .. import search as ledger_search
 from ..config import WebConfig
 from ..corrections import figure_notes, source_notes, story_notes
@@ -23,7 +24,6 @@ from ..report import (
     disagreements,
     ledger,
     quantity_select,
-    svg_chart,
 )
 from ..search import distinct_terms
 from ..store import Store, articles_t, conflicts_t, figures_t, quantities_t, sources_t, statements_t, stories_t
@@ -121,9 +121,10 @@ def _group(g: DisagreementGroup) -> dict[str, Any]:
             "pairs": [_conflict(c) for c in g.pairs]}
 
 
-def quantity(store: Store, qid: str, page: int = 1) -> dict[str, Any] | None:
-    """One quantity: the reconciled estimate, each source's latest figure, the disagreements
-    per source pair (newest first, a page of them), then every figure."""
+def quantity(store: Store, qid: str, page: int = 1, scale: str = "linear") -> dict[str, Any] | None:
+    """One quantity: the reconciled estimate, each source's latest figure, the chart (``scale``
+    linear or log) with its data table, the disagreements per source pair (newest first, a page of
+    them), then every figure."""
     views = ledger(store, quantity_id=qid)
     if not views:
         return None
@@ -141,8 +142,25 @@ def quantity(store: Store, qid: str, page: int = 1) -> dict[str, Any] | None:
                                                                  ("highest", e.highest))}}
     figure_notes(store, data["figures"] + (data["estimate"]["latest"] if data["estimate"] else []))
     data["story_notes"] = story_notes(store, q.story_id)
-    return {"q": data, "chart": svg_chart(q, width=760, height=300), "groups": [_group(g) for g in groups],
+    chart = charts.chart_view(q, scale)
+    return {"q": data, "chart": chart.pop("svg"), "chart_info": chart, "groups": [_group(g) for g in groups],
             "page": page, "has_more": more}
+
+
+def quantity_chart(store: Store, qid: str, fmt: str, scale: str = "linear") -> tuple[bytes | str, str] | None:
+    """A quantity's chart as a download: (content, media type) for svg, png or csv; None when the
+    quantity does not exist, or has no dated figure to draw (the CSV lists undated ones too)."""
+    views = ledger(store, quantity_id=qid)
+    if not views:
+        return None
+    if fmt == "csv":
+        return charts.csv_text(views[0]), "text/csv; charset=utf-8"
+    data = charts.chart_data(views[0], scale)
+    if not data.marks:
+        return None
+    if fmt == "svg":
+        return charts.svg_file(data), "image/svg+xml"
+    return charts.png(data), "image/png"
 
 
 def conflicts(store: Store, page: int, kind: str | None) -> dict[str, Any]:
