@@ -136,7 +136,9 @@ def test_search_from_the_header_leads_with_a_quantity_linking_to_its_page(server
     page.wait_for_url("**/search?q=death+toll+earthquake*")
     first = page.locator("#quantity-results tbody tr").first
     assert "earthquake" in first.locator("td[data-label=Story]").inner_text()
-    assert first.locator("td[data-label=Latest]").inner_text().startswith("31 to 52")
+    latest = _get_json(server + "/search.json?q=death+toll+earthquake")["results"]["quantities"][0]["latest"]
+    assert latest["text"] == "33" and latest["day"] == "2030-08-06"  # long_words.jsonl's report is the newest
+    assert first.locator("td[data-label=Latest]").inner_text().startswith("33 2030-08-06")
     link = first.locator("td[data-label=Quantity] a")
     label = link.inner_text()
     assert "killed" in label

@@ -130,3 +130,27 @@ def test_source_and_story_forms(store: Store) -> None:
         assert r.status_code == 303
         article = c.get("/articles/north-2").text
         assert "story Osk quake" in article and "story renamed “Osk quake”" in article
+
+
+def test_story_page_renames_and_merges_stories(db_target: str) -> None:
+    """A signed-in story page offers "Rename story" and "Merge another story into this one"; a merge
+    leaves one story fewer, noted on the kept story's page."""
+    analyze([DATA / "words.jsonl"], db_target)
+    with Store(db_target) as store, TestClient(create_app(store=store, write_token=TOKEN), base_url=LOCAL,
+                                               follow_redirects=False) as c:
+        before = c.get("/stories.json").json()["items"]
+        assert len(before) >= 2
+        keep, other = before[0], before[1]
+        assert "Merge another story into this one" not in c.get(f"/stories/{keep['id']}").text  # signed out
+        c.post("/signin", data={"token": TOKEN, "name": "ana"}, headers=ORIGIN)
+        page = c.get(f"/stories/{keep['id']}").text
+        assert "Rename story" in page and "Merge another story into this one" in page
+        assert f'<option value="{other["id"]}">' in page and f'<option value="{keep["id"]}">' not in page
+        r = c.post("/corrections", data={"kind": "merge-stories", "target": other["id"], "value": keep["id"],
+                                         "why": "one quake", "next": f"/stories/{keep['id']}"}, headers=ORIGIN)
+        assert r.status_code == 303
+        after = c.get("/stories.json").json()["items"]
+        assert len(after) == len(before) - 1
+        kept = next(s for s in after if s["n_articles"] == keep["n_articles"] + other["n_articles"])
+        page = c.get(f"/stories/{kept['id']}").text
+        assert "one quake" in page and "corrected by ana on" in page

@@ -89,7 +89,7 @@ def story(store: Store, sid: str) -> dict[str, Any] | None:
     """One story: its headline tables (latest figure per source, estimate, same-day disputes)
     and all its quantities."""
     s = story_headlines(store, sid)
-    return None if s is None else {"s": plain(s), "rule": ESTIMATE_RULE}
+    return None if s is None else {"s": plain(s), "rule": ESTIMATE_RULE, "story_notes": story_notes(store, sid)}
 
 
 def _conflicts_by_id(store: Store, ids: list[int]) -> list[ConflictView]:

@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..corrections import CorrectionError, correct, list_corrections, undo
 from ..records import CATEGORIES
-from ..store import Store, quantities_t, sources_t
+from ..store import Store, quantities_t, sources_t, stories_t
 
 SESSION_COOKIE = "nl_session"
 WHO_COOKIE = "nl_who"
@@ -82,6 +82,10 @@ def editor(store: Store, template: str, data: dict[str, Any], request: Request) 
                 sa.select(quantities_t.c.id, quantities_t.c.label).where(
                     quantities_t.c.story_id == q["story_id"], quantities_t.c.id != q["id"])
                 .order_by(quantities_t.c.n_figures.desc(), quantities_t.c.id).limit(300))]
+        if template == "story.html":
+            out["stories"] = [tuple(r) for r in conn.execute(
+                sa.select(stories_t.c.id, stories_t.c.label).where(stories_t.c.id != data["s"]["id"])
+                .order_by(stories_t.c.last_date.desc(), stories_t.c.id).limit(1000))]
         if template == "source.html":
             out["sources"] = [tuple(r) for r in conn.execute(
                 sa.select(sources_t.c.id, sources_t.c.name).where(sources_t.c.id != data["s"]["id"])
