@@ -521,8 +521,10 @@ def _page_urls(c: TestClient) -> list[str]:
     qid = c.get("/quantities.json").json()["items"][0]["id"]
     aid = c.get("/articles.json").json()["items"][0]["id"]
     sid = c.get("/sources.json").json()["items"][0]["id"]
-    return ["/", "/quantities", "/quantities?contested=1", f"/quantities/{qid}", "/conflicts", "/articles",
-            f"/articles/{aid}", "/sources", f"/sources/{sid}", "/search?q=killed", "/search"]
+    story = c.get("/stories.json").json()["items"][0]["id"]
+    return ["/", "/stories", f"/stories/{story}", "/quantities", "/quantities?contested=1", f"/quantities/{qid}",
+            "/conflicts", "/articles", f"/articles/{aid}", "/sources", f"/sources/{sid}", "/search?q=killed",
+            "/search", "/corrections"]
 
 
 def test_errors_are_pages_for_browsers_and_json_for_twins_and_scripts(hard: TestClient) -> None:

@@ -44,6 +44,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocat
 
 from .config import ChartConfig
 from .quantities import interval
+from .words import plural
 
 if TYPE_CHECKING:
     from .report import FigureView, QuantityView
@@ -561,7 +562,8 @@ def chart_view(q: QuantityView, scale: str = "linear", cfg: ChartConfig | None =
     days = sorted(m.day for m in data.marks)
     if days:
         when = f"on {day_words(days[0])}" if days[0] == days[-1] else f"{day_words(days[0])} to {day_words(days[-1])}"
-        caption = (f"{q.label}: {len(data.marks)} reported figures from {len(data.sources)} sources, {when}, "
+        caption = (f"{q.label}: {plural(len(data.marks), 'reported figure')} from "
+                   f"{plural(len(data.sources), 'source')}, {when}, "
                    f"{scale} scale. Each point links to its words.")
     else:
         caption = f"{q.label}: no figure with a day to chart."
