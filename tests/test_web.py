@@ -870,3 +870,17 @@ def test_quantity_without_dated_figures_lists_them_and_keeps_its_table(tmp_path:
         assert c.get(f"/quantities/{qid}/chart.svg").status_code == 404
         assert c.get(f"/quantities/{qid}/chart.csv").text.count("undated-1") == 1
     store.close()
+
+
+def test_overview_revisions_name_days_and_link_each_side(flood_client: TestClient) -> None:
+    """Each revision line says who revised, both figures' words and days (never "None"), and links
+    each side to its words in its article."""
+    data = flood_client.get("/index.json").json()
+    assert data["revisions"]
+    page = flood_client.get("/").text
+    part = page[page.index("Latest revisions"): page.index("Newest articles")]
+    assert "(None" not in part and "article " not in part.split("revised")[0][-20:]
+    for c in data["revisions"]:
+        assert f' revised “{c["a"]["text"]}”' in part
+        for side in ("a", "b"):
+            assert f'/articles/{c[side]["citation"]["article_id"]}#fig-{c[side]["id"]}' in part
