@@ -27,11 +27,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _serving(db: Path) -> Iterator[str]:
-    """`newsledger serve` on a free port over ``db``, until the block ends."""
+def _serving(db: Path, *options: str) -> Iterator[str]:
+    """`newsledger serve` on a free port over ``db`` (with ``options``), until the block ends."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "serve", "--db", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # a pipe nobody reads
+    proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "serve", "--db", str(db), "--port", str(port),
+                             *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # a pipe nobody reads
     # would fill up with the access log (a 70,000-character URL is one line) and stall the server
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -393,24 +393,8 @@ def writable_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A server started with a write token over its own store (corrections change it)."""
     db = tmp_path / "ledger.db"
     analyze([DATA / "a1.jsonl"], db)
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "newsledger.cli", "serve", "--db", str(db), "--port", str(port),
-                             "--write-token", "t0ken"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start")
-    yield f"http://127.0.0.1:{port}", db
-    proc.terminate()
-    proc.wait(timeout=10)
-    if proc.stdout:
-        proc.stdout.close()
+    with _serving(db, "--write-token", "t0ken") as url:
+        yield url, db
 
 
 def test_a_correction_made_in_the_ui_survives_analyze_and_is_undone_in_the_ui(

@@ -59,3 +59,14 @@ def test_duplicate_ids_are_reported_once(tmp_path: Path) -> None:
     out = _all(f)
     assert isinstance(out[0], Article) and isinstance(out[1], ItemError)
     assert "duplicate" in out[1].message
+
+
+def test_a_text_of_only_nul_characters_is_an_item_error(tmp_path: Path) -> None:
+    """A UTF-8 BOM followed by NUL bytes decodes (the BOM names the encoding), and the NULs, which
+    no store accepts, are removed: what is left is no article, said as an error (found by
+    hypothesis in tests/test_fuzz.py)."""
+    (tmp_path / "input.txt").write_bytes(b"\xef\xbb\xbf\x00\x00")
+    (tmp_path / "rows.jsonl").write_text('{"id": "r1", "text": "\\u0000\\u0000 "}\n', encoding="utf-8")
+    items = list(read_articles([tmp_path / "input.txt", tmp_path / "rows.jsonl"]))
+    assert [type(i) for i in items] == [ItemError, ItemError], items
+    assert all("only NUL characters" in i.message for i in items)

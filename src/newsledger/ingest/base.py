@@ -108,6 +108,8 @@ def clean_article(article: Article) -> Article | ItemError:
             changes[name] = cleaned
     if changes:
         article = replace(article, **changes)
+        if "text" in changes and not article.text.strip():  # it held nothing but NUL characters
+            return ItemError(article.origin or article.id, "no article text (only NUL characters)")
     if len(article.id) > MAX_ID_CHARS:
         return ItemError(article.origin or article.id[:60] + "...",
                          f"article id of {len(article.id):,} characters is over the limit of {MAX_ID_CHARS} "
