@@ -18,6 +18,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .util import doc_text
 from .wordlists import words
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -185,7 +186,7 @@ def is_future(span: Span) -> bool:
 
 def find_dates(doc: Doc, pub: dt.date | None) -> list[dict[str, Any]]:
     """All date expressions in ``doc``, in text order, without overlaps."""
-    text = doc.text
+    text = doc_text(doc)
     found: list[tuple[int, int, str, re.Match[str]]] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):

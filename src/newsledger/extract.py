@@ -24,7 +24,7 @@ from .pubdate import STORY_ROUNDS, PubDate, publication, story_dates
 from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import WINDOW_DAYS, StoryFeatures, article_names, cluster, story_features
-from .util import batched
+from .util import batched, doc_text
 
 
 @dataclass
@@ -67,7 +67,7 @@ class ExtractResult:
 
 def doc_records(doc: Doc, article_id: str, field_name: str = "text") -> tuple[list[Figure], list[Statement]]:
     """Records of one processed Doc."""
-    text = doc.text
+    text = doc_text(doc)
     statements = [
         Statement(doc=article_id, field=field_name, start=s["start"], end=s["end"], text=text[s["start"]:s["end"]],
                   speaker=s["speaker"], direct=bool(s["direct"]), cue=s["cue"], speaker_role=s["role"])

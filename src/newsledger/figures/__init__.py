@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
+from ..util import doc_text
 from .attribution import figure_owner, source_for
 from .category import category_for, is_people_noun
 from .counted import (
@@ -259,7 +260,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         prev = out[j - 1] if j > 0 else None
         if prev is None or f["subset"] is not None or not prev["subset"] or prev["_sent"] != f["_sent"]:
             continue
-        if prev["category"] == f["category"] and _COMPARED.search(doc.text[prev["end"]:f["start"]]):
+        if prev["category"] == f["category"] and _COMPARED.search(doc_text(doc)[prev["end"]:f["start"]]):
             f["subset"] = prev["subset"]
         elif _names_previous(doc[f["_tok"]]):
             # "In critical condition remain 12 persons, a day earlier it was 16": "it" is the count before

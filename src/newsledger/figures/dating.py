@@ -9,6 +9,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..statements.lexicon import EVIDENCE_VERBS, SPEECH_VERBS
+from ..util import doc_text
 from ..wordlists import words
 
 # --------------------------------------------------------------------- dates
@@ -206,7 +207,7 @@ def lead_date(doc: Doc, para_starts: list[int], toll: bool = False) -> str | Non
 def _lead_date(doc: Doc, para_starts: list[int], toll: bool) -> str | None:
     dates = doc._.dates or []
     stmts = doc._.statements or []
-    if is_live_page(doc.text):
+    if is_live_page(doc_text(doc)):
         return None
     start, end = lead_paragraph(doc, para_starts)
     lead = [d for d in dates if start <= d["start"] < end and d["precision"] == "day" and d["date"]

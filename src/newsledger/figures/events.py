@@ -37,6 +37,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..dates import MONTHS, month_day_of
+from ..util import doc_text
 from ..wordlists import mapping
 from .lexicon import lemma_of
 
@@ -102,7 +103,7 @@ class Incidents:
         self.doc = doc
         self.pub = _pub(doc)
         # an article with no known day is taken to be of the latest year it names
-        years = [int(y) for y in _YEAR.findall(doc.text)] if self.pub is None else []
+        years = [int(y) for y in _YEAR.findall(doc_text(doc))] if self.pub is None else []
         self.year = self.pub.year if self.pub else (max(years) if years else None)
         self.dates: list[dict[str, Any]] = doc._.dates or []
         # the report is at least as late as the latest day it names, when its own day is unknown

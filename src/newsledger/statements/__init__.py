@@ -17,6 +17,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..util import doc_text
 from .cues import dominates, find_cues, is_quoted
 from .lexicon import ORG_NOUNS
 from .lines import LineCue, clutter_lines, line_cues
@@ -93,7 +94,7 @@ def _cue_date(doc: Doc, cue_ids: list[int]) -> str | None:
 def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The statements of ``doc`` in text order; voices found on the way (the keeper of "the
     latest data") go to ``voices_out``."""
-    text = doc.text
+    text = doc_text(doc)
     quotes = quote_spans(text)
     memory = Memory()
     for ent in doc.ents:
@@ -219,7 +220,7 @@ def _layout_statement(doc: Doc, lc: LineCue, memory: Memory, quotes: list[tuple[
 
 def find_voices(doc: Doc, stmts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sentences without a cue of their own that still speak in someone's voice (see ``voice``)."""
-    issuer = press_release_issuer(doc.text, doc._.outlet)
+    issuer = press_release_issuer(doc_text(doc), doc._.outlet)
     found = eyewitness_voices(doc)
     found += continuation_voices(doc, stmts, found)
     if issuer is not None:

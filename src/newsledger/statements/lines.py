@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ..util import doc_text
 from .cues import is_speakerish
 from .lexicon import SPEAKER_NOUNS
 from .speakers import DATELINE, document_owner, is_ownerless_document
@@ -106,7 +107,7 @@ def _names_speaker(span: Span) -> Token | None:
 def headline_cues(doc: Doc) -> list[LineCue]:
     """Lines "Body: content" whose content carries a figure or a quotation."""
     out: list[LineCue] = []
-    text = doc.text
+    text = doc_text(doc)
     for a, b in _lines(text):
         line = text[a:b]
         stamp = _STAMP.match(line)
@@ -134,7 +135,7 @@ def block_cues(doc: Doc) -> list[LineCue]:
     bulletin:") opens a block: the lines right below it, or, after a blank line, the next
     paragraph. Intro and block are one statement."""
     out: list[LineCue] = []
-    text = doc.text
+    text = doc_text(doc)
     lines = _lines(text)
     for k, (a, b) in enumerate(lines):
         line = text[a:b].rstrip()
@@ -185,7 +186,7 @@ def paren_cues(doc: Doc) -> list[LineCue]:
     parentheses right after a figure's phrase credits it. The statement runs from the previous
     ';' (or the line's or sentence's start) to the closing parenthesis."""
     out: list[LineCue] = []
-    text = doc.text
+    text = doc_text(doc)
     datelines = [(d.start(), d.end()) for d in DATELINE.finditer(text)]
     for m in _PAREN.finditer(text):
         if any(a <= m.start() < b for a, b in datelines):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from ..util import doc_text
 from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, SENT_END, SUBJECT_DEPS
 
 # ---------------------------------------------------------------- quotations
@@ -82,7 +83,7 @@ def quote_is_clause(doc: Doc, qs: int, qe: int) -> bool:
     if not toks:
         return False
     ids = {t.i for t in toks}
-    inner = doc.text[qs:qe].rstrip("\"”»’ \n")
+    inner = doc_text(doc)[qs:qe].rstrip("\"”»’ \n")
     if len(toks) >= 4 and SENT_END.search(inner) and any(t.pos_ in ("VERB", "AUX") for t in toks):
         return True
     for t in toks:
