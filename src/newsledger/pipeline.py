@@ -10,6 +10,7 @@ line always ends a sentence), then after NER ``newsledger_dates``,
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -54,9 +55,41 @@ def load_base(config: Config) -> Language:
     return nlp
 
 
+class RuleLemmas:
+    """spaCy's rule lemmatizer memoised on its own cache key (text, POS, morphology) for every
+    token. spaCy caches only the tokens that reach its rules; names, punctuation and base forms
+    (most of a news text) went through ``is_base_form`` and the table checks again each time.
+    The lemma is a function of that key alone, so the output is the same. Bounded: cleared when
+    it reaches ``limit`` entries, so a long run's memory stays flat."""
+
+    def __init__(self, lemmatize: Any, limit: int = 100_000) -> None:
+        self.lemmatize = lemmatize
+        self.limit = limit
+        self.memo: dict[tuple[int, int, int], list[str]] = {}
+
+    def __call__(self, token: Any) -> list[str]:
+        key = (token.orth, token.pos, token.morph.key)
+        forms = self.memo.get(key)
+        if forms is None:
+            if len(self.memo) >= self.limit:
+                self.memo.clear()
+            forms = self.memo[key] = self.lemmatize(token)
+        return forms
+
+
+def _memo_lemmas(nlp: Language) -> None:
+    """Memoise the lemmatizer when it is spaCy's rule lemmatizer (as in en_core_web_*)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lemmatizer: Any = nlp.get_pipe("lemmatizer")
+    if getattr(lemmatizer, "mode", None) == "rule" and not isinstance(lemmatizer.lemmatize, RuleLemmas):
+        lemmatizer.lemmatize = RuleLemmas(lemmatizer.rule_lemmatize)
+
+
 def build(config: Config) -> Language:
     """A fresh pipeline with newsledger's components added."""
     nlp = load_base(config)
+    _memo_lemmas(nlp)
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("newsledger_paragraphs", before="parser")
