@@ -210,6 +210,9 @@ def dominates(a: Token, b: Token) -> bool:
     return True
 
 
+_CUE_WORDS = frozenset(("according", "per", "by"))
+
+
 def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None
               ) -> list[tuple[Token, Token | None, str]]:
     """(cue token, subject token or None, cue text) for each reporting cue in the segment.
@@ -218,6 +221,10 @@ def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None =
     cues: list[tuple[Token, Token | None, str]] = []
     for tok in seg:
         lemma = tok.lemma_.lower()
+        # only these words can be cues: the rest need no quotation check (most tokens of a segment)
+        if tok.lower_ not in _CUE_WORDS and (tok.pos_ != "VERB" or (
+                lemma not in SPEECH_VERBS and lemma not in EVIDENCE_VERBS)):
+            continue
         if is_quoted(tok, quotes):
             continue
         if tok.lower_ == "according" and tok.i + 1 < seg.end and tok.nbor().lower_ == "to":
