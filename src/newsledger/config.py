@@ -29,6 +29,8 @@ class Config:
 
     model: str = DEFAULT_MODEL
     batch_size: int = 32
+    # articles written to the store per transaction (analyze): one commit per batch, not per article
+    store_batch: int = 32
     n_process: int = 1
     max_chars: int = 200_000
     # numbers in one article (each a candidate figure), counted on the tokens before parsing: a

@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
@@ -51,6 +52,9 @@ from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import WINDOW_DAYS, StoryFeatures, StorySummary, cluster, story_id, summarize
 from .util import batched
+
+if TYPE_CHECKING:
+    from .extract import ArticleResult
 
 try:
     import fcntl
@@ -676,12 +680,24 @@ class Store:
                 reg.remember(story, name, sid)
         return reg
 
-    def _save_source(self, conn: Connection, src: Source) -> None:
-        row = {"name": src.name, "kind": src.kind, "affiliation": src.affiliation, "person": src.person,
-               "aliases": json.dumps(sorted(src.aliases), ensure_ascii=False), "story_id": src.story}
-        done = conn.execute(sources_t.update().where(sources_t.c.id == src.id).values(**row)).rowcount
-        if not done:
-            conn.execute(sources_t.insert().values(id=src.id, **row))
+    def _save_sources(self, conn: Connection, srcs: Sequence[Source]) -> None:
+        """Upsert source records: one read of which exist, then one executemany each for the
+        updates and the inserts (instead of an UPDATE, and an INSERT if it touched nothing, each)."""
+        if not srcs:
+            return
+        rows = [{"b_id": src.id, "name": src.name, "kind": src.kind, "affiliation": src.affiliation,
+                 "person": src.person, "aliases": json.dumps(sorted(src.aliases), ensure_ascii=False),
+                 "story_id": src.story} for src in srcs]
+        known: set[str] = set()
+        for chunk in batched([r["b_id"] for r in rows], 500):
+            known |= set(conn.execute(sa.select(sources_t.c.id).where(sources_t.c.id.in_(list(chunk)))).scalars())
+        old = [{"b_" + k if k != "b_id" else k: v for k, v in r.items()} for r in rows if r["b_id"] in known]
+        new = [{("id" if k == "b_id" else k): v for k, v in r.items()} for r in rows if r["b_id"] not in known]
+        if old:
+            conn.execute(sources_t.update().where(sources_t.c.id == sa.bindparam("b_id"))
+                         .values(**{k: sa.bindparam("b_" + k) for k in rows[0] if k != "b_id"}), old)
+        if new:
+            conn.execute(sources_t.insert(), new)
 
     # ------------------------------------------------------------ ingest
 
@@ -714,11 +730,13 @@ class Store:
 
     def stage_article(self, conn: Connection, article: Article, figures: list[Figure],
                       statements: list[Statement], names: list[str], seq: int, pub: PubDate | None = None,
-                      features: StoryFeatures | None = None, place_aliases: dict[str, str] | None = None) -> None:
+                      features: StoryFeatures | None = None, place_aliases: dict[str, str] | None = None
+                      ) -> np.ndarray:
         """Store one extracted article with its records, not yet linked to stories, sources or
         quantities (that is :meth:`link_article`, which must run in ``seq`` order). Replaces
         an earlier version of the same article. ``pub`` is the publication day extraction
-        dated the figures against (worked out again from the article when not given)."""
+        dated the figures against (worked out again from the article when not given). Returns the
+        article's MinHash signature, so linking it in the same transaction need not read it back."""
         if pub is None:
             pub = publication(article.text, article.url, article.date, article.date_basis)
         exists = conn.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first()
@@ -744,6 +762,7 @@ class Store:
             conn.exec_driver_sql("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
                                  (article.id, article.title or "", article.text))
         self._insert_records(conn, article.id, figures, statements)
+        return sig
 
     def _insert_records(self, conn: Connection, article_id: str, figures: list[Figure],
                         statements: list[Statement]) -> None:
@@ -804,64 +823,87 @@ class Store:
         return [Article(id=r[0], text=r[1], date=r[2], title=r[3], outlet=r[4], url=r[5])
                 for aid in ids if (r := rows.get(aid)) is not None]
 
-    def link_article(self, conn: Connection, article_id: str) -> bool:
+    def link_article(self, conn: Connection, article_id: str, sig: np.ndarray | None = None) -> bool:
         """Place a staged article in the ledger: near-duplicate of an earlier article, and a
         provisional story (its original's, else one of its own). Its records are linked (sources,
         quantity ids) by :meth:`update_stories`, once its real story is known, so each new article
         is linked once. Articles must be linked in ``seq`` order, which makes a distributed run
-        give exactly the single-process result. Returns whether it is a duplicate."""
-        row = conn.execute(sa.select(articles_t.c.minhash).where(articles_t.c.id == article_id)).first()
-        if row is None:
-            return False
-        sig = dedup.from_bytes(row[0])
+        give exactly the single-process result. Returns whether it is a duplicate. ``sig``: its
+        signature as just staged (else read from the store)."""
+        if sig is None:
+            row = conn.execute(sa.select(articles_t.c.minhash).where(articles_t.c.id == article_id)).first()
+            if row is None:
+                return False
+            sig = dedup.from_bytes(row[0])
         dup_of, sim = self._find_duplicate(conn, sig, dedup.bands(sig), exclude=article_id)
         story = None
         if dup_of is not None:
             story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
         conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
-            dup_of=dup_of, similarity=sim if dup_of else None))
-        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
+            dup_of=dup_of, similarity=sim if dup_of else None,
             story_id=story or PROVISIONAL + story_id(article_id)[2:]))
         return dup_of is not None
 
     def link_records(self, conn: Connection, article_id: str, story: str, sources: SourceRegistry) -> None:
         """Put an article in ``story`` and (re)link its records: canonical sources and quantity
         ids, which depend on the story. The quantities its figures leave and join are marked dirty."""
+        self.link_many(conn, [(article_id, story)], sources)
+
+    def link_many(self, conn: Connection, placed: Sequence[tuple[str, str]], sources: SourceRegistry) -> None:
+        """:meth:`link_records` for several (article, story) pairs, in that order, with a fixed
+        number of statements for the whole list (reads and writes are set-wise), so relinking a
+        batch of articles costs a few round trips instead of ten per article."""
+        if not placed:
+            return
+        ids = list(dict.fromkeys(aid for aid, _ in placed))
+        texts: dict[str, str] = {}
+        stmts: dict[str, list[Any]] = {}
+        figrows: dict[str, list[Any]] = {}
+        for chunk in batched(ids, 500):  # bounded IN lists
+            part = list(chunk)
+            texts.update((r[0], r[1]) for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.text)
+                                                            .where(articles_t.c.id.in_(part))))
+            for st in conn.execute(sa.select(statements_t.c.id, statements_t.c.article_id, statements_t.c.speaker,
+                                             statements_t.c.speaker_role)
+                                   .where(statements_t.c.article_id.in_(part)).order_by(statements_t.c.id)):
+                stmts.setdefault(st[1], []).append(st)
+            for r in conn.execute(sa.select(figures_t).where(figures_t.c.article_id.in_(part))
+                                  .order_by(figures_t.c.id)).mappings():
+                figrows.setdefault(r["article_id"], []).append(r)
         sources.changed.clear()
-        text = conn.execute(sa.select(articles_t.c.text).where(articles_t.c.id == article_id)).scalar()
-        sources.read_text(text or "", story)
+        touched: set[str] = set()
+        st_updates: list[dict[str, Any]] = []
+        fig_updates: list[dict[str, Any]] = []
+        for article_id, story in placed:
+            sources.read_text(texts.get(article_id) or "", story)
 
-        def source_id(name: str | None, role: str | None) -> str | None:
-            return sources.resolve(name, role, story=story).id if name else None
+            def source_id(name: str | None, role: str | None, story: str = story) -> str | None:
+                return sources.resolve(name, role, story=story).id if name else None
 
-        stmts = conn.execute(sa.select(statements_t.c.id, statements_t.c.speaker, statements_t.c.speaker_role)
-                             .where(statements_t.c.article_id == article_id).order_by(statements_t.c.id)).all()
-        st_sources = [(st[0], source_id(st[1], st[2])) for st in stmts]
-        rows = conn.execute(sa.select(figures_t).where(figures_t.c.article_id == article_id)
-                            .order_by(figures_t.c.id)).mappings().all()
-        figs = [_row_figure(r) for r in rows]
-        touched: set[str] = {r["quantity_id"] for r in rows if r["quantity_id"]}
-        fig_updates = []
-        for r, f in zip(rows, figs, strict=True):
-            sid = source_id(f.source, f.source_role)
-            near = [g for g in figs if abs(g.start - f.start) <= 120]
-            qid = quantity_id(quantity_key(f, story, near, sid))
-            touched.add(qid)
-            fig_updates.append((r["id"], sid, qid))
+            st_updates += [{"b_id": st[0], "b_sid": source_id(st[2], st[3])} for st in stmts.get(article_id, [])]
+            rows = figrows.get(article_id, [])
+            figs = [_row_figure(r) for r in rows]
+            touched |= {r["quantity_id"] for r in rows if r["quantity_id"]}
+            for r, f in zip(rows, figs, strict=True):
+                sid = source_id(f.source, f.source_role)
+                near = [g for g in figs if abs(g.start - f.start) <= 120]
+                qid = quantity_id(quantity_key(f, story, near, sid))
+                touched.add(qid)
+                fig_updates.append({"b_id": r["id"], "b_sid": sid, "b_qid": qid})
         # sources first: records point at them
-        for sid in sorted(sources.changed):
-            self._save_source(conn, sources.sources[sid])
+        self._save_sources(conn, [sources.sources[sid] for sid in sorted(sources.changed)])
         sources.changed.clear()
-        if st_sources:
+        if st_updates:
             conn.execute(statements_t.update().where(statements_t.c.id == sa.bindparam("b_id"))
-                         .values(source_id=sa.bindparam("b_sid")),
-                         [{"b_id": i, "b_sid": sid} for i, sid in st_sources])
+                         .values(source_id=sa.bindparam("b_sid")), st_updates)
         if fig_updates:
             conn.execute(figures_t.update().where(figures_t.c.id == sa.bindparam("b_id"))
-                         .values(source_id=sa.bindparam("b_sid"), quantity_id=sa.bindparam("b_qid")),
-                         [{"b_id": i, "b_sid": sid, "b_qid": qid} for i, sid, qid in fig_updates])
+                         .values(source_id=sa.bindparam("b_sid"), quantity_id=sa.bindparam("b_qid")), fig_updates)
         self._mark_dirty(conn, touched)
-        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(story_id=story))
+        story_of = dict(placed)  # the last story given for an article wins, as one call each would
+        conn.execute(articles_t.update().where(articles_t.c.id == sa.bindparam("b_id"))
+                     .values(story_id=sa.bindparam("b_story")),
+                     [{"b_id": aid, "b_story": story_of[aid]} for aid in ids])
 
     def add_article(self, conn: Connection, article: Article, figures: list[Figure],
                     statements: list[Statement], names: list[str], seq: int | None = None,
@@ -870,8 +912,8 @@ class Store:
         """Stage and link one article in one transaction (the single-process path)."""
         if seq is None:
             seq = self.next_seq(conn)
-        self.stage_article(conn, article, figures, statements, names, seq, pub, features, place_aliases)
-        return self.link_article(conn, article.id)
+        sig = self.stage_article(conn, article, figures, statements, names, seq, pub, features, place_aliases)
+        return self.link_article(conn, article.id, sig)
 
     def next_seq(self, conn: Connection) -> int:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles_t.c.seq), -1))).scalar() or 0) + 1
@@ -922,8 +964,7 @@ class Store:
                 sources = self._load_sources(conn)
             for chunk in batched(moved, batch):
                 with self.begin() as conn:
-                    for aid in chunk:
-                        self.link_records(conn, aid, wanted[aid], sources)
+                    self.link_many(conn, [(aid, wanted[aid]) for aid in chunk], sources)
         summaries = [replace(s, label=labels.get(s.id, s.label))
                      for s in summarize(wanted, features, {r[0]: r[4] for r in rows})]
         with self.begin() as conn:
@@ -964,9 +1005,10 @@ class Store:
                 .join(figures_t, figures_t.c.article_id == articles_t.c.id)
                 .where(figures_t.c.quantity_id.in_(sa.select(dirty_t.c.id)))).scalars() if s})
         moved = 0
-        for story in stories:
+        for chunk in batched(stories, 50):  # a commit per few stories, not per story
             with self.begin() as conn:
-                moved += self._resolve_story(conn, story)
+                for story in chunk:
+                    moved += self._resolve_story(conn, story)
         return moved
 
     def _resolve_story(self, conn: Connection, story: str) -> int:
@@ -1019,25 +1061,40 @@ class Store:
                 conn.execute(dirty_t.delete().where(dirty_t.c.id.in_(ids)))
 
     def refresh_quantities(self, conn: Connection, qids: Iterable[str]) -> int:
-        """Recompute the summary row and conflicts of each quantity from its figures."""
-        n = 0
-        story_labels: dict[str | None, str | None] = {}  # a label names its story's event
-        for qid in sorted(set(qids)):
-            conn.execute(conflicts_t.delete().where(conflicts_t.c.quantity_id == qid))
-            conn.execute(quantities_t.delete().where(quantities_t.c.id == qid))
-            rows = conn.execute(
-                sa.select(figures_t, articles_t.c.story_id, articles_t.c.outlet, articles_t.c.dup_of,
-                          articles_t.c.date.label("article_date"))
-                .join(articles_t, articles_t.c.id == figures_t.c.article_id)
-                .where(figures_t.c.quantity_id == qid).order_by(figures_t.c.id)).mappings().all()
+        """Recompute the summary row and conflicts of each quantity from its figures. A handful
+        of statements for the whole set (not five per quantity): rows are deleted, read and
+        written for all of ``qids`` at once, in the order one quantity at a time would use."""
+        order = sorted(set(qids))
+        if not order:
+            return 0
+        by_qid: dict[str, list[Any]] = {}
+        for chunk in batched(order, 500):  # bounded IN lists
+            ids = list(chunk)
+            conn.execute(conflicts_t.delete().where(conflicts_t.c.quantity_id.in_(ids)))
+            conn.execute(quantities_t.delete().where(quantities_t.c.id.in_(ids)))
+            for r in conn.execute(
+                    sa.select(figures_t, articles_t.c.story_id, articles_t.c.outlet, articles_t.c.dup_of,
+                              articles_t.c.date.label("article_date"))
+                    .join(articles_t, articles_t.c.id == figures_t.c.article_id)
+                    .where(figures_t.c.quantity_id.in_(ids)).order_by(figures_t.c.id)).mappings():
+                by_qid.setdefault(r["quantity_id"], []).append(r)
+        # a label names its story's event
+        stories = sorted({rows[0]["story_id"] for rows in by_qid.values() if rows[0]["story_id"]})
+        story_labels: dict[str | None, str | None] = {None: None}
+        for chunk in batched(stories, 500):
+            story_labels.update((r[0], r[1]) for r in conn.execute(
+                sa.select(stories_t.c.id, stories_t.c.label).where(stories_t.c.id.in_(list(chunk)))))
+        quantity_rows, conflict_rows = [], []
+        for qid in order:
+            rows = by_qid.get(qid)
             if not rows:
                 continue
             figs = [_row_figure(r) for r in rows]
             sids = [r["source_id"] for r in rows]
             published = [r["article_date"] for r in rows]
             summary = conflict_summary(figs, sids, published)
-            pairs = [{"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"], "kind": kind}
-                     for i, j, kind in summary.pairs]
+            conflict_rows += [{"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"],
+                               "kind": kind} for i, j, kind in summary.pairs]
             est = estimate(figs, sids, published)
             values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
             dates = sorted(r["event_date"] for r in rows if r["event_date"])
@@ -1048,11 +1105,8 @@ class Store:
             # the place most of its figures name (figures inheriting their source's area name none)
             named = Counter(r["place"] for r in rows if r["place"])
             story = rows[0]["story_id"]
-            if story not in story_labels:
-                story_labels[story] = conn.execute(sa.select(stories_t.c.label).where(stories_t.c.id == story)
-                                                   ).scalar() if story else None
-            label = _label(first, cls, named.most_common(1)[0][0] if named else None, story_labels[story])
-            conn.execute(quantities_t.insert().values(
+            label = _label(first, cls, named.most_common(1)[0][0] if named else None, story_labels.get(story))
+            quantity_rows.append(dict(
                 id=qid, story_id=rows[0]["story_id"], label=label, category=first.category, counted_class=cls,
                 unit=first.unit, running_total=first.category in RUNNING, n_figures=len(rows),
                 n_sources=len({r["source_id"] for r in rows}),
@@ -1063,10 +1117,11 @@ class Store:
                 n_conflicts=summary.total, n_disputes=summary.disputes, n_revisions=summary.revisions,
                 n_across_days=summary.across_days, n_undated=summary.undated,
                 estimate=_estimate_json(est, [r["id"] for r in rows])))
-            if pairs:
-                conn.execute(conflicts_t.insert(), pairs)
-            n += 1
-        return n
+        if quantity_rows:
+            conn.execute(quantities_t.insert(), quantity_rows)
+        if conflict_rows:
+            conn.execute(conflicts_t.insert(), conflict_rows)
+        return len(quantity_rows)
 
 
 def _estimate_json(est: Any, ids: Sequence[int]) -> str | None:
@@ -1150,26 +1205,50 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
                 yield a
 
     articles = read_articles(inputs, config, dedupe_ids=False)
-    for res in iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item,
-                              warnings=report.warnings):
-        try:
-            with store.begin() as conn:
-                dup = store.add_article(conn, res.article, res.figures, res.statements, res.names, seq, res.pub,
-                                        res.features, res.place_aliases)
-        except (sa.exc.OperationalError, sa.exc.InterfaceError):
-            raise  # the store itself failed (locked, down, full): not this article's fault
-        except Exception as exc:  # per-item isolation: this article's error, what is stored stays
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-            report.errors.append(ItemError(res.article.origin or res.article.id,
-                                           f"could not store article {res.article.id[:80]!r}: "
-                                           f"{type(exc).__name__}: {reason[0] if reason else ''}"))
-            continue
+
+    def store_one(conn: Connection, res: ArticleResult, at: int) -> bool:
+        return store.add_article(conn, res.article, res.figures, res.statements, res.names, at, res.pub,
+                                 res.features, res.place_aliases)
+
+    def stored(res: ArticleResult, dup: bool) -> None:
+        nonlocal seq
         seq += 1
         was = res.article.id in existed
         existed.discard(res.article.id)
         report.replaced += was
         report.added += not was
         report.duplicates += dup
+
+    # one transaction per batch of articles (not per article): a crash loses at most the batch
+    # being written, which a rerun redoes; if any article of the batch fails, the batch is rolled
+    # back and stored again one article per transaction, so the failure stays that article's
+    results = iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item,
+                             warnings=report.warnings)
+    for group in batched(results, max(1, (config or Config()).store_batch)):
+        try:
+            with store.begin() as conn:
+                dups = [store_one(conn, res, seq + i) for i, res in enumerate(group)]
+        except (sa.exc.OperationalError, sa.exc.InterfaceError):
+            raise  # the store itself failed (locked, down, full): not this article's fault
+        except Exception:
+            dups = None
+        if dups is not None:
+            for res, dup in zip(group, dups, strict=True):
+                stored(res, dup)
+            continue
+        for res in group:
+            try:
+                with store.begin() as conn:
+                    dup = store_one(conn, res, seq)
+            except (sa.exc.OperationalError, sa.exc.InterfaceError):
+                raise
+            except Exception as exc:  # per-item isolation: this article's error, what is stored stays
+                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+                report.errors.append(ItemError(res.article.origin or res.article.id,
+                                               f"could not store article {res.article.id[:80]!r}: "
+                                               f"{type(exc).__name__}: {reason[0] if reason else ''}"))
+                continue
+            stored(res, dup)
     store.update_stories()
     report.story_dated = date_from_stories(store, config)
     report.quantities_updated = store.refresh_dirty()
