@@ -330,6 +330,8 @@ def main() -> None:
                 ("(a) same, whole-process CPU incl. model load", fmt(out["a_proc_cpu"])),
                 ("(a) same, wall", fmt(out["a_wall"])),
                 ("(b) analyze --n-process 2 / 1 process, speed-up by wall", fmt(out["b_wall"])),
+                ("(b) CPU of the analyze process itself, 2 processes / 1 (well under 1 when the parse "
+                 "runs in the workers)", fmt(ratio("analyze2", "analyze", "cpu"))),
                 ("(c) extract / bare parse, throughput by section CPU", fmt(out["c_cpu"])),
                 ("bare parse CPU s / analyze CPU s (medians)",
                  f"{statistics.median(x['cpu'] for x in runs['bare']):.1f} / "
