@@ -54,9 +54,8 @@ diagnose: install
 	done
 
 bench: install
-	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_speed.py --json out/bench_speed.json
 	$(BIN)/python bench/bench_grouping.py
-	$(BIN)/python bench/bench_scale.py
 	$(BIN)/python bench/bench_web.py
 
 lint: install

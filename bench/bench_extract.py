@@ -1,7 +1,8 @@
 """Throughput of `extract` as a ratio to bare spaCy parsing of the same texts, and peak memory.
 
 Each mode runs in its own subprocess (same texts, same model, same batch size, one process)
-so peak RSS is measured per mode. Not a timed test: it prints a table.
+so peak RSS is measured per mode. Not a timed test: it prints a table. Wall-clock, one run:
+`make bench` runs bench_speed.py instead, whose (c) is this ratio by CPU over interleaved rounds.
 
     python bench/bench_extract.py [--articles 300]
 """

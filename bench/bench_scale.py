@@ -6,7 +6,9 @@
 3. Peak RSS of `analyze` at growing corpus sizes (flat means memory does not grow with input).
 
 Every mode runs in its own subprocess so peak RSS is that mode's own. Synthetic articles are
-generated (fictional places and people, ~300 words each). Not a timed test.
+generated (fictional places and people, ~300 words each). Not a timed test. Its ratios are
+wall-clock, one run each: `make bench` runs bench_speed.py instead (CPU ratios, interleaved
+rounds, mixed corpus), which uses this file's article generator.
 
     python bench/bench_scale.py [--n 400] [--rss-sizes 1000 10000]
 """
