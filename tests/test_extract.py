@@ -77,3 +77,15 @@ def test_an_article_that_breaks_the_pipeline_is_its_own_error(poisoned: Language
     assert done == ["a0", "a1", "a3", "a4", "a5"]
     [err] = errors
     assert err.where == "in.jsonl:3" and "ValueError: this component cannot read POISON" in err.message
+
+
+def test_two_processes_give_the_records_of_one(nlp: Language) -> None:
+    """``n_process=2`` must not change what is extracted (today spaCy's workers cannot send our
+    Docs back and the chunk falls back to this process, with a warning; a fix must keep this)."""
+    arts = [Article(id=f"a{i}", text=f"Officials said {10 + i} people died on Monday in Osk. "
+                    f"The Red Cross said {20 + i} were injured.", date="2024-06-14") for i in range(6)]
+    one = process_articles(arts, Config(), nlp=nlp)
+    two = process_articles(arts, Config(n_process=2), nlp=nlp)
+    assert not one.errors and not two.errors
+    assert [f.to_dict() for f in two.figures] == [f.to_dict() for f in one.figures]
+    assert [s.to_dict() for s in two.statements] == [s.to_dict() for s in one.statements]

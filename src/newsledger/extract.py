@@ -8,11 +8,13 @@ Stages: :mod:`ingest` reads articles; :mod:`pipeline` parses them in batches wit
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -25,6 +27,8 @@ from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import WINDOW_DAYS, StoryFeatures, article_names, cluster, story_features
 from .util import batched, doc_text
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -147,7 +151,7 @@ ZONE_ARTICLES = 1000
 def _over_budget(doc: Doc, article: Article, config: Config, errors: list[ItemError]) -> bool:
     """Whether a tokenised article has more numbers than ``config.max_numbers``: it becomes an item
     error before the parser spends minutes on it."""
-    n = sum(1 for t in doc if t.like_num)
+    n = int(doc.to_array([LIKE_NUM]).sum()) if len(doc) else 0  # one C pass, not a Python loop
     if n > config.max_numbers:
         errors.append(ItemError(article.origin or article.id, f"article {article.id!r} has {n:,} numbers, "
                                 f"over the limit of {config.max_numbers:,} (Config.max_numbers)"))
@@ -182,8 +186,12 @@ def _isolated(nlp: Language, chunk: list[Article], pubs: Mapping[str, PubDate], 
             done.add(i)
             yield res
         return
-    except Exception:  # per-item isolation: find the article below
-        pass
+    except Exception as exc:  # per-item isolation: find the article below
+        if kwargs.get("n_process", 1) > 1:  # a failure of the worker processes is not one article's:
+            # say so, since the rest of the chunk now runs one by one in this process
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]  # a worker's traceback:
+            log.warning("spaCy's %s worker processes failed (%s); the chunk is processed one article at a "
+                        "time in this process", kwargs["n_process"], lines[-1] if lines else type(exc).__name__)
     for i, article in enumerate(chunk):
         if i in done:
             continue
