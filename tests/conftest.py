@@ -73,15 +73,20 @@ def _reset_pg() -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty store target: a SQLite file, and a real PostgreSQL database. CI sets
-    NEWSLEDGER_REQUIRE_PG=1 so a missing server fails instead of skipping."""
-    if request.param == "sqlite":
-        return str(tmp_path / "ledger.db")
+def store_target(kind: str, tmp: Path) -> str:
+    """A fresh, empty store target of ``kind``: a SQLite file in ``tmp``, or the real PostgreSQL
+    database, emptied. CI sets NEWSLEDGER_REQUIRE_PG=1 so a missing server fails instead of skipping."""
+    if kind == "sqlite":
+        return str(tmp / "ledger.db")
     if not _pg_available():
         if os.environ.get("NEWSLEDGER_REQUIRE_PG") == "1":
             pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}")
         pytest.skip(f"no PostgreSQL at {PG_URL}")
     _reset_pg()
     return PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store target on each store (see ``store_target``)."""
+    return store_target(request.param, tmp_path)

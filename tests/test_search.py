@@ -4,7 +4,6 @@ on a small ledger built without NLP, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +18,7 @@ from newsledger.records import CATEGORIES, Figure, Statement
 from newsledger.store import Store, articles_t, figures_t, stories_t
 from newsledger.stories import StoryFeatures
 from newsledger.web import create_app
-from tests.conftest import PG_URL, _pg_available, _reset_pg
+from tests.conftest import store_target
 
 LOCAL = "http://127.0.0.1"
 
@@ -83,15 +82,7 @@ def build(target: str) -> None:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    if request.param == "sqlite":
-        target = str(tmp_path_factory.mktemp("search") / "ledger.db")
-    else:
-        if not _pg_available():
-            if os.environ.get("NEWSLEDGER_REQUIRE_PG") == "1":
-                pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}")
-            pytest.skip(f"no PostgreSQL at {PG_URL}")
-        _reset_pg()
-        target = PG_URL
+    target = store_target(request.param, tmp_path_factory.mktemp("search"))
     build(target)
     s = Store(target)
     yield s

@@ -263,20 +263,11 @@ JSON_ID = {"id": "report.json", "date": "2030-08-05", "outlet": "Osk Wire",
 def hard_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     """A ledger with an article whose id ends in ".json", on each store."""
     import json
-    import os
 
-    from tests.conftest import PG_URL, _pg_available, _reset_pg
+    from tests.conftest import store_target
 
     tmp = tmp_path_factory.mktemp("hard")
-    if request.param == "sqlite":
-        target = str(tmp / "ledger.db")
-    else:
-        if not _pg_available():
-            if os.environ.get("NEWSLEDGER_REQUIRE_PG") == "1":
-                pytest.fail(f"PostgreSQL required but not reachable at {PG_URL}")
-            pytest.skip(f"no PostgreSQL at {PG_URL}")
-        _reset_pg()
-        target = PG_URL
+    target = store_target(request.param, tmp)
     extra = tmp / "json_id.jsonl"
     extra.write_text(json.dumps(JSON_ID) + "\n", encoding="utf-8")
     analyze([DATA / "a1.jsonl", extra], target)
