@@ -167,32 +167,28 @@ def install(app: FastAPI, store: Store, token: str | None, render: Render, write
         resp.delete_cookie(WHO_COOKIE, path="/")
         return resp
 
-    @app.post("/corrections", include_in_schema=False)
-    async def correct_form(request: Request) -> Response:
+    async def form_post(request: Request, act: Callable[[dict[str, str]], Any]) -> Response:
+        """A browser's form POST: refused without a session from this origin, else ``act`` on the
+        form, then back to the page it came from (or a page saying why it could not be done)."""
         form = await form_of(request)
         back = local_path(form.get("next"))
         refused = browser_post(request)
         if refused:
             return problem(request, 403, refused, "/signin?next=" + back)
         try:
-            await apply(form.get("kind", ""), form.get("target", ""), form.get("value"), who_of(request),
-                        form.get("why", ""))
+            await act(form)
         except CorrectionError as exc:
             return problem(request, 422, str(exc), back)
         return RedirectResponse(back, status_code=303)
 
+    @app.post("/corrections", include_in_schema=False)
+    async def correct_form(request: Request) -> Response:
+        return await form_post(request, lambda form: apply(
+            form.get("kind", ""), form.get("target", ""), form.get("value"), who_of(request), form.get("why", "")))
+
     @app.post("/corrections/{cid}/undo", include_in_schema=False)
     async def undo_form(request: Request, cid: int) -> Response:
-        form = await form_of(request)
-        back = local_path(form.get("next"))
-        refused = browser_post(request)
-        if refused:
-            return problem(request, 403, refused, "/signin?next=" + back)
-        try:
-            await revert(cid, who_of(request))
-        except CorrectionError as exc:
-            return problem(request, 422, str(exc), back)
-        return RedirectResponse(back, status_code=303)
+        return await form_post(request, lambda form: revert(cid, who_of(request)))
 
     @app.post("/api/corrections", tags=["write"], status_code=201,
               summary="Make a correction (JSON: kind, target, value, why, who); needs the bearer token")
