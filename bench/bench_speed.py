@@ -135,13 +135,14 @@ def child(a: argparse.Namespace) -> dict[str, Any]:
     config = Config(n_process=a.n_process)
     corpus = Path(a.corpus)
     if a.child == "bare":
-        from newsledger.pipeline import load_base
+        from newsledger import pipeline
 
-        nlp = load_base(config)
+        nlp = pipeline.load_base(config)
         texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
 
-        def bare() -> dict[str, int]:
-            return {"docs": sum(1 for _ in nlp.pipe(texts, batch_size=config.batch_size))}
+        def bare() -> dict[str, int]:  # with the BLAS threads analyze uses (Config.blas_threads)
+            with pipeline.blas_limit(config):
+                return {"docs": sum(1 for _ in nlp.pipe(texts, batch_size=config.batch_size))}
         res = _section(bare)
     elif a.child in ("analyze", "dask"):
         from newsledger import pipeline

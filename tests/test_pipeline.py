@@ -42,3 +42,26 @@ def test_memo_is_installed_once(nlp: Language):
     before = lemmatizer.lemmatize  # type: ignore[attr-defined]
     _memo_lemmas(nlp)
     assert lemmatizer.lemmatize is before  # type: ignore[attr-defined]
+
+
+def _blas_threads() -> set[int]:
+    from threadpoolctl import threadpool_info
+
+    return {int(i["num_threads"]) for i in threadpool_info() if i.get("user_api") == "blas"}
+
+
+def test_blas_threads_are_limited_while_parsing_and_restored_after(nlp: Language):
+    from newsledger.extract import iter_processed
+    from newsledger.ingest import Article
+
+    before = _blas_threads()
+    articles = [Article(id=f"a{i}", text=TEXT) for i in range(2)]
+    results = iter_processed(articles, Config(blas_threads=1), nlp)
+    next(results)
+    assert _blas_threads() == {1}
+    list(results)
+    assert _blas_threads() == before
+    results = iter_processed(articles, Config(blas_threads=None), nlp)
+    next(results)
+    assert _blas_threads() == before
+    list(results)

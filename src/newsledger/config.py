@@ -38,6 +38,11 @@ class Config:
     # costs seconds per thousand figures, so it becomes an item error instead
     max_numbers: int = 3_000
     use_blis: bool = False  # NumpyOps(use_blis=False): +15% parse speed measured on this 2-core CPU
+    # BLAS threads while parsing (None: the library's default, one per core). The parser's small
+    # matrix products gain no wall time from a second thread, which only spins: on 300 articles,
+    # one thread gave the same wall time and 25% less CPU, and leaves the other core to a second
+    # process (--n-process 2) or to the store
+    blas_threads: int | None = 1
     # reading input
     fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports
     fetch_linked: bool = False  # feeds: fetch each entry's linked page for the full text

@@ -140,9 +140,10 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
         kwargs["n_process"] = config.n_process
     # spaCy's vocabulary keeps every new string it sees; a memory zone per chunk of articles
     # frees them again, so memory stays flat however long the run (records are plain Python)
-    for chunk in batched(good, ZONE_ARTICLES):
-        with nlp.memory_zone():
-            yield from _isolated(nlp, chunk, pubs or {}, kwargs, errs, config)
+    with pipeline.blas_limit(config):
+        for chunk in batched(good, ZONE_ARTICLES):
+            with nlp.memory_zone():
+                yield from _isolated(nlp, chunk, pubs or {}, kwargs, errs, config)
 
 
 ZONE_ARTICLES = 1000

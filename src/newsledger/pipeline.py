@@ -9,6 +9,7 @@ line always ends a sentence), then after NER ``newsledger_dates``,
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from typing import Any
 
@@ -39,6 +40,16 @@ def _use_numpy_ops() -> None:
     from thinc.api import NumpyOps, set_current_ops
 
     set_current_ops(NumpyOps(use_blis=False))
+
+
+def blas_limit(config: Config) -> AbstractContextManager[Any]:
+    """A context in which BLAS uses ``config.blas_threads`` threads (the process's setting is
+    restored on exit); nothing changes when it is None."""
+    if config.blas_threads is None:
+        return nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=config.blas_threads, user_api="blas")
 
 
 def load_base(config: Config) -> Language:
