@@ -47,9 +47,10 @@ def blas_limit(config: Config) -> AbstractContextManager[Any]:
     restored on exit); nothing changes when it is None."""
     if config.blas_threads is None:
         return nullcontext()
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-    return threadpool_limits(limits=config.blas_threads, user_api="blas")
+    limit: AbstractContextManager[Any] = threadpool_limits(limits=config.blas_threads, user_api="blas")
+    return limit
 
 
 def load_base(config: Config) -> Language:
