@@ -266,3 +266,44 @@ def test_a_store_from_before_stories_upgrades_and_reclusters(db_target: str, tmp
     assert {r[0] for r in rows} == set(stories.values()) == {q[1] for q in quants}
     # from the stored names and dates alone, the flood is still apart from the war
     assert frozenset(a for a, _, _ in FLOOD) in _partition(stories)
+
+
+def test_term_matrix_sorts_columns_and_rows_entries():
+    import numpy as np
+
+    from newsledger.stories import term_matrix
+
+    X = term_matrix([{"n:b": 2.0, "p:a": 1.0}, {}, {"e:c": 3.0, "n:b": 0.5}])
+    # columns in sorted term order: e:c, n:b, p:a; each row's entries by column
+    assert X.shape == (3, 3)
+    assert X.indptr.tolist() == [0, 2, 2, 4]
+    assert X.indices.tolist() == [1, 2, 0, 1]
+    assert X.data.tolist() == [2.0, 1.0, 3.0, 0.5]
+    assert X.toarray().tolist() == [[0.0, 2.0, 1.0], [0.0, 0.0, 0.0], [3.0, 0.5, 0.0]]
+    assert np.array_equal(term_matrix([{}]).indptr, [0, 0])
+
+
+def test_l2_rows_scales_each_row_to_unit_length_and_keeps_zero_rows():
+    import numpy as np
+
+    from newsledger.stories import _l2_rows, term_matrix
+
+    X = term_matrix([{"a": 3.0, "b": 4.0}, {}, {"c": 0.1, "a": 0.2, "b": 0.3}])
+    Y = _l2_rows(X)
+    assert Y.toarray()[0].tolist() == [0.6, 0.8, 0.0]
+    assert Y.toarray()[1].tolist() == [0.0, 0.0, 0.0]
+    assert np.isclose(np.linalg.norm(Y.toarray()[2]), 1.0)
+    assert X.data.tolist()[:2] == [3.0, 4.0]  # the input is left as it was
+
+
+def test_clustering_does_not_import_scikit_learn():
+    """scikit-learn costs over a second to import in every process; stories need none of it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from newsledger.stories import StoryFeatures, cluster; "
+            "cluster([('a', StoryFeatures(names={'Orlen': 2}, date='2031-02-01')), "
+            "('b', StoryFeatures(names={'Orlen': 1}, date='2031-02-02'))]); "
+            "print('sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

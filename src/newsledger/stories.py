@@ -159,14 +159,50 @@ def _day(date: str | None) -> float:
         return math.nan
 
 
+def term_matrix(terms: Sequence[dict[str, float]]) -> Any:
+    """Rows of term weights as a CSR matrix, columns in sorted term order and each row's entries
+    sorted by column: the layout scikit-learn's ``DictVectorizer(sort=True)`` gives, built
+    without importing scikit-learn (over a second per process, for this one call)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    vocab = {t: j for j, t in enumerate(sorted({t for row in terms for t in row}))}
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    for row in terms:
+        for j, v in sorted((vocab[t], v) for t, v in row.items()):
+            indices.append(j)
+            values.append(v)
+        indptr.append(len(indices))
+    return csr_matrix((np.array(values, dtype=np.float64), np.array(indices, dtype=np.int32),
+                      np.array(indptr, dtype=np.int32)), shape=(len(terms), len(vocab)))
+
+
+def _l2_rows(X: Any) -> Any:
+    """``X`` with each row scaled to unit length (rows of zeros stay zero). The squares are
+    summed one by one in stored order, as scikit-learn's ``normalize`` does, so the result is
+    the same to the last bit (a pairwise numpy sum would round differently)."""
+    import math
+
+    X = X.copy()
+    data, indptr = X.data, X.indptr
+    for i in range(X.shape[0]):
+        a, b = int(indptr[i]), int(indptr[i + 1])
+        total = 0.0
+        for x in data[a:b].tolist():
+            total += x * x
+        if total != 0.0:
+            data[a:b] /= math.sqrt(total)
+    return X
+
+
 def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
     """Article id -> story id for articles with these features. Deterministic and independent
     of the order of ``items``; a story's id is :func:`story_id` of its earliest article."""
     import numpy as np
     from scipy.sparse import csr_matrix, diags
     from scipy.sparse.csgraph import connected_components
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.preprocessing import normalize
 
     rows = sorted(items, key=lambda it: it[0])
     n = len(rows)
@@ -174,7 +210,7 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
         return {}
     ids = [aid for aid, _ in rows]
     days = np.array([_day(f.date) for _, f in rows])
-    X = DictVectorizer(sort=True).fit_transform([f.terms() for _, f in rows]).tocsr()
+    X = term_matrix([f.terms() for _, f in rows])
     if X.shape[1] == 0:  # no article names anything: each is a story of its own
         return {aid: story_id(aid) for aid in ids}
     present = X.copy()
@@ -182,7 +218,7 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
     df = np.asarray(present.sum(axis=0)).ravel()
     keep = (df >= 2) & (df <= MAX_DF)  # a name in one article links nothing and only dilutes it
     idf = np.where(keep, np.maximum(np.log(n / np.maximum(df, 1)), IDF_FLOOR), 0.0)
-    X = normalize(X @ diags(idf)).tocsr()
+    X = _l2_rows((X @ diags(idf)).tocsr())
     B = (present @ diags(keep.astype(float))).tocsr()
     B.eliminate_zeros()
 
