@@ -11,7 +11,7 @@ ratios of whole subprocesses run back to back, interleaved (order alternating pe
     since using the second core is the point (read it with the load average beside it);
 (c) extract (parse + our components, no store) / bare parse: CPU;
 (d) store ingest ms per article at 1k and 10k articles (100k with ``--big``): the store part
-    alone (``Store.add_article`` per article, then stories, story dates and quantities) on
+    alone (``Store.add_articles`` per batch, then stories, story dates and quantities) on
     records extracted once from the corpus, each copy renamed; plus SQL statements per article;
 (e) peak RSS of the store ingest at those sizes, and of analyze at ``--rss-sizes``.
 
@@ -202,10 +202,12 @@ def variants(base: list[Any], n: int) -> Iterator[Any]:
 
 def store_ingest(dump: Path, db: Path, n: int) -> dict[str, Any]:
     """The store part of analyze alone, on pre-extracted records: CPU and wall of adding ``n``
-    articles (one transaction each, as analyze does) and of finishing the run."""
+    articles (in batches, as analyze does) and of finishing the run."""
     import sqlalchemy as sa
 
-    from newsledger.store import Store, date_from_stories
+    from newsledger.config import Config
+    from newsledger.store import Staged, Store, date_from_stories
+    from newsledger.util import batched
 
     base = pickle.loads(dump.read_bytes())
     store = Store(db)
@@ -214,13 +216,13 @@ def store_ingest(dump: Path, db: Path, n: int) -> dict[str, Any]:
     with store.engine.connect() as conn:
         seq = store.next_seq(conn)
 
-    def add() -> dict[str, float]:
+    def add() -> dict[str, float]:  # as analyze writes: a transaction per Config.store_batch articles
         s = seq
-        for r in variants(base, n):
+        for group in batched(variants(base, n), Config().store_batch):
             with store.begin() as conn:
-                store.add_article(conn, r.article, r.figures, r.statements, r.names, s, r.pub, r.features,
-                                  r.place_aliases)
-            s += 1
+                store.add_articles(conn, [Staged(r.article, r.figures, r.statements, r.names, s + i, r.pub,
+                                                 r.features, r.place_aliases) for i, r in enumerate(group)])
+            s += len(group)
         return {"sql_add": statements[0]}
 
     added = _section(add)

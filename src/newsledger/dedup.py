@@ -31,11 +31,9 @@ def shingles(text: str) -> set[int]:
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE:
         words = words + [""] * (SHINGLE - len(words))
-    out = set()
-    for i in range(len(words) - SHINGLE + 1):
-        h = hashlib.blake2b(" ".join(words[i: i + SHINGLE]).encode("utf-8"), digest_size=4).digest()
-        out.add(int.from_bytes(h, "little"))
-    return out
+    # each distinct 4-gram hashed once (the shorter slices end the zip)
+    grams = set(map(" ".join, zip(*(words[k:] for k in range(SHINGLE)), strict=False)))
+    return {int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=4).digest(), "little") for g in grams}
 
 
 def signature(text: str) -> np.ndarray:

@@ -553,6 +553,20 @@ def content_hash(a: Article) -> str:
     return h.hexdigest()
 
 
+@dataclass(frozen=True)
+class Staged:
+    """One extracted article as the store takes it (see :meth:`Store.stage_articles`)."""
+
+    article: Article
+    figures: list[Figure]
+    statements: list[Statement]
+    names: list[str]
+    seq: int
+    pub: PubDate | None = None
+    features: StoryFeatures | None = None
+    place_aliases: dict[str, str] | None = None
+
+
 @dataclass
 class AnalyzeReport:
     """What an ``analyze`` run did."""
@@ -711,23 +725,6 @@ class Store:
                                 .where(articles_t.c.id.in_(list(ids))))
             return {r[0]: (r[1], int(r[2] if r[2] is not None else -1)) for r in rows}
 
-    def _find_duplicate(self, conn: Connection, sig: Any, bucket_ids: list[int], exclude: str
-                        ) -> tuple[str | None, float]:
-        """The earlier (already linked) article this one copies, if any."""
-        cands = list(conn.execute(sa.select(bands_t.c.article_id).where(bands_t.c.bucket.in_(bucket_ids))
-                                  .distinct()).scalars())
-        cands = [c for c in cands if c != exclude]
-        best, best_sim = None, 0.0
-        if cands:
-            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.minhash, articles_t.c.dup_of)
-                                .where(articles_t.c.id.in_(cands), articles_t.c.story_id.is_not(None))
-                                .order_by(articles_t.c.seq))
-            for aid, mh, dup_of in rows:
-                sim = dedup.similarity(sig, dedup.from_bytes(mh))
-                if sim >= dedup.THRESHOLD and sim > best_sim:
-                    best, best_sim = dup_of or aid, sim
-        return best, best_sim
-
     def stage_article(self, conn: Connection, article: Article, figures: list[Figure],
                       statements: list[Statement], names: list[str], seq: int, pub: PubDate | None = None,
                       features: StoryFeatures | None = None, place_aliases: dict[str, str] | None = None
@@ -737,48 +734,69 @@ class Store:
         an earlier version of the same article. ``pub`` is the publication day extraction
         dated the figures against (worked out again from the article when not given). Returns the
         article's MinHash signature, so linking it in the same transaction need not read it back."""
-        if pub is None:
-            pub = publication(article.text, article.url, article.date, article.date_basis)
-        exists = conn.execute(sa.select(articles_t.c.id).where(articles_t.c.id == article.id)).first()
-        if exists:
-            old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id == article.id)
+        return self.stage_articles(conn, [Staged(article, figures, statements, names, seq, pub, features,
+                                                 place_aliases)])[0]
+
+    def stage_articles(self, conn: Connection, items: Sequence[Staged]) -> list[np.ndarray]:
+        """:meth:`stage_article` for a batch, with one statement per table for the whole batch
+        (``executemany``), not six per article. Returns the signatures in ``items`` order."""
+        if not items:
+            return []
+        ids = [it.article.id for it in items]
+        existing = set(conn.execute(sa.select(articles_t.c.id).where(articles_t.c.id.in_(ids))).scalars())
+        if existing:
+            old = conn.execute(sa.select(figures_t.c.quantity_id).where(figures_t.c.article_id.in_(existing))
                                .distinct()).scalars().all()
             self._mark_dirty(conn, {q for q in old if q})
-            conn.execute(articles_t.delete().where(articles_t.c.id == article.id))
+            conn.execute(articles_t.delete().where(articles_t.c.id.in_(existing)))
             if self.dialect == "sqlite":
-                conn.exec_driver_sql("DELETE FROM articles_fts WHERE article_id = ?", (article.id,))
-        sig = dedup.signature(article.text)
-        conn.execute(articles_t.insert().values(
-            id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
-            text=article.text, content_hash=content_hash(article), story_id=None, dup_of=None, similarity=None,
-            minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False), seq=seq,
-            pub_date=pub.date, pub_date_basis=pub.basis or "none", pub_month_day=pub.month_day,
-            story_features=(features or StoryFeatures(date=article.date, names={n: 1 for n in names})).to_json(),
-            place_aliases=json.dumps(place_aliases or {}, ensure_ascii=False, sort_keys=True),
-            ingested_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
-        conn.execute(bands_t.insert(), [{"band": b, "bucket": bucket, "article_id": article.id}
-                                        for b, bucket in enumerate(dedup.bands(sig))])
+                conn.exec_driver_sql("DELETE FROM articles_fts WHERE article_id = ?", [(i,) for i in sorted(existing)])
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        sigs, rows, band_rows = [], [], []
+        for it in items:
+            article, names = it.article, it.names
+            pub = it.pub or publication(article.text, article.url, article.date, article.date_basis)
+            sig = dedup.signature(article.text)
+            sigs.append(sig)
+            rows.append(dict(
+                id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
+                text=article.text, content_hash=content_hash(article), story_id=None, dup_of=None,
+                similarity=None, minhash=dedup.to_bytes(sig), names=json.dumps(names, ensure_ascii=False),
+                seq=it.seq, pub_date=pub.date, pub_date_basis=pub.basis or "none", pub_month_day=pub.month_day,
+                story_features=(it.features or StoryFeatures(date=article.date, names={n: 1 for n in names})
+                                ).to_json(),
+                place_aliases=json.dumps(it.place_aliases or {}, ensure_ascii=False, sort_keys=True),
+                ingested_at=now))
+            band_rows += [{"band": b, "bucket": bucket, "article_id": article.id}
+                          for b, bucket in enumerate(dedup.bands(sig))]
+        conn.execute(articles_t.insert(), rows)
+        conn.execute(bands_t.insert(), band_rows)
         if self.dialect == "sqlite":
             conn.exec_driver_sql("INSERT INTO articles_fts(article_id, title, text) VALUES (?, ?, ?)",
-                                 (article.id, article.title or "", article.text))
-        self._insert_records(conn, article.id, figures, statements)
-        return sig
+                                 [(it.article.id, it.article.title or "", it.article.text) for it in items])
+        self._insert_many(conn, [(it.article.id, it.figures, it.statements) for it in items])
+        return sigs
 
     def _insert_records(self, conn: Connection, article_id: str, figures: list[Figure],
                         statements: list[Statement]) -> None:
-        if statements:
-            conn.execute(statements_t.insert(), [
-                {"article_id": article_id, "start": st.start, "end": st.end, "text": st.text, "speaker": st.speaker,
-                 "speaker_role": st.speaker_role, "source_id": None, "direct": st.direct, "cue": st.cue}
-                for st in statements])
-        if figures:
-            conn.execute(figures_t.insert(), [
-                {"article_id": article_id, "start": f.start, "end": f.end, "text": f.text, "value": float(f.value),
-                 "value_high": None if f.value_high is None else float(f.value_high), "qualifier": f.qualifier,
-                 "unit": f.unit, "counted": f.counted, "category": f.category, "source": f.source,
-                 "source_role": f.source_role, "source_id": None, "event_date": f.event_date,
-                 "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
-                 "predicate": f.predicate, "quantity_id": None, "event": f.event} for f in figures])
+        self._insert_many(conn, [(article_id, figures, statements)])
+
+    def _insert_many(self, conn: Connection, items: Sequence[tuple[str, list[Figure], list[Statement]]]) -> None:
+        """The records of several articles, one ``executemany`` per table."""
+        st_rows = [{"article_id": aid, "start": st.start, "end": st.end, "text": st.text, "speaker": st.speaker,
+                    "speaker_role": st.speaker_role, "source_id": None, "direct": st.direct, "cue": st.cue}
+                   for aid, _, statements in items for st in statements]
+        if st_rows:
+            conn.execute(statements_t.insert(), st_rows)
+        fig_rows = [{"article_id": aid, "start": f.start, "end": f.end, "text": f.text, "value": float(f.value),
+                     "value_high": None if f.value_high is None else float(f.value_high), "qualifier": f.qualifier,
+                     "unit": f.unit, "counted": f.counted, "category": f.category, "source": f.source,
+                     "source_role": f.source_role, "source_id": None, "event_date": f.event_date,
+                     "date_basis": f.date_basis, "place": f.place, "projection": f.projection, "subset": f.subset,
+                     "predicate": f.predicate, "quantity_id": None, "event": f.event}
+                    for aid, figures, _ in items for f in figures]
+        if fig_rows:
+            conn.execute(figures_t.insert(), fig_rows)
 
     def redate_article(self, conn: Connection, article: Article, figures: list[Figure],
                        statements: list[Statement], names: list[str], pub: PubDate, features: StoryFeatures,
@@ -830,19 +848,69 @@ class Store:
         is linked once. Articles must be linked in ``seq`` order, which makes a distributed run
         give exactly the single-process result. Returns whether it is a duplicate. ``sig``: its
         signature as just staged (else read from the store)."""
-        if sig is None:
-            row = conn.execute(sa.select(articles_t.c.minhash).where(articles_t.c.id == article_id)).first()
-            if row is None:
-                return False
-            sig = dedup.from_bytes(row[0])
-        dup_of, sim = self._find_duplicate(conn, sig, dedup.bands(sig), exclude=article_id)
-        story = None
-        if dup_of is not None:
-            story = conn.execute(sa.select(articles_t.c.story_id).where(articles_t.c.id == dup_of)).scalar()
-        conn.execute(articles_t.update().where(articles_t.c.id == article_id).values(
-            dup_of=dup_of, similarity=sim if dup_of else None,
-            story_id=story or PROVISIONAL + story_id(article_id)[2:]))
-        return dup_of is not None
+        return self.link_articles(conn, [(article_id, sig)])[0]
+
+    def link_articles(self, conn: Connection, items: Sequence[tuple[str, np.ndarray | None]]) -> list[bool]:
+        """:meth:`link_article` for staged articles in ``seq`` order, with a fixed number of
+        statements for the batch: the candidates sharing a MinHash band are read once, and each
+        article is compared, in order, with the linked articles of the store and the earlier
+        articles of the batch (exactly what linking them one by one compares). Returns whether
+        each is a duplicate (False for an id that is not stored). The articles are staged ones not
+        linked yet (a fresh stage, or :meth:`unlinked`)."""
+        ids = [aid for aid, _ in items]
+        own: dict[str, tuple[int, Any]] = {}
+        for chunk in batched(ids, 500):
+            for aid, mh, seq in conn.execute(sa.select(articles_t.c.id, articles_t.c.minhash, articles_t.c.seq)
+                                             .where(articles_t.c.id.in_(list(chunk)))):
+                own[aid] = (-1 if seq is None else int(seq), mh)
+        sigs = {aid: sig if sig is not None else dedup.from_bytes(own[aid][1]) for aid, sig in items if aid in own}
+        buckets = {aid: dedup.bands(sig) for aid, sig in sigs.items()}
+        sharing: dict[int, set[str]] = {}  # bucket -> the articles in it
+        for part in batched(sorted({b for bs in buckets.values() for b in bs}), 500):
+            for b, aid in conn.execute(sa.select(bands_t.c.bucket, bands_t.c.article_id)
+                                       .where(bands_t.c.bucket.in_(list(part)))):
+                sharing.setdefault(b, set()).add(aid)
+        # linked articles of the store that share a band: (seq, signature, original, story)
+        linked: dict[str, tuple[int, Any, str | None, str | None]] = {}
+        outside = sorted({a for group in sharing.values() for a in group} - set(own))
+        for chunk in batched(outside, 500):
+            for aid, mh, dup, story, seq in conn.execute(
+                    sa.select(articles_t.c.id, articles_t.c.minhash, articles_t.c.dup_of, articles_t.c.story_id,
+                              articles_t.c.seq)
+                    .where(articles_t.c.id.in_(list(chunk)), articles_t.c.story_id.is_not(None))):
+                linked[aid] = (-1 if seq is None else int(seq), dedup.from_bytes(mh), dup, story)
+        placed: list[tuple[str, str | None, float | None]] = []
+        for aid in ids:
+            if aid not in sigs:
+                continue
+            sig = sigs[aid]
+            cands = sorted((linked[c][0], c) for b in buckets[aid] for c in sharing.get(b, ()) if c in linked
+                           and c != aid)
+            best, best_sim = None, 0.0
+            for _, c in dict.fromkeys(cands):
+                sim = dedup.similarity(sig, linked[c][1])
+                if sim >= dedup.THRESHOLD and sim > best_sim:
+                    best, best_sim = linked[c][2] or c, sim
+            placed.append((aid, best, best_sim if best else None))
+            # linked now: a candidate for the batch's later articles (its story is set below)
+            linked[aid] = (own[aid][0], sig, best, None)
+        # a duplicate joins its original's story; an original outside the batch has it stored
+        story_of = {aid: v[3] for aid, v in linked.items()}
+        missing = sorted({dup for _, dup, _ in placed if dup and dup not in story_of})
+        for chunk in batched(missing, 500):
+            story_of.update(conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id)
+                                         .where(articles_t.c.id.in_(list(chunk)))).tuples())
+        updates = []
+        for aid, dup, score in placed:
+            story = (story_of.get(dup) if dup else None) or PROVISIONAL + story_id(aid)[2:]
+            story_of[aid] = story
+            updates.append({"b_id": aid, "b_dup": dup, "b_sim": score, "b_story": story})
+        if updates:
+            conn.execute(articles_t.update().where(articles_t.c.id == sa.bindparam("b_id"))
+                         .values(dup_of=sa.bindparam("b_dup"), similarity=sa.bindparam("b_sim"),
+                                 story_id=sa.bindparam("b_story")), updates)
+        done = {aid: dup is not None for aid, dup, _ in placed}
+        return [done.get(aid, False) for aid in ids]
 
     def link_records(self, conn: Connection, article_id: str, story: str, sources: SourceRegistry) -> None:
         """Put an article in ``story`` and (re)link its records: canonical sources and quantity
@@ -912,8 +980,14 @@ class Store:
         """Stage and link one article in one transaction (the single-process path)."""
         if seq is None:
             seq = self.next_seq(conn)
-        sig = self.stage_article(conn, article, figures, statements, names, seq, pub, features, place_aliases)
-        return self.link_article(conn, article.id, sig)
+        return self.add_articles(conn, [Staged(article, figures, statements, names, seq, pub, features,
+                                               place_aliases)])[0]
+
+    def add_articles(self, conn: Connection, items: Sequence[Staged]) -> list[bool]:
+        """Stage and link a batch of articles (in ``seq`` order) with a fixed number of statements:
+        what adding them one by one gives. Returns whether each is a near-duplicate."""
+        sigs = self.stage_articles(conn, items)
+        return self.link_articles(conn, [(it.article.id, sig) for it, sig in zip(items, sigs, strict=True)])
 
     def next_seq(self, conn: Connection) -> int:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles_t.c.seq), -1))).scalar() or 0) + 1
@@ -930,9 +1004,8 @@ class Store:
                 ids = self.unlinked(conn, batch)
                 if not ids:
                     break
-                for aid in ids:
-                    self.link_article(conn, aid)
-                    n += 1
+                self.link_articles(conn, [(aid, None) for aid in ids])
+                n += len(ids)
         if n:
             self.update_stories(batch)
         return n
@@ -1206,9 +1279,9 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
 
     articles = read_articles(inputs, config, dedupe_ids=False)
 
-    def store_one(conn: Connection, res: ArticleResult, at: int) -> bool:
-        return store.add_article(conn, res.article, res.figures, res.statements, res.names, at, res.pub,
-                                 res.features, res.place_aliases)
+    def staged(res: ArticleResult, at: int) -> Staged:
+        return Staged(res.article, res.figures, res.statements, res.names, at, res.pub, res.features,
+                      res.place_aliases)
 
     def stored(res: ArticleResult, dup: bool) -> None:
         nonlocal seq
@@ -1227,7 +1300,7 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
     for group in batched(results, max(1, (config or Config()).store_batch)):
         try:
             with store.begin() as conn:
-                dups = [store_one(conn, res, seq + i) for i, res in enumerate(group)]
+                dups = store.add_articles(conn, [staged(res, seq + i) for i, res in enumerate(group)])
         except (sa.exc.OperationalError, sa.exc.InterfaceError):
             raise  # the store itself failed (locked, down, full): not this article's fault
         except Exception:
@@ -1239,7 +1312,7 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
         for res in group:
             try:
                 with store.begin() as conn:
-                    dup = store_one(conn, res, seq)
+                    dup = store.add_articles(conn, [staged(res, seq)])[0]
             except (sa.exc.OperationalError, sa.exc.InterfaceError):
                 raise
             except Exception as exc:  # per-item isolation: this article's error, what is stored stays
@@ -1281,5 +1354,5 @@ def date_from_stories(store: Store, config: Config | None = None, batch: int = 2
     return n
 
 
-__all__ = ["AnalyzeReport", "Store", "StoreError", "analyze", "connect", "date_from_stories", "interval", "migrate",
-           "to_url"]
+__all__ = ["AnalyzeReport", "Staged", "Store", "StoreError", "analyze", "connect", "date_from_stories", "interval",
+           "migrate", "to_url"]
