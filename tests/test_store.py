@@ -17,6 +17,7 @@ import newsledger
 from newsledger.report import QuantityView, conflict_list, ledger, spec_records
 from newsledger.store import (
     SCHEMA_VERSION,
+    Staged,
     Store,
     analyze,
     articles_t,
@@ -862,3 +863,28 @@ def test_linking_a_batch_equals_linking_one_by_one(db_target: str, tmp_path: Pat
     assert batch_rows == one_rows
     dup_of = {r[0]: r[1] for r in batch_rows}
     assert dup_of["c2"] == "a0" and dup_of["e4"] == "a0"  # a copy of a copy points at the original
+
+
+def test_a_copy_joins_the_story_of_its_originals_original(db_target: str) -> None:
+    """An article that copies a near-duplicate is a duplicate of that article's original and
+    joins its story, even when the original itself shares no MinHash band with the copy."""
+    from newsledger.ingest import Article
+
+    text = " ".join(f"Boats from the river brigade reached street {k} of Orvik on Tuesday." for k in range(20))
+    store = Store(db_target)
+    try:
+        with store.begin() as conn:
+            store.add_article(conn, Article(id="x0", text="An unrelated report on the grain harvest. " * 9), [], [],
+                              [], 0)
+            store.add_article(conn, Article(id="b1", text=text), [], [], [], 1)
+            # b1 as a copy of x0 (as an earlier run may have linked it): x0 shares no band with c2
+            conn.execute(articles_t.update().where(articles_t.c.id == "b1").values(dup_of="x0"))
+        with store.begin() as conn:
+            assert store.add_articles(conn, [Staged(Article(id="c2", text=text + " Rain fell."), [], [], [], 2)]) \
+                == [True]
+        with store.engine.connect() as conn:
+            rows = {r[0]: r[1] for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id))}
+            dup = conn.execute(sa.select(articles_t.c.dup_of).where(articles_t.c.id == "c2")).scalar()
+        assert dup == "x0" and rows["c2"] == rows["x0"]
+    finally:
+        store.close()

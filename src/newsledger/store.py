@@ -898,8 +898,8 @@ class Store:
         story_of = {aid: v[3] for aid, v in linked.items()}
         missing = sorted({dup for _, dup, _ in placed if dup and dup not in story_of})
         for chunk in batched(missing, 500):
-            story_of.update(conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id)
-                                         .where(articles_t.c.id.in_(list(chunk)))).tuples())
+            story_of.update((r[0], r[1]) for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id)
+                                                               .where(articles_t.c.id.in_(list(chunk)))))
         updates = []
         for aid, dup, score in placed:
             story = (story_of.get(dup) if dup else None) or PROVISIONAL + story_id(aid)[2:]
