@@ -14,17 +14,20 @@ articles it had staged are skipped by their hash.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .ingest import Article, ItemError, read_path, screen
 from .ingest.tabular import read_jsonl
-from .store import AnalyzeReport, Store, content_hash, date_from_stories, to_url
+from .store import AnalyzeReport, Staged, Store, content_hash, date_from_stories, to_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from .extract import ArticleResult
 
 CHUNK_BYTES = 4 * 1024 * 1024
 SEQ_STRIDE = 1 << 24  # articles per partition, at most
@@ -136,19 +139,13 @@ def process_partition(part: Partition, target: str, config: Config, seq_base: in
                         continue
                 yield item
 
-        for res in iter_processed(fresh(), config, errors=errors):
-            try:
-                with store.begin() as conn:
-                    store.stage_article(conn, res.article, res.figures, res.statements, res.names,
-                                        seqs[res.article.id], res.pub, res.features, res.place_aliases)
-            except (sa.exc.OperationalError, sa.exc.InterfaceError):
-                raise  # the store itself failed (locked, down, full): not this article's fault
-            except Exception as exc:  # per-item isolation, as in the single-process path
-                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-                errors.append(ItemError(res.article.origin or res.article.id,
-                                        f"could not store article {res.article.id[:80]!r}: "
-                                        f"{type(exc).__name__}: {reason[0] if reason else ''}"))
-                continue
+        def write(conn: Connection, group: Sequence[ArticleResult]) -> list[None]:
+            store.stage_articles(conn, [Staged(r.article, r.figures, r.statements, r.names, seqs[r.article.id], r.pub,
+                                               r.features, r.place_aliases) for r in group])
+            return [None] * len(group)
+
+        for _ in store.write_batches(iter_processed(fresh(), config, errors=errors), write, config.store_batch,
+                                     errors):
             staged += 1
     finally:
         store.close()

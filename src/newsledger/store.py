@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import sqlalchemy as sa
@@ -553,6 +553,10 @@ def content_hash(a: Article) -> str:
     return h.hexdigest()
 
 
+_R = TypeVar("_R")  # an extraction result being written
+_W = TypeVar("_W")  # what writing it returned
+
+
 @dataclass(frozen=True)
 class Staged:
     """One extracted article as the store takes it (see :meth:`Store.stage_articles`)."""
@@ -989,6 +993,42 @@ class Store:
         sigs = self.stage_articles(conn, items)
         return self.link_articles(conn, [(it.article.id, sig) for it, sig in zip(items, sigs, strict=True)])
 
+    def write_batches(self, results: Iterable[_R], write: Callable[[Connection, Sequence[_R]], Sequence[_W]],
+                      size: int, errors: list[ItemError]) -> Iterator[tuple[_R, _W]]:
+        """Write extraction results ``size`` at a time, one transaction per batch (not per
+        article): a crash loses at most the batch being written, which a rerun redoes. If a batch
+        fails, it is rolled back and written again one result per transaction, so the failure
+        stays that article's error (in ``errors``) and the others are kept. A failure of the store
+        itself (locked, down, full) is raised. Yields each written result with what ``write``
+        returned for it, in order (``write`` may read state the caller updates as it consumes)."""
+        for group in batched(results, max(1, size)):
+            out: Sequence[_W] | None
+            try:
+                with self.begin() as conn:
+                    out = write(conn, group)
+            except (sa.exc.OperationalError, sa.exc.InterfaceError):
+                raise
+            except Exception:
+                out = None
+            if out is not None:
+                yield from zip(group, out, strict=True)
+                continue
+            for res in group:
+                try:
+                    with self.begin() as conn:
+                        one = write(conn, [res])[0]
+                except (sa.exc.OperationalError, sa.exc.InterfaceError):
+                    raise
+                except Exception as exc:  # per-item isolation: this article's error, what is stored stays
+                    article = getattr(res, "article", None)
+                    aid = str(getattr(article, "id", "?"))
+                    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+                    errors.append(ItemError(str(getattr(article, "origin", None) or aid),
+                                            f"could not store article {aid[:80]!r}: "
+                                            f"{type(exc).__name__}: {reason[0] if reason else ''}"))
+                    continue
+                yield res, one
+
     def next_seq(self, conn: Connection) -> int:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(articles_t.c.seq), -1))).scalar() or 0) + 1
 
@@ -1292,36 +1332,14 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
         report.added += not was
         report.duplicates += dup
 
-    # one transaction per batch of articles (not per article): a crash loses at most the batch
-    # being written, which a rerun redoes; if any article of the batch fails, the batch is rolled
-    # back and stored again one article per transaction, so the failure stays that article's
     results = iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item,
                              warnings=report.warnings)
-    for group in batched(results, max(1, (config or Config()).store_batch)):
-        try:
-            with store.begin() as conn:
-                dups = store.add_articles(conn, [staged(res, seq + i) for i, res in enumerate(group)])
-        except (sa.exc.OperationalError, sa.exc.InterfaceError):
-            raise  # the store itself failed (locked, down, full): not this article's fault
-        except Exception:
-            dups = None
-        if dups is not None:
-            for res, dup in zip(group, dups, strict=True):
-                stored(res, dup)
-            continue
-        for res in group:
-            try:
-                with store.begin() as conn:
-                    dup = store.add_articles(conn, [staged(res, seq)])[0]
-            except (sa.exc.OperationalError, sa.exc.InterfaceError):
-                raise
-            except Exception as exc:  # per-item isolation: this article's error, what is stored stays
-                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-                report.errors.append(ItemError(res.article.origin or res.article.id,
-                                               f"could not store article {res.article.id[:80]!r}: "
-                                               f"{type(exc).__name__}: {reason[0] if reason else ''}"))
-                continue
-            stored(res, dup)
+
+    def write(conn: Connection, group: Sequence[ArticleResult]) -> list[bool]:
+        return store.add_articles(conn, [staged(res, seq + i) for i, res in enumerate(group)])
+
+    for res, dup in store.write_batches(results, write, (config or Config()).store_batch, report.errors):
+        stored(res, dup)
     store.update_stories()
     report.story_dated = date_from_stories(store, config)
     report.quantities_updated = store.refresh_dirty()
