@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+import bisect
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 T = TypeVar("T")
@@ -33,6 +35,46 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return str(text)
+
+
+def matching(doc: Doc, attr: int, test: Callable[[str], bool]) -> Any:
+    """Per token of ``doc``, whether the string of its ``attr`` (``spacy.attrs.LOWER``, ``LEMMA``,
+    ...) passes ``test``, as a numpy bool array. Read with one ``to_array`` and ``test`` run once
+    per distinct string: a Python pass over every token builds a Token and a string each time,
+    and most of a text is the same few hundred words."""
+    values = doc.to_array(attr)
+    uniq, inverse = np.unique(values, return_inverse=True)
+    strings = doc.vocab.strings
+    keep = np.fromiter((test(strings[int(h)]) for h in uniq), dtype=bool, count=len(uniq))
+    return keep[inverse.reshape(-1)]
+
+
+def attr_is(doc: Doc, attr: int, value: int) -> Any:
+    """Per token, whether its ``attr`` is the symbol ``value`` (``POS`` is ``NOUN``), a numpy bool array."""
+    return doc.to_array(attr) == value
+
+
+_NEWLINES_KEY = "newsledger_newline_tokens"
+
+
+def newline_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens whose text holds a line break, in order, found once per Doc from the
+    text's line breaks: a break is never in a token's trailing whitespace (only a space is), so
+    the token starting at or before it holds it. Line and paragraph starts come from these."""
+    found: list[int] | None = doc.user_data.get(_NEWLINES_KEY)
+    if found is None:
+        text = doc_text(doc)
+        found = []
+        pos = text.find("\n")
+        if pos >= 0:
+            starts = doc.to_array("IDX").tolist()
+            while pos >= 0:
+                k = bisect.bisect_right(starts, pos) - 1
+                if not found or found[-1] != k:
+                    found.append(k)
+                pos = text.find("\n", pos + 1)
+        doc.user_data[_NEWLINES_KEY] = found
+    return found
 
 
 def ent_at(tok: Token) -> Span | None:

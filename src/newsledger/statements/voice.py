@@ -22,6 +22,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
+from ..util import newline_tokens
 from .cues import is_speakerish
 from .speakers import document_owner, is_ownerless_document
 
@@ -151,7 +152,7 @@ _BACKGROUND_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 
 
 def _paragraph_starts(doc: Doc) -> list[int]:
-    return [0] + [t.i + 1 for t in doc if t.is_space and "\n\n" in t.text.replace("\r", "")]
+    return [0] + [k + 1 for k in newline_tokens(doc) if doc[k].is_space and "\n\n" in doc[k].text.replace("\r", "")]
 
 
 def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[str, Any]]
