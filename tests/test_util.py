@@ -4,7 +4,7 @@ import spacy
 from spacy.attrs import LOWER, POS
 from spacy.symbols import NOUN
 
-from newsledger.util import attr_is, doc_text, matching, newline_tokens
+from newsledger.util import TokenTest, attr_is, doc_text, newline_tokens
 
 
 def test_doc_text_equals_doc_text_and_is_joined_once():
@@ -39,7 +39,7 @@ def test_newline_tokens_are_found_once_per_doc():
     assert newline_tokens(doc) == [0]
 
 
-def test_matching_tests_each_distinct_string_once_and_marks_every_token():
+def test_token_test_runs_once_per_distinct_string_and_marks_every_token():
     doc = _blank_doc("The toll rose. The toll rose again, the ministry said.")
     seen: list[str] = []
 
@@ -47,10 +47,17 @@ def test_matching_tests_each_distinct_string_once_and_marks_every_token():
         seen.append(low)
         return low in ("the", "said")
 
-    marks = matching(doc, LOWER, test)
-    assert marks.tolist() == [t.lower_ in ("the", "said") for t in doc]
+    words = TokenTest(LOWER, test, limit=3)
+    assert words.marks(doc).tolist() == [t.lower_ in ("the", "said") for t in doc]
+    assert words.positions(doc) == [t.i for t in doc if t.lower_ in ("the", "said")]
+    assert sorted(seen[:len({t.lower_ for t in doc})]) == sorted({t.lower_ for t in doc})
+    assert len(words.memo) <= 3  # bounded
+    seen.clear()
+    words = TokenTest(LOWER, test)
+    words.marks(doc)
+    words.marks(_blank_doc("the ministry said"))  # known words are not tested again
     assert sorted(seen) == sorted({t.lower_ for t in doc})
-    assert matching(_blank_doc(""), LOWER, test).tolist() == []
+    assert words.marks(_blank_doc("")).tolist() == []
 
 
 def test_attr_is_compares_a_symbol(nlp):

@@ -37,16 +37,34 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
-def matching(doc: Doc, attr: int, test: Callable[[str], bool]) -> Any:
-    """Per token of ``doc``, whether the string of its ``attr`` (``spacy.attrs.LOWER``, ``LEMMA``,
-    ...) passes ``test``, as a numpy bool array. Read with one ``to_array`` and ``test`` run once
-    per distinct string: a Python pass over every token builds a Token and a string each time,
-    and most of a text is the same few hundred words."""
-    values = doc.to_array(attr)
-    uniq, inverse = np.unique(values, return_inverse=True)
-    strings = doc.vocab.strings
-    keep = np.fromiter((test(strings[int(h)]) for h in uniq), dtype=bool, count=len(uniq))
-    return keep[inverse.reshape(-1)]
+class TokenTest:
+    """A test of one string attribute of tokens (``spacy.attrs.LOWER``, ``LEMMA``, ...), answered
+    for a whole Doc from one ``to_array``: the test (a pure function of the string) runs once per
+    distinct string, and its answers are kept by the string's hash, bounded (cleared at ``limit``
+    entries, so a long run's memory stays flat). A Python pass over every token builds a Token and
+    a string each time, and most of a text is the same few thousand words."""
+
+    def __init__(self, attr: int, test: Callable[[str], bool], limit: int = 100_000) -> None:
+        self.attr, self.test, self.limit = attr, test, limit
+        self.memo: dict[int, bool] = {}
+
+    def marks(self, doc: Doc) -> Any:
+        """Per token of ``doc``, whether it passes: a numpy bool array."""
+        uniq, inverse = np.unique(doc.to_array(self.attr), return_inverse=True)
+        strings = doc.vocab.strings
+        keep = []
+        for h in uniq.tolist():
+            ok = self.memo.get(h)
+            if ok is None:
+                if len(self.memo) >= self.limit:
+                    self.memo.clear()
+                ok = self.memo[h] = bool(self.test(strings[h]))
+            keep.append(ok)
+        return np.array(keep, dtype=bool)[inverse.reshape(-1)]
+
+    def positions(self, doc: Doc) -> list[int]:
+        """The indices of the tokens of ``doc`` that pass, in order."""
+        return [int(i) for i in self.marks(doc).nonzero()[0]]
 
 
 def attr_is(doc: Doc, attr: int, value: int) -> Any:

@@ -10,7 +10,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
-from ..util import matching
+from ..util import TokenTest
 from .lexicon import (
     AT_MOST_VERBS,
     CURRENCY_SYMBOLS,
@@ -90,9 +90,12 @@ def _may_start(low: str) -> bool:
     return low in _START_WORDS or "-" in low or _DIGIT.search(low) is not None
 
 
+_STARTS = TokenTest(LOWER, _may_start)
+
+
 def _starts(doc: Doc) -> list[int]:
     """The tokens that can begin an expression, in order."""
-    return [int(i) for i in matching(doc, LOWER, _may_start).nonzero()[0]]
+    return _STARTS.positions(doc)
 
 
 def find_expressions(doc: Doc) -> list[Expr]:
