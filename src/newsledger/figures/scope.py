@@ -20,11 +20,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from spacy.attrs import LOWER, POS
+from spacy.symbols import NOUN
 from spacy.tokens import Doc, Token
 
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
-from ..util import ent_at
+from ..util import TokenTest, attr_is, ent_at
 from .counted import _fronted_partitive, of_object
 from .events import incident_kind
 from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, TOTAL_NOUNS, lemma_of
@@ -773,13 +775,18 @@ def _name_run(doc: Doc, i: int, step: int, sent_start: int) -> tuple[int, int] |
     return lo, hi
 
 
+_CAPITAL_WORD = TokenTest(LOWER, "capital".__eq__)
+_COMPASS_WORD = TokenTest(LOWER, _COMPASS.__contains__)
+
+
 def capital_names(doc: Doc) -> list[str]:
     """The cities the text calls the capital: "the capital Tarsenne", "the capital, Selvar",
     "Selvar, the capital", "in the capital city of Norvik" is not one (it names the country).
     A province's capital ("whose capital", "the provincial capital") is not the capital."""
     out: list[str] = []
-    for t in doc:
-        if t.lower_ != "capital" or t.pos_ not in ("NOUN", "PROPN", "ADJ"):
+    for i in _CAPITAL_WORD.positions(doc):
+        t = doc[i]
+        if t.pos_ not in ("NOUN", "PROPN", "ADJ"):
             continue
         k = t.i - 1
         while k >= t.sent.start and (doc[k].pos_ in ("ADJ", "PROPN") or doc[k].ent_type_ == "NORP") and \
@@ -816,8 +823,10 @@ def place_aliases(doc: Doc) -> dict[str, str]:
     found: dict[str, set[str]] = {}
     for name in capital_names(doc):
         found.setdefault("capital", set()).add(name)
-    for t in doc:
-        code = compass(t) if t.pos_ == "NOUN" else None
+    # compass() names a point only for a compass word: the nouns among those are all there is to see
+    for i in (_COMPASS_WORD.marks(doc) & attr_is(doc, POS, NOUN)).nonzero()[0].tolist():
+        t = doc[i]
+        code = compass(t)
         held = _side_held(t) if code else None
         if code and held:
             found.setdefault("dir:" + code, set()).add(held)

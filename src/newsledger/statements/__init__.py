@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import DEP
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..util import doc_text
+from ..util import TokenTest, doc_text
 from .cues import dominates, find_cues, is_quoted
 from .lexicon import ORG_NOUNS
 from .lines import LineCue, clutter_lines, line_cues
@@ -53,10 +54,14 @@ def _trim_clauses(found: list[dict[str, Any]]) -> None:
                 a["tok_start"] = b["tok_end"]
 
 
+_SUBJECT_OR_OWNER = TokenTest(DEP, frozenset(("nsubj", "nsubjpass", "poss")).__contains__)
+
+
 def _collect_orgs(doc: Doc, quotes: list[tuple[int, int]], memory: Memory) -> None:
     """Organisations named as subjects or owners, so "it"/"its" can find them."""
-    for tok in doc:
-        if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or is_quoted(tok, quotes):
+    for i in _SUBJECT_OR_OWNER.positions(doc):
+        tok = doc[i]
+        if is_quoted(tok, quotes):
             continue
         if tok.pos_ == "PRON":
             continue

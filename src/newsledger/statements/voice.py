@@ -19,10 +19,12 @@ import itertools
 import re
 from typing import Any
 
+from spacy.attrs import LEMMA, POS
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
-from ..util import newline_tokens
+from ..util import TokenTest, attr_is, newline_tokens
 from .cues import is_speakerish
 from .speakers import document_owner, is_ownerless_document
 
@@ -212,16 +214,21 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
     return out
 
 
+def _is_eyewitness_verb(lemma: str) -> bool:
+    return lemma.lower() in wordlists.words("eyewitness_verbs")
+
+
+_EYEWITNESS_VERB = TokenTest(LEMMA, _is_eyewitness_verb)
+
+
 def eyewitness_voices(doc: Doc) -> list[dict[str, Any]]:
     """Counts by the outlet's own reporters ("reporters saw at least 20 bodies", "our
     correspondent estimates 4,000"): the figures in that clause are theirs; it is a sighting,
     not a statement (spec, hard cases)."""
     out: list[dict[str, Any]] = []
     nouns = wordlists.words("eyewitness_nouns")
-    verbs = wordlists.words("eyewitness_verbs")
-    for tok in doc:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs:
-            continue
+    for i in (_EYEWITNESS_VERB.marks(doc) & attr_is(doc, POS, VERB)).nonzero()[0].tolist():
+        tok = doc[i]
         subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
         if subj is None or subj.lemma_.lower() not in nouns:
             continue
