@@ -1,10 +1,9 @@
 """util: shared helpers."""
 
 import spacy
-from spacy.attrs import LOWER, POS
-from spacy.symbols import NOUN
+from spacy.attrs import LOWER
 
-from newsledger.util import TokenTest, attr_is, doc_text, newline_tokens
+from newsledger.util import TokenTest, doc_text, newline_tokens
 
 
 def test_doc_text_equals_doc_text_and_is_joined_once():
@@ -39,7 +38,7 @@ def test_newline_tokens_are_found_once_per_doc():
     assert newline_tokens(doc) == [0]
 
 
-def test_token_test_runs_once_per_distinct_string_and_marks_every_token():
+def test_token_test_runs_once_per_distinct_string_and_finds_every_token():
     doc = _blank_doc("The toll rose. The toll rose again, the ministry said.")
     seen: list[str] = []
 
@@ -47,19 +46,19 @@ def test_token_test_runs_once_per_distinct_string_and_marks_every_token():
         seen.append(low)
         return low in ("the", "said")
 
-    words = TokenTest(LOWER, test, limit=3)
-    assert words.marks(doc).tolist() == [t.lower_ in ("the", "said") for t in doc]
-    assert words.positions(doc) == [t.i for t in doc if t.lower_ in ("the", "said")]
-    assert sorted(seen[:len({t.lower_ for t in doc})]) == sorted({t.lower_ for t in doc})
-    assert len(words.memo) <= 3  # bounded
-    seen.clear()
     words = TokenTest(LOWER, test)
-    words.marks(doc)
-    words.marks(_blank_doc("the ministry said"))  # known words are not tested again
+    assert words.positions(doc) == [t.i for t in doc if t.lower_ in ("the", "said")]
     assert sorted(seen) == sorted({t.lower_ for t in doc})
-    assert words.marks(_blank_doc("")).tolist() == []
+    seen.clear()
+    assert words.positions(_blank_doc("the ministry said")) == [0, 2]
+    assert seen == []  # known words are not tested again
+    assert words.positions(_blank_doc("")) == []
 
 
-def test_attr_is_compares_a_symbol(nlp):
-    doc = nlp("Rescuers found 12 bodies in the rubble.")
-    assert attr_is(doc, POS, NOUN).tolist() == [t.pos_ == "NOUN" for t in doc]
+def test_token_test_memory_is_bounded():
+    words = TokenTest(LOWER, lambda low: low.startswith("t"), limit=5)
+    assert words.positions(_blank_doc("the toll rose")) == [0, 1]
+    assert len(words.passed) + len(words.failed) == 3
+    assert words.positions(_blank_doc("tents and so on")) == [0]  # 3 + 4 > 5: the first three are forgotten
+    assert len(words.passed) + len(words.failed) == 4
+    assert words.positions(_blank_doc("the toll")) == [0, 1]

@@ -26,12 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.attrs import LEMMA, POS
-from spacy.symbols import NOUN
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc
 
 from . import wordlists
-from .util import TokenTest, attr_is
+from .util import TokenTest
 
 NAME_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "EVENT", "NORP"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -149,8 +148,7 @@ def story_features(doc: Doc) -> StoryFeatures:
             continue
         (places if ent.label_ in PLACE_LABELS else names)[key] += 1
         shown.setdefault(key, Counter())[_display(ent.text)] += 1
-    nouns = _EVENT_LEMMA.marks(doc) & attr_is(doc, POS, NOUN)
-    events: Counter[str] = Counter(doc[i].lemma_.lower() for i in nouns.nonzero()[0].tolist())
+    events: Counter[str] = Counter(doc[i].lemma_.lower() for i in _EVENT_LEMMA.positions(doc) if doc[i].pos_ == "NOUN")
 
     def top(c: Counter[str]) -> dict[str, int]:
         # ties broken by name so the features do not depend on the order of mentions

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 T = TypeVar("T")
@@ -38,38 +37,34 @@ def doc_text(doc: Doc) -> str:
 
 
 class TokenTest:
-    """A test of one string attribute of tokens (``spacy.attrs.LOWER``, ``LEMMA``, ...), answered
-    for a whole Doc from one ``to_array``: the test (a pure function of the string) runs once per
-    distinct string, and its answers are kept by the string's hash, bounded (cleared at ``limit``
-    entries, so a long run's memory stays flat). A Python pass over every token builds a Token and
-    a string each time, and most of a text is the same few thousand words."""
+    """A test of one string attribute of tokens (``spacy.attrs.LOWER``, ``LEMMA``, ``DEP``, ...),
+    answered for a whole Doc from one ``to_array``: the test (a pure function of the string) runs
+    once per distinct string and its answer is kept by the string's hash, bounded (forgotten at
+    ``limit`` strings, so a long run's memory stays flat). A Python pass over every token builds a
+    Token and a string each time; this visits plain integers, and most of a text is the same few
+    thousand words."""
 
     def __init__(self, attr: int, test: Callable[[str], bool], limit: int = 100_000) -> None:
         self.attr, self.test, self.limit = attr, test, limit
-        self.memo: dict[int, bool] = {}
-
-    def marks(self, doc: Doc) -> Any:
-        """Per token of ``doc``, whether it passes: a numpy bool array."""
-        uniq, inverse = np.unique(doc.to_array(self.attr), return_inverse=True)
-        strings = doc.vocab.strings
-        keep = []
-        for h in uniq.tolist():
-            ok = self.memo.get(h)
-            if ok is None:
-                if len(self.memo) >= self.limit:
-                    self.memo.clear()
-                ok = self.memo[h] = bool(self.test(strings[h]))
-            keep.append(ok)
-        return np.array(keep, dtype=bool)[inverse.reshape(-1)]
+        self.passed: set[int] = set()
+        self.failed: set[int] = set()
 
     def positions(self, doc: Doc) -> list[int]:
         """The indices of the tokens of ``doc`` that pass, in order."""
-        return [int(i) for i in self.marks(doc).nonzero()[0]]
-
-
-def attr_is(doc: Doc, attr: int, value: int) -> Any:
-    """Per token, whether its ``attr`` is the symbol ``value`` (``POS`` is ``NOUN``), a numpy bool array."""
-    return doc.to_array(attr) == value
+        hashes = doc.to_array(self.attr).tolist()
+        distinct = set(hashes)
+        new = distinct - self.passed - self.failed
+        if new:
+            if len(self.passed) + len(self.failed) + len(new) > self.limit:
+                self.passed.clear()
+                self.failed.clear()
+            strings = doc.vocab.strings
+            for h in new:
+                (self.passed if self.test(strings[h]) else self.failed).add(h)
+        hits = distinct & self.passed
+        if not hits:
+            return []
+        return [i for i, h in enumerate(hashes) if h in hits]
 
 
 _NEWLINES_KEY = "newsledger_newline_tokens"

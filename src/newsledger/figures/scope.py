@@ -20,13 +20,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from spacy.attrs import LOWER, POS
-from spacy.symbols import NOUN
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
-from ..util import TokenTest, attr_is, doc_text, ent_at
+from ..util import TokenTest, doc_text, ent_at
 from .counted import _fronted_partitive, of_object
 from .events import incident_kind
 from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, TOTAL_NOUNS, lemma_of
@@ -830,9 +829,9 @@ def place_aliases(doc: Doc) -> dict[str, str]:
     for name in capital_names(doc):
         found.setdefault("capital", set()).add(name)
     # compass() names a point only for a compass word: the nouns among those are all there is to see
-    for i in (_COMPASS_WORD.marks(doc) & attr_is(doc, POS, NOUN)).nonzero()[0].tolist():
+    for i in _COMPASS_WORD.positions(doc):
         t = doc[i]
-        code = compass(t)
+        code = compass(t) if t.pos_ == "NOUN" else None
         held = _side_held(t) if code else None
         if code and held:
             found.setdefault("dir:" + code, set()).add(held)

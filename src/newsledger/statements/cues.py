@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import bisect
 
-from spacy.attrs import LEMMA, LOWER, POS
-from spacy.symbols import VERB
+from spacy.attrs import LEMMA, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
-from ..util import TokenTest, attr_is
+from ..util import TokenTest
 from .lexicon import (
     CONDITIONAL_MARKS,
     COUNT_OBJECTS,
@@ -230,8 +229,8 @@ _CUE_LEMMA = TokenTest(LEMMA, _is_cue_lemma)
 def cue_candidates(doc: Doc) -> list[int]:
     """The tokens of ``doc`` that can be cues (a cue word, or a verb with a speech or evidence
     lemma), in order: found once per document, so each segment visits only these."""
-    marks = _CUE_WORD.marks(doc) | (_CUE_LEMMA.marks(doc) & attr_is(doc, POS, VERB))
-    return [int(i) for i in marks.nonzero()[0]]
+    verbs = [i for i in _CUE_LEMMA.positions(doc) if doc[i].pos_ == "VERB"]
+    return sorted(set(_CUE_WORD.positions(doc)).union(verbs))
 
 
 def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None,

@@ -19,12 +19,11 @@ import itertools
 import re
 from typing import Any
 
-from spacy.attrs import LEMMA, POS
-from spacy.symbols import VERB
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
-from ..util import TokenTest, attr_is, newline_tokens
+from ..util import TokenTest, newline_tokens
 from .cues import is_speakerish
 from .speakers import document_owner, is_ownerless_document
 
@@ -227,8 +226,10 @@ def eyewitness_voices(doc: Doc) -> list[dict[str, Any]]:
     not a statement (spec, hard cases)."""
     out: list[dict[str, Any]] = []
     nouns = wordlists.words("eyewitness_nouns")
-    for i in (_EYEWITNESS_VERB.marks(doc) & attr_is(doc, POS, VERB)).nonzero()[0].tolist():
+    for i in _EYEWITNESS_VERB.positions(doc):
         tok = doc[i]
+        if tok.pos_ != "VERB":
+            continue
         subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
         if subj is None or subj.lemma_.lower() not in nouns:
             continue
