@@ -16,6 +16,7 @@ document and, since many articles never say it, over the story (:func:`story_ali
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +26,7 @@ from spacy.tokens import Doc, Token
 
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
-from ..util import TokenTest, doc_text, ent_at
+from ..util import TokenTest, ent_at
 from .counted import _fronted_partitive, of_object
 from .events import incident_kind
 from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, TOTAL_NOUNS, lemma_of
@@ -36,7 +37,15 @@ CUMULATIVE = "cumulative"
 RUNNING_TOTALS = {"killed", "injured", "missing", "trapped", "displaced"}
 # "government-held", "rebel-controlled", "opposition-run": areas held by one side of a conflict
 _SIDE_HELD = re.compile(r"^([a-z]+)-(held|controlled|run|occupied)$")
-_HELD_HINT = re.compile(r"held|control|run|occupied", re.I)  # in every word the subtree walk below looks for
+_HELD_WORDS = TokenTest(LOWER, frozenset(("held", "controlled", "run", "occupied", "control")).__contains__)
+
+
+def _held_words(doc: Doc) -> list[int]:
+    """Where ``doc`` has a word that says who holds an area, found once per Doc."""
+    found: list[int] | None = doc.user_data.get("newsledger_held_words")
+    if found is None:
+        found = doc.user_data["newsledger_held_words"] = _HELD_WORDS.positions(doc)
+    return found
 _BOTH = {"both", "two", "all"}
 # an area a story names by a definite noun alone ("in the enclave", "in the territory")
 _AREA_NOUNS = {"enclave", "territory", "strip", "pocket", "exclave"}
@@ -57,10 +66,9 @@ def _side_held(tok: Token) -> str | None:
     "areas under the control of the government", "the north-west, which is under opposition control"."""
     # the subtree is read only when the words it can match in (from its left edge to 11 words past
     # ``tok``) hold one of the words looked for: most hold none
-    doc = tok.doc
-    last = doc[min(tok.i + 11, len(doc) - 1)]
-    words = _HELD_HINT.search(doc_text(doc), tok.left_edge.idx, last.idx + len(last.text)) is not None
-    for t in tok.subtree if words else ():
+    found = _held_words(tok.doc)
+    k = bisect.bisect_left(found, tok.left_edge.i)
+    for t in tok.subtree if k < len(found) and found[k] < tok.i + 12 else ():
         if t.lower_ in ("held", "controlled", "run", "occupied") and t.dep_ in ("relcl", "acl") and \
                 t.head.i == tok.i and t.i - tok.i < 12:
             # "the north-west, which is held by the opposition", "areas controlled by rebels"
