@@ -23,7 +23,7 @@ from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
-from ..util import TokenTest, newline_tokens
+from ..util import TokenTest, doc_text, newline_tokens
 from .cues import is_speakerish
 from .speakers import document_owner, is_ownerless_document
 
@@ -242,11 +242,16 @@ def eyewitness_voices(doc: Doc) -> list[dict[str, Any]]:
     return out
 
 
+_ACCORDING = re.compile("according", re.I)
+
+
 def data_keeper(seg: Span, prev: Span) -> Token | None:
     """Who keeps "the latest data" a sentence cites without naming anyone: the body the
     sentence before it, in the same paragraph, is about ("The ministry keeps a running tally
     of arrests. According to the latest data, 412 ..."). None when that sentence names no
     body that can report (spec, hard cases)."""
+    if _ACCORDING.search(doc_text(seg.doc), seg.start_char, seg.end_char) is None:
+        return None  # no "according" in the sentence's text: no need to read its tokens
     if not any(t.lower_ == "according" and t.i + 1 < seg.end and t.nbor().lower_ == "to" and any(
             is_ownerless_document(g) for g in t.nbor().children if g.dep_ == "pobj") for t in seg):
         return None
