@@ -19,7 +19,7 @@ import itertools
 import re
 from typing import Any
 
-from spacy.attrs import LEMMA
+from spacy.attrs import LEMMA, LIKE_NUM, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
@@ -156,6 +156,9 @@ def _paragraph_starts(doc: Doc) -> list[int]:
     return [0] + [k + 1 for k in newline_tokens(doc) if doc[k].is_space and "\n\n" in doc[k].text.replace("\r", "")]
 
 
+_VAGUE_AMOUNT = TokenTest(LOWER, frozenset(("dozens", "hundreds", "thousands")).__contains__)
+
+
 def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[str, Any]]
                         ) -> list[dict[str, Any]]:
     """Sentences with no cue that continue the report just before them keep its speaker.
@@ -180,6 +183,11 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
     reach = list(itertools.accumulate((b for _, b in blocked), max))
     active: list[int] = []  # indices into spans that started before the current sentence
     nxt = 0
+    full = doc_text(doc)
+    # per token: a number or a vague amount, read once for the document, not per sentence
+    numbers = doc.to_array(LIKE_NUM).tolist()
+    for i in _VAGUE_AMOUNT.positions(doc):
+        numbers[i] = 1
     for sent in doc.sents:
         while nxt < len(spans) and spans[nxt][0] < sent.start:
             active.append(nxt)
@@ -194,8 +202,8 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
         b = bisect.bisect_right(blocked_starts, sent.start)
         if (b and reach[b - 1] > sent.start) or last is None:
             continue
-        text = sent.text.strip()
-        if not text or not any(t.like_num or t.lower_ in ("dozens", "hundreds", "thousands") for t in sent):
+        text = full[sent.start_char:sent.end_char].strip()
+        if not text or not any(numbers[i] for i in range(sent.start, sent.end)):
             continue
         p_sent = bisect.bisect_right(paras, sent.start) - 1
         p_last = bisect.bisect_right(paras, max(last[0] - 1, 0)) - 1
