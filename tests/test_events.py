@@ -9,7 +9,7 @@ from spacy.language import Language
 
 from newsledger.quantities import assign_quantities
 from newsledger.records import Figure
-from tests.conftest import figures, one
+from tests.conftest import figures, one, run
 
 pytestmark = pytest.mark.slow
 PUB = "2033-11-05"  # a Saturday
@@ -161,3 +161,15 @@ def test_a_report_known_only_by_its_month_and_day_still_tells_old_days(nlp: Lang
     assert event_of(nlp, late, "64", None) == "on:--12-20"
     near = "KESSA, Jan 3 (OPA) -- The storm on December 28 killed 64 people, the ministry said."
     assert event_of(nlp, near, "64", None) is None
+
+
+def test_past_years_are_found_once_per_document(nlp: Language) -> None:
+    """``year_of`` reads the years found when the document's incidents are built: a past bare year,
+    not a count, a future year or the year of a full date."""
+    from newsledger.figures.events import Incidents, _year_token
+
+    doc = run(nlp, "The 1987 quake killed 1,987 people. In 2016, 58 died; on December 28, 2019 another 40 died. "
+                   "A pre-war census counted 2030 homes in 2029.", date="2024-06-14")
+    r = Incidents(doc)
+    assert {t.i: r.year_of(t) for t in doc if r.year_of(t)} == {
+        t.i: _year_token(t) for t in doc if t.text in ("1987", "2016")}

@@ -208,3 +208,26 @@ def test_a_sub_group_included_in_a_toll_is_of_that_toll(nlp: Language) -> None:
     figs = figures(nlp, "The health ministry now puts the death toll at 31, including 11 children, and says 80 "
                         "people were wounded.")
     assert one(figs, "11")["category"] == "killed"
+
+
+EXPRESSION_TEXT = (
+    "Dozens died and tens of thousands fled; a few dozen stayed, several hundred were hurt and a dozen are "
+    "missing. Almost half of the people and a third of homes lost power, half a million have no water. "
+    "Thirty-one bodies, two hundred and fifty injured, 18,000-20,000 displaced, between 20 and 30 rescued, "
+    "US$ 5 million pledged, 12 per cent down, 40+ trucks, a thousand tents, 1.2 million meals, 12 000 beds, "
+    "twenty one boats and 3 to 5 helicopters.")
+
+
+def test_expressions_start_only_at_the_tokens_visited(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Visiting only the tokens that can begin an expression finds what a visit of every token finds."""
+    from newsledger.figures import expressions
+
+    doc = nlp(EXPRESSION_TEXT)
+    found = [(e.start, e.end, e.span_start, e.value, e.value_high, e.qualifier, e.unit, e.vague, e.fraction)
+             for e in expressions.find_expressions(doc)]
+    assert len(expressions._starts(doc)) < len(doc) / 2  # most tokens are not visited
+    monkeypatch.setattr(expressions, "_starts", lambda d: list(range(len(d))))
+    every = [(e.start, e.end, e.span_start, e.value, e.value_high, e.qualifier, e.unit, e.vague, e.fraction)
+             for e in expressions.find_expressions(doc)]
+    assert found == every
+    assert len(found) >= 20

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from spacy.language import Language
 
@@ -564,3 +565,17 @@ def test_the_rest_of_a_region_and_a_total_in_all_are_their_own_places(nlp: Langu
     assert one(figs, "More than 2,000")["place"] == "Velmora"
     assert one(figs, "nearly 4,100")["place"] == "rest:region"
     assert one(figs, "about 6,100")["place"] == "combined"
+
+
+@pytest.mark.parametrize("text,noun,side", [
+    ("Shelling hit areas controlled by rebels on Monday.", "areas", "held:rebels"),
+    ("Fighting continued in areas under the control of the government.", "areas", "held:government"),
+    ("Shelling hit government-held areas on Monday.", "areas", "held:government"),
+    ("Shelling hit residential areas on Monday, and the army ran a convoy.", "areas", None),
+])
+def test_the_side_holding_an_area_is_read_from_its_words(nlp: Language, text: str, noun: str,
+                                                         side: str | None) -> None:
+    from newsledger.figures.scope import _side_held
+
+    doc = nlp(text)
+    assert _side_held(next(t for t in doc if t.text == noun)) == side

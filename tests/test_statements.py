@@ -3,7 +3,7 @@
 import pytest
 from spacy.language import Language
 
-from tests.conftest import statements
+from tests.conftest import run, statements
 
 pytestmark = pytest.mark.slow
 
@@ -80,3 +80,17 @@ def test_quoted_verb_phrase_inside_paraphrase_is_not_direct(nlp: Language) -> No
     [s] = statements(nlp, "The envoy told the BBC he did not expect the talks would “drag on for months,” "
                           "and said a deal was close.")
     assert s["direct"] is False
+
+
+def test_cues_are_looked_for_only_at_their_candidates(nlp: Language) -> None:
+    """Visiting only cue words and speech or evidence verbs finds the cues a visit of every token finds."""
+    from newsledger.statements.cues import cue_candidates, find_cues
+
+    doc = run(nlp, "Police said 80,000 marched, according to the ministry, while the union claimed 400,000. "
+                   "The figure was confirmed by the mayor's office. 1.2 million by the union's count. "
+                   "Officials warned that more than 50 could die, per the agency. Rescuers found 12 bodies.")
+    assert len(cue_candidates(doc)) < len(doc) / 4
+    for sent in doc.sents:
+        every = find_cues(sent, False, [], candidates=list(range(len(doc))))
+        assert find_cues(sent, False, []) == every
+    assert sum(len(find_cues(s, False, [])) for s in doc.sents) >= 4

@@ -26,9 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc
 
 from . import wordlists
+from .util import TokenTest
 
 NAME_LABELS = {"GPE", "LOC", "FAC", "ORG", "PERSON", "EVENT", "NORP"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -125,6 +127,13 @@ class StoryFeatures:
         return out
 
 
+def _is_event_lemma(lemma: str) -> bool:
+    return lemma.lower() in wordlists.words("story_events")
+
+
+_EVENT_LEMMA = TokenTest(LEMMA, _is_event_lemma)
+
+
 def story_features(doc: Doc) -> StoryFeatures:
     """The features of a processed article: named places, other names, event nouns, its date
     (published, else inferred: ``doc._.pub_date``)."""
@@ -139,8 +148,7 @@ def story_features(doc: Doc) -> StoryFeatures:
             continue
         (places if ent.label_ in PLACE_LABELS else names)[key] += 1
         shown.setdefault(key, Counter())[_display(ent.text)] += 1
-    events: Counter[str] = Counter(t.lemma_.lower() for t in doc if t.pos_ == "NOUN"
-                                   and t.lemma_.lower() in wordlists.words("story_events"))
+    events: Counter[str] = Counter(doc[i].lemma_.lower() for i in _EVENT_LEMMA.positions(doc) if doc[i].pos_ == "NOUN")
 
     def top(c: Counter[str]) -> dict[str, int]:
         # ties broken by name so the features do not depend on the order of mentions

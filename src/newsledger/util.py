@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import bisect
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 from spacy.tokens import Doc, Span, Token
@@ -33,6 +34,60 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return str(text)
+
+
+class TokenTest:
+    """A test of one string attribute of tokens (``spacy.attrs.LOWER``, ``LEMMA``, ``DEP``, ...),
+    answered for a whole Doc from one ``to_array``: the test (a pure function of the string) runs
+    once per distinct string and its answer is kept by the string's hash, bounded (forgotten at
+    ``limit`` strings, so a long run's memory stays flat). A Python pass over every token builds a
+    Token and a string each time; this visits plain integers, and most of a text is the same few
+    thousand words."""
+
+    def __init__(self, attr: int, test: Callable[[str], bool], limit: int = 100_000) -> None:
+        self.attr, self.test, self.limit = attr, test, limit
+        self.passed: set[int] = set()
+        self.failed: set[int] = set()
+
+    def positions(self, doc: Doc) -> list[int]:
+        """The indices of the tokens of ``doc`` that pass, in order."""
+        hashes = doc.to_array(self.attr).tolist()
+        distinct = set(hashes)
+        new = distinct - self.passed - self.failed
+        if new:
+            if len(self.passed) + len(self.failed) + len(new) > self.limit:
+                self.passed.clear()
+                self.failed.clear()
+            strings = doc.vocab.strings
+            for h in new:
+                (self.passed if self.test(strings[h]) else self.failed).add(h)
+        hits = distinct & self.passed
+        if not hits:
+            return []
+        return [i for i, h in enumerate(hashes) if h in hits]
+
+
+_NEWLINES_KEY = "newsledger_newline_tokens"
+
+
+def newline_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens whose text holds a line break, in order, found once per Doc from the
+    text's line breaks: a break is never in a token's trailing whitespace (only a space is), so
+    the token starting at or before it holds it. Line and paragraph starts come from these."""
+    found: list[int] | None = doc.user_data.get(_NEWLINES_KEY)
+    if found is None:
+        text = doc_text(doc)
+        found = []
+        pos = text.find("\n")
+        if pos >= 0:
+            starts = doc.to_array("IDX").tolist()
+            while pos >= 0:
+                k = bisect.bisect_right(starts, pos) - 1
+                if not found or found[-1] != k:
+                    found.append(k)
+                pos = text.find("\n", pos + 1)
+        doc.user_data[_NEWLINES_KEY] = found
+    return found
 
 
 def ent_at(tok: Token) -> Span | None:

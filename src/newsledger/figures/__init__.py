@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
-from ..util import doc_text
+from ..util import doc_text, newline_tokens
 from .attribution import figure_owner, source_for
 from .category import category_for, is_people_noun
 from .counted import (
@@ -97,7 +97,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         if not is_excluded(doc, e, date_tokens, anchor):
             kept.append((e, anchor))
     sent_starts = [s.start for s in doc.sents]
-    para_starts = [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
+    para_starts = [0] + [k + 1 for k in newline_tokens(doc) if doc[k].is_space]
     out: list[dict[str, Any]] = []
     # reporting verbs bound the climb from a figure to the words that say what happened
     stop = {cue[0] for s in stmts for cue in s.get("cues_all", [])}

@@ -34,10 +34,11 @@ import re
 from functools import cache
 from typing import Any
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Token
 
 from ..dates import MONTHS, month_day_of
-from ..util import doc_text
+from ..util import TokenTest, doc_text
 from ..wordlists import mapping
 from .lexicon import lemma_of
 
@@ -90,9 +91,14 @@ def _days_back(day: tuple[int, int], ref: tuple[int, int]) -> int:
 
 def _year_token(t: Token) -> int | None:
     """A four-digit year written as a number ("1987"), not a count ("1,987")."""
-    if len(t.text) == 4 and t.text.isdigit() and t.text[:2] in ("18", "19", "20"):
-        return int(t.text)
-    return None
+    return int(t.text) if _is_year_word(t.text) else None
+
+
+def _is_year_word(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and text[:2] in ("18", "19", "20")
+
+
+_YEAR_WORD = TokenTest(ORTH, _is_year_word)
 
 
 class Incidents:
@@ -124,14 +130,19 @@ class Incidents:
                 self.by_head.setdefault(head.i, []).append(d)
         # the year of a full date ("December 28, 2032") is that day's, judged by its distance
         self.day_tokens = {i for d in self.dates if d["precision"] == "day" for i in range(d["start"], d["end"])}
+        # the past years the document writes, by token: looked up for every word near every figure
+        self.past_years: dict[int, int] = {}
+        for i in _YEAR_WORD.positions(doc):
+            y = _year_token(doc[i])
+            if y is not None and i not in self.day_tokens and self.past_year(y):
+                self.past_years[i] = y
 
     def past_year(self, y: int | None) -> bool:
         return y is not None and self.year is not None and 1800 <= y < self.year
 
     def year_of(self, t: Token) -> int | None:
         """The year ``t`` writes, when before the report's year and not part of a full date."""
-        y = _year_token(t)
-        return y if t.i not in self.day_tokens and self.past_year(y) else None
+        return self.past_years.get(t.i)
 
     def years_in(self, lo: int, hi: int) -> list[int]:
         """Past years the words ``lo``..``hi`` name: bare years, and the year of an old date."""
@@ -253,12 +264,18 @@ def _marks(node: Token, r: Incidents, path_ids: set[int], toll: bool, left_only:
             return "before"  # "had 38,000 residents before the war"
         if once and c.dep_ in ("amod", "det") and c.lower_ in _PRIOR_WORDS:
             return "prior"  # "the previous quake"
-    # "a pre-war population" (the parser splits "pre", "-", "war")
+    # "a pre-war population" (the parser splits "pre", "-", "war"); the words before ``node`` are
+    # joined only when their text holds "pre" at all
+    if _PRE.search(doc_text(node.doc), node.left_edge.idx, node.idx) is None:
+        return None
     left = " ".join(w.lower_ for w in node.lefts)
     m = re.search(r"\bpre\s*-?\s*(\w+)", left)
     if m and _incident_nouns().get(m.group(1)) == "long":
         return "before"
     return None
+
+
+_PRE = re.compile("pre", re.I)
 
 
 def _demonstrative(noun: Token, r: Incidents) -> str | None:

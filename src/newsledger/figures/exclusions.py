@@ -9,6 +9,7 @@ import bisect
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
+from ..util import newline_tokens
 from ..wordlists import words
 from .expressions import Expr
 from .lexicon import (
@@ -55,7 +56,7 @@ def _line_start(doc: Doc, i: int) -> int:
     line costs O(n) in all, not a walk back for every number on it."""
     starts: list[int] | None = doc.user_data.get("newsledger_line_starts")
     if starts is None:
-        starts = [0] + [t.i + 1 for t in doc if "\n" in t.text]
+        starts = [0] + [k + 1 for k in newline_tokens(doc)]
         doc.user_data["newsledger_line_starts"] = starts
     return starts[bisect.bisect_right(starts, i) - 1]
 

@@ -4,9 +4,13 @@ percent and the hedge in front ("at least", "nearly").
 
 from __future__ import annotations
 
+import re
+
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from .. import numbers as num
+from ..util import TokenTest
 from .lexicon import (
     AT_MOST_VERBS,
     CURRENCY_SYMBOLS,
@@ -75,11 +79,34 @@ def _words(doc: Doc, a: int, b: int) -> list[str]:
     return [t.lower_ for t in doc[a:b]]
 
 
+# the words that can begin an expression below (a number word, a vague amount, a fraction, "a",
+# "half"); any other token begins one only with a digit in it or as a hyphenated number word
+_START_WORDS = frozenset(num.VAGUE) | VAGUE_PREFIX | frozenset(num.FRACTIONS) | frozenset(num.ONES) | \
+    frozenset(num.TENS) | frozenset(num.SCALES) | {"a", "half", "tens"}
+_DIGIT = re.compile(r"\d")
+
+
+def _may_start(low: str) -> bool:
+    return low in _START_WORDS or "-" in low or _DIGIT.search(low) is not None
+
+
+_STARTS = TokenTest(LOWER, _may_start)
+
+
+def _starts(doc: Doc) -> list[int]:
+    """The tokens that can begin an expression, in order."""
+    return _STARTS.positions(doc)
+
+
 def find_expressions(doc: Doc) -> list[Expr]:
     out: list[Expr] = []
     i = 0
     n = len(doc)
-    while i < n:
+    # only the tokens that can begin an expression are visited; the words between them cannot
+    for c in _starts(doc):
+        if c < i:
+            continue  # inside the expression just found
+        i = c
         tok = doc[i]
         low = tok.lower_
         expr: Expr | None = None
@@ -123,7 +150,6 @@ def find_expressions(doc: Doc) -> list[Expr]:
             if parsed is not None and not (low == "a" and end == i + 1):
                 expr = Expr(i, end, parsed)
         if expr is None:
-            i += 1
             continue
         _extend(doc, expr)
         out.append(expr)

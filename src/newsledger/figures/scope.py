@@ -16,15 +16,17 @@ document and, since many articles never say it, over the story (:func:`story_ali
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Token
 
 from .. import wordlists
 from ..statements.lexicon import EVIDENCE_VERBS, ORG_NOUNS, PERSON_TITLES, SPEECH_VERBS
-from ..util import ent_at
+from ..util import TokenTest, ent_at
 from .counted import _fronted_partitive, of_object
 from .events import incident_kind
 from .lexicon import CATEGORY_LEMMAS, COUNT_NOUNS, NATIONAL_WORDS, PLACE_PREPS, TOTAL_NOUNS, lemma_of
@@ -35,6 +37,15 @@ CUMULATIVE = "cumulative"
 RUNNING_TOTALS = {"killed", "injured", "missing", "trapped", "displaced"}
 # "government-held", "rebel-controlled", "opposition-run": areas held by one side of a conflict
 _SIDE_HELD = re.compile(r"^([a-z]+)-(held|controlled|run|occupied)$")
+_HELD_WORDS = TokenTest(LOWER, frozenset(("held", "controlled", "run", "occupied", "control")).__contains__)
+
+
+def _held_words(doc: Doc) -> list[int]:
+    """Where ``doc`` has a word that says who holds an area, found once per Doc."""
+    found: list[int] | None = doc.user_data.get("newsledger_held_words")
+    if found is None:
+        found = doc.user_data["newsledger_held_words"] = _HELD_WORDS.positions(doc)
+    return found
 _BOTH = {"both", "two", "all"}
 # an area a story names by a definite noun alone ("in the enclave", "in the territory")
 _AREA_NOUNS = {"enclave", "territory", "strip", "pocket", "exclave"}
@@ -53,7 +64,11 @@ _NOT_PLACES = ("PERSON", "ORG", "NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "
 def _side_held(tok: Token) -> str | None:
     """ "government-held areas": the side, from a modifier of ``tok`` or from ``tok`` itself; also
     "areas under the control of the government", "the north-west, which is under opposition control"."""
-    for t in tok.subtree:
+    # the subtree is read only when the words it can match in (from its left edge to 11 words past
+    # ``tok``) hold one of the words looked for: most hold none
+    found = _held_words(tok.doc)
+    k = bisect.bisect_left(found, tok.left_edge.i)
+    for t in tok.subtree if k < len(found) and found[k] < tok.i + 12 else ():
         if t.lower_ in ("held", "controlled", "run", "occupied") and t.dep_ in ("relcl", "acl") and \
                 t.head.i == tok.i and t.i - tok.i < 12:
             # "the north-west, which is held by the opposition", "areas controlled by rebels"
@@ -773,13 +788,18 @@ def _name_run(doc: Doc, i: int, step: int, sent_start: int) -> tuple[int, int] |
     return lo, hi
 
 
+_CAPITAL_WORD = TokenTest(LOWER, "capital".__eq__)
+_COMPASS_WORD = TokenTest(LOWER, _COMPASS.__contains__)
+
+
 def capital_names(doc: Doc) -> list[str]:
     """The cities the text calls the capital: "the capital Tarsenne", "the capital, Selvar",
     "Selvar, the capital", "in the capital city of Norvik" is not one (it names the country).
     A province's capital ("whose capital", "the provincial capital") is not the capital."""
     out: list[str] = []
-    for t in doc:
-        if t.lower_ != "capital" or t.pos_ not in ("NOUN", "PROPN", "ADJ"):
+    for i in _CAPITAL_WORD.positions(doc):
+        t = doc[i]
+        if t.pos_ not in ("NOUN", "PROPN", "ADJ"):
             continue
         k = t.i - 1
         while k >= t.sent.start and (doc[k].pos_ in ("ADJ", "PROPN") or doc[k].ent_type_ == "NORP") and \
@@ -816,7 +836,9 @@ def place_aliases(doc: Doc) -> dict[str, str]:
     found: dict[str, set[str]] = {}
     for name in capital_names(doc):
         found.setdefault("capital", set()).add(name)
-    for t in doc:
+    # compass() names a point only for a compass word: the nouns among those are all there is to see
+    for i in _COMPASS_WORD.positions(doc):
+        t = doc[i]
         code = compass(t) if t.pos_ == "NOUN" else None
         held = _side_held(t) if code else None
         if code and held:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.attrs import DEP
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..util import doc_text
-from .cues import dominates, find_cues, is_quoted
+from ..util import TokenTest, doc_text
+from .cues import cue_candidates, dominates, find_cues, is_quoted
 from .lexicon import ORG_NOUNS
 from .lines import LineCue, clutter_lines, line_cues
 from .quotes import quote_is_clause, quote_spans, segments
@@ -53,10 +54,14 @@ def _trim_clauses(found: list[dict[str, Any]]) -> None:
                 a["tok_start"] = b["tok_end"]
 
 
+_SUBJECT_OR_OWNER = TokenTest(DEP, frozenset(("nsubj", "nsubjpass", "poss")).__contains__)
+
+
 def _collect_orgs(doc: Doc, quotes: list[tuple[int, int]], memory: Memory) -> None:
     """Organisations named as subjects or owners, so "it"/"its" can find them."""
-    for tok in doc:
-        if tok.dep_ not in ("nsubj", "nsubjpass", "poss") or is_quoted(tok, quotes):
+    for i in _SUBJECT_OR_OWNER.positions(doc):
+        tok = doc[i]
+        if is_quoted(tok, quotes):
             continue
         if tok.pos_ == "PRON":
             continue
@@ -97,10 +102,11 @@ def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None)
     text = doc_text(doc)
     quotes = quote_spans(text)
     memory = Memory()
-    for ent in doc.ents:
+    ents = doc.ents
+    for ent in ents:
         if ent.label_ == "PERSON" and len(ent) > 1:
             memory.full_names.append(strip_possessive(ent.text))
-    for ent in doc.ents:
+    for ent in ents:
         # people named as the subject of a sentence are who a later "he"/"she" most likely means
         if ent.label_ == "PERSON" and not any(qs <= ent.start_char < qe for qs, qe in quotes) and (
                 ent.root.dep_ in ("nsubj", "nsubjpass") or (ent.root.dep_ == "appos" and ent.root.head.dep_ in (
@@ -111,6 +117,7 @@ def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None)
     out: list[dict[str, Any]] = []
     prev_stmt_seg: int | None = None
     segs = segments(doc, quotes)
+    candidates = cue_candidates(doc)
     layout = line_cues(doc)
     regions = [c for c in layout if c.kind != "paren"]
     clutter = clutter_lines(text)
@@ -128,7 +135,7 @@ def extract_statements(doc: Doc, voices_out: list[dict[str, Any]] | None = None)
                 out.append(_layout_statement(doc, region, memory, quotes, k, s, e))
             prev_stmt_seg = k
             continue
-        cues = find_cues(seg, bool(seg_quotes), seg_quotes)
+        cues = find_cues(seg, bool(seg_quotes), seg_quotes, candidates)
         if issuer is not None:
             cues = [c for c in cues if c[1] is None or c[1].lower_ not in ("we", "us", "our")]
         if not cues and voices_out is not None and k > 0:

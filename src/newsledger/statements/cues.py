@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Span, Token
+import bisect
+
+from spacy.attrs import LEMMA, LOWER
+from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
+from ..util import TokenTest
 from .lexicon import (
     CONDITIONAL_MARKS,
     COUNT_OBJECTS,
@@ -213,13 +217,36 @@ def dominates(a: Token, b: Token) -> bool:
 _CUE_WORDS = frozenset(("according", "per", "by"))
 
 
-def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None
-              ) -> list[tuple[Token, Token | None, str]]:
+def _is_cue_lemma(lemma: str) -> bool:
+    low = lemma.lower()
+    return low in SPEECH_VERBS or low in EVIDENCE_VERBS
+
+
+_CUE_WORD = TokenTest(LOWER, _CUE_WORDS.__contains__)
+_CUE_LEMMA = TokenTest(LEMMA, _is_cue_lemma)
+
+
+def cue_candidates(doc: Doc) -> list[int]:
+    """The tokens of ``doc`` that can be cues (a cue word, or a verb with a speech or evidence
+    lemma), in order: found once per document, so each segment visits only these."""
+    verbs = [i for i in _CUE_LEMMA.positions(doc) if doc[i].pos_ == "VERB"]
+    return sorted(set(_CUE_WORD.positions(doc)).union(verbs))
+
+
+def find_cues(seg: Span, has_quote: bool, quotes: list[tuple[int, int]] | None = None,
+              candidates: list[int] | None = None) -> list[tuple[Token, Token | None, str]]:
     """(cue token, subject token or None, cue text) for each reporting cue in the segment.
-    Cues inside a quotation belong to the quoted speaker's words, not to the report."""
+    Cues inside a quotation belong to the quoted speaker's words, not to the report.
+    ``candidates`` is ``cue_candidates(seg.doc)`` when the caller has it."""
     quotes = quotes or []
     cues: list[tuple[Token, Token | None, str]] = []
-    for tok in seg:
+    doc = seg.doc
+    if candidates is None:
+        candidates = cue_candidates(doc)
+    lo = bisect.bisect_left(candidates, seg.start)
+    hi = bisect.bisect_left(candidates, seg.end, lo)
+    for i in candidates[lo:hi]:
+        tok = doc[i]
         lemma = tok.lemma_.lower()
         # only these words can be cues: the rest need no quotation check (most tokens of a segment)
         if tok.lower_ not in _CUE_WORDS and (tok.pos_ != "VERB" or (

@@ -49,7 +49,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 def segments(doc: Doc, quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Token ranges of sentences, joined where a quotation crosses a sentence boundary."""
-    sents = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents if s.text.strip()]
+    text = doc_text(doc)
+    sents = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents if text[s.start_char:s.end_char].strip()]
     if not sents:
         return []
     parent = list(range(len(sents)))

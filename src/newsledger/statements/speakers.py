@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from ..util import doc_text
 from .lexicon import (
     AMBIGUOUS_TITLES,
     DOCUMENT_NOUNS,
@@ -135,8 +136,8 @@ def _phrase(tok: Token, drop_appos: bool = True) -> list[Token]:
 def _text(toks: list[Token]) -> str:
     if not toks:
         return ""
-    doc = toks[0].doc
-    return doc[toks[0].i: toks[-1].i + 1].text.strip()
+    last = toks[-1]  # the words' span cut from the joined text: a Span rebuilds it from its tokens
+    return doc_text(toks[0].doc)[toks[0].idx: last.idx + len(last.text)].strip()
 
 
 def _person_in(tok: Token) -> Span | None:

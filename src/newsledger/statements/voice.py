@@ -19,9 +19,11 @@ import itertools
 import re
 from typing import Any
 
+from spacy.attrs import LEMMA, LIKE_NUM, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from .. import wordlists
+from ..util import TokenTest, doc_text, newline_tokens
 from .cues import is_speakerish
 from .speakers import document_owner, is_ownerless_document
 
@@ -151,7 +153,10 @@ _BACKGROUND_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 
 
 def _paragraph_starts(doc: Doc) -> list[int]:
-    return [0] + [t.i + 1 for t in doc if t.is_space and "\n\n" in t.text.replace("\r", "")]
+    return [0] + [k + 1 for k in newline_tokens(doc) if doc[k].is_space and "\n\n" in doc[k].text.replace("\r", "")]
+
+
+_VAGUE_AMOUNT = TokenTest(LOWER, frozenset(("dozens", "hundreds", "thousands")).__contains__)
 
 
 def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[str, Any]]
@@ -178,6 +183,11 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
     reach = list(itertools.accumulate((b for _, b in blocked), max))
     active: list[int] = []  # indices into spans that started before the current sentence
     nxt = 0
+    full = doc_text(doc)
+    # per token: a number or a vague amount, read once for the document, not per sentence
+    numbers = doc.to_array(LIKE_NUM).tolist()
+    for i in _VAGUE_AMOUNT.positions(doc):
+        numbers[i] = 1
     for sent in doc.sents:
         while nxt < len(spans) and spans[nxt][0] < sent.start:
             active.append(nxt)
@@ -192,8 +202,8 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
         b = bisect.bisect_right(blocked_starts, sent.start)
         if (b and reach[b - 1] > sent.start) or last is None:
             continue
-        text = sent.text.strip()
-        if not text or not any(t.like_num or t.lower_ in ("dozens", "hundreds", "thousands") for t in sent):
+        text = full[sent.start_char:sent.end_char].strip()
+        if not text or not any(numbers[i] for i in range(sent.start, sent.end)):
             continue
         p_sent = bisect.bisect_right(paras, sent.start) - 1
         p_last = bisect.bisect_right(paras, max(last[0] - 1, 0)) - 1
@@ -211,15 +221,22 @@ def continuation_voices(doc: Doc, stmts: list[dict[str, Any]], taken: list[dict[
     return out
 
 
+def _is_eyewitness_verb(lemma: str) -> bool:
+    return lemma.lower() in wordlists.words("eyewitness_verbs")
+
+
+_EYEWITNESS_VERB = TokenTest(LEMMA, _is_eyewitness_verb)
+
+
 def eyewitness_voices(doc: Doc) -> list[dict[str, Any]]:
     """Counts by the outlet's own reporters ("reporters saw at least 20 bodies", "our
     correspondent estimates 4,000"): the figures in that clause are theirs; it is a sighting,
     not a statement (spec, hard cases)."""
     out: list[dict[str, Any]] = []
     nouns = wordlists.words("eyewitness_nouns")
-    verbs = wordlists.words("eyewitness_verbs")
-    for tok in doc:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in verbs:
+    for i in _EYEWITNESS_VERB.positions(doc):
+        tok = doc[i]
+        if tok.pos_ != "VERB":
             continue
         subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
         if subj is None or subj.lemma_.lower() not in nouns:
@@ -233,11 +250,16 @@ def eyewitness_voices(doc: Doc) -> list[dict[str, Any]]:
     return out
 
 
+_ACCORDING = re.compile("according", re.I)
+
+
 def data_keeper(seg: Span, prev: Span) -> Token | None:
     """Who keeps "the latest data" a sentence cites without naming anyone: the body the
     sentence before it, in the same paragraph, is about ("The ministry keeps a running tally
     of arrests. According to the latest data, 412 ..."). None when that sentence names no
     body that can report (spec, hard cases)."""
+    if _ACCORDING.search(doc_text(seg.doc), seg.start_char, seg.end_char) is None:
+        return None  # no "according" in the sentence's text: no need to read its tokens
     if not any(t.lower_ == "according" and t.i + 1 < seg.end and t.nbor().lower_ == "to" and any(
             is_ownerless_document(g) for g in t.nbor().children if g.dep_ == "pobj") for t in seg):
         return None
