@@ -34,8 +34,10 @@ class Config:
     store_batch: int = 32
     # worker processes that parse (workers.py). None: automatic, one per core (at most
     # MAX_AUTO_PROCESSES, each holds a model: ~400 MB), started only once more than
-    # ``pool_min_articles`` articles wait, since starting a worker costs ~3 s of CPU (importing
-    # spaCy, loading the model) against ~75 ms per article of news. An int is used as given
+    # ``pool_min_articles`` articles wait: starting two workers cost 3.1-3.5 s of CPU (importing
+    # spaCy, loading the model; 2026-11-27) against 75-95 ms per article for parse and store in
+    # one process, so the second core pays for them after some 40-50 articles and a run of a
+    # few dozen (the demo, the tests) stays in one process. An int is used as given
     # (1: everything in this process) whatever the input's size.
     n_process: int | None = None
     pool_min_articles: int = 100
