@@ -148,7 +148,8 @@ def child(a: argparse.Namespace) -> dict[str, Any]:
         from newsledger import pipeline
         from newsledger.store import analyze
 
-        pipeline.load(config)  # model load outside the section, as for the bare run
+        if config.processes() == 1:  # model load outside the section, as for the bare run (with
+            pipeline.load(config)  # worker processes this process loads no model: the workers do)
         if a.child == "dask":
             from newsledger.distributed import analyze_distributed
             res = _section(lambda: {"duplicates": analyze_distributed(
@@ -247,11 +248,13 @@ def run_child(tmp: Path, mode: str, corpus: Path, n_process: int = 1, n: int = 0
     db = db or tmp / f"{mode}-{time.time_ns()}.db"
     cmd = [sys.executable, __file__, "--child", mode, "--corpus", str(corpus), "--db", str(db),
            "--n-process", str(n_process), "--n", str(n)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     res: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    # user+sys of the child and of its own children (worker processes), and its whole wall time
     res["proc_cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    res["proc_wall"] = time.perf_counter() - started
     for p in tmp.glob(db.name + "*"):
         if mode != "dump":
             p.unlink()

@@ -4,6 +4,8 @@ raise is that article's error (item 2)."""
 
 from __future__ import annotations
 
+import logging
+import os
 import time
 from collections.abc import Iterator
 
@@ -14,6 +16,7 @@ from spacy.tokens import Doc
 from newsledger.config import Config
 from newsledger.extract import iter_processed, process_articles
 from newsledger.ingest import Article, ItemError
+from newsledger.workers import Workers
 
 pytestmark = pytest.mark.slow
 
@@ -79,13 +82,20 @@ def test_an_article_that_breaks_the_pipeline_is_its_own_error(poisoned: Language
     assert err.where == "in.jsonl:3" and "ValueError: this component cannot read POISON" in err.message
 
 
-def test_two_processes_give_the_records_of_one(nlp: Language) -> None:
-    """``n_process=2`` must not change what is extracted (today spaCy's workers cannot send our
-    Docs back and the chunk falls back to this process, with a warning; a fix must keep this)."""
+def test_two_processes_give_the_records_of_one(nlp: Language, caplog: pytest.LogCaptureFixture) -> None:
+    """``n_process=2`` parses in two worker processes (workers.py), not in this one, and changes
+    nothing that is extracted: no chunk fell back to this process (that would log a warning)."""
     arts = [Article(id=f"a{i}", text=f"Officials said {10 + i} people died on Monday in Osk. "
                     f"The Red Cross said {20 + i} were injured.", date="2024-06-14") for i in range(6)]
-    one = process_articles(arts, Config(), nlp=nlp)
-    two = process_articles(arts, Config(n_process=2), nlp=nlp)
+    one = process_articles(arts, Config(n_process=1), nlp=nlp)
+    with caplog.at_level(logging.WARNING):
+        two = process_articles(arts, Config(n_process=2, batch_size=2), nlp=nlp)
+        config = Config(n_process=2, batch_size=2)
+        with Workers(config) as workers:
+            streamed = list(iter_processed(arts, config, workers=workers))
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    assert workers.pids and os.getpid() not in workers.pids  # the parse ran in other processes
     assert not one.errors and not two.errors
     assert [f.to_dict() for f in two.figures] == [f.to_dict() for f in one.figures]
     assert [s.to_dict() for s in two.statements] == [s.to_dict() for s in one.statements]
+    assert [s.to_dict() for r in streamed for s in r.statements] == [s.to_dict() for s in one.statements]

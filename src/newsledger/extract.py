@@ -8,9 +8,9 @@ Stages: :mod:`ingest` reads articles; :mod:`pipeline` parses them in batches wit
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,7 @@ from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import WINDOW_DAYS, StoryFeatures, article_names, cluster, story_features
 from .util import batched, doc_text
-
-log = logging.getLogger(__name__)
+from .workers import Workers, worker_config
 
 
 @dataclass
@@ -125,25 +124,90 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
                    nlp: Language | None = None, errors: list[ItemError] | None = None,
                    on_item: Callable[[Article | ItemError], None] | None = None,
                    pubs: Mapping[str, PubDate] | None = None,
-                   warnings: list[ItemError] | None = None) -> Iterator[ArticleResult]:
+                   warnings: list[ItemError] | None = None,
+                   workers: Workers | None = None) -> Iterator[ArticleResult]:
     """Stream articles through the pipeline in batches; bad items go to ``errors``, the flaws of
     articles kept (see ``Article.warnings``) to ``warnings``. ``pubs`` gives the publication day
     of some articles by id (a year-less dateline dated by its story), overriding what the
     article itself gives. An article whose extraction raises is that article's error: the
-    others of its batch are processed again one by one."""
+    others of its batch are processed again one by one.
+
+    With several processes (``Config.processes()``) the parse runs in worker processes
+    (:mod:`workers`; pass ``workers`` to share one pool between the passes of a run), which load
+    the pipeline from ``config``: a caller's own ``nlp`` is used in this process only, so it
+    keeps the parse here unless ``config.n_process`` asks for workers explicitly."""
     config = config or Config()
-    nlp = nlp or pipeline.load(config)
     errs = errors if errors is not None else []
     good = _checked(articles, config, errs, on_item, warnings)
-    kwargs: dict[str, Any] = {"batch_size": config.batch_size, "as_tuples": True}
-    if config.n_process > 1:
-        kwargs["n_process"] = config.n_process
-    # spaCy's vocabulary keeps every new string it sees; a memory zone per chunk of articles
-    # frees them again, so memory stays flat however long the run (records are plain Python)
-    with pipeline.blas_limit(config):
-        for chunk in batched(good, ZONE_ARTICLES):
-            with nlp.memory_zone():
-                yield from _isolated(nlp, chunk, pubs or {}, kwargs, errs, config)
+    own = None
+    if workers is None and wants_workers(config, nlp):
+        own = workers = Workers(config)
+    try:
+        if workers is not None and workers.enabled:
+            if workers.started or config.n_process is not None:
+                yield from _pooled(good, config, nlp, workers, pubs or {}, errs)
+                return
+            # automatic: start the workers only for an input that pays their start-up
+            head = list(islice(good, config.pool_min_articles + 1))
+            if len(head) > config.pool_min_articles:
+                yield from _pooled(chain(head, good), config, nlp, workers, pubs or {}, errs)
+                return
+            good = iter(head)
+        nlp = nlp or pipeline.load(config)
+        # spaCy's vocabulary keeps every new string it sees; a memory zone per chunk of articles
+        # frees them again, so memory stays flat however long the run (records are plain Python)
+        with pipeline.blas_limit(config):
+            for chunk in batched(good, ZONE_ARTICLES):
+                with nlp.memory_zone():
+                    yield from _isolated(nlp, chunk, pubs or {}, _pipe_kwargs(config), errs, config)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def wants_workers(config: Config, nlp: Language | None = None) -> bool:
+    """Whether a run parses in worker processes: several processes, and no pipeline of the
+    caller's own to use here (unless ``n_process`` is set explicitly)."""
+    return config.processes() > 1 and (nlp is None or config.n_process is not None)
+
+
+def _pipe_kwargs(config: Config) -> dict[str, Any]:
+    return {"batch_size": config.batch_size, "as_tuples": True}
+
+
+Task = tuple[list[Article], dict[str, PubDate]]
+Done = tuple[list[ArticleResult], list[ItemError]]
+
+
+def _chunk(nlp: Language, task: Task, config: Config) -> Done:
+    """One chunk's results and item errors (the same in a worker and in this process)."""
+    chunk, pubs = task
+    errors: list[ItemError] = []
+    with pipeline.blas_limit(config), nlp.memory_zone():  # one BLAS thread per process
+        results = list(_isolated(nlp, chunk, pubs, _pipe_kwargs(config), errors, config))
+    return results, errors
+
+
+def work_chunk(task: Task) -> Done:
+    """Runs in a worker process: the pipeline was loaded when the worker started."""
+    config = worker_config()
+    return _chunk(pipeline.load(config), task, config)
+
+
+def _pooled(good: Iterable[Article], config: Config, nlp: Language | None, workers: Workers,
+            pubs: Mapping[str, PubDate], errors: list[ItemError]) -> Iterator[ArticleResult]:
+    """Chunks of ``config.batch_size`` articles through the workers, results in input order; a
+    chunk whose worker failed runs here (this process loads the pipeline only then)."""
+    def tasks() -> Iterator[Task]:
+        for chunk in batched(good, config.batch_size):
+            yield chunk, {a.id: pubs[a.id] for a in chunk if a.id in pubs}
+
+    def here(task: Task) -> Done:
+        return _chunk(nlp or pipeline.load(config), task, config)
+
+    for results, chunk_errors in workers.map(work_chunk, tasks(), here):
+        errors.extend(chunk_errors)
+        yield from results
 
 
 ZONE_ARTICLES = 1000
@@ -187,12 +251,8 @@ def _isolated(nlp: Language, chunk: list[Article], pubs: Mapping[str, PubDate], 
             done.add(i)
             yield res
         return
-    except Exception as exc:  # per-item isolation: find the article below
-        if kwargs.get("n_process", 1) > 1:  # a failure of the worker processes is not one article's:
-            # say so, since the rest of the chunk now runs one by one in this process
-            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]  # a worker's traceback:
-            log.warning("spaCy's %s worker processes failed (%s); the chunk is processed one article at a "
-                        "time in this process", kwargs["n_process"], lines[-1] if lines else type(exc).__name__)
+    except Exception:  # per-item isolation: find the article below
+        pass
     for i, article in enumerate(chunk):
         if i in done:
             continue
@@ -217,10 +277,18 @@ def process_articles(articles: Iterable[Article | ItemError], config: Config | N
     quantity ids grouped across the articles of the run, story by story (stories are clustered
     once all articles are read, so they do not depend on the input order). An article whose
     dateline lacks a year is processed again with the year its story gives (``pubdate.story_dates``)."""
+    config = config or Config()
+    with Workers(config) as workers:  # one pool for both passes (started only if wanted)
+        return _process(articles, config, nlp, on_item, workers if wants_workers(config, nlp) else None)
+
+
+def _process(articles: Iterable[Article | ItemError], config: Config, nlp: Language | None,
+             on_item: Callable[[Article | ItemError], None] | None, workers: Workers | None) -> ExtractResult:
     result = ExtractResult()
     done: list[ArticleResult] = []
     yearless: dict[str, int] = {}  # only these articles are kept whole, to be processed again
-    for item in iter_processed(articles, config, nlp, result.errors, on_item, warnings=result.warnings):
+    for item in iter_processed(articles, config, nlp, result.errors, on_item, warnings=result.warnings,
+                               workers=workers):
         result.articles += 1
         if item.pub is not None and item.pub.month_day:
             yearless[item.article.id] = len(done)
@@ -234,7 +302,7 @@ def process_articles(articles: Iterable[Article | ItemError], config: Config | N
         if not pubs:
             break
         redo = [done[yearless[aid]].article for aid in sorted(pubs)]
-        for r in iter_processed(redo, config, nlp, result.errors, pubs=pubs):
+        for r in iter_processed(redo, config, nlp, result.errors, pubs=pubs, workers=workers):
             done[yearless[r.article.id]] = r
         result.stories = cluster((r.article.id, r.features) for r in done)
     result.figures = assign_quantities([f for r in done for f in r.figures], result.stories)

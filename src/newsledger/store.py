@@ -52,6 +52,7 @@ from .records import Figure, Statement
 from .sources import Source, SourceRegistry
 from .stories import WINDOW_DAYS, StoryFeatures, StorySummary, cluster, story_id, summarize
 from .util import batched
+from .workers import Workers
 
 if TYPE_CHECKING:
     from .extract import ArticleResult
@@ -1273,14 +1274,15 @@ def analyze(inputs: Iterable[str | Path], target: str | Path | None = None, conf
     (:meth:`Store.writer_lock`), so concurrent runs give a sequential run's result."""
     store = Store(target)
     try:
-        with store.writer_lock(on_wait):
-            return _analyze_locked(store, inputs, config, on_item)
+        # one pool of worker processes for the parse and the re-dating (started only if wanted)
+        with store.writer_lock(on_wait), Workers(config or Config()) as workers:
+            return _analyze_locked(store, inputs, config, on_item, workers)
     finally:
         store.close()
 
 
 def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config | None,
-                    on_item: Callable[[Article | ItemError], None] | None) -> AnalyzeReport:
+                    on_item: Callable[[Article | ItemError], None] | None, workers: Workers) -> AnalyzeReport:
     """The body of :func:`analyze`, run under the store's writer lock: the ingest order, the
     stored hashes and the source registry are read after the lock is taken."""
     from .extract import iter_processed
@@ -1333,7 +1335,7 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
         report.duplicates += dup
 
     results = iter_processed(fresh(articles), config, errors=report.errors, on_item=on_item,
-                             warnings=report.warnings)
+                             warnings=report.warnings, workers=workers)
 
     def write(conn: Connection, group: Sequence[ArticleResult]) -> list[bool]:
         return store.add_articles(conn, [staged(res, seq + i) for i, res in enumerate(group)])
@@ -1341,12 +1343,13 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
     for res, dup in store.write_batches(results, write, (config or Config()).store_batch, report.errors):
         stored(res, dup)
     store.update_stories()
-    report.story_dated = date_from_stories(store, config)
+    report.story_dated = date_from_stories(store, config, workers=workers)
     report.quantities_updated = store.refresh_dirty()
     return report
 
 
-def date_from_stories(store: Store, config: Config | None = None, batch: int = 200) -> int:
+def date_from_stories(store: Store, config: Config | None = None, batch: int = 200,
+                      workers: Workers | None = None) -> int:
     """Date the articles whose dateline gives no year with the year of their story, once the
     run's stories are known: each such article is processed again with that day (its relative
     dates, incidents and figure days depend on it) and its records replaced, then stories are
@@ -1363,7 +1366,7 @@ def date_from_stories(store: Store, config: Config | None = None, batch: int = 2
         for chunk in batched(sorted(pubs), batch):
             with store.engine.connect() as conn:
                 sources = store._load_sources(conn)
-            for res in iter_processed(store.stored_articles(chunk), config, pubs=pubs):
+            for res in iter_processed(store.stored_articles(chunk), config, pubs=pubs, workers=workers):
                 with store.begin() as conn:
                     store.redate_article(conn, res.article, res.figures, res.statements, res.names,
                                          pubs[res.article.id], res.features, sources)

@@ -1,0 +1,106 @@
+"""Worker processes for the parse (workers.py): results in input order from real worker
+processes, a bounded number of chunks in flight, item errors carried back, a killed worker
+losing nothing, the automatic mode staying in this process for small inputs, and a store built
+with two processes equal to one built with one (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from newsledger.config import MAX_AUTO_PROCESSES, Config
+from newsledger.extract import iter_processed
+from newsledger.ingest import Article, ItemError
+from newsledger.store import analyze
+from newsledger.workers import IN_FLIGHT_PER_WORKER, Workers
+from tests.test_distributed import DATA, ROOT, _corpus, snapshot
+
+pytestmark = pytest.mark.slow
+
+
+def _articles(n: int) -> list[Article]:
+    return [Article(id=f"a{i}", text=f"Officials said {10 + i} people died on Monday in Osk. "
+                    f"The Red Cross said {20 + i} were injured.", date="2024-06-14") for i in range(n)]
+
+
+def _records(results: list) -> list[tuple[str, list[dict[str, object]], list[dict[str, object]]]]:  # type: ignore[type-arg]
+    return [(r.article.id, [f.to_dict() for f in r.figures], [s.to_dict() for s in r.statements]) for r in results]
+
+
+def test_processes_follow_the_cores_unless_given() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert Config().processes() == max(1, min(cores, MAX_AUTO_PROCESSES))
+    assert Config(n_process=3).processes() == 3 and Config(n_process=1).processes() == 1
+
+
+def test_chunks_come_back_in_order_with_a_bounded_number_in_flight() -> None:
+    config = Config(n_process=2)
+    read: list[int] = []
+
+    def chunks() -> object:
+        for i in range(12):
+            read.append(i)
+            yield [i]
+
+    out = []
+    with Workers(config) as workers:
+        for k, res in enumerate(workers.map(sorted, chunks(), fallback=lambda c: ["parent"])):  # type: ignore[arg-type]
+            out.append(res)
+            # never more chunks read than the results given plus those in flight
+            assert len(read) <= k + 1 + IN_FLIGHT_PER_WORKER * workers.n
+    assert out == [[i] for i in range(12)]
+    assert workers.pids and os.getpid() not in workers.pids
+
+
+def test_item_errors_come_back_from_the_workers(nlp: object) -> None:
+    arts = _articles(5)
+    arts[3] = Article(id="table", text="Officials said " + ", ".join(str(i) for i in range(40)) + " died.")
+    config = Config(n_process=2, batch_size=2, max_numbers=20)
+    errors: list[ItemError] = []
+    with Workers(config) as workers:
+        done = [r.article.id for r in iter_processed(arts, config, errors=errors, workers=workers)]
+    assert done == ["a0", "a1", "a2", "a4"]
+    assert [e.where for e in errors] == ["table"] and "over the limit of 20" in errors[0].message
+    assert workers.pids and os.getpid() not in workers.pids
+
+
+def test_a_killed_worker_loses_no_article(nlp: object, caplog: pytest.LogCaptureFixture) -> None:
+    arts = _articles(8)
+    one = list(iter_processed(arts, Config(n_process=1)))
+    config = Config(n_process=2, batch_size=2)
+    with Workers(config) as workers, caplog.at_level(logging.WARNING, logger="newsledger.workers"):
+        workers.start()
+        os.kill(workers.worker_pids()[0], signal.SIGKILL)
+        time.sleep(1)  # let the pool see its worker die (otherwise the chunk may fail later: same path)
+        two = list(iter_processed(arts, config, workers=workers))
+    assert _records(two) == _records(one)
+    assert any("processed again in this process" in r.getMessage() for r in caplog.records)
+    assert workers.restarts == 1
+
+
+def test_automatic_mode_starts_workers_only_for_a_large_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    config = Config(pool_min_articles=4)
+    assert config.n_process is None and config.processes() == 2
+    with Workers(config) as workers:
+        small = list(iter_processed(_articles(4), config, workers=workers))
+        assert not workers.started and len(small) == 4
+        large = list(iter_processed(_articles(5), config, workers=workers))
+        assert workers.started and workers.pids and os.getpid() not in workers.pids
+    assert _records(large)[:4] == _records(small)
+
+
+def test_a_store_built_by_two_processes_equals_one_built_by_one(db_target: str, tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path / "c.jsonl", 10)
+    # yearless.jsonl: dated by its story afterwards, a second pass that goes through the workers too
+    inputs: list[str | Path] = [corpus, DATA / "a1.jsonl", ROOT / "examples" / "articles", DATA / "yearless.jsonl"]
+    single = tmp_path / "single.db"
+    analyze(inputs, single, Config(n_process=1))
+    report = analyze(inputs, db_target, Config(n_process=2, batch_size=4))
+    assert report.errors == [] and report.story_dated > 0
+    assert snapshot(db_target) == snapshot(str(single))
