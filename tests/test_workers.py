@@ -34,7 +34,8 @@ def _records(results: list) -> list[tuple[str, list[dict[str, object]], list[dic
 
 def test_processes_follow_the_cores_unless_given() -> None:
     cores = len(os.sched_getaffinity(0))
-    assert Config().processes() == max(1, min(cores, MAX_AUTO_PROCESSES))
+    assert Config(n_process=None).processes() == max(1, min(cores, MAX_AUTO_PROCESSES))
+    assert Config().processes() == 1  # the library parses in the caller's process unless asked
     assert Config(n_process=3).processes() == 3 and Config(n_process=1).processes() == 1
 
 
@@ -85,8 +86,8 @@ def test_a_killed_worker_loses_no_article(nlp: object, caplog: pytest.LogCapture
 
 def test_automatic_mode_starts_workers_only_for_a_large_input(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
-    config = Config(pool_min_articles=4)
-    assert config.n_process is None and config.processes() == 2
+    config = Config(n_process=None, pool_min_articles=4)
+    assert config.processes() == 2
     with Workers(config) as workers:
         small = list(iter_processed(_articles(4), config, workers=workers))
         assert not workers.started and len(small) == 4

@@ -38,8 +38,10 @@ class Config:
     # spaCy, loading the model; 2026-11-27) against 75-95 ms per article for parse and store in
     # one process, so the second core pays for them after some 40-50 articles and a run of a
     # few dozen (the demo, the tests) stays in one process. An int is used as given
-    # (1: everything in this process) whatever the input's size.
-    n_process: int | None = None
+    # (1: everything in this process) whatever the input's size. The CLI's default is None; the
+    # library's is 1, since ``spawn`` workers import the caller's main module again, which a
+    # script without an ``if __name__ == "__main__":`` guard does not survive.
+    n_process: int | None = 1
     pool_min_articles: int = 100
     max_chars: int = 200_000
     # numbers in one article (each a candidate figure), counted on the tokens before parsing: a
