@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import dates, figures, statements  # noqa: F401  (registers the components)
+from . import attributes, dates, figures, statements  # noqa: F401  (registers the components)
 from .config import Config
 
 COMPONENTS = ("newsledger_dates", "newsledger_statements", "newsledger_figures")
@@ -98,9 +98,19 @@ def _memo_lemmas(nlp: Language) -> None:
         lemmatizer.lemmatize = RuleLemmas(lemmatizer.rule_lemmatize)
 
 
+def _fast_attributes(nlp: Language) -> None:
+    """Swap spaCy's attribute_ruler for ``newsledger_attributes``, built from its rules, when
+    the lookup can express what it sets; otherwise keep spaCy's."""
+    if "attribute_ruler" in nlp.pipe_names and attributes.translatable(nlp.get_pipe("attribute_ruler")):
+        nlp.add_pipe("newsledger_attributes", after="attribute_ruler")
+        nlp.remove_pipe("attribute_ruler")
+
+
 def build(config: Config) -> Language:
     """A fresh pipeline with newsledger's components added."""
     nlp = load_base(config)
+    if config.fast_attributes:
+        _fast_attributes(nlp)
     _memo_lemmas(nlp)
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     if "parser" in nlp.pipe_names:
