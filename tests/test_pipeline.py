@@ -94,3 +94,20 @@ def test_array_lemmas_survive_memory_zones(nlp: Language):
     assert "flomber" in first
     with nlp.memory_zone():
         assert [t.lemma_ for t in nlp(text)] == first
+
+
+def test_set_index_rules_give_spacys_forms(nlp: Language):
+    from newsledger.pipeline import SetIndexRules
+
+    assert isinstance(nlp.get_pipe("newsledger_lemmas").lemmatize, SetIndexRules)  # type: ignore[attr-defined]
+    bare = load_base(Config())
+    lemmatizer: Any = bare.get_pipe("lemmatizer")
+    rules = SetIndexRules(lemmatizer)
+    text = (TEXT + " The flombers were zorvating; geese, mice and wolves fled the cities' ruined churches, "
+            "better and worst, having been children, said they'd gone. Running, ran, runs: 3.5 km.")
+    tokens = list(bare(text))
+    assert len(tokens) > 80
+    for token in tokens:
+        lemmatizer.cache.clear()
+        assert rules(token) == lemmatizer.rule_lemmatize(token), token.text
+    assert not rules.cache  # it keeps nothing: ArrayLemmas memoises
