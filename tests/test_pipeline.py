@@ -1,47 +1,65 @@
-"""pipeline: the model plus our components; the memoised rule lemmatizer."""
+"""pipeline: the model plus our components; the rule lemmatizer memoised and set by array."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from typing import Any
 
+import spacy
 from spacy.language import Language
 
 from newsledger.config import Config
-from newsledger.pipeline import RuleLemmas, _memo_lemmas, load_base
+from newsledger.pipeline import ArrayLemmas, _array_lemmas, build, load_base
 
 TEXT = ("Police said 80,000 people marched in Lorsk on Friday; the union's organisers counted 400,000. "
         "\"We were there,\" said Maria Ortega, who has reported on protests since 2019. "
         "Officials are reporting that hospitals treated dozens, and the ministry confirmed the deaths.")
 
 
-def test_memoised_lemmas_equal_spacys(nlp: Language):
+def test_array_lemmas_equal_spacys(nlp: Language):
     bare = load_base(Config())
     want = [(t.text, t.lemma_) for t in bare(TEXT)]
-    lemmatizer = nlp.get_pipe("lemmatizer")
-    assert isinstance(lemmatizer.lemmatize, RuleLemmas)  # type: ignore[attr-defined]
+    assert "lemmatizer" not in nlp.pipe_names
+    assert isinstance(nlp.get_pipe("newsledger_lemmas"), ArrayLemmas)
     assert [(t.text, t.lemma_) for t in nlp(TEXT)] == want
     assert [(t.text, t.lemma_) for t in nlp(TEXT)] == want  # the second pass reads the memo
 
 
-def test_memo_is_bounded():
+def test_array_lemmas_run_the_rules_once_per_key_and_the_memo_is_bounded():
+    bare = load_base(Config())
+    lemmatizer: Any = bare.get_pipe("lemmatizer")
     calls: list[str] = []
 
-    def lemmatize(token: SimpleNamespace) -> list[str]:
+    def lemmatize(token: Any) -> list[str]:
         calls.append(token.text)
-        return [token.text.lower()]
+        return list(lemmatizer.rule_lemmatize(token))
 
-    memo = RuleLemmas(lemmatize, limit=2)
-    toks = [SimpleNamespace(text=w, orth=hash(w), pos=1, morph=SimpleNamespace(key=0)) for w in ("A", "B", "A", "C")]
-    assert [memo(t)[0] for t in toks] == ["a", "b", "a", "c"]
-    assert calls == ["A", "B", "C"]  # "A" again came from the memo
-    assert len(memo.memo) == 1  # full at "C": cleared, then "C" kept
+    lemmatizer.lemmatize = lemmatize
+    text = "Police said police said it."
+    want = [t.lemma_ for t in bare(text)]
+    assert calls == ["Police", "said", "police", "said", "."]  # the attribute rules gave "it" its lemma
+    lemmas = ArrayLemmas(lemmatizer, limit=4)
+
+    def parse(text: str) -> Any:
+        doc = bare.make_doc(text)
+        for name, proc in bare.pipeline:
+            doc = lemmas(doc) if name == "lemmatizer" else proc(doc)
+        return doc
+
+    calls.clear()
+    assert [t.lemma_ for t in parse(text)] == want
+    assert calls == ["Police", "said", "police", "."]  # the second "said" came from the memo
+    assert len(lemmas.memo) == 4
+    calls.clear()
+    assert [t.lemma_ for t in parse("Rain.")] == ["rain", "."]
+    assert calls == ["Rain", "."] and len(lemmas.memo) == 2  # full: cleared before this Doc
 
 
-def test_memo_is_installed_once(nlp: Language):
-    lemmatizer = nlp.get_pipe("lemmatizer")
-    before = lemmatizer.lemmatize  # type: ignore[attr-defined]
-    _memo_lemmas(nlp)
-    assert lemmatizer.lemmatize is before  # type: ignore[attr-defined]
+def test_other_lemmatizer_modes_are_kept():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    _array_lemmas(nlp)
+    assert nlp.pipe_names == ["lemmatizer"]
+    assert "lemmatizer" in build(Config(fast_lemmas=False)).pipe_names
 
 
 def _blas_threads() -> set[int]:
@@ -65,3 +83,31 @@ def test_blas_threads_are_limited_while_parsing_and_restored_after(nlp: Language
     next(results)
     assert _blas_threads() == before
     list(results)
+
+
+def test_array_lemmas_survive_memory_zones(nlp: Language):
+    """spaCy forgets the strings a memory zone added: a lemma memoised in one zone is added again
+    in the next, so every token's lemma can still be read."""
+    text = "The flombers were counted."  # "flomber" is no word of the text or the model
+    with nlp.memory_zone():
+        first = [t.lemma_ for t in nlp(text)]
+    assert "flomber" in first
+    with nlp.memory_zone():
+        assert [t.lemma_ for t in nlp(text)] == first
+
+
+def test_set_index_rules_give_spacys_forms(nlp: Language):
+    from newsledger.pipeline import SetIndexRules
+
+    assert isinstance(nlp.get_pipe("newsledger_lemmas").lemmatize, SetIndexRules)  # type: ignore[attr-defined]
+    bare = load_base(Config())
+    lemmatizer: Any = bare.get_pipe("lemmatizer")
+    rules = SetIndexRules(lemmatizer)
+    text = (TEXT + " The flombers were zorvating; geese, mice and wolves fled the cities' ruined churches, "
+            "better and worst, having been children, said they'd gone. Running, ran, runs: 3.5 km.")
+    tokens = list(bare(text))
+    assert len(tokens) > 80
+    for token in tokens:
+        lemmatizer.cache.clear()
+        assert rules(token) == lemmatizer.rule_lemmatize(token), token.text
+    assert not rules.cache  # it keeps nothing: ArrayLemmas memoises

@@ -54,6 +54,12 @@ class Config:
     # one thread gave the same wall time and 25% less CPU, and leaves the other core to a second
     # process (--n-process 2) or to the store
     blas_threads: int | None = 1
+    # apply the model's attribute rules by table lookup (attributes.py) instead of spaCy's
+    # AttributeRuler, which runs a Matcher with all ~190 patterns at every token; same annotations
+    fast_attributes: bool = True
+    # run the rule lemmatizer once per distinct (word, POS, morphology) and set lemmas by array
+    # (pipeline.ArrayLemmas) instead of spaCy's per-token Python loop; same lemmas
+    fast_lemmas: bool = True
     # reading input
     fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports
     fetch_linked: bool = False  # feeds: fetch each entry's linked page for the full text
