@@ -502,9 +502,11 @@ def schema_version(conn: Connection) -> int:
 def _plan(conn: Connection, create: bool = True) -> tuple[int, list[int]]:
     """The store's schema version and the migrations it still needs; refuses (StoreError) a
     newer schema, another application's database, and (``create=False``) an empty one."""
-    inspector = sa.inspect(conn)
-    if not inspector.has_table("meta"):
-        tables = sorted(t for t in inspector.get_table_names() if not t.startswith("sqlite_"))
+    # one catalog query, so one snapshot: asking "is there a meta table?" and then "which tables
+    # are there?" could see another process's migration commit in between (tables, no meta)
+    names = sa.inspect(conn).get_table_names()
+    if "meta" not in names:
+        tables = sorted(t for t in names if not t.startswith("sqlite_"))
         if tables:
             shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
             raise StoreError(f"not a newsledger store: the database has tables ({shown}) but no newsledger "
