@@ -8,7 +8,8 @@ import spacy
 from spacy.language import Language
 
 from newsledger.config import Config
-from newsledger.pipeline import ArrayLemmas, _array_lemmas, build, load_base
+from newsledger.lemmas import ArrayLemmas
+from newsledger.pipeline import _array_lemmas, build, load_base
 
 TEXT = ("Police said 80,000 people marched in Lorsk on Friday; the union's organisers counted 400,000. "
         "\"We were there,\" said Maria Ortega, who has reported on protests since 2019. "
@@ -97,7 +98,7 @@ def test_array_lemmas_survive_memory_zones(nlp: Language):
 
 
 def test_set_index_rules_give_spacys_forms(nlp: Language):
-    from newsledger.pipeline import SetIndexRules
+    from newsledger.lemmas import SetIndexRules
 
     assert isinstance(nlp.get_pipe("newsledger_lemmas").lemmatize, SetIndexRules)  # type: ignore[attr-defined]
     bare = load_base(Config())

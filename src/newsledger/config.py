@@ -58,7 +58,7 @@ class Config:
     # AttributeRuler, which runs a Matcher with all ~190 patterns at every token; same annotations
     fast_attributes: bool = True
     # run the rule lemmatizer once per distinct (word, POS, morphology) and set lemmas by array
-    # (pipeline.ArrayLemmas) instead of spaCy's per-token Python loop; same lemmas
+    # (lemmas.ArrayLemmas) instead of spaCy's per-token Python loop; same lemmas
     fast_lemmas: bool = True
     # reading input
     fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports
