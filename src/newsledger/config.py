@@ -60,6 +60,10 @@ class Config:
     # run the rule lemmatizer once per distinct (word, POS, morphology) and set lemmas by array
     # (lemmas.ArrayLemmas) instead of spaCy's per-token Python loop; same lemmas
     fast_lemmas: bool = True
+    # decode the entity recognizer's transitions by array operations over a batch
+    # (entities.GreedyEntities) instead of spaCy's loop, which tests every transition's validity
+    # at every token; same network, same entities
+    fast_entities: bool = True
     # reading input
     fields: tuple[tuple[str, str], ...] = ()  # (our field, their column) for CSV/JSONL exports
     fetch_linked: bool = False  # feeds: fetch each entry's linked page for the full text
