@@ -23,6 +23,7 @@ whose masking couples the Docs of a batch) go to spaCy's component.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -31,10 +32,16 @@ from blis.py import gemm  # type: ignore[import-untyped]
 from spacy.attrs import ENT_IOB, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import minibatch
 
 KINDS = ("B", "I", "L", "U", "O")
 B, I, L, U, O = range(5)  # noqa: E741 (spaCy's names for the BILUO moves)
+
+
+def _batches(items: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
+    """Consecutive lists of ``size`` items (spaCy's ``minibatch`` with a fixed size)."""
+    it = iter(items)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 def _moves(ner: Any) -> list[tuple[int, str]]:
@@ -104,11 +111,10 @@ class GreedyEntities:
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
         """spaCy's batching: sort each batch by length, decode it in sub-batches of a quarter."""
-        for batch in minibatch(docs, size=batch_size):
-            batch = list(batch)
+        for batch in _batches(docs, batch_size):
             by_length = sorted(batch, key=len)
-            for sub in minibatch(by_length, size=max(batch_size // 4, 2)):
-                self._annotate(list(sub))
+            for sub in _batches(by_length, max(batch_size // 4, 2)):
+                self._annotate(sub)
             yield from batch
 
     def _annotate(self, docs: list[Doc]) -> None:
@@ -168,7 +174,7 @@ class GreedyEntities:
             begins = numpy.flatnonzero(kinds[offset:offset + n] == B).tolist()
             units = numpy.flatnonzero(kinds[offset:offset + n] == U).tolist()
             t = u = 0
-            for p in begins + [n]:
+            for p in [*begins, n]:
                 if p < t:  # inside an entity: the closed-state choice does not apply
                     continue
                 while u < len(units) and units[u] < p:
