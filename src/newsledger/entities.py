@@ -23,7 +23,6 @@ whose masking couples the Docs of a batch) go to spaCy's component.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -33,15 +32,10 @@ from spacy.attrs import ENT_IOB, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .util import batched
+
 KINDS = ("B", "I", "L", "U", "O")
 B, I, L, U, O = range(5)  # noqa: E741 (spaCy's names for the BILUO moves)
-
-
-def _batches(items: Iterable[Doc], size: int) -> Iterator[list[Doc]]:
-    """Consecutive lists of ``size`` items (spaCy's ``minibatch`` with a fixed size)."""
-    it = iter(items)
-    while batch := list(itertools.islice(it, size)):
-        yield batch
 
 
 def _moves(ner: Any) -> list[tuple[int, str]]:
@@ -111,9 +105,9 @@ class GreedyEntities:
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int = 256) -> Iterator[Doc]:
         """spaCy's batching: sort each batch by length, decode it in sub-batches of a quarter."""
-        for batch in _batches(docs, batch_size):
+        for batch in batched(docs, batch_size):
             by_length = sorted(batch, key=len)
-            for sub in _batches(by_length, max(batch_size // 4, 2)):
+            for sub in batched(by_length, max(batch_size // 4, 2)):
                 self._annotate(sub)
             yield from batch
 

@@ -158,6 +158,7 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
         # frees them again, so memory stays flat however long the run (records are plain Python)
         with pipeline.blas_limit(config):
             for chunk in batched(good, ZONE_ARTICLES):
+                pipeline.warmup(nlp)(a.text for a in chunk)
                 with nlp.memory_zone():
                     yield from _isolated(nlp, chunk, pubs or {}, _pipe_kwargs(config), errs, config)
     finally:
@@ -183,6 +184,7 @@ def _chunk(nlp: Language, task: Task, config: Config) -> Done:
     """One chunk's results and item errors (the same in a worker and in this process)."""
     chunk, pubs = task
     errors: list[ItemError] = []
+    pipeline.warmup(nlp)(a.text for a in chunk)
     with pipeline.blas_limit(config), nlp.memory_zone():  # one BLAS thread per process
         results = list(_isolated(nlp, chunk, pubs, _pipe_kwargs(config), errors, config))
     return results, errors

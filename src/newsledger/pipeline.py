@@ -13,9 +13,12 @@ transitions by arrays: the same annotations for a fraction of the CPU
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import spacy
 from spacy.language import Language
@@ -112,6 +115,48 @@ def build(config: Config) -> Language:
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp
+
+
+class TokenizerWarmup:
+    """Put the text chunks a batch of articles repeats into spaCy's tokenizer cache.
+
+    The tokenizer caches how it split each whitespace-delimited chunk ("said,", "Monday."),
+    but not inside a memory zone (its entries would point at lexemes the zone frees), and our
+    parse runs in memory zones so that a long run's memory stays flat. Uncached, tokenizing cost
+    about 5 ms per article here, over 10% of analyze. So before a zone, the chunks that occur at
+    least twice in the articles about to be parsed are tokenized once outside it, most frequent
+    first, which fills the cache with permanent entries. The cache is spaCy's own (same
+    tokens, by construction), and what is added here is bounded by the tokenizer's
+    ``max_cache_size`` (10,000 chunks in spaCy): a few MB for good, then nothing more.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.done: set[str] = set()
+        self.limit = int(getattr(nlp.tokenizer, "max_cache_size", 0))
+
+    def __call__(self, texts: Iterable[str]) -> int:
+        """Warm the cache with ``texts``' repeated chunks (outside a memory zone only); returns
+        how many chunks were new."""
+        room = self.limit - len(self.done)
+        if room <= 0 or getattr(self.nlp.vocab, "in_memory_zone", False):
+            return 0
+        counts = Counter(chunk for text in texts for chunk in text.split())
+        new = [c for c, n in counts.most_common() if n >= 2 and c not in self.done][:room]
+        for i in range(0, len(new), 1000):
+            self.nlp.make_doc(" ".join(new[i:i + 1000]))
+        self.done.update(new)
+        return len(new)
+
+
+_WARMUPS: WeakKeyDictionary[Language, TokenizerWarmup] = WeakKeyDictionary()
+
+
+def warmup(nlp: Language) -> TokenizerWarmup:
+    """The process's tokenizer warm-up for ``nlp`` (it remembers what it has added)."""
+    if nlp not in _WARMUPS:
+        _WARMUPS[nlp] = TokenizerWarmup(nlp)
+    return _WARMUPS[nlp]
 
 
 @lru_cache(maxsize=4)
