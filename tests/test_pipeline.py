@@ -112,3 +112,41 @@ def test_set_index_rules_give_spacys_forms(nlp: Language):
         lemmatizer.cache.clear()
         assert rules(token) == lemmatizer.rule_lemmatize(token), token.text
     assert not rules.cache  # it keeps nothing: ArrayLemmas memoises
+
+
+WARM = ("The ministry said 1,200 people left Lorsk on Friday, and the ministry said so again. "
+        "\"Don't go,\" said Ortega (a U.N. official); e-mail: press@example.org, 40%... 40%... "
+        "Lorsk's mayor can't confirm; the U.N. can't either.\n\nFriday, Friday")
+
+
+def _tokens(doc: Any) -> list[tuple[Any, ...]]:
+    return [(t.text, t.whitespace_, t.norm_, t.lower_, t.shape_, t.is_space, t.like_num) for t in doc]
+
+
+def test_tokenizer_warmup_caches_repeated_chunks_and_tokens_stay_the_same():
+    from newsledger.pipeline import TokenizerWarmup
+
+    cold = load_base(Config())
+    want = [_tokens(cold.make_doc(text)) for text in (WARM, WARM.upper())]
+    nlp = load_base(Config())
+    warm = TokenizerWarmup(nlp)
+    with nlp.memory_zone():
+        assert warm([WARM]) == 0  # inside a zone spaCy caches nothing: nothing is done
+    added = warm([WARM, WARM.upper()])
+    counts = {c: (WARM + " " + WARM.upper()).split().count(c) for c in (WARM + " " + WARM.upper()).split()}
+    assert added == sum(1 for n in counts.values() if n >= 2)
+    assert {"Friday,", "can't", "40%...", "1,200", "ministry"} <= warm.done and "Lorsk" not in warm.done
+    assert warm([WARM]) == 0  # already there
+    for _ in range(2):
+        with nlp.memory_zone():
+            assert [_tokens(nlp.make_doc(text)) for text in (WARM, WARM.upper())] == want
+
+
+def test_tokenizer_warmup_is_bounded_by_the_tokenizers_cache_size():
+    from newsledger.pipeline import TokenizerWarmup
+
+    nlp = load_base(Config())
+    nlp.tokenizer.max_cache_size = 5  # type: ignore[attr-defined]
+    warm = TokenizerWarmup(nlp)
+    assert warm([WARM]) == 5
+    assert warm([WARM + " Lorsk Lorsk zebra zebra"]) == 0 and len(warm.done) == 5
