@@ -150,3 +150,14 @@ def test_tokenizer_warmup_is_bounded_by_the_tokenizers_cache_size():
     warm = TokenizerWarmup(nlp)
     assert warm([WARM]) == 5
     assert warm([WARM + " Lorsk Lorsk zebra zebra"]) == 0 and len(warm.done) == 5
+
+
+def test_a_line_break_starts_a_sentence(nlp: Language):
+    from newsledger.pipeline import paragraphs_component
+
+    text = "Officials said 40 died\nin the town and\n\n  20 more were hurt \n"
+    doc = paragraphs_component(nlp.make_doc(text))
+    starts = [t.text for t in doc if t.is_sent_start and t.i > 0]
+    assert starts == ["in", "20"]  # after each token holding a break; not past the end
+    want = [t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text]  # the full scan
+    assert [t.i for t in doc if t.is_sent_start and t.i > 0] == want

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from . import attributes, dates, entities, figures, lemmas, statements  # noqa: F401  (registers the components)
 from .config import Config
+from .util import newline_tokens
 
 COMPONENTS = ("newsledger_dates", "newsledger_statements", "newsledger_figures")
 
@@ -33,9 +34,9 @@ COMPONENTS = ("newsledger_dates", "newsledger_statements", "newsledger_figures")
 @Language.component("newsledger_paragraphs", assigns=["token.is_sent_start"])
 def paragraphs_component(doc: Doc) -> Doc:
     """Mark the token after a paragraph break as a sentence start, so no sentence spans two."""
-    for token in doc[:-1]:
-        if token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    for i in newline_tokens(doc):  # the tokens holding a line break, found from the text
+        if i + 1 < len(doc) and doc[i].is_space:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
