@@ -19,8 +19,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from . import wordlists
 
@@ -256,6 +257,32 @@ def _first_word(name: str) -> str:
     return toks[0].lower() if toks else ""
 
 
+@lru_cache(maxsize=65536)
+def _lead_letters(name: str) -> frozenset[str]:
+    """The letters an acronym of ``name`` can begin with: :func:`acronym_fits` matches its first
+    letter with a word's, and may skip the function words before that word."""
+    out = set()
+    for t in re.findall(r"[A-Za-z][\w'’]*|&", _ascii(name)):
+        t = t.lower()
+        if t != "&":
+            out.add(t[0])
+        if t not in FUNCTION_WORDS:
+            break
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def _deletions(word: str) -> frozenset[str]:
+    """``word`` with up to 18% of its letters deleted. Two words with ``fuzz.ratio >= 92`` share
+    one: each is at most 0.174 of its length away from their longest common subsequence, so a
+    key look-up finds every such pair (as SymSpell does)."""
+    out = frontier = {word}
+    for _ in range(int(len(word) * 0.18)):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out = out | frontier
+    return frozenset(out)
+
+
 @dataclass
 class Source:
     id: str
@@ -265,6 +292,75 @@ class Source:
     person: bool
     aliases: set[str] = field(default_factory=set)
     story: str | None = None  # set for a source that only means something within one story
+
+
+@dataclass
+class _StoryIndex:
+    """The sources used in one story by the keys that the story's scans test, so that a scan
+    looks only at the sources that can pass it. A source is filed under its keys when it joins
+    the story and again whenever its name, aliases or person flag change; old keys stay (a
+    superset), since every look-up applies the scan's full test, in first-use order (``pos``)."""
+
+    pos: dict[str, int] = field(default_factory=dict)
+    keys: dict[tuple[Any, ...], set[str]] = field(default_factory=dict)
+    # people: ids and their transliterated last and first words, compared in C by rapidfuzz
+    people: list[str] = field(default_factory=list)
+    last: list[str] = field(default_factory=list)
+    first: list[str] = field(default_factory=list)
+    at: dict[str, int] = field(default_factory=dict)
+
+    def put(self, src: Source, keys: frozenset[tuple[Any, ...]]) -> None:
+        self.pos.setdefault(src.id, len(self.pos))
+        for k in keys:
+            self.keys.setdefault(k, set()).add(src.id)
+        words = _words(src.name)
+        if src.person and words:
+            last, first = translit(words[-1]), translit(words[0])
+            if src.id in self.at:
+                self.last[self.at[src.id]], self.first[self.at[src.id]] = last, first
+            else:
+                self.at[src.id] = len(self.people)
+                self.people.append(src.id)
+                self.last.append(last)
+                self.first.append(first)
+
+    def ids(self, *keys: tuple[Any, ...]) -> list[str]:
+        """The ids filed under any of ``keys``, in first-use order."""
+        out: set[str] = set()
+        for k in keys:
+            out |= self.keys.get(k, set())
+        return sorted(out, key=self.pos.__getitem__)
+
+    def near_people(self, surname: str, first_too: bool) -> list[str]:
+        """People whose last word (or, if ``first_too``, first word) is within a fuzz.ratio of 84
+        of ``surname``, a little wider than :meth:`SourceRegistry._match_person` tests."""
+        hits = {i for _, _, i in process.extract(surname, self.last, scorer=fuzz.ratio, processor=None,
+                                                  score_cutoff=84, limit=None)}
+        if first_too:
+            hits |= {i for _, _, i in process.extract(surname, self.first, scorer=fuzz.ratio, processor=None,
+                                                       score_cutoff=89, limit=None)}
+        return sorted((self.people[i] for i in hits), key=self.pos.__getitem__)
+
+
+def _story_keys(src: Source) -> frozenset[tuple[Any, ...]]:
+    """The keys of a source in a story's index (see the look-ups in :class:`SourceRegistry`)."""
+    keys: set[tuple[Any, ...]] = {("first", _first_word(src.name)), ("head", parse_body(src.name).head)}
+    short = _short_name(src.name)
+    if short:
+        keys.add(("short", short))
+    if len(src.name.split()) == 1:
+        t = translit(src.name)
+        keys.add(("one", t))
+        if len(t) >= 7:
+            keys.add(("one7",))
+    for a in src.aliases | {src.name}:
+        keys.update(("lead", c) for c in _lead_letters(a))
+        if _ACRONYM.fullmatch(a):
+            keys.add(("acr", a[0].lower()))
+        b = parse_body(a)
+        if b.words:
+            keys.add(("body", b.words, b.head))
+    return frozenset(keys)
 
 
 @dataclass
@@ -286,12 +382,28 @@ class SourceRegistry:
     # story -> name key -> name key of the same body's acronym or expansion
     _pairs: dict[str, dict[str, str]] = field(default_factory=dict)
     # story -> (acronym, expansion as written) pairs, to match other spellings of the expansion
-    _expansions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _expansions: dict[str, dict[tuple[str, str], None]] = field(default_factory=dict)
+    # story -> (words, head) of the expansion -> those pairs, in the order learnt
+    _exp_by_body: dict[str, dict[tuple[frozenset[str], str], list[tuple[str, str]]]] = field(default_factory=dict)
+    # indexes so that resolving a name costs the same in a story of 10 or 10,000 articles:
+    # story -> its index (built when the story is first searched); id -> stories indexing it
+    _sidx: dict[str, _StoryIndex] = field(default_factory=dict)
+    _scopes: dict[str, list[str]] = field(default_factory=dict)
+    # id -> (name, person, number of aliases) as last indexed, and its keys for that state
+    _state: dict[str, tuple[str, bool, int]] = field(default_factory=dict)
+    _keyed: dict[str, tuple[tuple[str, bool, int], frozenset[tuple[Any, ...]]]] = field(default_factory=dict)
+    # every source's place in ``sources``; deletion variants of people's first words -> ids (built
+    # on first use)
+    _gpos: dict[str, int] = field(default_factory=dict)
+    _firsts: dict[str, set[str]] | None = None
 
     def add(self, src: Source) -> None:
         self.sources[src.id] = src
+        self._gpos.setdefault(src.id, len(self._gpos))
+        if self._firsts is not None:
+            self._add_first(src)
         if src.story is not None:  # scoped: found through its story only
-            self._story_ids.setdefault(src.story, {})[src.id] = None
+            self._join(src.story, src.id)
             return
         for alias in src.aliases | {src.name}:
             if src.person or _identifies(alias):
@@ -309,6 +421,67 @@ class SourceRegistry:
             for w in words:
                 self._by_word.setdefault(w, set()).add(src.id)
 
+    def _join(self, scope: str, sid: str) -> None:
+        """``sid`` is used in story ``scope`` (kept in first-use order, and in its index)."""
+        ids = self._story_ids.setdefault(scope, {})
+        if sid in ids:
+            return
+        ids[sid] = None
+        idx = self._sidx.get(scope)
+        if idx is not None:
+            self._put(idx, scope, sid)
+
+    def _index_of(self, scope: str) -> _StoryIndex:
+        idx = self._sidx.get(scope)
+        if idx is None:
+            idx = self._sidx[scope] = _StoryIndex()
+            for sid in self._story_ids.get(scope, {}):
+                self._put(idx, scope, sid)
+        return idx
+
+    def _put(self, idx: _StoryIndex, scope: str, sid: str) -> None:
+        if sid not in idx.pos:
+            self._scopes.setdefault(sid, []).append(scope)
+        idx.put(self.sources[sid], self._keys(self.sources[sid]))
+
+    def _keys(self, src: Source) -> frozenset[tuple[Any, ...]]:
+        state = (src.name, src.person, len(src.aliases))
+        cached = self._keyed.get(src.id)
+        if cached is None or cached[0] != state:
+            cached = self._keyed[src.id] = (state, _story_keys(src))
+        return cached[1]
+
+    def _touched(self, src: Source) -> None:
+        """File a source again wherever it is indexed if its name, aliases (which only grow) or
+        person flag changed, so the indexes stay exact."""
+        state = (src.name, src.person, len(src.aliases))
+        if self._state.get(src.id) == state:
+            return
+        self._state[src.id] = state
+        for scope in self._scopes.get(src.id, ()):
+            self._sidx[scope].put(src, self._keys(src))
+        if self._firsts is not None:
+            self._add_first(src)
+
+    def _add_first(self, src: Source) -> None:
+        assert self._firsts is not None
+        words = _words(src.name)
+        if src.person and len(words) > 1:
+            for v in _deletions(translit(words[0])):
+                self._firsts.setdefault(v, set()).add(src.id)
+
+    def _first_named(self, first: str) -> set[str]:
+        """The people whose first word may be within a fuzz.ratio of 92 of ``first`` (a superset)."""
+        if self._firsts is None:
+            self._firsts = {}
+            self._gpos = {sid: i for i, sid in enumerate(self.sources)}
+            for src in self.sources.values():
+                self._add_first(src)
+        out: set[str] = set()
+        for v in _deletions(first):
+            out |= self._firsts.get(v, set())
+        return out
+
     def _new_id(self) -> str:
         n = len(self.sources) + 1
         while f"src-{n}" in self.sources:
@@ -322,7 +495,7 @@ class SourceRegistry:
         if src is None or (src.story is not None and src.story != scope):
             return  # a source scoped to the story the article was in before it moved
         self._in_story.setdefault(scope, {})[_key(name)] = sid
-        self._story_ids.setdefault(scope, {})[sid] = None
+        self._join(scope, sid)
 
     def read_text(self, text: str, story: str | None = None) -> None:
         """Learn "Long Name (ACR)" pairs an article spells out, for its story."""
@@ -337,7 +510,12 @@ class SourceRegistry:
         pairs = self._pairs.setdefault(scope, {})
         pairs.setdefault(_key(acr), _key(long))
         pairs.setdefault(_key(long), _key(acr))
-        self._expansions.setdefault(scope, []).append((acr, long))
+        seen = self._expansions.setdefault(scope, {})
+        if (acr, long) not in seen:  # a pair met again would match where it first did
+            seen[(acr, long)] = None
+            body = parse_body(long)
+            if body.words:  # only a body with words can be the same body as another name
+                self._exp_by_body.setdefault(scope, {}).setdefault((body.words, body.head), []).append((acr, long))
 
     def resolve(self, name: str, role: str | None = None, person: bool | None = None, *,
                 story: str | None = None) -> Source:
@@ -374,6 +552,7 @@ class SourceRegistry:
             self._index(src)
         self._note_role(src, role)
         self.changed.add(src.id)
+        self._touched(src)
         return src
 
     def _new(self, name: str, role: str | None, person: bool, story: str | None) -> Source:
@@ -421,24 +600,27 @@ class SourceRegistry:
         words = set(_words(role))
         return bool(words) and not (words & PERSON_TITLES) and parse_body(role).head in BODY_WORDS | ORG_HINTS
 
-    def _story_sources(self, scope: str) -> list[Source]:
-        return [self.sources[sid] for sid in self._story_ids.get(scope, {})]
+    def _sources(self, ids: list[str]) -> list[Source]:
+        return [self.sources[sid] for sid in ids]
 
     def _same_in_story(self, scope: str, name: str) -> Source | None:
         """The source an acronym or its expansion already resolved to in this story, or the body
         a short name stands for ("the Lanterns" after "the Lantern Rescue Volunteers", "Amnesty"
         after "Amnesty International")."""
         known = self._in_story.get(scope, {})
+        idx = self._index_of(scope)
         short = _short_name(name)
         if short:
-            cands = {src.id: src for src in self._story_sources(scope) if not src.person
-                     and len(src.name.split()) > 1 and _first_word(src.name) in (short, short.rstrip("s"))}
+            cands = {src.id: src for src in self._sources(idx.ids(("first", short), ("first", short.rstrip("s"))))
+                     if not src.person and len(src.name.split()) > 1
+                     and _first_word(src.name) in (short, short.rstrip("s"))}
             if len(cands) == 1:
                 return next(iter(cands.values()))
         elif len(name.split()) > 1 and not looks_like_person(name):
-            # the same the other way round: "the Lantern Rescue Volunteers" after "the Lanterns"
+            # the same the other way round: "the Lanterns" after "the Lantern Rescue Volunteers"
             first = _first_word(name)
-            cands = {src.id: src for src in self._story_sources(scope) if not src.person
+            ids = idx.ids(("short", first), ("short", first + "s")) if first else list(idx.pos)
+            cands = {src.id: src for src in self._sources(ids) if not src.person
                      and (_short_name(src.name) or "") in (first, first + "s")}
             if len(cands) == 1:
                 return next(iter(cands.values()))
@@ -448,7 +630,7 @@ class SourceRegistry:
         if self._expansions.get(scope):
             # "Karvelian disaster agency" after "Karvelia's disaster agency, KAVED"
             body = parse_body(name)
-            for acr, long in self._expansions[scope]:
+            for acr, long in self._exp_by_body.get(scope, {}).get((body.words, body.head), []):
                 if _key(acr) in known and _same_body(body, parse_body(long)):
                     return self.sources[known[_key(acr)]]
         toks = name.split()
@@ -458,7 +640,9 @@ class SourceRegistry:
                 and all(t.islower() for t in toks if t not in acrs)):
             return self.sources[known[_key(acrs[0])]]  # "trade union CAL", "IHC staff"
         is_acr = bool(_ACRONYM.fullmatch(name))
-        for src in self._story_sources(scope):
+        ids = (idx.ids(("lead", name[0].lower())) if is_acr
+               else idx.ids(*(("acr", c) for c in _lead_letters(name))))
+        for src in self._sources(ids):
             if src.person:
                 continue
             if is_acr and any(acronym_fits(name, a) for a in src.aliases | {src.name}):
@@ -475,7 +659,8 @@ class SourceRegistry:
             return self._found(self.sources[found], name, role, rename=self.sources[found].person)
         # a surname alone met first in this story ("Zelenskyy said") becomes the full name's
         sur = translit((_words(name) or [""])[-1])
-        for src in self._story_sources(scope):
+        idx = self._index_of(scope)
+        for src in self._sources(idx.ids(("one", sur), *([("one7",)] if len(sur) >= 7 else []))):
             other = translit(src.name)
             close = other == sur or (min(len(other), len(sur)) >= 7 and fuzz.ratio(sur, other) >= 88)
             if not src.person and len(src.name.split()) == 1 and not src.name.isupper() and close:
@@ -492,7 +677,9 @@ class SourceRegistry:
             return None
         surname = translit(words[-1])
         firsts = [translit(w) for w in words[:-1]]
-        local = [s.id for s in self._story_sources(scope) if s.person]
+        idx = self._index_of(scope)
+        # the story's people whose names can pass the test below (all of them, as a full scan)
+        local = [sid for sid in idx.near_people(surname, len(words) == 1) if self.sources[sid].person]
         indexed = [sid for k in _surname_keys(words[-1]) for sid in self._by_surname.get(k, [])]
         for sid in dict.fromkeys(local + indexed):
             other = _words(self.sources[sid].name)
@@ -506,11 +693,16 @@ class SourceRegistry:
                 continue
             return sid
         if len(words) == 1:
-            # a first name alone ("Andriy said") matches a person with that first name
-            for src in self._story_sources(scope) + list(self.sources.values()):
-                other = _words(src.name)
-                if src.person and len(other) > 1 and fuzz.ratio(surname, translit(other[0])) >= 92:
-                    return src.id
+            # a first name alone ("Andriy said") matches a person with that first name: one of
+            # the story first, else the first added
+            named = self._first_named(surname)
+            for group in (sorted((sid for sid in named if sid in idx.pos), key=idx.pos.__getitem__),
+                          sorted(named, key=self._gpos.__getitem__)):
+                for sid in group:
+                    src = self.sources[sid]
+                    other = _words(src.name)
+                    if src.person and len(other) > 1 and fuzz.ratio(surname, translit(other[0])) >= 92:
+                        return src.id
         return None
 
     # ------------------------------------------------------------ bodies
@@ -518,7 +710,8 @@ class SourceRegistry:
     def _resolve_named(self, name: str, role: str | None, body: BodyName, scope: str) -> Source:
         """A body the name itself identifies: global, though within a story a generic name met
         earlier ("the ministry") keeps standing for it."""
-        for src in self._story_sources(scope):
+        idx = self._index_of(scope)
+        for src in self._sources(idx.ids(("body", body.words, body.head))):
             if not src.person and any(_same_body(body, parse_body(a)) for a in src.aliases | {src.name}):
                 return self._found(src, name, role, rename=True)
         found = self._match_org(name) if body.distinctive else self._match_qualified(body)
@@ -537,7 +730,7 @@ class SourceRegistry:
         """A generic body ("authorities", "the health ministry"): the one body of this story it
         is shorthand for, else a source of this story (and country) only."""
         cands = []
-        for src in self._story_sources(scope):
+        for src in self._sources(self._index_of(scope).ids(("head", body.head))):
             if src.person:
                 continue
             other = parse_body(src.name)
@@ -558,7 +751,7 @@ class SourceRegistry:
         """The one story-scoped generic source that a fuller name met later in the same story
         names ("the ministry", then "Karvelia's Health Ministry")."""
         out = []
-        for src in self._story_sources(scope):
+        for src in self._sources(self._index_of(scope).ids(("head", body.head))):
             if src.story is None or src.person:
                 continue
             other = parse_body(src.name)
