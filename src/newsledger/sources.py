@@ -15,6 +15,7 @@ source. Kinds come from the words of the name and the role.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -73,16 +74,18 @@ ORG_HINTS = {"union", "group", "company", "council", "committee", "federation", 
              "club", "league", "movement", "front", "coalition", "international", "watch", "foundation"}
 
 
+ORG_WORDS = frozenset(set().union(*(words for _, words in KIND_WORDS), ORG_HINTS)
+                      - {"general", "captain", "admiral", "colonel"})
+
+
 def looks_like_person(name: str) -> bool:
     """Two to four capitalised words, none of them an organisation word."""
     toks = name.split()
     if not 2 <= len(toks) <= 4 or not all(t[:1].isupper() for t in toks):
         return False
     low = {w.lower().strip(".,") for w in toks}
-    org_words = set().union(*(words for _, words in KIND_WORDS), ORG_HINTS) - {
-        "general", "captain", "admiral", "colonel"}
     # "City Hall", "Health Directorate": two words of body names (one may be a surname: "Hall")
-    return not (low & org_words) and len(low & BODY_WORDS) < 2
+    return not (low & ORG_WORDS) and len(low & BODY_WORDS) < 2
 
 
 def source_kind(name: str, role: str | None = None, person: bool | None = None) -> str:
@@ -295,6 +298,36 @@ class Source:
 
 
 @dataclass
+class _People:
+    """People's ids with the transliterated last and first words of their names, so a fuzzy
+    test of one name against them all runs in C (rapidfuzz) and Python tests only the hits."""
+
+    ids: list[str] = field(default_factory=list)
+    last: list[str] = field(default_factory=list)
+    first: list[str] = field(default_factory=list)
+
+    def add(self, sid: str, words: tuple[str, ...]) -> int:
+        self.ids.append(sid)
+        self.last.append("")
+        self.first.append("")
+        self.set(len(self.ids) - 1, words)
+        return len(self.ids) - 1
+
+    def set(self, i: int, words: tuple[str, ...]) -> None:
+        self.last[i], self.first[i] = (translit(words[-1]), translit(words[0])) if words else ("", "")
+
+    def hits(self, surname: str, first_too: bool) -> list[int]:
+        """Positions whose last word (or, if ``first_too``, first word) is within a fuzz.ratio
+        of 84 (89) of ``surname``: a little wider than :meth:`SourceRegistry._match_person` tests."""
+        out = {i for _, _, i in process.extract(surname, self.last, scorer=fuzz.ratio, processor=None,
+                                                 score_cutoff=84, limit=None)}
+        if first_too:
+            out |= {i for _, _, i in process.extract(surname, self.first, scorer=fuzz.ratio, processor=None,
+                                                      score_cutoff=89, limit=None)}
+        return sorted(out)
+
+
+@dataclass
 class _StoryIndex:
     """The sources used in one story by the keys that the story's scans test, so that a scan
     looks only at the sources that can pass it. A source is filed under its keys when it joins
@@ -303,26 +336,18 @@ class _StoryIndex:
 
     pos: dict[str, int] = field(default_factory=dict)
     keys: dict[tuple[Any, ...], set[str]] = field(default_factory=dict)
-    # people: ids and their transliterated last and first words, compared in C by rapidfuzz
-    people: list[str] = field(default_factory=list)
-    last: list[str] = field(default_factory=list)
-    first: list[str] = field(default_factory=list)
-    at: dict[str, int] = field(default_factory=dict)
+    people: _People = field(default_factory=_People)
+    at: dict[str, int] = field(default_factory=dict)  # id -> its place in ``people``
 
     def put(self, src: Source, keys: frozenset[tuple[Any, ...]]) -> None:
         self.pos.setdefault(src.id, len(self.pos))
         for k in keys:
             self.keys.setdefault(k, set()).add(src.id)
         words = _words(src.name)
-        if src.person and words:
-            last, first = translit(words[-1]), translit(words[0])
-            if src.id in self.at:
-                self.last[self.at[src.id]], self.first[self.at[src.id]] = last, first
-            else:
-                self.at[src.id] = len(self.people)
-                self.people.append(src.id)
-                self.last.append(last)
-                self.first.append(first)
+        if src.id in self.at:
+            self.people.set(self.at[src.id], words)
+        elif src.person and words:
+            self.at[src.id] = self.people.add(src.id, words)
 
     def ids(self, *keys: tuple[Any, ...]) -> list[str]:
         """The ids filed under any of ``keys``, in first-use order."""
@@ -332,14 +357,8 @@ class _StoryIndex:
         return sorted(out, key=self.pos.__getitem__)
 
     def near_people(self, surname: str, first_too: bool) -> list[str]:
-        """People whose last word (or, if ``first_too``, first word) is within a fuzz.ratio of 84
-        of ``surname``, a little wider than :meth:`SourceRegistry._match_person` tests."""
-        hits = {i for _, _, i in process.extract(surname, self.last, scorer=fuzz.ratio, processor=None,
-                                                  score_cutoff=84, limit=None)}
-        if first_too:
-            hits |= {i for _, _, i in process.extract(surname, self.first, scorer=fuzz.ratio, processor=None,
-                                                       score_cutoff=89, limit=None)}
-        return sorted((self.people[i] for i in hits), key=self.pos.__getitem__)
+        """The story's people that :meth:`_People.hits` finds, in first-use order."""
+        return sorted((self.people.ids[i] for i in self.people.hits(surname, first_too)), key=self.pos.__getitem__)
 
 
 def _story_keys(src: Source) -> frozenset[tuple[Any, ...]]:
@@ -371,7 +390,10 @@ class SourceRegistry:
 
     sources: dict[str, Source] = field(default_factory=dict)
     _by_alias: dict[str, str] = field(default_factory=dict)
-    _by_surname: dict[str, list[str]] = field(default_factory=dict)
+    # surname key -> the people filed under it (again at each rename), with their names' words
+    # for the fuzzy test in C; id -> (key, place) of its entries, updated when its name changes
+    _surnames: dict[str, _People] = field(default_factory=dict)
+    _surname_at: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     _by_word: dict[str, set[str]] = field(default_factory=dict)
     # ids whose record changed since the caller last cleared this (so only those are written)
     changed: set[str] = field(default_factory=set)
@@ -416,7 +438,8 @@ class SourceRegistry:
         words = _words(src.name)
         if src.person and words:
             for k in _surname_keys(words[-1]):
-                self._by_surname.setdefault(k, []).append(src.id)
+                at = self._surnames.setdefault(k, _People()).add(src.id, words)
+                self._surname_at.setdefault(src.id, []).append((k, at))
         else:
             for w in words:
                 self._by_word.setdefault(w, set()).add(src.id)
@@ -458,6 +481,9 @@ class SourceRegistry:
         if self._state.get(src.id) == state:
             return
         self._state[src.id] = state
+        words = _words(src.name)
+        for k, at in self._surname_at.get(src.id, ()):
+            self._surnames[k].set(at, words)
         for scope in self._scopes.get(src.id, ()):
             self._sidx[scope].put(src, self._keys(src))
         if self._firsts is not None:
@@ -680,8 +706,15 @@ class SourceRegistry:
         idx = self._index_of(scope)
         # the story's people whose names can pass the test below (all of them, as a full scan)
         local = [sid for sid in idx.near_people(surname, len(words) == 1) if self.sources[sid].person]
-        indexed = [sid for k in _surname_keys(words[-1]) for sid in self._by_surname.get(k, [])]
-        for sid in dict.fromkeys(local + indexed):
+        # then the people filed under the surname's keys whose names can pass it (in the lists'
+        # order, as the lists once were scanned), looked up only if no one of the story passes
+        indexed = (people.ids[i] for k in _surname_keys(words[-1]) if (people := self._surnames.get(k))
+                   for i in people.hits(surname, len(words) == 1))
+        seen: set[str] = set()
+        for sid in itertools.chain(local, indexed):
+            if sid in seen:
+                continue
+            seen.add(sid)
             other = _words(self.sources[sid].name)
             if not other:
                 continue
