@@ -249,3 +249,40 @@ def test_the_place_nearly_every_headline_names_is_the_story_s_home() -> None:
     # a place a few headlines name is a place in the story, not where it happens
     assert home_places(figs, {**titles, "e": "Marrow Bay waits", "f": "Aid for the islands"}) == set()
     assert home_places(figs, {"a": titles["a"], "b": titles["b"]}) == set()  # too few articles to tell
+
+
+def test_home_places_stops_counting_where_the_share_is_out_of_reach_with_the_same_result() -> None:
+    """The early stop and the substring check before the word search give what counting every
+    headline gives, on random stories whose places sit around the share."""
+    import random
+    import re
+
+    from newsledger.figures.scope import place_key
+    from newsledger.quantities import HOME_TITLE_SHARE
+
+    def counted(figs: list[Figure], titles: dict[str, str | None]) -> set[str]:
+        heads = [t.lower() for t in titles.values() if t]
+        if len(titles) < 3 or len(heads) < HOME_TITLE_SHARE * len(titles):
+            return set()
+        names: dict[str, set[str]] = {}
+        for f in figs:
+            key = place_key(f.place)
+            if f.place and key not in ("any", "national", "capital") and ":" not in key:
+                names.setdefault(key, set()).add(f.place.lower())
+        return {key for key, sps in names.items()
+                if sum(1 for t in heads if any(re.search(rf"\b{re.escape(sp)}\b", t) for sp in sps))
+                >= HOME_TITLE_SHARE * len(titles)}
+
+    rng = random.Random(3)
+    places = ["Quelm", "Marrow Bay", "Brelsk", "Tavrel", "Quelmish"]
+    found = 0
+    for _ in range(300):
+        n = rng.randrange(2, 12)
+        titles: dict[str, str | None] = {
+            f"d{i}": None if rng.random() < 0.1 else " ".join(
+                rng.choice(places) if rng.random() < 0.75 else rng.choice(["ferry", "toll", "aid", "live:"])
+                for _ in range(3)) for i in range(n)}
+        figs = [fig(5, place=rng.choice(places), doc=f"d{rng.randrange(n)}", start=10 * k) for k in range(4)]
+        assert home_places(figs, titles) == counted(figs, titles)
+        found += bool(counted(figs, titles))
+    assert found > 10

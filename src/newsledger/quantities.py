@@ -168,9 +168,17 @@ def home_places(figs: Sequence[Figure], titles: dict[str, str | None]) -> set[st
         if f.place and key not in ("any", "national", "capital") and ":" not in key:
             names.setdefault(key, set()).add(f.place.lower())
     home = set()
+    need = HOME_TITLE_SHARE * len(titles)
     for key, spellings in names.items():
-        hits = sum(1 for t in heads if any(re.search(rf"\b{re.escape(sp)}\b", t) for sp in spellings))
-        if hits >= HOME_TITLE_SHARE * len(titles):
+        # counted until the share is out of reach (a story's many places would otherwise each be
+        # searched in every headline); a spelling is looked for as a word only where it occurs
+        hits, left = 0, len(heads)
+        for t in heads:
+            left -= 1
+            hits += any(sp in t and re.search(rf"\b{re.escape(sp)}\b", t) for sp in spellings)
+            if hits + left < need:
+                break
+        if hits >= need:
             home.add(key)
     return home
 

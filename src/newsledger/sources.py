@@ -15,12 +15,14 @@ source. Kinds come from the words of the name and the role.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from . import wordlists
 
@@ -72,16 +74,18 @@ ORG_HINTS = {"union", "group", "company", "council", "committee", "federation", 
              "club", "league", "movement", "front", "coalition", "international", "watch", "foundation"}
 
 
+ORG_WORDS = frozenset(set().union(*(words for _, words in KIND_WORDS), ORG_HINTS)
+                      - {"general", "captain", "admiral", "colonel"})
+
+
 def looks_like_person(name: str) -> bool:
     """Two to four capitalised words, none of them an organisation word."""
     toks = name.split()
     if not 2 <= len(toks) <= 4 or not all(t[:1].isupper() for t in toks):
         return False
     low = {w.lower().strip(".,") for w in toks}
-    org_words = set().union(*(words for _, words in KIND_WORDS), ORG_HINTS) - {
-        "general", "captain", "admiral", "colonel"}
     # "City Hall", "Health Directorate": two words of body names (one may be a surname: "Hall")
-    return not (low & org_words) and len(low & BODY_WORDS) < 2
+    return not (low & ORG_WORDS) and len(low & BODY_WORDS) < 2
 
 
 def source_kind(name: str, role: str | None = None, person: bool | None = None) -> str:
@@ -256,6 +260,32 @@ def _first_word(name: str) -> str:
     return toks[0].lower() if toks else ""
 
 
+@lru_cache(maxsize=65536)
+def _lead_letters(name: str) -> frozenset[str]:
+    """The letters an acronym of ``name`` can begin with: :func:`acronym_fits` matches its first
+    letter with a word's, and may skip the function words before that word."""
+    out = set()
+    for t in re.findall(r"[A-Za-z][\w'’]*|&", _ascii(name)):
+        t = t.lower()
+        if t != "&":
+            out.add(t[0])
+        if t not in FUNCTION_WORDS:
+            break
+    return frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def _deletions(word: str) -> frozenset[str]:
+    """``word`` with up to 18% of its letters deleted. Two words with ``fuzz.ratio >= 92`` share
+    one: each is at most 0.174 of its length away from their longest common subsequence, so a
+    key look-up finds every such pair (as SymSpell does)."""
+    out = frontier = {word}
+    for _ in range(int(len(word) * 0.18)):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out = out | frontier
+    return frozenset(out)
+
+
 @dataclass
 class Source:
     id: str
@@ -268,6 +298,91 @@ class Source:
 
 
 @dataclass
+class _People:
+    """People's ids with the transliterated last and first words of their names, so a fuzzy
+    test of one name against them all runs in C (rapidfuzz) and Python tests only the hits."""
+
+    ids: list[str] = field(default_factory=list)
+    last: list[str] = field(default_factory=list)
+    first: list[str] = field(default_factory=list)
+
+    def add(self, sid: str, words: tuple[str, ...]) -> int:
+        self.ids.append(sid)
+        self.last.append("")
+        self.first.append("")
+        self.set(len(self.ids) - 1, words)
+        return len(self.ids) - 1
+
+    def set(self, i: int, words: tuple[str, ...]) -> None:
+        self.last[i], self.first[i] = (translit(words[-1]), translit(words[0])) if words else ("", "")
+
+    def hits(self, surname: str, first_too: bool) -> list[int]:
+        """Positions whose last word (or, if ``first_too``, first word) is within a fuzz.ratio
+        of 84 (89) of ``surname``: a little wider than :meth:`SourceRegistry._match_person` tests."""
+        out = {i for _, _, i in process.extract(surname, self.last, scorer=fuzz.ratio, processor=None,
+                                                 score_cutoff=84, limit=None)}
+        if first_too:
+            out |= {i for _, _, i in process.extract(surname, self.first, scorer=fuzz.ratio, processor=None,
+                                                      score_cutoff=89, limit=None)}
+        return sorted(out)
+
+
+@dataclass
+class _StoryIndex:
+    """The sources used in one story by the keys that the story's scans test, so that a scan
+    looks only at the sources that can pass it. A source is filed under its keys when it joins
+    the story and again whenever its name, aliases or person flag change; old keys stay (a
+    superset), since every look-up applies the scan's full test, in first-use order (``pos``)."""
+
+    pos: dict[str, int] = field(default_factory=dict)
+    keys: dict[tuple[Any, ...], set[str]] = field(default_factory=dict)
+    people: _People = field(default_factory=_People)
+    at: dict[str, int] = field(default_factory=dict)  # id -> its place in ``people``
+
+    def put(self, src: Source, keys: frozenset[tuple[Any, ...]]) -> None:
+        self.pos.setdefault(src.id, len(self.pos))
+        for k in keys:
+            self.keys.setdefault(k, set()).add(src.id)
+        words = _words(src.name)
+        if src.id in self.at:
+            self.people.set(self.at[src.id], words)
+        elif src.person and words:
+            self.at[src.id] = self.people.add(src.id, words)
+
+    def ids(self, *keys: tuple[Any, ...]) -> list[str]:
+        """The ids filed under any of ``keys``, in first-use order."""
+        out: set[str] = set()
+        for k in keys:
+            out |= self.keys.get(k, set())
+        return sorted(out, key=self.pos.__getitem__)
+
+    def near_people(self, surname: str, first_too: bool) -> list[str]:
+        """The story's people that :meth:`_People.hits` finds, in first-use order."""
+        return sorted((self.people.ids[i] for i in self.people.hits(surname, first_too)), key=self.pos.__getitem__)
+
+
+def _story_keys(src: Source) -> frozenset[tuple[Any, ...]]:
+    """The keys of a source in a story's index (see the look-ups in :class:`SourceRegistry`)."""
+    keys: set[tuple[Any, ...]] = {("first", _first_word(src.name)), ("head", parse_body(src.name).head)}
+    short = _short_name(src.name)
+    if short:
+        keys.add(("short", short))
+    if len(src.name.split()) == 1:
+        t = translit(src.name)
+        keys.add(("one", t))
+        if len(t) >= 7:
+            keys.add(("one7",))
+    for a in src.aliases | {src.name}:
+        keys.update(("lead", c) for c in _lead_letters(a))
+        if _ACRONYM.fullmatch(a):
+            keys.add(("acr", a[0].lower()))
+        b = parse_body(a)
+        if b.words:
+            keys.add(("body", b.words, b.head))
+    return frozenset(keys)
+
+
+@dataclass
 class SourceRegistry:
     """Canonical sources seen so far; :meth:`resolve` maps a name (and role, and the story the
     name was used in) to one of them. Within a story the same name always resolves the same
@@ -275,7 +390,10 @@ class SourceRegistry:
 
     sources: dict[str, Source] = field(default_factory=dict)
     _by_alias: dict[str, str] = field(default_factory=dict)
-    _by_surname: dict[str, list[str]] = field(default_factory=dict)
+    # surname key -> the people filed under it (again at each rename), with their names' words
+    # for the fuzzy test in C; id -> (key, place) of its entries, updated when its name changes
+    _surnames: dict[str, _People] = field(default_factory=dict)
+    _surname_at: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     _by_word: dict[str, set[str]] = field(default_factory=dict)
     # ids whose record changed since the caller last cleared this (so only those are written)
     changed: set[str] = field(default_factory=set)
@@ -286,12 +404,28 @@ class SourceRegistry:
     # story -> name key -> name key of the same body's acronym or expansion
     _pairs: dict[str, dict[str, str]] = field(default_factory=dict)
     # story -> (acronym, expansion as written) pairs, to match other spellings of the expansion
-    _expansions: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _expansions: dict[str, dict[tuple[str, str], None]] = field(default_factory=dict)
+    # story -> (words, head) of the expansion -> those pairs, in the order learnt
+    _exp_by_body: dict[str, dict[tuple[frozenset[str], str], list[tuple[str, str]]]] = field(default_factory=dict)
+    # indexes so that resolving a name costs the same in a story of 10 or 10,000 articles:
+    # story -> its index (built when the story is first searched); id -> stories indexing it
+    _sidx: dict[str, _StoryIndex] = field(default_factory=dict)
+    _scopes: dict[str, list[str]] = field(default_factory=dict)
+    # id -> (name, person, number of aliases) as last indexed, and its keys for that state
+    _state: dict[str, tuple[str, bool, int]] = field(default_factory=dict)
+    _keyed: dict[str, tuple[tuple[str, bool, int], frozenset[tuple[Any, ...]]]] = field(default_factory=dict)
+    # every source's place in ``sources``; deletion variants of people's first words -> ids (built
+    # on first use)
+    _gpos: dict[str, int] = field(default_factory=dict)
+    _firsts: dict[str, set[str]] | None = None
 
     def add(self, src: Source) -> None:
         self.sources[src.id] = src
+        self._gpos.setdefault(src.id, len(self._gpos))
+        if self._firsts is not None:
+            self._add_first(src)
         if src.story is not None:  # scoped: found through its story only
-            self._story_ids.setdefault(src.story, {})[src.id] = None
+            self._join(src.story, src.id)
             return
         for alias in src.aliases | {src.name}:
             if src.person or _identifies(alias):
@@ -304,10 +438,75 @@ class SourceRegistry:
         words = _words(src.name)
         if src.person and words:
             for k in _surname_keys(words[-1]):
-                self._by_surname.setdefault(k, []).append(src.id)
+                at = self._surnames.setdefault(k, _People()).add(src.id, words)
+                self._surname_at.setdefault(src.id, []).append((k, at))
         else:
             for w in words:
                 self._by_word.setdefault(w, set()).add(src.id)
+
+    def _join(self, scope: str, sid: str) -> None:
+        """``sid`` is used in story ``scope`` (kept in first-use order, and in its index)."""
+        ids = self._story_ids.setdefault(scope, {})
+        if sid in ids:
+            return
+        ids[sid] = None
+        idx = self._sidx.get(scope)
+        if idx is not None:
+            self._put(idx, scope, sid)
+
+    def _index_of(self, scope: str) -> _StoryIndex:
+        idx = self._sidx.get(scope)
+        if idx is None:
+            idx = self._sidx[scope] = _StoryIndex()
+            for sid in self._story_ids.get(scope, {}):
+                self._put(idx, scope, sid)
+        return idx
+
+    def _put(self, idx: _StoryIndex, scope: str, sid: str) -> None:
+        if sid not in idx.pos:
+            self._scopes.setdefault(sid, []).append(scope)
+        idx.put(self.sources[sid], self._keys(self.sources[sid]))
+
+    def _keys(self, src: Source) -> frozenset[tuple[Any, ...]]:
+        state = (src.name, src.person, len(src.aliases))
+        cached = self._keyed.get(src.id)
+        if cached is None or cached[0] != state:
+            cached = self._keyed[src.id] = (state, _story_keys(src))
+        return cached[1]
+
+    def _touched(self, src: Source) -> None:
+        """File a source again wherever it is indexed if its name, aliases (which only grow) or
+        person flag changed, so the indexes stay exact."""
+        state = (src.name, src.person, len(src.aliases))
+        if self._state.get(src.id) == state:
+            return
+        self._state[src.id] = state
+        words = _words(src.name)
+        for k, at in self._surname_at.get(src.id, ()):
+            self._surnames[k].set(at, words)
+        for scope in self._scopes.get(src.id, ()):
+            self._sidx[scope].put(src, self._keys(src))
+        if self._firsts is not None:
+            self._add_first(src)
+
+    def _add_first(self, src: Source) -> None:
+        assert self._firsts is not None
+        words = _words(src.name)
+        if src.person and len(words) > 1:
+            for v in _deletions(translit(words[0])):
+                self._firsts.setdefault(v, set()).add(src.id)
+
+    def _first_named(self, first: str) -> set[str]:
+        """The people whose first word may be within a fuzz.ratio of 92 of ``first`` (a superset)."""
+        if self._firsts is None:
+            self._firsts = {}
+            self._gpos = {sid: i for i, sid in enumerate(self.sources)}
+            for src in self.sources.values():
+                self._add_first(src)
+        out: set[str] = set()
+        for v in _deletions(first):
+            out |= self._firsts.get(v, set())
+        return out
 
     def _new_id(self) -> str:
         n = len(self.sources) + 1
@@ -322,7 +521,7 @@ class SourceRegistry:
         if src is None or (src.story is not None and src.story != scope):
             return  # a source scoped to the story the article was in before it moved
         self._in_story.setdefault(scope, {})[_key(name)] = sid
-        self._story_ids.setdefault(scope, {})[sid] = None
+        self._join(scope, sid)
 
     def read_text(self, text: str, story: str | None = None) -> None:
         """Learn "Long Name (ACR)" pairs an article spells out, for its story."""
@@ -337,7 +536,12 @@ class SourceRegistry:
         pairs = self._pairs.setdefault(scope, {})
         pairs.setdefault(_key(acr), _key(long))
         pairs.setdefault(_key(long), _key(acr))
-        self._expansions.setdefault(scope, []).append((acr, long))
+        seen = self._expansions.setdefault(scope, {})
+        if (acr, long) not in seen:  # a pair met again would match where it first did
+            seen[(acr, long)] = None
+            body = parse_body(long)
+            if body.words:  # only a body with words can be the same body as another name
+                self._exp_by_body.setdefault(scope, {}).setdefault((body.words, body.head), []).append((acr, long))
 
     def resolve(self, name: str, role: str | None = None, person: bool | None = None, *,
                 story: str | None = None) -> Source:
@@ -374,6 +578,7 @@ class SourceRegistry:
             self._index(src)
         self._note_role(src, role)
         self.changed.add(src.id)
+        self._touched(src)
         return src
 
     def _new(self, name: str, role: str | None, person: bool, story: str | None) -> Source:
@@ -421,24 +626,27 @@ class SourceRegistry:
         words = set(_words(role))
         return bool(words) and not (words & PERSON_TITLES) and parse_body(role).head in BODY_WORDS | ORG_HINTS
 
-    def _story_sources(self, scope: str) -> list[Source]:
-        return [self.sources[sid] for sid in self._story_ids.get(scope, {})]
+    def _sources(self, ids: list[str]) -> list[Source]:
+        return [self.sources[sid] for sid in ids]
 
     def _same_in_story(self, scope: str, name: str) -> Source | None:
         """The source an acronym or its expansion already resolved to in this story, or the body
         a short name stands for ("the Lanterns" after "the Lantern Rescue Volunteers", "Amnesty"
         after "Amnesty International")."""
         known = self._in_story.get(scope, {})
+        idx = self._index_of(scope)
         short = _short_name(name)
         if short:
-            cands = {src.id: src for src in self._story_sources(scope) if not src.person
-                     and len(src.name.split()) > 1 and _first_word(src.name) in (short, short.rstrip("s"))}
+            cands = {src.id: src for src in self._sources(idx.ids(("first", short), ("first", short.rstrip("s"))))
+                     if not src.person and len(src.name.split()) > 1
+                     and _first_word(src.name) in (short, short.rstrip("s"))}
             if len(cands) == 1:
                 return next(iter(cands.values()))
         elif len(name.split()) > 1 and not looks_like_person(name):
-            # the same the other way round: "the Lantern Rescue Volunteers" after "the Lanterns"
+            # the same the other way round: "the Lanterns" after "the Lantern Rescue Volunteers"
             first = _first_word(name)
-            cands = {src.id: src for src in self._story_sources(scope) if not src.person
+            ids = idx.ids(("short", first), ("short", first + "s")) if first else list(idx.pos)
+            cands = {src.id: src for src in self._sources(ids) if not src.person
                      and (_short_name(src.name) or "") in (first, first + "s")}
             if len(cands) == 1:
                 return next(iter(cands.values()))
@@ -448,7 +656,7 @@ class SourceRegistry:
         if self._expansions.get(scope):
             # "Karvelian disaster agency" after "Karvelia's disaster agency, KAVED"
             body = parse_body(name)
-            for acr, long in self._expansions[scope]:
+            for acr, long in self._exp_by_body.get(scope, {}).get((body.words, body.head), []):
                 if _key(acr) in known and _same_body(body, parse_body(long)):
                     return self.sources[known[_key(acr)]]
         toks = name.split()
@@ -458,7 +666,9 @@ class SourceRegistry:
                 and all(t.islower() for t in toks if t not in acrs)):
             return self.sources[known[_key(acrs[0])]]  # "trade union CAL", "IHC staff"
         is_acr = bool(_ACRONYM.fullmatch(name))
-        for src in self._story_sources(scope):
+        ids = (idx.ids(("lead", name[0].lower())) if is_acr
+               else idx.ids(*(("acr", c) for c in _lead_letters(name))))
+        for src in self._sources(ids):
             if src.person:
                 continue
             if is_acr and any(acronym_fits(name, a) for a in src.aliases | {src.name}):
@@ -475,7 +685,8 @@ class SourceRegistry:
             return self._found(self.sources[found], name, role, rename=self.sources[found].person)
         # a surname alone met first in this story ("Zelenskyy said") becomes the full name's
         sur = translit((_words(name) or [""])[-1])
-        for src in self._story_sources(scope):
+        idx = self._index_of(scope)
+        for src in self._sources(idx.ids(("one", sur), *([("one7",)] if len(sur) >= 7 else []))):
             other = translit(src.name)
             close = other == sur or (min(len(other), len(sur)) >= 7 and fuzz.ratio(sur, other) >= 88)
             if not src.person and len(src.name.split()) == 1 and not src.name.isupper() and close:
@@ -492,9 +703,18 @@ class SourceRegistry:
             return None
         surname = translit(words[-1])
         firsts = [translit(w) for w in words[:-1]]
-        local = [s.id for s in self._story_sources(scope) if s.person]
-        indexed = [sid for k in _surname_keys(words[-1]) for sid in self._by_surname.get(k, [])]
-        for sid in dict.fromkeys(local + indexed):
+        idx = self._index_of(scope)
+        # the story's people whose names can pass the test below (all of them, as a full scan)
+        local = [sid for sid in idx.near_people(surname, len(words) == 1) if self.sources[sid].person]
+        # then the people filed under the surname's keys whose names can pass it (in the lists'
+        # order, as the lists once were scanned), looked up only if no one of the story passes
+        indexed = (people.ids[i] for k in _surname_keys(words[-1]) if (people := self._surnames.get(k))
+                   for i in people.hits(surname, len(words) == 1))
+        seen: set[str] = set()
+        for sid in itertools.chain(local, indexed):
+            if sid in seen:
+                continue
+            seen.add(sid)
             other = _words(self.sources[sid].name)
             if not other:
                 continue
@@ -506,11 +726,16 @@ class SourceRegistry:
                 continue
             return sid
         if len(words) == 1:
-            # a first name alone ("Andriy said") matches a person with that first name
-            for src in self._story_sources(scope) + list(self.sources.values()):
-                other = _words(src.name)
-                if src.person and len(other) > 1 and fuzz.ratio(surname, translit(other[0])) >= 92:
-                    return src.id
+            # a first name alone ("Andriy said") matches a person with that first name: one of
+            # the story first, else the first added
+            named = self._first_named(surname)
+            for group in (sorted((sid for sid in named if sid in idx.pos), key=idx.pos.__getitem__),
+                          sorted(named, key=self._gpos.__getitem__)):
+                for sid in group:
+                    src = self.sources[sid]
+                    other = _words(src.name)
+                    if src.person and len(other) > 1 and fuzz.ratio(surname, translit(other[0])) >= 92:
+                        return src.id
         return None
 
     # ------------------------------------------------------------ bodies
@@ -518,7 +743,8 @@ class SourceRegistry:
     def _resolve_named(self, name: str, role: str | None, body: BodyName, scope: str) -> Source:
         """A body the name itself identifies: global, though within a story a generic name met
         earlier ("the ministry") keeps standing for it."""
-        for src in self._story_sources(scope):
+        idx = self._index_of(scope)
+        for src in self._sources(idx.ids(("body", body.words, body.head))):
             if not src.person and any(_same_body(body, parse_body(a)) for a in src.aliases | {src.name}):
                 return self._found(src, name, role, rename=True)
         found = self._match_org(name) if body.distinctive else self._match_qualified(body)
@@ -537,7 +763,7 @@ class SourceRegistry:
         """A generic body ("authorities", "the health ministry"): the one body of this story it
         is shorthand for, else a source of this story (and country) only."""
         cands = []
-        for src in self._story_sources(scope):
+        for src in self._sources(self._index_of(scope).ids(("head", body.head))):
             if src.person:
                 continue
             other = parse_body(src.name)
@@ -558,7 +784,7 @@ class SourceRegistry:
         """The one story-scoped generic source that a fuller name met later in the same story
         names ("the ministry", then "Karvelia's Health Ministry")."""
         out = []
-        for src in self._story_sources(scope):
+        for src in self._sources(self._index_of(scope).ids(("head", body.head))):
             if src.story is None or src.person:
                 continue
             other = parse_body(src.name)
