@@ -8,6 +8,7 @@ Stages: :mod:`ingest` reads articles; :mod:`pipeline` parses them in batches wit
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
@@ -189,17 +190,22 @@ def _chunk(nlp: Language, task: Task, config: Config) -> Done:
 
 
 def work_chunk(task: Task) -> Done:
-    """Runs in a worker process: the pipeline was loaded when the worker started."""
+    """Runs in a worker process: the pipeline was loaded when the worker started. The results
+    go back without their articles' texts, which the parent still holds (:func:`_pooled`)."""
     config = worker_config()
-    return _chunk(pipeline.load(config), task, config)
+    results, errors = _chunk(pipeline.load(config), task, config)
+    return [replace(r, article=replace(r.article, text="")) for r in results], errors
 
 
 def _pooled(good: Iterable[Article], config: Config, nlp: Language | None, workers: Workers,
             pubs: Mapping[str, PubDate], errors: list[ItemError]) -> Iterator[ArticleResult]:
     """Chunks of ``config.batch_size`` articles through the workers, results in input order; a
     chunk whose worker failed runs here (this process loads the pipeline only then)."""
+    sent: deque[list[Article]] = deque()  # the chunks in flight, oldest first (results come in order)
+
     def tasks() -> Iterator[Task]:
         for chunk in batched(good, config.batch_size):
+            sent.append(chunk)
             yield chunk, {a.id: pubs[a.id] for a in chunk if a.id in pubs}
 
     def here(task: Task) -> Done:
@@ -207,7 +213,16 @@ def _pooled(good: Iterable[Article], config: Config, nlp: Language | None, worke
 
     for results, chunk_errors in workers.map(work_chunk, tasks(), here):
         errors.extend(chunk_errors)
-        yield from results
+        yield from _with_articles(results, sent.popleft())
+
+
+def _with_articles(results: list[ArticleResult], chunk: list[Article]) -> Iterator[ArticleResult]:
+    """Each result with its own article from ``chunk`` (a worker sends none back). Results come
+    in chunk order, less the articles that failed."""
+    own = iter(chunk)
+    for r in results:
+        article = next(a for a in own if a.id == r.article.id)
+        yield r if article is r.article else replace(r, article=article)
 
 
 ZONE_ARTICLES = 1000
