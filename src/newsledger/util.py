@@ -30,6 +30,22 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
+def batched_by(items: Iterable[T], size: int, weight: Callable[[T], int], limit: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items whose ``weight`` adds up to at most ``limit`` (an item heavier
+    than ``limit`` alone), in order."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        w = weight(item)
+        if batch and (len(batch) >= size or total + w > limit):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += w
+    if batch:
+        yield batch
+
+
 _TEXT_KEY = "newsledger_text"
 
 
