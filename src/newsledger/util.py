@@ -81,6 +81,7 @@ class TokenTest:
             if len(self.passed) + len(self.failed) + len(new) > self.limit:
                 self.passed.clear()
                 self.failed.clear()
+                new = distinct  # this Doc's known strings were forgotten too
             strings = doc.vocab.strings
             for h in new:
                 (self.passed if self.test(strings[h]) else self.failed).add(h)
