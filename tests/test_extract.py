@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsledger.config import Config
-from newsledger.extract import iter_processed, process_articles
+from newsledger.extract import iter_processed, parse_batches, process_articles
 from newsledger.ingest import Article, ItemError
 from newsledger.workers import Workers
 
@@ -99,3 +99,16 @@ def test_two_processes_give_the_records_of_one(nlp: Language, caplog: pytest.Log
     assert [f.to_dict() for f in two.figures] == [f.to_dict() for f in one.figures]
     assert [s.to_dict() for s in two.statements] == [s.to_dict() for s in one.statements]
     assert [s.to_dict() for r in streamed for s in r.statements] == [s.to_dict() for s in one.statements]
+
+
+def test_parse_batches_bounded_by_characters_extract_the_same(nlp: Language) -> None:
+    # batches are cut by characters too (a batch's working memory grows with its tokens); how the
+    # articles are batched changes nothing that is extracted
+    arts = [Article(id=f"b{i}", text=SENTENCE * (1 + i % 4) + f"The Red Cross said {20 + i} were injured.",
+                    date="2024-06-14") for i in range(7)]
+    assert [len(b) for b in parse_batches(arts, Config(batch_chars=2 * len(SENTENCE) + 50))] == [1, 1, 1, 1, 1, 1, 1]
+    assert [len(b) for b in parse_batches(arts, Config(batch_size=3))] == [3, 3, 1]
+    one = [(r.article.id, [f.to_dict() for f in r.figures]) for r in iter_processed(arts, Config(), nlp=nlp)]
+    split = [(r.article.id, [f.to_dict() for f in r.figures])
+             for r in iter_processed(arts, Config(batch_chars=1), nlp=nlp)]
+    assert split == one and sum(len(f) for _, f in one) >= 7

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from spacy.language import Language
 
+from newsledger import stories as stories_mod
 from newsledger.extract import iter_processed, process_articles
 from newsledger.ingest import Article, read_articles
 from newsledger.report import conflict_list, ledger
@@ -104,6 +105,46 @@ def test_far_apart_dates_are_not_linked_directly() -> None:
     assert stories["a1"] == stories["a2"] != stories["b1"]
     # an undated article can join either
     assert len(set(cluster({**close, "u": StoryFeatures(**same)}.items()).values())) == 1
+
+
+def _crowded(n: int, seed: int) -> list[tuple[str, StoryFeatures]]:
+    """Articles drawn from a few overlapping crises: many in each date window, some undated."""
+    rng = random.Random(seed)
+    places = [f"Place{i}" for i in range(12)]
+    names = [f"Name{i}" for i in range(40)]
+    out = []
+    for k in range(n):
+        day = None if k % 17 == 0 else f"2031-{1 + rng.randrange(3):02d}-{1 + rng.randrange(28):02d}"
+        out.append((f"a{k:04d}", StoryFeatures(date=day, places={p: rng.randint(1, 4) for p in rng.sample(places, 2)},
+                                               names={x: rng.randint(1, 3) for x in rng.sample(names, 4)},
+                                               events={rng.choice(["fire", "flood", "strike"]): 1})))
+    return out
+
+
+@pytest.mark.parametrize("cells", [1, 500, 20_000, 200_000])
+def test_stories_do_not_depend_on_the_chunk_budget(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
+    # the similarity products are cut into chunks only to bound memory: any budget, down to one row
+    # per chunk, finds the same pairs and so the same stories
+    items = _crowded(400, seed=3)
+    expected = cluster(items)
+    assert 1 < len(set(expected.values())) < 300  # real groups
+    X, B, days = _pair_inputs(items)
+    pairs = stories_mod._similar_pairs(X, B, days)
+    whole = stories_mod._similar_pairs(X, B, days, cells=len(items) ** 2)  # one chunk: every pair compared
+    assert len(whole[0]) > 1000 and all((a == b).all() for a, b in zip(pairs, whole, strict=True))
+    chunked = stories_mod._similar_pairs(X, B, days, cells=cells)
+    assert all((a == b).all() for a, b in zip(chunked, whole, strict=True))
+    monkeypatch.setattr(stories_mod, "CELLS_PER_CHUNK", cells)
+    assert cluster(items) == expected
+
+
+def _pair_inputs(items: list[tuple[str, StoryFeatures]]) -> tuple[object, object, object]:
+    import numpy as np
+
+    X = stories_mod._l2_rows(stories_mod.term_matrix([f.terms() for _, f in items]))
+    B = X.copy()
+    B.data[:] = 1.0
+    return X, B, np.array([stories_mod._day(f.date) for _, f in items])
 
 
 def test_no_names_at_all_gives_one_story_per_article() -> None:

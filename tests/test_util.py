@@ -3,7 +3,7 @@
 import spacy
 from spacy.attrs import LOWER
 
-from newsledger.util import TokenTest, doc_text, newline_tokens
+from newsledger.util import TokenTest, batched_by, doc_text, newline_tokens
 
 
 def test_doc_text_equals_doc_text_and_is_joined_once():
@@ -62,3 +62,19 @@ def test_token_test_memory_is_bounded():
     assert words.positions(_blank_doc("tents and so on")) == [0]  # 3 + 4 > 5: the first three are forgotten
     assert len(words.passed) + len(words.failed) == 4
     assert words.positions(_blank_doc("the toll")) == [0, 1]
+
+
+def test_token_test_answers_a_docs_known_strings_after_it_forgets() -> None:
+    # the Doc that fills the memo also has strings known before: they are tested again, not lost
+    words = TokenTest(LOWER, lambda low: low.startswith("t"), limit=5)
+    assert words.positions(_blank_doc("the toll rose")) == [0, 1]
+    assert words.positions(_blank_doc("the tents and so")) == [0, 1]  # 3 + 3 new > 5: forgotten, then "the" again
+    assert words.positions(_blank_doc("toll the")) == [0, 1]
+
+
+def test_batched_by_bounds_count_and_weight_and_keeps_order() -> None:
+    sizes = [5, 5, 1, 9, 20, 2, 2, 2]
+    out = list(batched_by(sizes, 3, lambda x: x, 10))
+    assert out == [[5, 5], [1, 9], [20], [2, 2, 2]]  # an item over the limit goes alone
+    assert [x for b in out for x in b] == sizes
+    assert list(batched_by([], 3, lambda x: x, 10)) == []

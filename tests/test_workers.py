@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsledger.config import MAX_AUTO_PROCESSES, Config
-from newsledger.extract import iter_processed
+from newsledger.extract import iter_processed, work_chunk
 from newsledger.ingest import Article, ItemError
 from newsledger.store import analyze
 from newsledger.workers import IN_FLIGHT_PER_WORKER, Workers
@@ -67,6 +67,18 @@ def test_item_errors_come_back_from_the_workers(nlp: object) -> None:
         done = [r.article.id for r in iter_processed(arts, config, errors=errors, workers=workers)]
     assert done == ["a0", "a1", "a2", "a4"]
     assert [e.where for e in errors] == ["table"] and "over the limit of 20" in errors[0].message
+    assert workers.pids and os.getpid() not in workers.pids
+
+
+def test_workers_send_back_no_article_text_and_results_keep_the_callers_articles(nlp: object) -> None:
+    arts = _articles(6)
+    config = Config(n_process=2, batch_size=2)
+    with Workers(config) as workers:
+        raw = list(workers.map(work_chunk, [(arts[:3], {}), (arts[3:], {})], fallback=lambda task: ([], [])))
+        got = list(iter_processed(arts, config, workers=workers))
+    assert [r.article.id for results, _ in raw for r in results] == [a.id for a in arts]
+    assert {r.article.text for results, _ in raw for r in results} == {""}  # the parent has the texts
+    assert len(got) == 6 and all(r.article is a for r, a in zip(got, arts, strict=True))
     assert workers.pids and os.getpid() not in workers.pids
 
 

@@ -33,6 +33,8 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from .util import MEMO_LIMIT
+
 # Set on the token alone by spaCy's set_token_attrs (Token.set_struct_attr; the lexeme has no such
 # field) and by Doc.from_array alike, so setting them by array is the same operation.
 SETTABLE = frozenset((LEMMA, POS, TAG, MORPH, DEP))
@@ -134,7 +136,7 @@ def translatable(ruler: Any) -> bool:
 class FastAttributeRuler:
     """Applies an AttributeRuler's rules with the same result (see the module docstring)."""
 
-    def __init__(self, ruler: AttributeRuler, limit: int = 200_000) -> None:
+    def __init__(self, ruler: AttributeRuler, limit: int = MEMO_LIMIT) -> None:
         if not translatable(ruler):
             raise ValueError("this attribute ruler sets attributes the lookup cannot set; keep spaCy's")
         self.vocab = ruler.vocab

@@ -30,6 +30,10 @@ class Config:
 
     model: str = DEFAULT_MODEL
     batch_size: int = 32
+    # characters of text per parse batch, at most: the parser's working memory grows with a
+    # batch's tokens (~200 MB for 32 long articles), so a run of long articles (re-dating groups
+    # the year-less ones) no longer raises a process's peak; typical batches are below it
+    batch_chars: int = 48_000
     # articles written to the store per transaction (analyze): one commit per batch, not per article
     store_batch: int = 32
     # worker processes that parse (workers.py). None: automatic, one per core (at most

@@ -8,6 +8,7 @@ Stages: :mod:`ingest` reads articles; :mod:`pipeline` parses them in batches wit
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
@@ -26,7 +27,7 @@ from .pubdate import STORY_ROUNDS, PubDate, publication, story_dates
 from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import WINDOW_DAYS, StoryFeatures, article_names, cluster, story_features
-from .util import batched, doc_text
+from .util import batched, batched_by, doc_text
 from .workers import Workers, worker_config
 
 
@@ -160,7 +161,8 @@ def iter_processed(articles: Iterable[Article | ItemError], config: Config | Non
             for chunk in batched(good, ZONE_ARTICLES):
                 pipeline.warmup(nlp)(a.text for a in chunk)
                 with nlp.memory_zone():
-                    yield from _isolated(nlp, chunk, pubs or {}, _pipe_kwargs(config), errs, config)
+                    for part in parse_batches(chunk, config):
+                        yield from _isolated(nlp, part, pubs or {}, _pipe_kwargs(config), errs, config)
     finally:
         if own is not None:
             own.close()
@@ -170,6 +172,12 @@ def wants_workers(config: Config, nlp: Language | None = None) -> bool:
     """Whether a run parses in worker processes: several processes, and no pipeline of the
     caller's own to use here (unless ``n_process`` is set explicitly)."""
     return config.processes() > 1 and (nlp is None or config.n_process is not None)
+
+
+def parse_batches(articles: Iterable[Article], config: Config) -> Iterator[list[Article]]:
+    """Batches of at most ``config.batch_size`` articles and ``config.batch_chars`` characters
+    (what a parse holds in memory at once)."""
+    return batched_by(articles, config.batch_size, lambda a: len(a.text), config.batch_chars)
 
 
 def _pipe_kwargs(config: Config) -> dict[str, Any]:
@@ -191,17 +199,22 @@ def _chunk(nlp: Language, task: Task, config: Config) -> Done:
 
 
 def work_chunk(task: Task) -> Done:
-    """Runs in a worker process: the pipeline was loaded when the worker started."""
+    """Runs in a worker process: the pipeline was loaded when the worker started. The results
+    go back without their articles' texts, which the parent still holds (:func:`_pooled`)."""
     config = worker_config()
-    return _chunk(pipeline.load(config), task, config)
+    results, errors = _chunk(pipeline.load(config), task, config)
+    return [replace(r, article=replace(r.article, text="")) for r in results], errors
 
 
 def _pooled(good: Iterable[Article], config: Config, nlp: Language | None, workers: Workers,
             pubs: Mapping[str, PubDate], errors: list[ItemError]) -> Iterator[ArticleResult]:
-    """Chunks of ``config.batch_size`` articles through the workers, results in input order; a
+    """Batches (:func:`parse_batches`) through the workers, results in input order; a
     chunk whose worker failed runs here (this process loads the pipeline only then)."""
+    sent: deque[list[Article]] = deque()  # the chunks in flight, oldest first (results come in order)
+
     def tasks() -> Iterator[Task]:
-        for chunk in batched(good, config.batch_size):
+        for chunk in parse_batches(good, config):
+            sent.append(chunk)
             yield chunk, {a.id: pubs[a.id] for a in chunk if a.id in pubs}
 
     def here(task: Task) -> Done:
@@ -209,7 +222,16 @@ def _pooled(good: Iterable[Article], config: Config, nlp: Language | None, worke
 
     for results, chunk_errors in workers.map(work_chunk, tasks(), here):
         errors.extend(chunk_errors)
-        yield from results
+        yield from _with_articles(results, sent.popleft())
+
+
+def _with_articles(results: list[ArticleResult], chunk: list[Article]) -> Iterator[ArticleResult]:
+    """Each result with its own article from ``chunk`` (a worker sends none back). Results come
+    in chunk order, less the articles that failed."""
+    own = iter(chunk)
+    for r in results:
+        article = next(a for a in own if a.id == r.article.id)
+        yield r if article is r.article else replace(r, article=article)
 
 
 ZONE_ARTICLES = 1000

@@ -15,6 +15,8 @@ from spacy.lookups import Lookups
 from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
+from .util import MEMO_LIMIT
+
 
 class _NoCache(dict[Any, Any]):
     """A cache that keeps nothing (ArrayLemmas memoises instead)."""
@@ -60,7 +62,7 @@ class ArrayLemmas:
     after it, so a hash kept across Docs could name nothing. Bounded: cleared, between Docs, when
     it reaches ``limit`` entries, so a long run's memory stays flat."""
 
-    def __init__(self, lemmatizer: Any, limit: int = 100_000) -> None:
+    def __init__(self, lemmatizer: Any, limit: int = MEMO_LIMIT) -> None:
         self.lemmatizer = lemmatizer
         self.limit = limit
         self.memo: dict[tuple[int, int, int], str] = {}

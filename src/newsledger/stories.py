@@ -52,7 +52,10 @@ IDF_FLOOR = 0.2  # names in (almost) every article still count a little: a corpu
 # a name in more articles than this identifies no single story (like a stop word): it is dropped,
 # which also bounds the cost of the similarity products on large corpora
 MAX_DF = 5000
-CELLS_PER_CHUNK = 4_000_000  # rows x candidate columns per sparse product
+# rows x candidate columns per sparse product: its result, COO copy and masks cost ~40 bytes a
+# cell, so 250k keeps a re-clustering under ~30 MB above its inputs at 10k articles with one
+# window of 5k (4M took ~150 MB) at the same CPU; the pairs found do not depend on it
+CELLS_PER_CHUNK = 250_000
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -230,6 +233,29 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
     B = (present @ diags(keep.astype(float))).tocsr()
     B.eliminate_zeros()
 
+    r_all, c_all = _similar_pairs(X, B, days)
+    graph = csr_matrix((np.ones(len(r_all)), (r_all, c_all)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labels = _split_chains(X, labels)
+    founder: dict[int, tuple[str, str]] = {}
+    for i, lab in enumerate(labels):
+        key = (rows[i][1].date or "9999-12-31", ids[i])
+        if lab not in founder or key < founder[lab]:
+            founder[lab] = key
+    return {ids[i]: story_id(founder[lab][1]) for i, lab in enumerate(labels)}
+
+
+def _similar_pairs(X: Any, B: Any, days: Any, cells: int | None = None) -> tuple[Any, Any]:
+    """The linked pairs (row < column) of unit rows ``X``, with ``B`` their kept features as 0/1 and
+    ``days`` their days (NaN: unknown). Rows are taken in date order, in chunks compared with the
+    articles of their date window only, each product at most ``cells`` (``CELLS_PER_CHUNK``)
+    rows x candidates, so memory does not grow with the largest window. A pair's similarity is
+    the same in any chunk (each cell sums its row's terms in column order), so the pairs do not
+    depend on the chunking."""
+    import numpy as np
+
+    budget = CELLS_PER_CHUNK if cells is None else cells
+    n = X.shape[0]
     # chunks of rows in date order, each compared with the articles within the date window
     order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
     sorted_days = days[order]
@@ -248,7 +274,7 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
             else:
                 width = int(np.searchsorted(sorted_days, hi + WINDOW_DAYS, "right")
                             - np.searchsorted(sorted_days, lo - WINDOW_DAYS, "left")) + len(undated)
-            if (end + 1 - start) * width > CELLS_PER_CHUNK:
+            if (end + 1 - start) * width > budget:
                 break
             end += 1
         chunk = order[start:end]
@@ -271,19 +297,11 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
             src.append(r[ok])
             dst.append(c[ok])
         start = end
-    if src:
-        r_all, c_all = np.concatenate(src), np.concatenate(dst)
-    else:
-        r_all = c_all = np.zeros(0, dtype=np.int64)
-    graph = csr_matrix((np.ones(len(r_all)), (r_all, c_all)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    labels = _split_chains(X, labels)
-    founder: dict[int, tuple[str, str]] = {}
-    for i, lab in enumerate(labels):
-        key = (rows[i][1].date or "9999-12-31", ids[i])
-        if lab not in founder or key < founder[lab]:
-            founder[lab] = key
-    return {ids[i]: story_id(founder[lab][1]) for i, lab in enumerate(labels)}
+    if not src:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    r_all, c_all = np.concatenate(src), np.concatenate(dst)
+    key = np.lexsort((c_all, r_all))
+    return r_all[key], c_all[key]
 
 
 def _split_chains(X: Any, labels: Any) -> Any:

@@ -10,6 +10,13 @@ from spacy.tokens import Doc, Span, Token
 
 T = TypeVar("T")
 
+# entries a per-process memo keeps before it is emptied (TokenTest, the attribute and lemma steps).
+# A worker meets ~25 new keys per article (renamed people and places), so with 100k-200k the
+# memos kept growing through a 10k-article run (a worker went ~400 -> 450 MB); 20k is reached
+# within the first ~700 articles, after which memory stays flat, and the frequent words that
+# give the hits come back within a few Docs of each clearing
+MEMO_LIMIT = 20_000
+
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Lists of up to ``size`` items, in order (itertools.batched arrives in Python 3.12)."""
@@ -19,6 +26,22 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         if len(batch) >= size:
             yield batch
             batch = []
+    if batch:
+        yield batch
+
+
+def batched_by(items: Iterable[T], size: int, weight: Callable[[T], int], limit: int) -> Iterator[list[T]]:
+    """Lists of up to ``size`` items whose ``weight`` adds up to at most ``limit`` (an item heavier
+    than ``limit`` alone), in order."""
+    batch: list[T] = []
+    total = 0
+    for item in items:
+        w = weight(item)
+        if batch and (len(batch) >= size or total + w > limit):
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += w
     if batch:
         yield batch
 
@@ -44,7 +67,7 @@ class TokenTest:
     Token and a string each time; this visits plain integers, and most of a text is the same few
     thousand words."""
 
-    def __init__(self, attr: int, test: Callable[[str], bool], limit: int = 100_000) -> None:
+    def __init__(self, attr: int, test: Callable[[str], bool], limit: int = MEMO_LIMIT) -> None:
         self.attr, self.test, self.limit = attr, test, limit
         self.passed: set[int] = set()
         self.failed: set[int] = set()
@@ -58,6 +81,7 @@ class TokenTest:
             if len(self.passed) + len(self.failed) + len(new) > self.limit:
                 self.passed.clear()
                 self.failed.clear()
+                new = distinct  # this Doc's known strings were forgotten too
             strings = doc.vocab.strings
             for h in new:
                 (self.passed if self.test(strings[h]) else self.failed).add(h)
