@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsledger.config import Config
-from newsledger.extract import iter_processed, parse_batches, process_articles
+from newsledger.extract import iter_processed, make_doc, parse_batches, process_articles
 from newsledger.ingest import Article, ItemError
 from newsledger.workers import Workers
 
@@ -112,3 +112,12 @@ def test_parse_batches_bounded_by_characters_extract_the_same(nlp: Language) -> 
     split = [(r.article.id, [f.to_dict() for f in r.figures])
              for r in iter_processed(arts, Config(batch_chars=1), nlp=nlp)]
     assert split == one and sum(len(f) for _, f in one) >= 7
+
+
+def test_the_article_text_is_kept_as_the_docs_text(nlp: Language):
+    from newsledger.util import doc_text
+
+    text = "  Officials said\u00a040 died.\n\n\t\"We're\u2009here,\" she said.  \r\nLorsk  "
+    doc = make_doc(nlp, Article(id="k", text=text, date="2024-06-14"))
+    assert doc_text(doc) is text  # the article's own string, not rebuilt from the tokens
+    assert doc.text == text  # which is what spaCy would have rebuilt

@@ -27,7 +27,7 @@ from .pubdate import STORY_ROUNDS, PubDate, publication, story_dates
 from .quantities import assign_quantities
 from .records import Figure, Statement
 from .stories import WINDOW_DAYS, StoryFeatures, article_names, cluster, story_features
-from .util import batched, batched_by, doc_text
+from .util import batched, batched_by, doc_text, keep_text
 from .workers import Workers, worker_config
 
 
@@ -96,6 +96,7 @@ def article_pub(article: Article) -> PubDate:
 
 def make_doc(nlp: Language, article: Article, pub: PubDate | None = None) -> Doc:
     doc = nlp.make_doc(article.text)
+    keep_text(doc, article.text)
     pub = pub or article_pub(article)
     doc._.pub_date = pub.date
     doc._.pub_month_day = None if pub.date else pub.month_day

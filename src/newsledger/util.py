@@ -59,6 +59,12 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
+def keep_text(doc: Doc, text: str) -> None:
+    """Remember the text a Doc was tokenised from as its ``doc_text``: spaCy's tokenisation is
+    non-destructive (``doc.text`` equals the input), so rebuilding it from the tokens is wasted."""
+    doc.user_data[_TEXT_KEY] = text
+
+
 class TokenTest:
     """A test of one string attribute of tokens (``spacy.attrs.LOWER``, ``LEMMA``, ``DEP``, ...),
     answered for a whole Doc from one ``to_array``: the test (a pure function of the string) runs
