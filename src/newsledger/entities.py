@@ -111,9 +111,10 @@ class GreedyEntities:
             yield from batch
 
     def _annotate(self, docs: list[Doc]) -> None:
-        plain = [doc for doc in docs if not doc.to_array(ENT_IOB).any()]
+        annotated = [bool(doc.to_array(ENT_IOB).any()) for doc in docs]
+        plain = [doc for doc, done in zip(docs, annotated, strict=True) if not done]
         if len(plain) < len(docs):  # preset or blocked entities: spaCy's transitions honour them
-            preset = [doc for doc in docs if doc.to_array(ENT_IOB).any()]
+            preset = [doc for doc, done in zip(docs, annotated, strict=True) if done]
             self.ner.set_annotations(preset, self.ner.predict(preset))
         if not any(len(doc) for doc in plain):
             for doc in plain:
