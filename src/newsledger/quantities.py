@@ -22,10 +22,12 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 
 from .figures.scope import CUMULATIVE, RUNNING_TOTALS, place_key
 from .records import Figure
+from .util import MEMO_LIMIT
 
 _IRREGULAR = {"children": "child", "men": "man", "women": "woman", "people": "people", "persons": "person",
               "police": "police", "personnel": "personnel", "troops": "troop", "dead": "dead",
@@ -56,6 +58,7 @@ PER_EVENT = {"attended", "detained", "evacuated", "military"}
 MERGED_CATEGORY = {"trapped": "unaccounted", "missing": "unaccounted"}
 
 
+@lru_cache(maxsize=MEMO_LIMIT)  # a pure function of a short phrase, asked for every figure at every pass
 def head_noun(counted: str | None) -> str:
     """The singular head word of a counted phrase ("police officers" -> "officer")."""
     words = re.findall(r"[A-Za-z$]+", counted or "")
@@ -75,16 +78,26 @@ def counted_class(f: Figure, neighbours: Sequence[Figure] = ()) -> str:
     "Men" is a sub-group only beside women or children ("18 men, 14 women and 8 children")."""
     if f.unit and f.unit != "percent":
         return f.unit
-    head = head_noun(f.counted)
-    words = [head_noun(w) for w in re.findall(r"[A-Za-z]+", f.counted or "")]
+    cls = _phrase_class(f.counted)
+    if cls is None:  # "men"
+        beside = {head_noun(n.counted) for n in neighbours if n is not f}
+        return "men" if beside & {"woman", "child"} else "people"
+    return cls
+
+
+@lru_cache(maxsize=MEMO_LIMIT)
+def _phrase_class(counted: str | None) -> str | None:
+    """:func:`counted_class` of a counted phrase, None for "men" (which depends on the figures
+    beside it); memoized, as every pass of the ledger asks it for every figure."""
+    head = head_noun(counted)
+    words = [head_noun(w) for w in re.findall(r"[A-Za-z]+", counted or "")]
     if "police" in words:
         return "police"
     if head == "man":
-        beside = {head_noun(n.counted) for n in neighbours if n is not f}
-        return "men" if beside & {"woman", "child"} else "people"
+        return None
     if head in SUBGROUPS:
         return SUBGROUPS[head]
-    last = (re.findall(r"[A-Za-z]+", f.counted or "") or [""])[-1].lower()
+    last = (re.findall(r"[A-Za-z]+", counted or "") or [""])[-1].lower()
     if head in GATHERINGS and last != head:
         return "gatherings"  # "214 rallies" counts events; "put the Tarsenne march at 300,000" counts people
     if head in GENERIC_PEOPLE or not head:
