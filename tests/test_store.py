@@ -420,6 +420,26 @@ def test_a_dateline_without_a_year_takes_the_year_of_its_story(db_target: str, t
     assert sorted(map(str, spec_records(store))) == records
 
 
+def test_the_days_to_redate_are_known_before_the_stories_are_applied(db_target: str, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """analyze starts the re-dating's parse before the stories are linked, from the plan: the
+    days it asks for must be those the applied stories give."""
+    seen: list[tuple[dict[str, object], dict[str, object]]] = []
+    apply = Store.apply_stories
+
+    def checked(self: Store, plan: object, batch: int = 200) -> int:
+        before = self.story_dates(plan)  # type: ignore[arg-type]
+        moved = apply(self, plan, batch)  # type: ignore[arg-type]
+        seen.append((dict(before), dict(self.story_dates())))
+        return moved
+
+    monkeypatch.setattr(Store, "apply_stories", checked)
+    analyze([_write(tmp_path / "wire.jsonl", [YEARLESS_WIRE])], db_target)
+    assert analyze([_write(tmp_path / "dated.jsonl", YEARLESS_DATED)], db_target).story_dated == 1
+    assert seen and all(before == after for before, after in seen)
+    assert any("kestra-wire" in before for before, _ in seen)
+
+
 @pytest.mark.parametrize("order", [1, -1])
 def test_a_year_from_the_story_does_not_depend_on_input_order(db_target: str, tmp_path: Path, order: int) -> None:
     from newsledger.extract import process_articles

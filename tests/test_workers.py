@@ -5,6 +5,7 @@ with two processes equal to one built with one (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import signal
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsledger.config import MAX_AUTO_PROCESSES, Config
-from newsledger.extract import iter_processed, work_chunk
+from newsledger.extract import iter_processed, process_now, work_chunk
 from newsledger.ingest import Article, ItemError
 from newsledger.store import analyze
 from newsledger.workers import IN_FLIGHT_PER_WORKER, Workers
@@ -82,6 +83,33 @@ def test_workers_send_back_no_article_text_and_results_keep_the_callers_articles
     assert workers.pids and os.getpid() not in workers.pids
 
 
+def test_submit_all_starts_every_chunk_before_a_result_is_asked_for(tmp_path: Path) -> None:
+    marks = [str(tmp_path / f"m{i}") for i in range(3)]
+    with Workers(Config(n_process=2)) as workers:
+        results = workers.submit_all(os.makedirs, marks, fallback=lambda path: "parent")  # type: ignore[arg-type]
+        deadline = time.monotonic() + 60
+        while not all(os.path.isdir(m) for m in marks) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(os.path.isdir(m) for m in marks)  # done in the workers, none of it asked for yet
+        assert list(results) == [None, None, None]
+    assert workers.pids and os.getpid() not in workers.pids
+
+
+def test_process_now_gives_what_iter_processed_gives(nlp: object) -> None:
+    from newsledger.pubdate import PubDate
+
+    arts = _articles(5)
+    pubs = {"a1": PubDate("2031-03-02", "dateline_story", "03-02")}
+    config = Config(n_process=2, batch_size=2)
+    with Workers(config) as workers:
+        lazy = list(process_now(arts, config, pubs, workers))  # no pool yet: processed when asked for
+        workers.start()
+        now = process_now(arts, config, pubs, workers)
+        assert _records(list(now)) == _records(lazy) == _records(iter_processed(arts, config, pubs=pubs))  # type: ignore[arg-type]
+    assert workers.pids and os.getpid() not in workers.pids
+    assert [r.pub for r in lazy if r.article.id == "a1"] == [pubs["a1"]]
+
+
 def test_a_killed_worker_loses_no_article(nlp: object, caplog: pytest.LogCaptureFixture) -> None:
     arts = _articles(8)
     one = list(iter_processed(arts, Config(n_process=1)))
@@ -108,12 +136,23 @@ def test_automatic_mode_starts_workers_only_for_a_large_input(monkeypatch: pytes
     assert _records(large)[:4] == _records(small)
 
 
-def test_a_store_built_by_two_processes_equals_one_built_by_one(db_target: str, tmp_path: Path) -> None:
+def test_a_store_built_by_two_processes_equals_one_built_by_one(db_target: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = _corpus(tmp_path / "c.jsonl", 10)
     # yearless.jsonl: dated by its story afterwards, a second pass that goes through the workers too
     inputs: list[str | Path] = [corpus, DATA / "a1.jsonl", ROOT / "examples" / "articles", DATA / "yearless.jsonl"]
     single = tmp_path / "single.db"
     analyze(inputs, single, Config(n_process=1))
+    # the re-dating's first parse starts before the stories are linked, and is the one used
+    extract = importlib.import_module("newsledger.extract")  # the package's ``extract`` is a function
+
+    used: list[str] = []
+    real = extract.process_now
+
+    def counted(*args: object, **kwargs: object) -> object:
+        return (used.append(r.article.id) or r for r in real(*args, **kwargs))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(extract, "process_now", counted)
     report = analyze(inputs, db_target, Config(n_process=2, batch_size=4))
-    assert report.errors == [] and report.story_dated > 0
+    assert report.errors == [] and report.story_dated > 0 and used
     assert snapshot(db_target) == snapshot(str(single))

@@ -9,7 +9,7 @@ Stages: :mod:`ingest` reads articles; :mod:`pipeline` parses them in batches wit
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
@@ -224,6 +224,25 @@ def _pooled(good: Iterable[Article], config: Config, nlp: Language | None, worke
     for results, chunk_errors in workers.map(work_chunk, tasks(), here):
         errors.extend(chunk_errors)
         yield from _with_articles(results, sent.popleft())
+
+
+def process_now(articles: Sequence[Article], config: Config, pubs: Mapping[str, PubDate],
+                workers: Workers | None) -> Iterator[ArticleResult]:
+    """What :func:`iter_processed` gives for a few articles (every chunk is held until asked
+    for), with their parse started now in the running worker pool, so this process can do other
+    work meanwhile: the re-dating's parse while the stories are linked. Without a running pool,
+    they are processed when asked for."""
+    if workers is None or not workers.started or not workers.enabled:
+        return iter_processed(articles, config, pubs=pubs, workers=workers)
+    errors: list[ItemError] = []
+    chunks = list(parse_batches(_checked(articles, config, errors, None, None), config))
+
+    def here(task: Task) -> Done:
+        return _chunk(pipeline.load(config), task, config)
+
+    done = workers.submit_all(work_chunk, [(c, {a.id: pubs[a.id] for a in c if a.id in pubs}) for c in chunks],
+                              here)
+    return (r for chunk, (results, _) in zip(chunks, done, strict=True) for r in _with_articles(results, chunk))
 
 
 def _with_articles(results: list[ArticleResult], chunk: list[Article]) -> Iterator[ArticleResult]:

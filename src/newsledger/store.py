@@ -20,7 +20,7 @@ import os
 import re
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -574,6 +574,16 @@ class Staged:
     place_aliases: dict[str, str] | None = None
 
 
+@dataclass(frozen=True)
+class StoryPlan:
+    """The stories wanted now (:meth:`Store.plan_stories`), before they are applied: each
+    linked article's story, the articles that move (in ingest order), the stories' summaries."""
+
+    wanted: dict[str, str]
+    moved: list[str]
+    summaries: list[StorySummary]
+
+
 @dataclass
 class AnalyzeReport:
     """What an ``analyze`` run did."""
@@ -825,19 +835,30 @@ class Store:
         self._insert_records(conn, article.id, figures, statements)
         self.link_records(conn, article.id, story, sources)
 
-    def story_dates(self) -> dict[str, PubDate]:
+    def story_dates(self, plan: StoryPlan | None = None) -> dict[str, PubDate]:
         """The stored articles whose publication day their story now gives or changes (see
-        ``pubdate.story_dates``): year-less datelines, read against their stories' articles."""
+        ``pubdate.story_dates``): year-less datelines, read against their stories' articles.
+        With a ``plan`` (:meth:`plan_stories`), against the stories it will give, before it is
+        applied."""
         md = articles_t.c.pub_month_day
-        cand = sa.select(articles_t.c.story_id).where(
-            md.is_not(None), articles_t.c.story_id.is_not(None),
-            sa.or_(articles_t.c.pub_date.is_(None), articles_t.c.pub_date_basis == STORY_BASIS))
+        yearless = sa.and_(md.is_not(None), articles_t.c.story_id.is_not(None),
+                           sa.or_(articles_t.c.pub_date.is_(None), articles_t.c.pub_date_basis == STORY_BASIS))
+        cols = (articles_t.c.id, articles_t.c.story_id, articles_t.c.pub_date, articles_t.c.pub_date_basis, md)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id, articles_t.c.pub_date,
-                                          articles_t.c.pub_date_basis, md)
-                                .where(articles_t.c.story_id.in_(cand.distinct()))).all()
+            if plan is None:
+                rows = conn.execute(sa.select(*cols).where(articles_t.c.story_id.in_(
+                    sa.select(articles_t.c.story_id).where(yearless).distinct()))).all()
+                story = {r[0]: r[1] for r in rows}
+            else:
+                wanted = plan.wanted
+                keep = {wanted.get(aid, sid) for aid, sid in conn.execute(
+                    sa.select(articles_t.c.id, articles_t.c.story_id).where(yearless))}
+                ids = [aid for aid, sid in wanted.items() if sid in keep]
+                rows = [r for chunk in batched(ids, 500)
+                        for r in conn.execute(sa.select(*cols).where(articles_t.c.id.in_(list(chunk))))]
+                story = {r[0]: wanted.get(r[0], r[1]) for r in rows}
         pubs = {r[0]: PubDate(r[2], None if r[3] in (None, "none") else r[3], r[4]) for r in rows}
-        return story_dates(pubs, {r[0]: r[1] for r in rows}, WINDOW_DAYS)
+        return story_dates(pubs, story, WINDOW_DAYS)
 
     def stored_articles(self, ids: Sequence[str]) -> list[Article]:
         """Stored articles as they were read (same content hash), in ``ids`` order."""
@@ -1059,6 +1080,11 @@ class Store:
         ``stories`` table. Near-duplicates stay in their original's story. Safe to kill and
         rerun: each moved article is relinked in the transaction that moves it. Returns the
         number of articles moved."""
+        return self.apply_stories(self.plan_stories(), batch)
+
+    def plan_stories(self) -> StoryPlan:
+        """The first half of :meth:`update_stories`: the stories wanted now (clustering and an
+        analyst's merges and renames), nothing written."""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(articles_t.c.id, articles_t.c.story_id, articles_t.c.dup_of,
                                           articles_t.c.date, articles_t.c.outlet, articles_t.c.names,
@@ -1075,17 +1101,22 @@ class Store:
         wanted, labels = story_overrides(self, wanted)  # an analyst's story merges and renames
         seq = {r[0]: (r[7] if r[7] is not None else -1) for r in rows}
         moved = sorted((aid for aid in wanted if wanted[aid] != current[aid]), key=lambda a: (seq[a], a))
-        if moved:
-            with self.engine.connect() as conn:
-                sources = self._load_sources(conn)
-            for chunk in batched(moved, batch):
-                with self.begin() as conn:
-                    self.link_many(conn, [(aid, wanted[aid]) for aid in chunk], sources)
         summaries = [replace(s, label=labels.get(s.id, s.label))
                      for s in summarize(wanted, features, {r[0]: r[4] for r in rows})]
+        return StoryPlan(wanted, moved, summaries)
+
+    def apply_stories(self, plan: StoryPlan, batch: int = 200) -> int:
+        """The second half of :meth:`update_stories`: move and relink the articles whose story
+        changed, in ingest order, and rewrite the stories table."""
+        if plan.moved:
+            with self.engine.connect() as conn:
+                sources = self._load_sources(conn)
+            for chunk in batched(plan.moved, batch):
+                with self.begin() as conn:
+                    self.link_many(conn, [(aid, plan.wanted[aid]) for aid in chunk], sources)
         with self.begin() as conn:
-            self._save_stories(conn, summaries)
-        return len(moved)
+            self._save_stories(conn, plan.summaries)
+        return len(plan.moved)
 
     def _save_stories(self, conn: Connection, summaries: Iterable[StorySummary]) -> None:
         """Rewrite the stories table; the quantities of a story whose event or place words changed
@@ -1109,135 +1140,230 @@ class Store:
         if qids - known:
             conn.execute(dirty_t.insert(), [{"id": q} for q in sorted(qids - known)])
 
-    def resolve_stories(self) -> int:
+    def resolve_stories(self, workers: Workers | None = None) -> int:
         """Story-level quantity identity for every story with a dirty quantity: an unplaced running
         total takes the place its source gives such totals in the story (quantities.source_places),
         and "in the capital" the city the story's articles call the capital (scope.story_aliases).
         Read from all of the story's figures, so the result does not depend on the order articles
-        arrived; figures whose quantity changes mark the old and new quantity dirty. Idempotent."""
+        arrived; figures whose quantity changes mark the old and new quantity dirty. Idempotent.
+        Each story is read and written here and worked out apart (:func:`story_moves`), in
+        ``workers`` when their pool is running (see :func:`_mapped`)."""
         with self.engine.connect() as conn:
             stories = sorted({s for s in conn.execute(
                 sa.select(articles_t.c.story_id).distinct()
                 .join(figures_t, figures_t.c.article_id == articles_t.c.id)
                 .where(figures_t.c.quantity_id.in_(sa.select(dirty_t.c.id)))).scalars() if s})
+
+        def tasks() -> Iterator[list[StoryInputs]]:
+            # a commit per few stories, not per story; a big story is a task of its own
+            left = iter(stories)
+            while True:
+                task: list[StoryInputs] = []
+                with self.engine.connect() as conn:  # not held while the task is worked out
+                    for story in left:
+                        task.append(self._story_inputs(conn, story))
+                        if len(task) >= 50 or sum(len(t[1]) for t in task) >= TASK_FIGURES:
+                            break
+                if not task:
+                    return
+                yield task
+
         moved = 0
-        for chunk in batched(stories, 50):  # a commit per few stories, not per story
+        for _, results in _mapped(workers, story_moves, tasks()):
             with self.begin() as conn:
-                for story in chunk:
-                    moved += self._resolve_story(conn, story)
+                for updates, touched in results:
+                    if updates:
+                        conn.execute(figures_t.update().where(figures_t.c.id == sa.bindparam("b_id"))
+                                     .values(quantity_id=sa.bindparam("b_qid")), updates)
+                        self._mark_dirty(conn, touched)
+                    moved += len(updates)
         return moved
 
-    def _resolve_story(self, conn: Connection, story: str) -> int:
-        rows = conn.execute(sa.select(figures_t).join(articles_t, articles_t.c.id == figures_t.c.article_id)
-                            .where(articles_t.c.story_id == story)
-                            .order_by(figures_t.c.article_id, figures_t.c.id)).mappings().all()
-        figs = [_row_figure(r) for r in rows]
-        sids = [r["source_id"] for r in rows]
-        places = source_places(figs, sids)
+    def _story_inputs(self, conn: Connection, story: str) -> StoryInputs:
+        """What :func:`story_moves` reads of one story: its figures, headlines and place aliases."""
+        rows = [dict(r) for r in conn.execute(
+            sa.select(figures_t).join(articles_t, articles_t.c.id == figures_t.c.article_id)
+            .where(articles_t.c.story_id == story).order_by(figures_t.c.article_id, figures_t.c.id)).mappings()]
         titles = {r.id: r.title for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.title)
                                                       .where(articles_t.c.story_id == story))}
-        home = home_places(figs, titles)
-        aliases = story_aliases([json.loads(a) for a in conn.execute(sa.select(articles_t.c.place_aliases).where(
-            articles_t.c.story_id == story)).scalars() if a])
-        by_doc: dict[str, list[Figure]] = {}
-        for f in figs:
-            by_doc.setdefault(f.doc, []).append(f)
-        updates, touched = [], set()
-        for r, f, sid in zip(rows, figs, sids, strict=True):
-            eff = resolve_place(story_place(f, sid, places), aliases)
-            if place_key(eff) in home and not f.subset:
-                eff = None  # the story's own place (quantities.home_places)
-            near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
-            qid = quantity_id(quantity_key(replace(f, place=eff), story, near, sid))
-            if qid != r["quantity_id"]:
-                updates.append({"b_id": r["id"], "b_qid": qid})
-                touched |= {qid, r["quantity_id"]} - {None}
-        if updates:
-            conn.execute(figures_t.update().where(figures_t.c.id == sa.bindparam("b_id"))
-                         .values(quantity_id=sa.bindparam("b_qid")), updates)
-            self._mark_dirty(conn, touched)
-        return len(updates)
+        aliases = [json.loads(a) for a in conn.execute(sa.select(articles_t.c.place_aliases).where(
+            articles_t.c.story_id == story)).scalars() if a]
+        return story, rows, titles, aliases
 
-    def refresh_dirty(self, batch: int = 200) -> int:
+    def refresh_dirty(self, batch: int = 200, workers: Workers | None = None) -> int:
         """Recompute every quantity marked dirty, in small transactions (after the story-level
         identity pass over the stories they belong to). An analyst's corrections are applied
-        around that pass: figure and source fixes before it, figure moves after it."""
+        around that pass: figure and source fixes before it, figure moves after it. Pages of
+        quantities are read and written here and summed up apart (:func:`quantity_summaries`),
+        in ``workers`` when their pool is running (see :func:`_mapped`)."""
         from .corrections import apply_moves, apply_records
 
         apply_records(self)
-        self.resolve_stories()
+        self.resolve_stories(workers)
         apply_moves(self)
-        done = 0
-        while True:
-            with self.begin() as conn:
-                ids = list(conn.execute(sa.select(dirty_t.c.id).order_by(dirty_t.c.id).limit(batch)).scalars())
+
+        def pages() -> Iterator[QuantityInputs]:
+            # by id after the last page read: the pages before it may not be written yet
+            last = ""
+            while True:
+                with self.engine.connect() as conn:  # not held while the page is summed up
+                    ids = list(conn.execute(sa.select(dirty_t.c.id).where(dirty_t.c.id > last)
+                                            .order_by(dirty_t.c.id).limit(batch)).scalars())
+                    inputs = self._quantity_inputs(conn, sorted(ids))
                 if not ids:
-                    return done
-                done += self.refresh_quantities(conn, ids)
+                    return
+                yield inputs
+                last = ids[-1]
+
+        done = 0
+        for (ids, _, _), (quantity_rows, conflict_rows) in _mapped(workers, quantity_summaries, pages()):
+            with self.begin() as conn:
+                self._write_quantities(conn, ids, quantity_rows, conflict_rows)
                 conn.execute(dirty_t.delete().where(dirty_t.c.id.in_(ids)))
+            done += len(quantity_rows)
+        return done
 
     def refresh_quantities(self, conn: Connection, qids: Iterable[str]) -> int:
         """Recompute the summary row and conflicts of each quantity from its figures. A handful
         of statements for the whole set (not five per quantity): rows are deleted, read and
         written for all of ``qids`` at once, in the order one quantity at a time would use."""
-        order = sorted(set(qids))
-        if not order:
-            return 0
-        by_qid: dict[str, list[Any]] = {}
+        inputs = self._quantity_inputs(conn, sorted(set(qids)))
+        quantity_rows, conflict_rows = quantity_summaries(inputs)
+        self._write_quantities(conn, inputs[0], quantity_rows, conflict_rows)
+        return len(quantity_rows)
+
+    def _quantity_inputs(self, conn: Connection, order: list[str]) -> QuantityInputs:
+        """What :func:`quantity_summaries` reads for the quantities ``order`` (sorted): their
+        figures with their articles' story, outlet, duplicate and date, and the stories' labels."""
+        by_qid: dict[str, list[dict[str, Any]]] = {}
         for chunk in batched(order, 500):  # bounded IN lists
-            ids = list(chunk)
-            conn.execute(conflicts_t.delete().where(conflicts_t.c.quantity_id.in_(ids)))
-            conn.execute(quantities_t.delete().where(quantities_t.c.id.in_(ids)))
             for r in conn.execute(
                     sa.select(figures_t, articles_t.c.story_id, articles_t.c.outlet, articles_t.c.dup_of,
                               articles_t.c.date.label("article_date"))
                     .join(articles_t, articles_t.c.id == figures_t.c.article_id)
-                    .where(figures_t.c.quantity_id.in_(ids)).order_by(figures_t.c.id)).mappings():
-                by_qid.setdefault(r["quantity_id"], []).append(r)
+                    .where(figures_t.c.quantity_id.in_(list(chunk))).order_by(figures_t.c.id)).mappings():
+                by_qid.setdefault(r["quantity_id"], []).append(dict(r))
         # a label names its story's event
         stories = sorted({rows[0]["story_id"] for rows in by_qid.values() if rows[0]["story_id"]})
         story_labels: dict[str | None, str | None] = {None: None}
         for chunk in batched(stories, 500):
             story_labels.update((r[0], r[1]) for r in conn.execute(
                 sa.select(stories_t.c.id, stories_t.c.label).where(stories_t.c.id.in_(list(chunk)))))
-        quantity_rows, conflict_rows = [], []
-        for qid in order:
-            rows = by_qid.get(qid)
-            if not rows:
-                continue
-            figs = [_row_figure(r) for r in rows]
-            sids = [r["source_id"] for r in rows]
-            published = [r["article_date"] for r in rows]
-            summary = conflict_summary(figs, sids, published)
-            conflict_rows += [{"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"],
-                               "kind": kind} for i, j, kind in summary.pairs]
-            est = estimate(figs, sids, published)
-            values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
-            dates = sorted(r["event_date"] for r in rows if r["event_date"])
-            # what it counts comes from a figure linking put here, not one an analyst moved in
-            first = next((f for f, r in zip(figs, rows, strict=True)
-                          if '"quantity_id"' not in (r["auto"] or "")), figs[0])
-            cls = counted_class(first)
-            # the place most of its figures name (figures inheriting their source's area name none)
-            named = Counter(r["place"] for r in rows if r["place"])
-            story = rows[0]["story_id"]
-            label = _label(first, cls, named.most_common(1)[0][0] if named else None, story_labels.get(story))
-            quantity_rows.append(dict(
-                id=qid, story_id=rows[0]["story_id"], label=label, category=first.category, counted_class=cls,
-                unit=first.unit, running_total=first.category in RUNNING, n_figures=len(rows),
-                n_sources=len({r["source_id"] for r in rows}),
-                n_articles=len({r["article_id"] for r in rows}),
-                n_outlets=len({r["outlet"] or r["article_id"] for r in rows}),
-                min_value=min(values) if values else None, max_value=max(values) if values else None,
-                first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
-                n_conflicts=summary.total, n_disputes=summary.disputes, n_revisions=summary.revisions,
-                n_across_days=summary.across_days, n_undated=summary.undated,
-                estimate=_estimate_json(est, [r["id"] for r in rows])))
+        return order, by_qid, story_labels
+
+    def _write_quantities(self, conn: Connection, ids: Sequence[str], quantity_rows: list[dict[str, Any]],
+                          conflict_rows: list[dict[str, Any]]) -> None:
+        """Replace the summary rows and conflicts of the quantities ``ids``."""
+        for chunk in batched(ids, 500):  # bounded IN lists
+            part = list(chunk)
+            conn.execute(conflicts_t.delete().where(conflicts_t.c.quantity_id.in_(part)))
+            conn.execute(quantities_t.delete().where(quantities_t.c.id.in_(part)))
         if quantity_rows:
             conn.execute(quantities_t.insert(), quantity_rows)
         if conflict_rows:
             conn.execute(conflicts_t.insert(), conflict_rows)
-        return len(quantity_rows)
+
+
+# the story pass's inputs: (story, its figure rows, headline by article, place aliases by article)
+StoryInputs = tuple[str, list[dict[str, Any]], dict[str, str | None], list[dict[str, str]]]
+# the quantity refresh's inputs: (quantity ids in order, figure rows by quantity, story labels)
+QuantityInputs = tuple[list[str], dict[str, list[dict[str, Any]]], dict[str | None, str | None]]
+TASK_FIGURES = 5_000  # figures read per task of the story pass: a few stories, or one big one
+STORY_BATCH = 200  # articles per transaction when stories move, or are re-dated
+_T = TypeVar("_T")
+_O = TypeVar("_O")
+
+
+def _mapped(workers: Workers | None, fn: Callable[[_T], _O], tasks: Iterable[_T]) -> Iterator[tuple[_T, _O]]:
+    """``(task, fn(task))`` in order. When the run's worker pool is up (the end of an analyze run
+    with several processes, where they would otherwise idle while this process works alone),
+    ``fn`` runs there, while this process reads the next tasks and writes the results; else,
+    or for a task whose worker failed, here. ``fn`` must be a module-level pure function."""
+    if workers is None or not workers.started or not workers.enabled:
+        for task in tasks:
+            yield task, fn(task)
+        return
+    sent: deque[_T] = deque()
+
+    def feed() -> Iterator[_T]:
+        for task in tasks:
+            sent.append(task)
+            yield task
+
+    for out in workers.map(fn, feed(), fn):
+        yield sent.popleft(), out
+
+
+def story_moves(tasks: Sequence[StoryInputs]) -> list[tuple[list[dict[str, Any]], set[str]]]:
+    """For each story: the figures whose quantity id changes under the story-level identity
+    (``b_id``, ``b_qid``), and the quantity ids they leave and join (see
+    :meth:`Store.resolve_stories`). A pure function of what was read."""
+    return [_story_moves(*task) for task in tasks]
+
+
+def _story_moves(story: str, rows: list[dict[str, Any]], titles: dict[str, str | None],
+                 aliases_by_article: list[dict[str, str]]) -> tuple[list[dict[str, Any]], set[str]]:
+    figs = [_row_figure(r) for r in rows]
+    sids = [r["source_id"] for r in rows]
+    places = source_places(figs, sids)
+    home = home_places(figs, titles)
+    aliases = story_aliases(aliases_by_article)
+    by_doc: dict[str, list[Figure]] = {}
+    for f in figs:
+        by_doc.setdefault(f.doc, []).append(f)
+    updates: list[dict[str, Any]] = []
+    touched: set[str] = set()
+    for r, f, sid in zip(rows, figs, sids, strict=True):
+        eff = resolve_place(story_place(f, sid, places), aliases)
+        if place_key(eff) in home and not f.subset:
+            eff = None  # the story's own place (quantities.home_places)
+        near = [g for g in by_doc[f.doc] if abs(g.start - f.start) <= 120]
+        qid = quantity_id(quantity_key(replace(f, place=eff), story, near, sid))
+        if qid != r["quantity_id"]:
+            updates.append({"b_id": r["id"], "b_qid": qid})
+            touched |= {qid, r["quantity_id"]} - {None}
+    return updates, touched
+
+
+def quantity_summaries(inputs: QuantityInputs) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The summary row and the conflict rows of each quantity, in the order of its ids (see
+    :meth:`Store.refresh_quantities`). A pure function of what was read."""
+    order, by_qid, story_labels = inputs
+    quantity_rows: list[dict[str, Any]] = []
+    conflict_rows: list[dict[str, Any]] = []
+    for qid in order:
+        rows = by_qid.get(qid)
+        if not rows:
+            continue
+        figs = [_row_figure(r) for r in rows]
+        sids = [r["source_id"] for r in rows]
+        published = [r["article_date"] for r in rows]
+        summary = conflict_summary(figs, sids, published)
+        conflict_rows += [{"quantity_id": qid, "figure_a": rows[i]["id"], "figure_b": rows[j]["id"],
+                           "kind": kind} for i, j, kind in summary.pairs]
+        est = estimate(figs, sids, published)
+        values = [v for f in figs for v in (f.value, f.value_high) if v is not None]
+        dates = sorted(r["event_date"] for r in rows if r["event_date"])
+        # what it counts comes from a figure linking put here, not one an analyst moved in
+        first = next((f for f, r in zip(figs, rows, strict=True)
+                      if '"quantity_id"' not in (r["auto"] or "")), figs[0])
+        cls = counted_class(first)
+        # the place most of its figures name (figures inheriting their source's area name none)
+        named = Counter(r["place"] for r in rows if r["place"])
+        story = rows[0]["story_id"]
+        label = _label(first, cls, named.most_common(1)[0][0] if named else None, story_labels.get(story))
+        quantity_rows.append(dict(
+            id=qid, story_id=rows[0]["story_id"], label=label, category=first.category, counted_class=cls,
+            unit=first.unit, running_total=first.category in RUNNING, n_figures=len(rows),
+            n_sources=len({r["source_id"] for r in rows}),
+            n_articles=len({r["article_id"] for r in rows}),
+            n_outlets=len({r["outlet"] or r["article_id"] for r in rows}),
+            min_value=min(values) if values else None, max_value=max(values) if values else None,
+            first_date=dates[0] if dates else None, last_date=dates[-1] if dates else None,
+            n_conflicts=summary.total, n_disputes=summary.disputes, n_revisions=summary.revisions,
+            n_across_days=summary.across_days, n_undated=summary.undated,
+            estimate=_estimate_json(est, [r["id"] for r in rows])))
+    return quantity_rows, conflict_rows
 
 
 def _estimate_json(est: Any, ids: Sequence[int]) -> str | None:
@@ -1287,7 +1413,7 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
                     on_item: Callable[[Article | ItemError], None] | None, workers: Workers) -> AnalyzeReport:
     """The body of :func:`analyze`, run under the store's writer lock: the ingest order, the
     stored hashes and the source registry are read after the lock is taken."""
-    from .extract import iter_processed
+    from .extract import iter_processed, process_now
 
     report = AnalyzeReport()
     store.link_pending()  # finish what a killed distributed run staged
@@ -1344,20 +1470,28 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
 
     for res, dup in store.write_batches(results, write, (config or Config()).store_batch, report.errors):
         stored(res, dup)
-    store.update_stories()
-    report.story_dated = date_from_stories(store, config, workers=workers)
-    report.quantities_updated = store.refresh_dirty()
+    # the stories, then the re-dating their years call for: its first articles are parsed in the
+    # workers while this process links the stories (what date_from_stories would ask for next)
+    plan = store.plan_stories()
+    pubs = store.story_dates(plan)
+    ahead = process_now(store.stored_articles(sorted(pubs)[:STORY_BATCH]), config or Config(), pubs, workers)
+    store.apply_stories(plan, STORY_BATCH)
+    report.story_dated = date_from_stories(store, config, STORY_BATCH, workers, ahead=(pubs, ahead))
+    report.quantities_updated = store.refresh_dirty(workers=workers)
     return report
 
 
-def date_from_stories(store: Store, config: Config | None = None, batch: int = 200,
-                      workers: Workers | None = None) -> int:
+def date_from_stories(store: Store, config: Config | None = None, batch: int = STORY_BATCH,
+                      workers: Workers | None = None,
+                      ahead: tuple[Mapping[str, PubDate], Iterator[ArticleResult]] | None = None) -> int:
     """Date the articles whose dateline gives no year with the year of their story, once the
     run's stories are known: each such article is processed again with that day (its relative
     dates, incidents and figure days depend on it) and its records replaced, then stories are
     re-clustered with its date. An article stored by an earlier run is dated as soon as its story
     gains a dated article; one whose story no longer gives a year is undated again. Idempotent:
-    a rerun finds nothing to change. Returns the number of articles processed again."""
+    a rerun finds nothing to change. Returns the number of articles processed again. ``ahead``:
+    (the days asked for, the results of the first ``batch`` of them) when the caller started
+    that parse early; used only if those are still the days the stories give."""
     from .extract import iter_processed
 
     n = 0
@@ -1365,15 +1499,24 @@ def date_from_stories(store: Store, config: Config | None = None, batch: int = 2
         pubs = store.story_dates()
         if not pubs:
             break
-        for chunk in batched(sorted(pubs), batch):
+        for i, chunk in enumerate(batched(sorted(pubs), batch)):
             with store.engine.connect() as conn:
                 sources = store._load_sources(conn)
-            for res in iter_processed(store.stored_articles(chunk), config, pubs=pubs, workers=workers):
+            if i == 0 and ahead is not None and ahead[0] == pubs:
+                done = ahead[1]
+            else:
+                done = iter_processed(store.stored_articles(chunk), config, pubs=pubs, workers=workers)
+            for res in done:
                 with store.begin() as conn:
                     store.redate_article(conn, res.article, res.figures, res.statements, res.names,
                                          pubs[res.article.id], res.features, sources)
+        ahead = None
         n += len(pubs)
         store.update_stories()
+    if ahead is not None:
+        close = getattr(ahead[1], "close", None)  # asked for days the stories no longer give: drop it
+        if close is not None:
+            close()
     return n
 
 

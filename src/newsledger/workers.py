@@ -111,6 +111,22 @@ class Workers:
                 if fut is not None:
                     fut.cancel()
 
+    def submit_all(self, fn: Callable[[T], R], chunks: Iterable[T], fallback: Callable[[T], R]) -> Iterator[R]:
+        """:meth:`map` with every chunk submitted now, before any result is asked for: for a
+        few chunks whose results this process wants only after some work of its own (the
+        re-dating's parse, while the stories are linked)."""
+        flight = deque((chunk, self._submit(fn, chunk), self._pool) for chunk in chunks)
+
+        def results() -> Iterator[R]:
+            try:
+                while flight:
+                    yield self._resolve(*flight.popleft(), fallback)
+            finally:
+                for _, fut, _pool in flight:  # the consumer stopped early: drop what is queued
+                    if fut is not None:
+                        fut.cancel()
+        return results()
+
     def _submit(self, fn: Callable[[T], R], chunk: T) -> Future[Any] | None:
         if not self.enabled:
             return None
