@@ -156,3 +156,29 @@ def test_a_store_built_by_two_processes_equals_one_built_by_one(db_target: str, 
     report = analyze(inputs, db_target, Config(n_process=2, batch_size=4))
     assert report.errors == [] and report.story_dated > 0 and used
     assert snapshot(db_target) == snapshot(str(single))
+
+
+def test_the_story_pass_and_the_refresh_run_in_the_workers_and_change_nothing(db_target: str, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    store_module = importlib.import_module("newsledger.store")
+    from newsledger.store import Store, dirty_t, figures_t, quantities_t
+
+    inputs: list[str | Path] = [_corpus(tmp_path / "c.jsonl", 8), ROOT / "examples" / "articles"]
+    analyze(inputs, db_target, Config(n_process=1))
+    before = snapshot(db_target)
+    with Store(db_target) as store:
+        with store.begin() as conn:
+            # every quantity to be summed up again, and some figures put in a wrong quantity that the
+            # story pass must take them out of
+            conn.execute(dirty_t.delete())
+            conn.execute(dirty_t.insert(), [{"id": q} for q in conn.execute(sa.select(quantities_t.c.id)).scalars()]
+                         + [{"id": "q-elsewhere"}])
+            wrong = conn.execute(sa.select(figures_t.c.id).order_by(figures_t.c.id).limit(5)).scalars().all()
+            conn.execute(figures_t.update().where(figures_t.c.id.in_(wrong)).values(quantity_id="q-elsewhere"))
+        with Workers(Config(n_process=2)) as workers:
+            workers.start()
+            assert store.refresh_dirty(workers=workers) == len(before["quantities"])
+    assert snapshot(db_target) == before
+    assert workers.pids and os.getpid() not in workers.pids
+    assert store_module._READER == {}  # the workers read the store; this process only wrote

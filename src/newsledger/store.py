@@ -1146,30 +1146,22 @@ class Store:
         and "in the capital" the city the story's articles call the capital (scope.story_aliases).
         Read from all of the story's figures, so the result does not depend on the order articles
         arrived; figures whose quantity changes mark the old and new quantity dirty. Idempotent.
-        Each story is read and written here and worked out apart (:func:`story_moves`), in
-        ``workers`` when their pool is running (see :func:`_mapped`)."""
+        Each story is worked out apart (:func:`story_moves`), in ``workers`` when their pool is
+        running (see :func:`_mapped`); this process writes."""
         with self.engine.connect() as conn:
             stories = sorted({s for s in conn.execute(
                 sa.select(articles_t.c.story_id).distinct()
                 .join(figures_t, figures_t.c.article_id == articles_t.c.id)
                 .where(figures_t.c.quantity_id.in_(sa.select(dirty_t.c.id)))).scalars() if s})
-
-        def tasks() -> Iterator[list[StoryInputs]]:
-            # a commit per few stories, not per story; a big story is a task of its own
-            left = iter(stories)
-            while True:
-                task: list[StoryInputs] = []
-                with self.engine.connect() as conn:  # not held while the task is worked out
-                    for story in left:
-                        task.append(self._story_inputs(conn, story))
-                        if len(task) >= 50 or sum(len(t[1]) for t in task) >= TASK_FIGURES:
-                            break
-                if not task:
-                    return
-                yield task
-
+        groups = self._story_groups(stories)  # a commit per few stories, not per story
+        url = _shared_url(self.engine, workers)
+        done: Iterator[tuple[Any, list[tuple[list[dict[str, Any]], set[str]]]]]
+        if url is not None:  # the workers read the stories too
+            done = _mapped(workers, _stories_at, ((url, group) for group in groups))
+        else:
+            done = _mapped(workers, story_moves, (self._read(_read_stories, group) for group in groups))
         moved = 0
-        for _, results in _mapped(workers, story_moves, tasks()):
+        for _, results in done:
             with self.begin() as conn:
                 for updates, touched in results:
                     if updates:
@@ -1179,77 +1171,78 @@ class Store:
                     moved += len(updates)
         return moved
 
-    def _story_inputs(self, conn: Connection, story: str) -> StoryInputs:
-        """What :func:`story_moves` reads of one story: its figures, headlines and place aliases."""
-        rows = [dict(r) for r in conn.execute(
-            sa.select(figures_t).join(articles_t, articles_t.c.id == figures_t.c.article_id)
-            .where(articles_t.c.story_id == story).order_by(figures_t.c.article_id, figures_t.c.id)).mappings()]
-        titles = {r.id: r.title for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.title)
-                                                      .where(articles_t.c.story_id == story))}
-        aliases = [json.loads(a) for a in conn.execute(sa.select(articles_t.c.place_aliases).where(
-            articles_t.c.story_id == story)).scalars() if a]
-        return story, rows, titles, aliases
+    def _story_groups(self, stories: list[str]) -> Iterator[list[str]]:
+        """``stories`` in groups read and written at once: up to 50 stories, or a few thousand
+        figures (a big story is a group of its own)."""
+        group: list[str] = []
+        size = 0
+        for chunk in batched(stories, 500):
+            with self.engine.connect() as conn:
+                counts = {sid: int(n) for sid, n in conn.execute(
+                    sa.select(articles_t.c.story_id, sa.func.count(figures_t.c.id))
+                    .join(figures_t, figures_t.c.article_id == articles_t.c.id)
+                    .where(articles_t.c.story_id.in_(list(chunk))).group_by(articles_t.c.story_id))}
+            for story in chunk:
+                group.append(story)
+                size += counts.get(story, 0)
+                if len(group) >= 50 or size >= TASK_FIGURES:
+                    yield group
+                    group, size = [], 0
+        if group:
+            yield group
+
+    def _read(self, read: Callable[[Connection, list[str]], _O], ids: list[str]) -> _O:
+        """``read(conn, ids)`` on a connection that is not held while the result is worked out."""
+        with self.engine.connect() as conn:
+            return read(conn, ids)
 
     def refresh_dirty(self, batch: int = 200, workers: Workers | None = None) -> int:
         """Recompute every quantity marked dirty, in small transactions (after the story-level
         identity pass over the stories they belong to). An analyst's corrections are applied
-        around that pass: figure and source fixes before it, figure moves after it. Pages of
-        quantities are read and written here and summed up apart (:func:`quantity_summaries`),
-        in ``workers`` when their pool is running (see :func:`_mapped`)."""
+        around that pass: figure and source fixes before it, figure moves after it. Each page of
+        quantities is summed up apart (:func:`quantity_summaries`), in ``workers`` when their
+        pool is running (see :func:`_mapped`); this process writes."""
         from .corrections import apply_moves, apply_records
 
         apply_records(self)
         self.resolve_stories(workers)
         apply_moves(self)
 
-        def pages() -> Iterator[QuantityInputs]:
+        def pages() -> Iterator[list[str]]:
             # by id after the last page read: the pages before it may not be written yet
             last = ""
             while True:
-                with self.engine.connect() as conn:  # not held while the page is summed up
+                with self.engine.connect() as conn:
                     ids = list(conn.execute(sa.select(dirty_t.c.id).where(dirty_t.c.id > last)
                                             .order_by(dirty_t.c.id).limit(batch)).scalars())
-                    inputs = self._quantity_inputs(conn, sorted(ids))
                 if not ids:
                     return
-                yield inputs
+                yield sorted(ids)
                 last = ids[-1]
 
-        done = 0
-        for (ids, _, _), (quantity_rows, conflict_rows) in _mapped(workers, quantity_summaries, pages()):
+        url = _shared_url(self.engine, workers)
+        done: Iterator[tuple[Any, tuple[list[dict[str, Any]], list[dict[str, Any]]]]]
+        if url is not None:  # the workers read the quantities' figures too
+            done = _mapped(workers, _quantities_at, ((url, ids) for ids in pages()))
+        else:
+            done = _mapped(workers, quantity_summaries, (self._read(_read_quantities, ids) for ids in pages()))
+        n = 0
+        for task, (quantity_rows, conflict_rows) in done:
+            ids = task[1]  # (url, ids) or the inputs read here (None, ids, ...)
             with self.begin() as conn:
                 self._write_quantities(conn, ids, quantity_rows, conflict_rows)
                 conn.execute(dirty_t.delete().where(dirty_t.c.id.in_(ids)))
-            done += len(quantity_rows)
-        return done
+            n += len(quantity_rows)
+        return n
 
     def refresh_quantities(self, conn: Connection, qids: Iterable[str]) -> int:
         """Recompute the summary row and conflicts of each quantity from its figures. A handful
         of statements for the whole set (not five per quantity): rows are deleted, read and
         written for all of ``qids`` at once, in the order one quantity at a time would use."""
-        inputs = self._quantity_inputs(conn, sorted(set(qids)))
+        inputs = _read_quantities(conn, sorted(set(qids)))
         quantity_rows, conflict_rows = quantity_summaries(inputs)
-        self._write_quantities(conn, inputs[0], quantity_rows, conflict_rows)
+        self._write_quantities(conn, inputs[1], quantity_rows, conflict_rows)
         return len(quantity_rows)
-
-    def _quantity_inputs(self, conn: Connection, order: list[str]) -> QuantityInputs:
-        """What :func:`quantity_summaries` reads for the quantities ``order`` (sorted): their
-        figures with their articles' story, outlet, duplicate and date, and the stories' labels."""
-        by_qid: dict[str, list[dict[str, Any]]] = {}
-        for chunk in batched(order, 500):  # bounded IN lists
-            for r in conn.execute(
-                    sa.select(figures_t, articles_t.c.story_id, articles_t.c.outlet, articles_t.c.dup_of,
-                              articles_t.c.date.label("article_date"))
-                    .join(articles_t, articles_t.c.id == figures_t.c.article_id)
-                    .where(figures_t.c.quantity_id.in_(list(chunk))).order_by(figures_t.c.id)).mappings():
-                by_qid.setdefault(r["quantity_id"], []).append(dict(r))
-        # a label names its story's event
-        stories = sorted({rows[0]["story_id"] for rows in by_qid.values() if rows[0]["story_id"]})
-        story_labels: dict[str | None, str | None] = {None: None}
-        for chunk in batched(stories, 500):
-            story_labels.update((r[0], r[1]) for r in conn.execute(
-                sa.select(stories_t.c.id, stories_t.c.label).where(stories_t.c.id.in_(list(chunk)))))
-        return order, by_qid, story_labels
 
     def _write_quantities(self, conn: Connection, ids: Sequence[str], quantity_rows: list[dict[str, Any]],
                           conflict_rows: list[dict[str, Any]]) -> None:
@@ -1266,8 +1259,9 @@ class Store:
 
 # the story pass's inputs: (story, its figure rows, headline by article, place aliases by article)
 StoryInputs = tuple[str, list[dict[str, Any]], dict[str, str | None], list[dict[str, str]]]
-# the quantity refresh's inputs: (quantity ids in order, figure rows by quantity, story labels)
-QuantityInputs = tuple[list[str], dict[str, list[dict[str, Any]]], dict[str | None, str | None]]
+# the quantity refresh's inputs: (None, quantity ids in order, figure rows by quantity, story labels);
+# the first place is the store's URL in the tasks whose worker reads them itself
+QuantityInputs = tuple[None, list[str], dict[str, list[dict[str, Any]]], dict[str | None, str | None]]
 TASK_FIGURES = 5_000  # figures read per task of the story pass: a few stories, or one big one
 STORY_BATCH = 200  # articles per transaction when stories move, or are re-dated
 _T = TypeVar("_T")
@@ -1277,8 +1271,8 @@ _O = TypeVar("_O")
 def _mapped(workers: Workers | None, fn: Callable[[_T], _O], tasks: Iterable[_T]) -> Iterator[tuple[_T, _O]]:
     """``(task, fn(task))`` in order. When the run's worker pool is up (the end of an analyze run
     with several processes, where they would otherwise idle while this process works alone),
-    ``fn`` runs there, while this process reads the next tasks and writes the results; else,
-    or for a task whose worker failed, here. ``fn`` must be a module-level pure function."""
+    ``fn`` runs there, while this process makes the next tasks and writes the results; else, or
+    for a task whose worker failed, here. ``fn`` must be a module-level function."""
     if workers is None or not workers.started or not workers.enabled:
         for task in tasks:
             yield task, fn(task)
@@ -1292,6 +1286,81 @@ def _mapped(workers: Workers | None, fn: Callable[[_T], _O], tasks: Iterable[_T]
 
     for out in workers.map(fn, feed(), fn):
         yield sent.popleft(), out
+
+
+def _shared_url(engine: Engine, workers: Workers | None) -> str | None:
+    """The store's URL when the running worker pool can read the store itself (a file or a
+    server, not an in-memory database), so the parent need not read and send what they work on."""
+    if workers is None or not workers.started or not workers.enabled:
+        return None
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name == "sqlite" and sqlite_path(url) is None:
+        return None
+    return url
+
+
+_READER: dict[str, Engine] = {}  # a worker's read-only engine on the store it works for
+
+
+def _reader(url: str) -> Engine:
+    if url not in _READER:
+        for old in _READER.values():
+            old.dispose()
+        _READER.clear()
+        _READER[url] = (_sqlite_engine(url, readonly=True) if sqlite_path(url) is not None
+                        else sa.create_engine(url, future=True))
+    return _READER[url]
+
+
+def _read_stories(conn: Connection, stories: list[str]) -> list[StoryInputs]:
+    """What :func:`story_moves` reads of each story: its figures, headlines and place aliases."""
+    out = []
+    for story in stories:
+        rows = [dict(r) for r in conn.execute(
+            sa.select(figures_t).join(articles_t, articles_t.c.id == figures_t.c.article_id)
+            .where(articles_t.c.story_id == story).order_by(figures_t.c.article_id, figures_t.c.id)).mappings()]
+        titles = {r.id: r.title for r in conn.execute(sa.select(articles_t.c.id, articles_t.c.title)
+                                                      .where(articles_t.c.story_id == story))}
+        aliases = [json.loads(a) for a in conn.execute(sa.select(articles_t.c.place_aliases).where(
+            articles_t.c.story_id == story)).scalars() if a]
+        out.append((story, rows, titles, aliases))
+    return out
+
+
+def _read_quantities(conn: Connection, order: list[str]) -> QuantityInputs:
+    """What :func:`quantity_summaries` reads for the quantities ``order`` (sorted): their
+    figures with their articles' story, outlet, duplicate and date, and the stories' labels."""
+    by_qid: dict[str, list[dict[str, Any]]] = {}
+    for chunk in batched(order, 500):  # bounded IN lists
+        for r in conn.execute(
+                sa.select(figures_t, articles_t.c.story_id, articles_t.c.outlet, articles_t.c.dup_of,
+                          articles_t.c.date.label("article_date"))
+                .join(articles_t, articles_t.c.id == figures_t.c.article_id)
+                .where(figures_t.c.quantity_id.in_(list(chunk))).order_by(figures_t.c.id)).mappings():
+            by_qid.setdefault(r["quantity_id"], []).append(dict(r))
+    # a label names its story's event
+    stories = sorted({rows[0]["story_id"] for rows in by_qid.values() if rows[0]["story_id"]})
+    story_labels: dict[str | None, str | None] = {None: None}
+    for chunk in batched(stories, 500):
+        story_labels.update((r[0], r[1]) for r in conn.execute(
+            sa.select(stories_t.c.id, stories_t.c.label).where(stories_t.c.id.in_(list(chunk)))))
+    return None, order, by_qid, story_labels
+
+
+def _stories_at(task: tuple[str, list[str]]) -> list[tuple[list[dict[str, Any]], set[str]]]:
+    """:func:`story_moves` of stories read from the store at a URL (in a worker)."""
+    url, stories = task
+    with _reader(url).connect() as conn:
+        inputs = _read_stories(conn, stories)
+    return story_moves(inputs)
+
+
+def _quantities_at(task: tuple[str, list[str]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """:func:`quantity_summaries` of quantities read from the store at a URL (in a worker)."""
+    url, ids = task
+    with _reader(url).connect() as conn:
+        inputs = _read_quantities(conn, ids)
+    return quantity_summaries(inputs)
 
 
 def story_moves(tasks: Sequence[StoryInputs]) -> list[tuple[list[dict[str, Any]], set[str]]]:
@@ -1328,7 +1397,7 @@ def _story_moves(story: str, rows: list[dict[str, Any]], titles: dict[str, str |
 def quantity_summaries(inputs: QuantityInputs) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The summary row and the conflict rows of each quantity, in the order of its ids (see
     :meth:`Store.refresh_quantities`). A pure function of what was read."""
-    order, by_qid, story_labels = inputs
+    _, order, by_qid, story_labels = inputs
     quantity_rows: list[dict[str, Any]] = []
     conflict_rows: list[dict[str, Any]] = []
     for qid in order:
