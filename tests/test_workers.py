@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from newsledger import dedup
 from newsledger.config import MAX_AUTO_PROCESSES, Config
 from newsledger.extract import iter_processed, process_now, work_chunk
 from newsledger.ingest import Article, ItemError
@@ -79,6 +80,9 @@ def test_workers_send_back_no_article_text_and_results_keep_the_callers_articles
         got = list(iter_processed(arts, config, workers=workers))
     assert [r.article.id for results, _ in raw for r in results] == [a.id for a in arts]
     assert {r.article.text for results, _ in raw for r in results} == {""}  # the parent has the texts
+    # the near-duplicate signature is made beside the parse, where the text is
+    assert [r.minhash for results, _ in raw for r in results] == [dedup.to_bytes(dedup.signature(a.text)) for a in arts]
+    assert [r.minhash for r in iter_processed(arts[:2], Config(n_process=1))] == [None, None]
     assert len(got) == 6 and all(r.article is a for r, a in zip(got, arts, strict=True))
     assert workers.pids and os.getpid() not in workers.pids
 

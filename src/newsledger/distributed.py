@@ -141,7 +141,7 @@ def process_partition(part: Partition, target: str, config: Config, seq_base: in
 
         def write(conn: Connection, group: Sequence[ArticleResult]) -> list[None]:
             store.stage_articles(conn, [Staged(r.article, r.figures, r.statements, r.names, seqs[r.article.id], r.pub,
-                                               r.features, r.place_aliases) for r in group])
+                                               r.features, r.place_aliases, r.minhash) for r in group])
             return [None] * len(group)
 
         for _ in store.write_batches(iter_processed(fresh(), config, errors=errors), write, config.store_batch,

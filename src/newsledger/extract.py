@@ -19,7 +19,7 @@ from spacy.attrs import LIKE_NUM
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import pipeline
+from . import dedup, pipeline
 from .config import Config
 from .figures.scope import place_aliases
 from .ingest import Article, ItemError, read_articles
@@ -44,6 +44,9 @@ class ArticleResult:
     features: StoryFeatures = field(default_factory=StoryFeatures)
     # what the article says its generic places are ("capital" -> a city), read over the story
     place_aliases: dict[str, str] = field(default_factory=dict)
+    # its near-duplicate signature (dedup.signature, as bytes), when a worker process made it beside the
+    # parse, so the process writing the store need not; None: the store makes it
+    minhash: bytes | None = None
 
 
 @dataclass
@@ -204,7 +207,8 @@ def work_chunk(task: Task) -> Done:
     go back without their articles' texts, which the parent still holds (:func:`_pooled`)."""
     config = worker_config()
     results, errors = _chunk(pipeline.load(config), task, config)
-    return [replace(r, article=replace(r.article, text="")) for r in results], errors
+    return [replace(r, article=replace(r.article, text=""), minhash=dedup.to_bytes(dedup.signature(r.article.text)))
+            for r in results], errors
 
 
 def _pooled(good: Iterable[Article], config: Config, nlp: Language | None, workers: Workers,

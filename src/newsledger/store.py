@@ -572,6 +572,7 @@ class Staged:
     pub: PubDate | None = None
     features: StoryFeatures | None = None
     place_aliases: dict[str, str] | None = None
+    minhash: bytes | None = None  # its dedup.signature (dedup.to_bytes), if already made (by a worker)
 
 
 @dataclass(frozen=True)
@@ -773,7 +774,7 @@ class Store:
         for it in items:
             article, names = it.article, it.names
             pub = it.pub or publication(article.text, article.url, article.date, article.date_basis)
-            sig = dedup.signature(article.text)
+            sig = dedup.from_bytes(it.minhash) if it.minhash is not None else dedup.signature(article.text)
             sigs.append(sig)
             rows.append(dict(
                 id=article.id, title=article.title, outlet=article.outlet, url=article.url, date=article.date,
@@ -1520,7 +1521,7 @@ def _analyze_locked(store: Store, inputs: Iterable[str | Path], config: Config |
 
     def staged(res: ArticleResult, at: int) -> Staged:
         return Staged(res.article, res.figures, res.statements, res.names, at, res.pub, res.features,
-                      res.place_aliases)
+                      res.place_aliases, res.minhash)
 
     def stored(res: ArticleResult, dup: bool) -> None:
         nonlocal seq
