@@ -309,7 +309,7 @@ def _lost(length: int, cutoff: int) -> int:
     return length * (200 - 2 * cutoff) // (200 - cutoff)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _prefix_keys(word: str, cutoff: int) -> frozenset[str]:
     """Keys that two words within ``fuzz.ratio >= cutoff`` of each other always share, so a key
     look-up finds every such pair. Their common subsequence S starts within the first
@@ -324,18 +324,30 @@ def _prefix_keys(word: str, cutoff: int) -> frozenset[str]:
 @dataclass
 class _Keys:
     """Positions in a list of words filed under the :func:`_prefix_keys` of each word: a word
-    within the cutoff of a look-up's word shares a key with it."""
+    within the cutoff of a look-up's word shares a key with it. Most keys belong to one word,
+    so a key holds a position alone until it has two (a list for each costs memory)."""
 
     cutoff: int
-    keys: dict[str, list[int]] = field(default_factory=dict)
+    keys: dict[str, int | list[int]] = field(default_factory=dict)
 
     def file(self, i: int, word: str) -> None:
         for k in _prefix_keys(word, self.cutoff):
-            self.keys.setdefault(k, []).append(i)
+            had = self.keys.setdefault(k, i)
+            if isinstance(had, list):
+                had.append(i)
+            elif had != i:
+                self.keys[k] = [had, i]
 
     def candidates(self, word: str) -> set[int]:
         """Every position whose word may be within the cutoff of ``word`` (a superset)."""
-        return {i for k in _prefix_keys(word, self.cutoff) for i in self.keys.get(k, ())}
+        out: set[int] = set()
+        for k in _prefix_keys(word, self.cutoff):
+            had = self.keys.get(k)
+            if isinstance(had, int):
+                out.add(had)
+            elif had is not None:
+                out.update(had)
+        return out
 
 
 def _near(word: str, words: list[str], keys: _Keys | None, cutoff: int) -> set[int]:
