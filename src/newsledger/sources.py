@@ -404,6 +404,7 @@ class _People:
             out |= _near(surname, self.first, self.by_first, FIRST_CUTOFF)
         return sorted(out)
 
+
 @dataclass
 class _StoryIndex:
     """The sources used in one story by the keys that the story's scans test, so that a scan
