@@ -48,8 +48,11 @@ def _word(rng: random.Random, k: int) -> str:
 
 def stories(n: int, story_size: int, seed: int = 13) -> list[tuple[str, str, list[tuple[str, str | None]]]]:
     """``n`` articles as (story, text, [(speaker name, role)]): each story has a place, an agency
-    with an acronym, and a cast that gains a new person in about a third of the mentions."""
+    with an acronym, and a cast that gains a new person in about a third of the mentions. Each
+    text has 40 words of its own, so articles are not near-duplicates of all of their story (a
+    story of identical texts measured the near-duplicate look-up of one wire copy's clones)."""
     rng = random.Random(seed)
+    words = random.Random(seed + 1)  # each article's own words, apart from ``rng`` (the names)
     out = []
     casts: dict[int, list[tuple[str, str]]] = {}
     for i in range(n):
@@ -83,7 +86,8 @@ def stories(n: int, story_size: int, seed: int = 13) -> list[tuple[str, str, lis
             else:
                 names.append((rng.choice([acr, agency, f"{place}'s relief agency"]), None))
         text = (f"{place.upper()} — The {agency} ({acr}) said on Monday that rescue work went on. "
-                f"Officials in {place} said more people were missing.")
+                f"Officials in {place} said more people were missing. "
+                + " ".join(words.choice(SYL) + words.choice(SYL) for _ in range(40)) + ".")
         out.append((f"story-{s}", text, names))
     return out
 

@@ -574,13 +574,23 @@ CASES: list[Step] = [
 ]
 
 
-def test_indexed_resolution_equals_the_full_scan_on_varied_names() -> None:
+@pytest.fixture(params=[128, 2], ids=["people-keyed-at-128", "people-keyed-at-2"])
+def index_at(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Run a test with the people lists keyed from the default size on, and from 2 people on
+    (so that nearly every look-up of the replays goes through the deletion keys)."""
+    import newsledger.sources as sources_mod
+
+    monkeypatch.setattr(sources_mod, "INDEX_AT", request.param)
+    return int(request.param)
+
+
+def test_indexed_resolution_equals_the_full_scan_on_varied_names(index_at: int) -> None:
     ids = _same_as_full_scan(CASES)
     assert len(set(ids)) > 20  # many sources, not everything merged into a few
     assert ids[-2] != ids[-1]  # "KAL" is the body first used in its story
 
 
-def test_indexed_resolution_equals_the_full_scan_on_random_stories() -> None:
+def test_indexed_resolution_equals_the_full_scan_on_random_stories(index_at: int) -> None:
     """Names drawn at random from confusable pools (shared surnames and first names, spellings,
     acronyms and expansions, short names, generic and named bodies) into growing stories."""
     import random
@@ -645,3 +655,91 @@ def test_a_first_name_alone_looks_at_few_people_in_a_large_store(monkeypatch: py
         indexed, calls = calls, 0
         assert full.resolve(name, story="s-new").id == found.id
         assert found.person == known and indexed < 10 and calls >= 400 * (not known)
+
+
+# ------------------------------------------------------------------ people lists by deletion keys
+
+
+def _mutated(rng: object, word: str, alphabet: str) -> str:
+    import random
+
+    assert isinstance(rng, random.Random)
+    out = list(word)
+    for _ in range(rng.randrange(0, 5)):
+        at, op = rng.randrange(len(out) + 1), rng.randrange(3)
+        if op == 0:
+            out.insert(at, rng.choice(alphabet))
+        elif out:
+            if op == 1:
+                del out[min(at, len(out) - 1)]
+            else:
+                out[min(at, len(out) - 1)] = rng.choice(alphabet)
+    return "".join(out)
+
+
+def test_words_within_the_cutoffs_always_share_a_deletion_key() -> None:
+    """The keys are complete: every pair within fuzz.ratio 84 (89) shares a key, for words of
+    0 to 21 letters and their edits (inserted, deleted and changed letters)."""
+    import random
+
+    from newsledger.sources import FIRST_CUTOFF, LAST_CUTOFF, _prefix_keys
+
+    rng = random.Random(7)
+    alphabet = "abdeiklmnorstuv"
+    close = 0
+    for _ in range(40000):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 22)))
+        b = _mutated(rng, a, alphabet)
+        for cutoff in (LAST_CUTOFF, FIRST_CUTOFF):
+            if fuzz.ratio(a, b) >= cutoff:
+                close += 1
+                assert _prefix_keys(a, cutoff) & _prefix_keys(b, cutoff), (a, b, cutoff)
+    assert close > 20000  # most edits stay within the cutoffs: the test compares many close pairs
+
+
+def test_people_hits_by_keys_equal_the_scan_of_the_whole_list() -> None:
+    """A keyed people list finds exactly the positions a rapidfuzz scan of every person finds,
+    renamed people included, while scoring only a few of them."""
+    import random
+
+    from rapidfuzz import process
+
+    import newsledger.sources as sources_mod
+
+    rng = random.Random(11)
+    syll = ["ka", "lo", "mi", "ren", "tas", "vo", "zel", "dri", "mar", "pen", "sor", "ul", "bek", "nia", "y", "e"]
+
+    def word() -> str:
+        return "".join(rng.choice(syll) for _ in range(rng.randrange(0, 5))).capitalize()
+
+    people = sources_mod._People()
+    scored: list[int] = []
+    extract = process.extract
+
+    def counting(query: str, choices: object, **kw: object) -> object:
+        scored.append(len(choices))  # type: ignore[arg-type]
+        return extract(query, choices, **kw)  # type: ignore[call-overload]
+
+    compared = 0
+    for n in range(1500):
+        people.add(f"src-{n}", (word(), word()))
+        if rng.random() < 0.1:  # a person renamed: filed again under the new words' keys
+            people.set(rng.randrange(len(people.ids)), (word(), word()))
+        if n % 5:
+            continue
+        query = translit(word()) if rng.random() < 0.5 else rng.choice(people.last)
+        for first_too in (False, True):
+            full = {i for _, _, i in extract(query, people.last, scorer=fuzz.ratio, processor=None,
+                                             score_cutoff=84, limit=None)}
+            if first_too:
+                full |= {i for _, _, i in extract(query, people.first, scorer=fuzz.ratio, processor=None,
+                                                  score_cutoff=89, limit=None)}
+            sources_mod.process.extract = counting  # type: ignore[assignment]
+            try:
+                assert people.hits(query, first_too) == sorted(full)
+            finally:
+                sources_mod.process.extract = extract  # type: ignore[assignment]
+            compared += bool(full)
+    assert people.by_last is not None and compared > 200
+    # the keyed look-ups score a few people each (all of those with a short or empty word, for one)
+    assert sorted(scored[-60:])[30] < len(people.ids) / 20

@@ -58,6 +58,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
+def similarities(sig: np.ndarray, others: list[np.ndarray]) -> list[float]:
+    """:func:`similarity` of ``sig`` to each of ``others``, in one array operation: the same
+    values (a mean of NUM_PERM zeros and ones is exact), at a cost that stays small for the
+    many candidates of a large cluster of wire copies."""
+    if not others:
+        return []
+    return [float(x) for x in (np.stack(others) == sig).mean(axis=1)]
+
+
 def to_bytes(sig: np.ndarray) -> bytes:
     return sig.astype("<u8").tobytes()
 

@@ -297,33 +297,111 @@ class Source:
     story: str | None = None  # set for a source that only means something within one story
 
 
+LAST_CUTOFF, FIRST_CUTOFF = 84, 89  # the people look-ups' fuzz.ratio cutoffs (see _People.hits)
+KEY_LEN = 6  # letters in a deletion key (see _prefix_keys)
+INDEX_AT = 128  # people in a list from which its look-ups use deletion keys instead of a scan
+
+
+def _lost(length: int, cutoff: int) -> int:
+    """The most letters a word of ``length`` has outside its longest common subsequence L with a
+    word within ``fuzz.ratio >= cutoff`` of it: ratio = 200 L / (l1 + l2) and l2 >= L give
+    l1 - L <= l1 (200 - 2 cutoff) / (200 - cutoff)."""
+    return length * (200 - 2 * cutoff) // (200 - cutoff)
+
+
+@lru_cache(maxsize=4096)
+def _prefix_keys(word: str, cutoff: int) -> frozenset[str]:
+    """Keys that two words within ``fuzz.ratio >= cutoff`` of each other always share, so a key
+    look-up finds every such pair. Their common subsequence S starts within the first
+    KEY_LEN + k letters of each word (k = :func:`_lost` of its length), so S[:KEY_LEN] (all of S
+    when shorter, and then the word is all in that head) is a subsequence of that head of KEY_LEN
+    letters, or of head length - k to KEY_LEN letters: every such subsequence is a key."""
+    head = word[:KEY_LEN + _lost(len(word), cutoff)]
+    sizes = range(max(len(head) - _lost(len(word), cutoff), 0), min(KEY_LEN, len(head)) + 1)
+    return frozenset("".join(t) for n in sizes for t in itertools.combinations(head, n))
+
+
+@dataclass
+class _Keys:
+    """Positions in a list of words filed under the :func:`_prefix_keys` of each word: a word
+    within the cutoff of a look-up's word shares a key with it. Most keys belong to one word,
+    so a key holds a position alone until it has two (a list for each costs memory)."""
+
+    cutoff: int
+    keys: dict[str, int | list[int]] = field(default_factory=dict)
+
+    def file(self, i: int, word: str) -> None:
+        for k in _prefix_keys(word, self.cutoff):
+            had = self.keys.setdefault(k, i)
+            if isinstance(had, list):
+                had.append(i)
+            elif had != i:
+                self.keys[k] = [had, i]
+
+    def candidates(self, word: str) -> set[int]:
+        """Every position whose word may be within the cutoff of ``word`` (a superset)."""
+        out: set[int] = set()
+        for k in _prefix_keys(word, self.cutoff):
+            had = self.keys.get(k)
+            if isinstance(had, int):
+                out.add(had)
+            elif had is not None:
+                out.update(had)
+        return out
+
+
+def _near(word: str, words: list[str], keys: _Keys | None, cutoff: int) -> set[int]:
+    """The positions of ``words`` within ``fuzz.ratio >= cutoff`` of ``word``."""
+    choices: Any = words
+    if keys is not None:  # only the words sharing keys can pass: the same test on those
+        choices = {i: words[i] for i in keys.candidates(word)}
+    return {i for _, _, i in process.extract(word, choices, scorer=fuzz.ratio, processor=None,
+                                             score_cutoff=cutoff, limit=None)}
+
+
 @dataclass
 class _People:
     """People's ids with the transliterated last and first words of their names, so a fuzzy
-    test of one name against them all runs in C (rapidfuzz) and Python tests only the hits."""
+    test of one name against them runs in C (rapidfuzz) and Python tests only the hits. From
+    INDEX_AT people on, the test runs only on the people sharing deletion keys with the name
+    (:class:`_Keys`, complete for the cutoffs), so a look-up does not grow with the list."""
 
     ids: list[str] = field(default_factory=list)
     last: list[str] = field(default_factory=list)
     first: list[str] = field(default_factory=list)
+    # the last (first) words' keys, built at INDEX_AT people; a renamed person is filed again
+    # under its new words' keys (its old keys stay: a superset)
+    by_last: _Keys | None = None
+    by_first: _Keys | None = None
 
     def add(self, sid: str, words: tuple[str, ...]) -> int:
         self.ids.append(sid)
         self.last.append("")
         self.first.append("")
-        self.set(len(self.ids) - 1, words)
+        self.set(len(self.ids) - 1, words, new=True)
         return len(self.ids) - 1
 
-    def set(self, i: int, words: tuple[str, ...]) -> None:
+    def set(self, i: int, words: tuple[str, ...], new: bool = False) -> None:
+        was = (self.last[i], self.first[i])
         self.last[i], self.first[i] = (translit(words[-1]), translit(words[0])) if words else ("", "")
+        if self.by_last is not None and (new or was != (self.last[i], self.first[i])):
+            self._file(i)
+        elif self.by_last is None and len(self.ids) >= INDEX_AT:
+            self.by_last, self.by_first = _Keys(LAST_CUTOFF), _Keys(FIRST_CUTOFF)
+            for j in range(len(self.ids)):
+                self._file(j)
+
+    def _file(self, i: int) -> None:
+        assert self.by_last is not None and self.by_first is not None
+        self.by_last.file(i, self.last[i])
+        self.by_first.file(i, self.first[i])
 
     def hits(self, surname: str, first_too: bool) -> list[int]:
         """Positions whose last word (or, if ``first_too``, first word) is within a fuzz.ratio
         of 84 (89) of ``surname``: a little wider than :meth:`SourceRegistry._match_person` tests."""
-        out = {i for _, _, i in process.extract(surname, self.last, scorer=fuzz.ratio, processor=None,
-                                                 score_cutoff=84, limit=None)}
+        out = _near(surname, self.last, self.by_last, LAST_CUTOFF)
         if first_too:
-            out |= {i for _, _, i in process.extract(surname, self.first, scorer=fuzz.ratio, processor=None,
-                                                      score_cutoff=89, limit=None)}
+            out |= _near(surname, self.first, self.by_first, FIRST_CUTOFF)
         return sorted(out)
 
 

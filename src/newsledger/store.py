@@ -916,8 +916,8 @@ class Store:
             cands = sorted((linked[c][0], c) for b in buckets[aid] for c in sharing.get(b, ()) if c in linked
                            and c != aid)
             best, best_sim = None, 0.0
-            for _, c in dict.fromkeys(cands):
-                sim = dedup.similarity(sig, linked[c][1])
+            order = [c for _, c in dict.fromkeys(cands)]
+            for c, sim in zip(order, dedup.similarities(sig, [linked[c][1] for c in order]), strict=True):
                 if sim >= dedup.THRESHOLD and sim > best_sim:
                     best, best_sim = linked[c][2] or c, sim
             placed.append((aid, best, best_sim if best else None))
