@@ -102,14 +102,10 @@ class Workers:
         try:
             for chunk in chunks:
                 flight.append((chunk, self._submit(fn, chunk), self._pool))
-                while len(flight) >= IN_FLIGHT_PER_WORKER * self.n:
-                    yield self._resolve(*flight.popleft(), fallback)
-            while flight:
-                yield self._resolve(*flight.popleft(), fallback)
+                yield from self._drain(flight, fallback, keep=IN_FLIGHT_PER_WORKER * self.n - 1)
+            yield from self._drain(flight, fallback)
         finally:
-            for _, fut, _pool in flight:  # the consumer stopped early: drop what is queued
-                if fut is not None:
-                    fut.cancel()
+            _cancel(flight)  # the consumer stopped early: drop what is queued
 
     def submit_all(self, fn: Callable[[T], R], chunks: Iterable[T], fallback: Callable[[T], R]) -> Iterator[R]:
         """:meth:`map` with every chunk submitted now, before any result is asked for: for a
@@ -119,13 +115,16 @@ class Workers:
 
         def results() -> Iterator[R]:
             try:
-                while flight:
-                    yield self._resolve(*flight.popleft(), fallback)
+                yield from self._drain(flight, fallback)
             finally:
-                for _, fut, _pool in flight:  # the consumer stopped early: drop what is queued
-                    if fut is not None:
-                        fut.cancel()
+                _cancel(flight)
         return results()
+
+    def _drain(self, flight: deque[tuple[T, Future[Any] | None, ProcessPoolExecutor | None]],
+               fallback: Callable[[T], R], keep: int = 0) -> Iterator[R]:
+        """The results of the oldest chunks in flight, in order, until ``keep`` are left."""
+        while len(flight) > keep:
+            yield self._resolve(*flight.popleft(), fallback)
 
     def _submit(self, fn: Callable[[T], R], chunk: T) -> Future[Any] | None:
         if not self.enabled:
@@ -173,6 +172,12 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _cancel(flight: Iterable[tuple[Any, Future[Any] | None, Any]]) -> None:
+    for _, fut, _pool in flight:
+        if fut is not None:
+            fut.cancel()
 
 
 def _call(fn: Callable[[Any], Any], chunk: Any) -> tuple[Any, int]:
