@@ -236,7 +236,7 @@ def process_now(articles: Sequence[Article], config: Config, pubs: Mapping[str, 
     for), with their parse started now in the running worker pool, so this process can do other
     work meanwhile: the re-dating's parse while the stories are linked. Without a running pool,
     they are processed when asked for."""
-    if workers is None or not workers.started or not workers.enabled:
+    if workers is None or not workers.running:
         return iter_processed(articles, config, pubs=pubs, workers=workers)
     errors: list[ItemError] = []
     chunks = list(parse_batches(_checked(articles, config, errors, None, None), config))

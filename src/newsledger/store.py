@@ -1156,13 +1156,13 @@ class Store:
                 .where(figures_t.c.quantity_id.in_(sa.select(dirty_t.c.id)))).scalars() if s})
         groups = self._story_groups(stories)  # a commit per few stories, not per story
         url = _shared_url(self.engine, workers)
-        done: Iterator[tuple[Any, list[tuple[list[dict[str, Any]], set[str]]]]]
-        if url is not None:  # the workers read the stories too
-            done = _mapped(workers, _stories_at, ((url, group) for group in groups))
+        done: Iterable[list[tuple[list[dict[str, Any]], set[str]]]]
+        if workers is not None and url is not None:  # the workers read the stories too
+            done = (out for _, out in _mapped(workers, _stories_at, ((url, group) for group in groups)))
         else:
-            done = _mapped(workers, story_moves, (self._read(_read_stories, group) for group in groups))
+            done = (story_moves(self._read(_read_stories, group)) for group in groups)
         moved = 0
-        for _, results in done:
+        for results in done:
             with self.begin() as conn:
                 for updates, touched in results:
                     if updates:
@@ -1222,14 +1222,13 @@ class Store:
                 last = ids[-1]
 
         url = _shared_url(self.engine, workers)
-        done: Iterator[tuple[Any, tuple[list[dict[str, Any]], list[dict[str, Any]]]]]
-        if url is not None:  # the workers read the quantities' figures too
-            done = _mapped(workers, _quantities_at, ((url, ids) for ids in pages()))
+        done: Iterable[tuple[list[str], tuple[list[dict[str, Any]], list[dict[str, Any]]]]]
+        if workers is not None and url is not None:  # the workers read the quantities' figures too
+            done = ((task[1], out) for task, out in _mapped(workers, _quantities_at, ((url, ids) for ids in pages())))
         else:
-            done = _mapped(workers, quantity_summaries, (self._read(_read_quantities, ids) for ids in pages()))
+            done = ((ids, quantity_summaries(self._read(_read_quantities, ids))) for ids in pages())
         n = 0
-        for task, (quantity_rows, conflict_rows) in done:
-            ids = task[1]  # (url, ids) or the inputs read here (None, ids, ...)
+        for ids, (quantity_rows, conflict_rows) in done:
             with self.begin() as conn:
                 self._write_quantities(conn, ids, quantity_rows, conflict_rows)
                 conn.execute(dirty_t.delete().where(dirty_t.c.id.in_(ids)))
@@ -1242,7 +1241,7 @@ class Store:
         written for all of ``qids`` at once, in the order one quantity at a time would use."""
         inputs = _read_quantities(conn, sorted(set(qids)))
         quantity_rows, conflict_rows = quantity_summaries(inputs)
-        self._write_quantities(conn, inputs[1], quantity_rows, conflict_rows)
+        self._write_quantities(conn, inputs[0], quantity_rows, conflict_rows)
         return len(quantity_rows)
 
     def _write_quantities(self, conn: Connection, ids: Sequence[str], quantity_rows: list[dict[str, Any]],
@@ -1260,24 +1259,19 @@ class Store:
 
 # the story pass's inputs: (story, its figure rows, headline by article, place aliases by article)
 StoryInputs = tuple[str, list[dict[str, Any]], dict[str, str | None], list[dict[str, str]]]
-# the quantity refresh's inputs: (None, quantity ids in order, figure rows by quantity, story labels);
-# the first place is the store's URL in the tasks whose worker reads them itself
-QuantityInputs = tuple[None, list[str], dict[str, list[dict[str, Any]]], dict[str | None, str | None]]
+# the quantity refresh's inputs: (quantity ids in order, figure rows by quantity, story labels)
+QuantityInputs = tuple[list[str], dict[str, list[dict[str, Any]]], dict[str | None, str | None]]
 TASK_FIGURES = 5_000  # figures read per task of the story pass: a few stories, or one big one
 STORY_BATCH = 200  # articles per transaction when stories move, or are re-dated
 _T = TypeVar("_T")
 _O = TypeVar("_O")
 
 
-def _mapped(workers: Workers | None, fn: Callable[[_T], _O], tasks: Iterable[_T]) -> Iterator[tuple[_T, _O]]:
-    """``(task, fn(task))`` in order. When the run's worker pool is up (the end of an analyze run
-    with several processes, where they would otherwise idle while this process works alone),
-    ``fn`` runs there, while this process makes the next tasks and writes the results; else, or
-    for a task whose worker failed, here. ``fn`` must be a module-level function."""
-    if workers is None or not workers.started or not workers.enabled:
-        for task in tasks:
-            yield task, fn(task)
-        return
+def _mapped(workers: Workers, fn: Callable[[_T], _O], tasks: Iterable[_T]) -> Iterator[tuple[_T, _O]]:
+    """``(task, fn(task))`` in order, ``fn`` run in the worker pool (at the end of an analyze run
+    with several processes, where the workers would otherwise idle while this process works
+    alone) while this process makes the next tasks and writes the results; a task whose worker
+    failed runs here. ``fn`` must be a module-level function."""
     sent: deque[_T] = deque()
 
     def feed() -> Iterator[_T]:
@@ -1292,7 +1286,7 @@ def _mapped(workers: Workers | None, fn: Callable[[_T], _O], tasks: Iterable[_T]
 def _shared_url(engine: Engine, workers: Workers | None) -> str | None:
     """The store's URL when the running worker pool can read the store itself (a file or a
     server, not an in-memory database), so the parent need not read and send what they work on."""
-    if workers is None or not workers.started or not workers.enabled:
+    if workers is None or not workers.running:
         return None
     url = engine.url.render_as_string(hide_password=False)
     if engine.dialect.name == "sqlite" and sqlite_path(url) is None:
@@ -1345,7 +1339,7 @@ def _read_quantities(conn: Connection, order: list[str]) -> QuantityInputs:
     for chunk in batched(stories, 500):
         story_labels.update((r[0], r[1]) for r in conn.execute(
             sa.select(stories_t.c.id, stories_t.c.label).where(stories_t.c.id.in_(list(chunk)))))
-    return None, order, by_qid, story_labels
+    return order, by_qid, story_labels
 
 
 def _stories_at(task: tuple[str, list[str]]) -> list[tuple[list[dict[str, Any]], set[str]]]:
@@ -1398,7 +1392,7 @@ def _story_moves(story: str, rows: list[dict[str, Any]], titles: dict[str, str |
 def quantity_summaries(inputs: QuantityInputs) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The summary row and the conflict rows of each quantity, in the order of its ids (see
     :meth:`Store.refresh_quantities`). A pure function of what was read."""
-    _, order, by_qid, story_labels = inputs
+    order, by_qid, story_labels = inputs
     quantity_rows: list[dict[str, Any]] = []
     conflict_rows: list[dict[str, Any]] = []
     for qid in order:

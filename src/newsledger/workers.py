@@ -75,6 +75,11 @@ class Workers:
     def started(self) -> bool:
         return self._pool is not None
 
+    @property
+    def running(self) -> bool:
+        """A pool is up and takes work (the passes after the parse use it only then)."""
+        return self.started and self.enabled
+
     def start(self) -> None:
         """Start the workers and wait until each has loaded the pipeline (a failure to start
         shows on the first chunk, which then runs in the parent)."""
