@@ -121,30 +121,66 @@ def _crowded(n: int, seed: int) -> list[tuple[str, StoryFeatures]]:
     return out
 
 
-@pytest.mark.parametrize("cells", [1, 500, 20_000, 200_000])
-def test_stories_do_not_depend_on_the_chunk_budget(monkeypatch: pytest.MonkeyPatch, cells: int) -> None:
+@pytest.mark.parametrize("products", [1, 500, 20_000, 200_000])
+def test_stories_do_not_depend_on_the_chunk_budget(monkeypatch: pytest.MonkeyPatch, products: int) -> None:
     # the similarity products are cut into chunks only to bound memory: any budget, down to one row
     # per chunk, finds the same pairs and so the same stories
     items = _crowded(400, seed=3)
     expected = cluster(items)
     assert 1 < len(set(expected.values())) < 300  # real groups
-    X, B, days = _pair_inputs(items)
-    pairs = stories_mod._similar_pairs(X, B, days)
-    whole = stories_mod._similar_pairs(X, B, days, cells=len(items) ** 2)  # one chunk: every pair compared
+    X, days = _pair_inputs(items)
+    pairs = stories_mod._similar_pairs(X, days)
+    whole = stories_mod._similar_pairs(X, days, products=10**9)  # one chunk of dated rows, one of undated
     assert len(whole[0]) > 1000 and all((a == b).all() for a, b in zip(pairs, whole, strict=True))
-    chunked = stories_mod._similar_pairs(X, B, days, cells=cells)
+    chunked = stories_mod._similar_pairs(X, days, products=products)
     assert all((a == b).all() for a, b in zip(chunked, whole, strict=True))
-    monkeypatch.setattr(stories_mod, "CELLS_PER_CHUNK", cells)
+    monkeypatch.setattr(stories_mod, "PRODUCTS_PER_CHUNK", products)
+    monkeypatch.setattr(stories_mod, "EDGES_PER_MERGE", max(1, products // 100))
     assert cluster(items) == expected
 
 
-def _pair_inputs(items: list[tuple[str, StoryFeatures]]) -> tuple[object, object, object]:
+def test_pairs_are_every_pair_that_passes_the_tests() -> None:
+    # the chunked search against the definition: every pair of rows compared directly (cosine,
+    # shared names, date gap), so a pair the date-order windows miss or count twice shows
+    import numpy as np
+
+    items = _crowded(300, seed=8)
+    X, days = _pair_inputs(items)
+    sim = (X @ X.T).toarray()
+    B = X.copy()
+    B.data[:] = 1.0
+    shared = (B @ B.T).toarray()
+    gap = np.abs(days[:, None] - days[None, :])
+    ok = (sim >= stories_mod.MIN_SIMILARITY) & (shared >= stories_mod.MIN_SHARED) & ~(gap > stories_mod.WINDOW_DAYS)
+    rows, cols = np.nonzero(np.triu(ok, 1))
+    assert len(rows) > 500 and np.isnan(days).any()
+    r, c = stories_mod._similar_pairs(X, days, products=3000)
+    assert (r == rows).all() and (c == cols).all()
+
+
+def test_components_merge_edges_held_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    # components found from edges merged a few at a time equal those of the whole graph at once
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(4)
+    n = 500
+    r, c = rng.integers(0, n, 420), rng.integers(0, n, 420)
+    whole = connected_components(csr_matrix((np.ones(420), (r, c)), shape=(n, n)), directed=False)[1]
+    for per_merge in (1, 7, 10_000):
+        monkeypatch.setattr(stories_mod, "EDGES_PER_MERGE", per_merge)
+        labels = stories_mod._components(n, ((r[k:k + 30], c[k:k + 30]) for k in range(0, 420, 30)))
+        # the same partition: each label of one is one label of the other
+        assert len(set(zip(labels.tolist(), whole.tolist(), strict=True))) == len(set(whole.tolist())) \
+            == len(set(labels.tolist()))
+
+
+def _pair_inputs(items: list[tuple[str, StoryFeatures]]) -> tuple[object, object]:
     import numpy as np
 
     X = stories_mod._l2_rows(stories_mod.term_matrix([f.terms() for _, f in items]))
-    B = X.copy()
-    B.data[:] = 1.0
-    return X, B, np.array([stories_mod._day(f.date) for _, f in items])
+    return X, np.array([stories_mod._day(f.date) for _, f in items])
 
 
 def test_no_names_at_all_gives_one_story_per_article() -> None:

@@ -10,8 +10,9 @@ depend on the order articles arrived in: articles become TF-IDF vectors (names s
 nearly every article weigh little, a name shared by a handful weighs much), two articles are
 linked when their cosine similarity is high, they share at least two names and their dates
 are close, and stories are the connected components of that sparse graph. The graph is built
-in chunks of date-sorted rows against the articles in their date window only, so memory
-stays bounded and no n x n matrix is ever formed. A story's id comes from its earliest
+in chunks of date-sorted rows, each row against the later articles of its date window only,
+and merged into components as it goes, so memory stays bounded, no n x n matrix is ever
+formed and the work follows the pairs that share a name. A story's id comes from its earliest
 article, so reruns and incremental runs keep ids.
 """
 
@@ -22,7 +23,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,10 +53,10 @@ IDF_FLOOR = 0.2  # names in (almost) every article still count a little: a corpu
 # a name in more articles than this identifies no single story (like a stop word): it is dropped,
 # which also bounds the cost of the similarity products on large corpora
 MAX_DF = 5000
-# rows x candidate columns per sparse product: its result, COO copy and masks cost ~40 bytes a
-# cell, so 250k keeps a re-clustering under ~30 MB above its inputs at 10k articles with one
-# window of 5k (4M took ~150 MB) at the same CPU; the pairs found do not depend on it
-CELLS_PER_CHUNK = 250_000
+# feature matches per chunk of the similarity products (an upper bound on the cells they hold);
+# the pairs found do not depend on it
+PRODUCTS_PER_CHUNK = 250_000
+EDGES_PER_MERGE = 2_000_000  # linked pairs held before they are merged into components
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -212,8 +213,7 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
     """Article id -> story id for articles with these features. Deterministic and independent
     of the order of ``items``; a story's id is :func:`story_id` of its earliest article."""
     import numpy as np
-    from scipy.sparse import csr_matrix, diags
-    from scipy.sparse.csgraph import connected_components
+    from scipy.sparse import diags
 
     rows = sorted(items, key=lambda it: it[0])
     n = len(rows)
@@ -230,13 +230,9 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
     keep = (df >= 2) & (df <= MAX_DF)  # a name in one article links nothing and only dilutes it
     idf = np.where(keep, np.maximum(np.log(n / np.maximum(df, 1)), IDF_FLOOR), 0.0)
     X = _l2_rows((X @ diags(idf)).tocsr())
-    B = (present @ diags(keep.astype(float))).tocsr()
-    B.eliminate_zeros()
+    X.eliminate_zeros()  # dropped names: the stored entries are the kept features
 
-    r_all, c_all = _similar_pairs(X, B, days)
-    graph = csr_matrix((np.ones(len(r_all)), (r_all, c_all)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    labels = _split_chains(X, labels)
+    labels = _split_chains(X, _components(n, _pair_chunks(X, days)))
     founder: dict[int, tuple[str, str]] = {}
     for i, lab in enumerate(labels):
         key = (rows[i][1].date or "9999-12-31", ids[i])
@@ -245,63 +241,102 @@ def cluster(items: Iterable[tuple[str, StoryFeatures]]) -> dict[str, str]:
     return {ids[i]: story_id(founder[lab][1]) for i, lab in enumerate(labels)}
 
 
-def _similar_pairs(X: Any, B: Any, days: Any, cells: int | None = None) -> tuple[Any, Any]:
-    """The linked pairs (row < column) of unit rows ``X``, with ``B`` their kept features as 0/1 and
-    ``days`` their days (NaN: unknown). Rows are taken in date order, in chunks compared with the
-    articles of their date window only, each product at most ``cells`` (``CELLS_PER_CHUNK``)
-    rows x candidates, so memory does not grow with the largest window. A pair's similarity is
-    the same in any chunk (each cell sums its row's terms in column order), so the pairs do not
-    depend on the chunking."""
+def _pair_chunks(X: Any, days: Any, products: int | None = None) -> Iterator[tuple[Any, Any]]:
+    """The linked pairs of unit rows ``X`` (no stored zeros), chunk by chunk, as (lower index,
+    higher index) arrays; ``days`` are the rows' days (NaN: unknown).
+
+    Rows are taken in date order and each is compared only with the rows after it in that order
+    up to the end of its date window, and with the undated rows, so each pair is computed once
+    and the work follows the pairs that share a feature rather than rows x window: a story of
+    thousands of articles within a few weeks no longer costs one product against the whole
+    window per handful of rows. A chunk holds consecutive rows whose feature matches (each
+    feature's document frequency, summed over the row) stay within ``products``
+    (``PRODUCTS_PER_CHUNK``), which bounds the products' size. A pair's similarity is the same
+    in any chunk and from either side (each cell sums the shared terms in column order), so the
+    pairs do not depend on the chunks."""
     import numpy as np
 
-    budget = CELLS_PER_CHUNK if cells is None else cells
+    budget = PRODUCTS_PER_CHUNK if products is None else products
     n = X.shape[0]
-    # chunks of rows in date order, each compared with the articles within the date window
     order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
     sorted_days = days[order]
-    undated = np.flatnonzero(np.isnan(days))
-    src: list[Any] = []
-    dst: list[Any] = []
+    dated = int(np.count_nonzero(~np.isnan(days)))  # sorted rows [0, dated) have a day
+    Xs = X[order]
+    Bs = Xs.copy()  # the features as 0/1: the same structure, so its products line up with Xs's
+    Bs.data[:] = 1.0
+    df = np.asarray(Bs.sum(axis=0)).ravel()
+    spent = np.cumsum(np.asarray(Bs @ df).ravel())  # feature matches of sorted rows [0, i]
     start = 0
     while start < n:
-        end = start + 1
-        lo = sorted_days[start]
-        # grow the chunk while the rows x candidates product stays within budget
-        while end < n:
-            hi = sorted_days[end]
-            if np.isnan(hi) or np.isnan(lo):
-                width = n
-            else:
-                width = int(np.searchsorted(sorted_days, hi + WINDOW_DAYS, "right")
-                            - np.searchsorted(sorted_days, lo - WINDOW_DAYS, "left")) + len(undated)
-            if (end + 1 - start) * width > budget:
-                break
-            end += 1
-        chunk = order[start:end]
-        lo, hi = sorted_days[start], sorted_days[end - 1]
-        if np.isnan(lo) or np.isnan(hi):
-            cands = np.arange(n)
-        else:
-            a = np.searchsorted(sorted_days, lo - WINDOW_DAYS, "left")
-            b = np.searchsorted(sorted_days, hi + WINDOW_DAYS, "right")
-            cands = np.union1d(order[a:b], undated)
-        sim = (X[chunk] @ X[cands].T).tocoo()
-        strong = sim.data >= MIN_SIMILARITY
-        r, c = chunk[sim.row[strong]], cands[sim.col[strong]]
-        pair = r < c
-        r, c = r[pair], c[pair]
-        if len(r):
-            shared = np.asarray(B[r].multiply(B[c]).sum(axis=1)).ravel()
-            gap = np.abs(days[r] - days[c])
-            ok = (shared >= MIN_SHARED) & ~(gap > WINDOW_DAYS)  # an unknown date is no gap
-            src.append(r[ok])
-            dst.append(c[ok])
+        stop = dated if start < dated else n  # a chunk is all dated or all undated
+        before = spent[start - 1] if start else 0.0
+        end = min(stop, max(start + 1, int(np.searchsorted(spent, before + budget, "right"))))
+        if start < dated:  # later rows to the end of the last row's window, then the undated
+            last = int(np.searchsorted(sorted_days[:dated], sorted_days[end - 1] + WINDOW_DAYS, "right"))
+            cands = [(start, last), (dated, n)]
+        else:  # undated rows meet the dated ones from the dated side
+            cands = [(start, n)]
+        for a, b in cands:
+            if a >= b:
+                continue
+            sim = (Xs[start:end] @ Xs[a:b].T).tocsr()
+            shared = (Bs[start:end] @ Bs[a:b].T).tocsr()
+            if not (np.array_equal(sim.indptr, shared.indptr) and np.array_equal(sim.indices, shared.indices)):
+                raise AssertionError("the similarity and shared-feature products differ in structure")
+            i = np.repeat(np.arange(end - start), np.diff(sim.indptr))
+            j = sim.indices
+            # each pair once, from its row earlier in date order; similar enough; enough shared
+            keep = (a + j > start + i) & (sim.data >= MIN_SIMILARITY) & (shared.data >= MIN_SHARED)
+            i, j = start + i[keep], a + j[keep]
+            keep = ~(np.abs(sorted_days[i] - sorted_days[j]) > WINDOW_DAYS)  # unknown date: no gap
+            r, c = order[i[keep]], order[j[keep]]
+            if len(r):
+                yield np.minimum(r, c), np.maximum(r, c)
         start = end
-    if not src:
+
+
+def _similar_pairs(X: Any, days: Any, products: int | None = None) -> tuple[Any, Any]:
+    """All linked pairs (row < column) of :func:`_pair_chunks`, sorted."""
+    import numpy as np
+
+    chunks = list(_pair_chunks(X, days, products))
+    if not chunks:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    r_all, c_all = np.concatenate(src), np.concatenate(dst)
+    r_all = np.concatenate([r for r, _ in chunks])
+    c_all = np.concatenate([c for _, c in chunks])
     key = np.lexsort((c_all, r_all))
     return r_all[key], c_all[key]
+
+
+def _components(n: int, chunks: Iterable[tuple[Any, Any]]) -> Any:
+    """Connected-component labels of ``n`` nodes under the edges of ``chunks``, merged every
+    ``EDGES_PER_MERGE`` edges so a story of thousands of articles (millions of linked pairs)
+    never holds all its pairs at once."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    labels = np.arange(n)
+    pending: list[tuple[Any, Any]] = []
+    held = 0
+
+    def merge() -> None:
+        nonlocal labels, held
+        r = labels[np.concatenate([a for a, _ in pending])]
+        c = labels[np.concatenate([b for _, b in pending])]
+        graph = csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
+        labels = connected_components(graph, directed=False)[1][labels]
+        pending.clear()
+        held = 0
+
+    for r, c in chunks:
+        pending.append((r, c))
+        held += len(r)
+        if held >= EDGES_PER_MERGE:
+            merge()
+    if pending:
+        merge()
+    return labels
 
 
 def _split_chains(X: Any, labels: Any) -> Any:
