@@ -1563,9 +1563,9 @@ def date_from_stories(store: Store, config: Config | None = None, batch: int = S
         pubs = store.story_dates()
         if not pubs:
             break
+        with store.engine.connect() as conn:  # once a round: the writer lock keeps it true
+            sources = store._load_sources(conn)
         for i, chunk in enumerate(batched(sorted(pubs), batch)):
-            with store.engine.connect() as conn:
-                sources = store._load_sources(conn)
             if i == 0 and ahead is not None and ahead[0] == pubs:
                 done = ahead[1]
             else:
