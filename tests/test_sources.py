@@ -743,3 +743,87 @@ def test_people_hits_by_keys_equal_the_scan_of_the_whole_list() -> None:
     assert people.by_last is not None and compared > 200
     # the keyed look-ups score a few people each (all of those with a short or empty word, for one)
     assert sorted(scored[-60:])[30] < len(people.ids) / 20
+
+
+def test_same_person_equals_the_test_of_each_person_in_turn() -> None:
+    """The array-scored person test picks exactly the people that testing each name in Python
+    picks (last words, a surname alone against first words, given names), renamed people and
+    one renamed to a name of no words included."""
+    import random
+
+    import newsledger.sources as sources_mod
+
+    rng = random.Random(17)
+    syll = ["ka", "lo", "mi", "ren", "tas", "vo", "zel", "dri", "mar", "pen", "y", "e"]
+
+    def word() -> str:
+        return "".join(rng.choice(syll) for _ in range(rng.randrange(1, 4))).capitalize()
+
+    def name() -> tuple[str, ...]:
+        return tuple(word() for _ in range(rng.choice([1, 2, 2, 3])))
+
+    people = sources_mod._People()
+    words: list[tuple[str, ...]] = []
+    for n in range(400):
+        words.append(name())
+        people.add(f"src-{n}", words[-1])
+        if rng.random() < 0.1:
+            i = rng.randrange(len(words))
+            words[i] = () if rng.random() < 0.2 else name()
+            people.set(i, words[i])
+    passed = 0
+    for _ in range(600):
+        query = rng.choice(words) or name() if rng.random() < 0.5 else name()
+        surname, firsts = translit(query[-1]), [translit(w) for w in query[:-1]]
+        expected = []
+        for i in people.hits(surname, not firsts):
+            other = words[i]
+            if not other:
+                continue
+            if fuzz.ratio(surname, translit(other[-1])) < 85 and not (
+                    not firsts and fuzz.ratio(surname, translit(other[0])) >= 90):
+                continue
+            given = [translit(w) for w in other[:-1]]
+            if firsts and given and max(fuzz.ratio(a, b) for a in firsts for b in given) < 70:
+                continue
+            expected.append(i)
+        assert people.same_person(surname, firsts) == expected, query
+        passed += bool(expected)
+    assert passed > 150
+
+
+def test_a_new_person_is_not_tested_in_python_against_each_namesake(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new full name whose surname hundreds of people of other stories share is scored against
+    them in arrays: the cost of a look-up does not grow, in Python, with the namesakes."""
+    import random
+
+    import newsledger.sources as sources_mod
+
+    rng = random.Random(3)
+    syll = ["ka", "lo", "mi", "ren", "tas", "vo", "zel", "dri", "mar", "pen", "sor", "ul", "bek", "nia", "gur"]
+    given: list[str] = []
+    while len(given) < 300:  # first names no two of which are within the given-name cutoff
+        g = "".join(rng.choice(syll) for _ in range(4)).capitalize()
+        if all(fuzz.ratio(translit(g), translit(h)) < 70 for h in [*given, "Xavier"]):
+            given.append(g)
+    reg = SourceRegistry()
+    for i, g in enumerate(given):
+        reg.resolve(f"{g} Varennikov", story=f"s-{i}")
+    assert len(reg.sources) == 300
+    import sys
+
+    calls = 0
+    ratio = sources_mod.fuzz.ratio
+
+    def counting(a: str, b: str, **kw: float) -> float:
+        # a call from sources.py's own Python code, not one that rapidfuzz's array scorers make
+        # for a pair (from rapidfuzz's code, or from C straight under ``_near``)
+        nonlocal calls
+        code = sys._getframe(1).f_code
+        calls += code.co_filename == sources_mod.__file__ and code.co_name != "_near"
+        return ratio(a, b, **kw)
+
+    monkeypatch.setattr(sources_mod.fuzz, "ratio", counting)
+    new = reg.resolve("Xavier Varennikov", story="s-new")
+    assert new.id not in {f"src-{i}" for i in range(1, 301)} and calls < 10
+    assert reg.resolve(f"{given[150]} Varennikov", story="s-new").id == "src-151"

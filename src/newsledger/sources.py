@@ -18,10 +18,12 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import wordlists
@@ -298,6 +300,8 @@ class Source:
 
 
 LAST_CUTOFF, FIRST_CUTOFF = 84, 89  # the people look-ups' fuzz.ratio cutoffs (see _People.hits)
+# the person test (_People.same_person): last words, a surname alone against first words, given names
+SAME_LAST, SAME_FIRST_ALONE, SAME_GIVEN = 85, 90, 70
 KEY_LEN = 6  # letters in a deletion key (see _prefix_keys)
 INDEX_AT = 128  # people in a list from which its look-ups use deletion keys instead of a scan
 
@@ -369,6 +373,8 @@ class _People:
     ids: list[str] = field(default_factory=list)
     last: list[str] = field(default_factory=list)
     first: list[str] = field(default_factory=list)
+    given: list[tuple[str, ...]] = field(default_factory=list)  # all words but the last
+    named: list[bool] = field(default_factory=list)  # False: renamed to a name of no words
     # the last (first) words' keys, built at INDEX_AT people; a renamed person is filed again
     # under its new words' keys (its old keys stay: a superset)
     by_last: _Keys | None = None
@@ -378,12 +384,16 @@ class _People:
         self.ids.append(sid)
         self.last.append("")
         self.first.append("")
+        self.given.append(())
+        self.named.append(False)
         self.set(len(self.ids) - 1, words, new=True)
         return len(self.ids) - 1
 
     def set(self, i: int, words: tuple[str, ...], new: bool = False) -> None:
         was = (self.last[i], self.first[i])
         self.last[i], self.first[i] = (translit(words[-1]), translit(words[0])) if words else ("", "")
+        self.given[i] = tuple(translit(w) for w in words[:-1])
+        self.named[i] = bool(words)
         if self.by_last is not None and (new or was != (self.last[i], self.first[i])):
             self._file(i)
         elif self.by_last is None and len(self.ids) >= INDEX_AT:
@@ -403,6 +413,36 @@ class _People:
         if first_too:
             out |= _near(surname, self.first, self.by_first, FIRST_CUTOFF)
         return sorted(out)
+
+    def same_person(self, surname: str, firsts: Sequence[str]) -> list[int]:
+        """The positions of :meth:`hits` whose names pass the person test of
+        :meth:`SourceRegistry._match_person` for a name of ``firsts`` + ``surname``: the last
+        words within a fuzz.ratio of 85 (or, for a surname alone, its first word within 90), and
+        unless either has no given names, one pair of given names within 70. Scored in arrays
+        (``process.cdist``, the same scores as ``fuzz.ratio``), since a common surname gathers
+        people from every story and testing each in Python grew with the corpus."""
+        hits = [i for i in self.hits(surname, not firsts) if self.named[i]]
+        if not hits:
+            return []
+        near = _scores([surname], [self.last[i] for i in hits])[0] >= SAME_LAST
+        if not firsts:
+            near |= _scores([surname], [self.first[i] for i in hits])[0] >= SAME_FIRST_ALONE
+            return [hits[k] for k in np.flatnonzero(near)]
+        owner = [k for k, i in enumerate(hits) for _ in self.given[i]]
+        if owner:
+            best = _scores(list(firsts), [w for i in hits for w in self.given[i]]).max(axis=0)
+            given = np.zeros(len(hits), dtype=bool)
+            given[owner] = True
+            close = np.zeros(len(hits), dtype=bool)
+            close[np.asarray(owner)[best >= SAME_GIVEN]] = True
+            near &= close | ~given
+        return [hits[k] for k in np.flatnonzero(near)]
+
+
+def _scores(a: list[str], b: list[str]) -> Any:
+    """fuzz.ratio of every pair of ``a`` x ``b``, as float64 (cdist defaults to float32, which
+    would round a 69.99 to 70)."""
+    return process.cdist(a, b, scorer=fuzz.ratio, dtype=np.float64)
 
 
 @dataclass
@@ -434,9 +474,9 @@ class _StoryIndex:
             out |= self.keys.get(k, set())
         return sorted(out, key=self.pos.__getitem__)
 
-    def near_people(self, surname: str, first_too: bool) -> list[str]:
-        """The story's people that :meth:`_People.hits` finds, in first-use order."""
-        return sorted((self.people.ids[i] for i in self.people.hits(surname, first_too)), key=self.pos.__getitem__)
+    def same_people(self, surname: str, firsts: Sequence[str]) -> list[str]:
+        """The story's people that :meth:`_People.same_person` finds, in first-use order."""
+        return sorted({self.people.ids[i] for i in self.people.same_person(surname, firsts)}, key=self.pos.__getitem__)
 
 
 def _story_keys(src: Source) -> frozenset[tuple[Any, ...]]:
@@ -782,27 +822,16 @@ class SourceRegistry:
         surname = translit(words[-1])
         firsts = [translit(w) for w in words[:-1]]
         idx = self._index_of(scope)
-        # the story's people whose names can pass the test below (all of them, as a full scan)
-        local = [sid for sid in idx.near_people(surname, len(words) == 1) if self.sources[sid].person]
-        # then the people filed under the surname's keys whose names can pass it (in the lists'
-        # order, as the lists once were scanned), looked up only if no one of the story passes
-        indexed = (people.ids[i] for k in _surname_keys(words[-1]) if (people := self._surnames.get(k))
-                   for i in people.hits(surname, len(words) == 1))
-        seen: set[str] = set()
-        for sid in itertools.chain(local, indexed):
-            if sid in seen:
-                continue
-            seen.add(sid)
-            other = _words(self.sources[sid].name)
-            if not other:
-                continue
-            if fuzz.ratio(surname, translit(other[-1])) < 85:
-                if not (len(words) == 1 and fuzz.ratio(surname, translit(other[0])) >= 90):
-                    continue
-            ofirsts = [translit(w) for w in other[:-1]]
-            if firsts and ofirsts and max(fuzz.ratio(a, b) for a in firsts for b in ofirsts) < 70:
-                continue
-            return sid
+        # the story's people who pass, in first-use order; else, the people filed under the
+        # surname's keys who pass, in the lists' order (as the lists once were scanned)
+        for sid in idx.same_people(surname, firsts):
+            if self.sources[sid].person:
+                return sid
+        for k in _surname_keys(words[-1]):
+            people = self._surnames.get(k)
+            if people is not None:
+                for i in people.same_person(surname, firsts):
+                    return people.ids[i]
         if len(words) == 1:
             # a first name alone ("Andriy said") matches a person with that first name: one of
             # the story first, else the first added
