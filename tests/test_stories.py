@@ -7,6 +7,7 @@ import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -176,7 +177,7 @@ def test_components_merge_edges_held_in_parts(monkeypatch: pytest.MonkeyPatch) -
             == len(set(labels.tolist()))
 
 
-def _pair_inputs(items: list[tuple[str, StoryFeatures]]) -> tuple[object, object]:
+def _pair_inputs(items: list[tuple[str, StoryFeatures]]) -> tuple[Any, Any]:
     import numpy as np
 
     X = stories_mod._l2_rows(stories_mod.term_matrix([f.terms() for _, f in items]))
