@@ -173,3 +173,20 @@ def test_past_years_are_found_once_per_document(nlp: Language) -> None:
     r = Incidents(doc)
     assert {t.i: r.year_of(t) for t in doc if r.year_of(t)} == {
         t.i: _year_token(t) for t in doc if t.text in ("1987", "2016")}
+
+
+def test_dates_by_root_are_the_scan_of_every_date_in_their_order() -> None:
+    # the index gives what the scan it replaced gave: the dates hanging on tokens lo..hi-1, in the
+    # document's order of its dates (not sorted by token), for any span, empty ones included
+    import random
+
+    from newsledger.figures.dating import DatesByRoot
+
+    rng = random.Random(2)
+    dates = [{"root": rng.randrange(60), "n": k} for k in range(80)]
+    index = DatesByRoot(dates)
+    for _ in range(500):
+        lo = rng.randrange(-5, 65)
+        hi = lo + rng.randrange(0, 30)
+        assert index.within(lo, hi) == [d for d in dates if lo <= d["root"] < hi]
+    assert DatesByRoot([]).within(0, 10) == []

@@ -169,7 +169,7 @@ def extract_figures(doc: Doc) -> list[dict[str, Any]]:
         sub, group = subgroup(anchor, e.span_start, noun, borrowed, out, sent_i)
         src = source_for(anchor, stmts, doc._.voices)
         owner = figure_owner(anchor)
-        event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category)
+        event_date, basis = event_date_for(doc, anchor, noun, src, para_starts, category, incidents.by_root)
         event = event_key(anchor, noun, stop, category, incidents)
         projection = is_projection(anchor, noun)
         event_date, basis = incident_date(anchor, event, projection, category, event_date, basis)

@@ -40,6 +40,7 @@ from spacy.tokens import Doc, Token
 from ..dates import MONTHS, month_day_of
 from ..util import TokenTest, doc_text
 from ..wordlists import mapping
+from .dating import DatesByRoot
 from .lexicon import lemma_of
 
 # a toll dated this many days before the report belongs to an earlier incident, not to a
@@ -112,6 +113,7 @@ class Incidents:
         years = [int(y) for y in _YEAR.findall(doc_text(doc))] if self.pub is None else []
         self.year = self.pub.year if self.pub else (max(years) if years else None)
         self.dates: list[dict[str, Any]] = doc._.dates or []
+        self.by_root = DatesByRoot(self.dates)
         # the report is at least as late as the latest day it names, when its own day is unknown
         days = [dt.date.fromisoformat(d["date"]) for d in self.dates if d.get("date") and d["precision"] == "day"]
         self.ref = self.pub or (max(days) if days else None)
@@ -204,7 +206,8 @@ class Incidents:
         return self._old(d)[1]
 
     def dates_in(self, lo: int, hi: int) -> list[dict[str, Any]]:
-        return [d for d in self.dates if lo <= d["root"] <= hi]
+        """The dates hanging on tokens ``lo`` to ``hi``, both included."""
+        return self.by_root.within(lo, hi + 1)
 
     def attached(self, node: Token) -> list[dict[str, Any]]:
         """Dates that modify ``node`` ("killed ... on June 28", "the flood of 1987")."""
