@@ -130,10 +130,10 @@ def test_stories_do_not_depend_on_the_chunk_budget(monkeypatch: pytest.MonkeyPat
     expected = cluster(items)
     assert 1 < len(set(expected.values())) < 300  # real groups
     X, days = _pair_inputs(items)
-    pairs = stories_mod._similar_pairs(X, days)
-    whole = stories_mod._similar_pairs(X, days, products=10**9)  # one chunk of dated rows, one of undated
+    pairs = _similar_pairs(X, days)
+    whole = _similar_pairs(X, days, products=10**9)  # one chunk of dated rows, one of undated
     assert len(whole[0]) > 1000 and all((a == b).all() for a, b in zip(pairs, whole, strict=True))
-    chunked = stories_mod._similar_pairs(X, days, products=products)
+    chunked = _similar_pairs(X, days, products=products)
     assert all((a == b).all() for a, b in zip(chunked, whole, strict=True))
     monkeypatch.setattr(stories_mod, "PRODUCTS_PER_CHUNK", products)
     monkeypatch.setattr(stories_mod, "EDGES_PER_MERGE", max(1, products // 100))
@@ -155,7 +155,7 @@ def test_pairs_are_every_pair_that_passes_the_tests() -> None:
     ok = (sim >= stories_mod.MIN_SIMILARITY) & (shared >= stories_mod.MIN_SHARED) & ~(gap > stories_mod.WINDOW_DAYS)
     rows, cols = np.nonzero(np.triu(ok, 1))
     assert len(rows) > 500 and np.isnan(days).any()
-    r, c = stories_mod._similar_pairs(X, days, products=3000)
+    r, c = _similar_pairs(X, days, products=3000)
     assert (r == rows).all() and (c == cols).all()
 
 
@@ -175,6 +175,19 @@ def test_components_merge_edges_held_in_parts(monkeypatch: pytest.MonkeyPatch) -
         # the same partition: each label of one is one label of the other
         assert len(set(zip(labels.tolist(), whole.tolist(), strict=True))) == len(set(whole.tolist())) \
             == len(set(labels.tolist()))
+
+
+def _similar_pairs(X: Any, days: Any, products: int | None = None) -> tuple[Any, Any]:
+    """All linked pairs (row < column) of ``stories._pair_chunks``, sorted."""
+    import numpy as np
+
+    chunks = list(stories_mod._pair_chunks(X, days, products))
+    if not chunks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    r_all = np.concatenate([r for r, _ in chunks])
+    c_all = np.concatenate([c for _, c in chunks])
+    key = np.lexsort((c_all, r_all))
+    return r_all[key], c_all[key]
 
 
 def _pair_inputs(items: list[tuple[str, StoryFeatures]]) -> tuple[Any, Any]:

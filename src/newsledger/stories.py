@@ -295,19 +295,6 @@ def _pair_chunks(X: Any, days: Any, products: int | None = None) -> Iterator[tup
         start = end
 
 
-def _similar_pairs(X: Any, days: Any, products: int | None = None) -> tuple[Any, Any]:
-    """All linked pairs (row < column) of :func:`_pair_chunks`, sorted."""
-    import numpy as np
-
-    chunks = list(_pair_chunks(X, days, products))
-    if not chunks:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    r_all = np.concatenate([r for r, _ in chunks])
-    c_all = np.concatenate([c for _, c in chunks])
-    key = np.lexsort((c_all, r_all))
-    return r_all[key], c_all[key]
-
-
 def _components(n: int, chunks: Iterable[tuple[Any, Any]]) -> Any:
     """Connected-component labels of ``n`` nodes under the edges of ``chunks``, merged every
     ``EDGES_PER_MERGE`` edges so a story of thousands of articles (millions of linked pairs)

@@ -263,15 +263,14 @@ def event_day(anchor: Token, dates: list[dict[str, Any]]) -> dict[str, Any] | No
 
 
 def event_date_for(doc: Doc, anchor: Token, noun: Token | None, src: dict[str, Any] | None,
-                   para_starts: list[int], category: str = "other", by_root: DatesByRoot | None = None
-                   ) -> tuple[str | None, str | None]:
+                   para_starts: list[int], category: str, by_root: DatesByRoot) -> tuple[str | None, str | None]:
     """(event_date, basis) of the figure at ``anchor``: a date in its own clause, else present
     tense means the publication day, else the day in context, else the lead's day or publication."""
     dates = doc._.dates or []
     stmts = doc._.statements or []
     pub = doc._.pub_date
     sent = anchor.sent
-    in_sentence = (by_root or DatesByRoot(dates)).within(sent.start, sent.end)
+    in_sentence = by_root.within(sent.start, sent.end)  # the document's index, built once (Incidents)
     d = local_date(anchor, noun, in_sentence, src.get("date") if src else None)
     if d is not None:
         if d["precision"] != "day":
